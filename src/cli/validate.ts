@@ -1,0 +1,37 @@
+// `audiogen validate`: check the config, list the dataset, print the per-class counts; process nothing.
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { subsetsOf } from '../config/derive.js';
+import { listDataset } from '../dataset/dataset.js';
+import { sampleShapeOf } from '../pipeline/describe.js';
+import { addConfigOverrideFlags, overridesFrom, type OverrideFlags } from './options.js';
+
+export function registerValidate(program: Command): void {
+  const cmd = program
+    .command('validate')
+    .description('check a config and list its dataset: per-class sample counts, nothing processed or written')
+    .requiredOption('-c, --config <file>', 'config file (YAML or JSON)');
+  addConfigOverrideFlags(cmd)
+    .option('--json', 'print the counts as JSON')
+    .action((flags: OverrideFlags & { config: string; json?: boolean }) => {
+      const { config } = loadConfig(flags.config, overridesFrom(flags));
+      const listing = listDataset(config, { write: false });
+      const subsets = subsetsOf(config);
+      if (flags.json) {
+        const counts = Object.fromEntries(subsets.map((s) => [s, listing.subsets[s]!.classCounts]));
+        process.stdout.write(JSON.stringify({ valid: true, classes: listing.classes, counts, sample_shape: sampleShapeOf(config), warnings: listing.warnings }) + '\n');
+        return;
+      }
+      const width = Math.max(5, ...listing.classes.map((c) => c.length));
+      const header = ['class'.padEnd(width), ...subsets.map((s) => s.padStart(10))].join('  ');
+      const lines = listing.classes.map((c, label) =>
+        [`${c.padEnd(width)}`, ...subsets.map((s) => String(listing.subsets[s]!.classCounts[c]).padStart(10))].join('  ') + `   (label ${label})`,
+      );
+      const total = ['total'.padEnd(width), ...subsets.map((s) => String(listing.subsets[s]!.samples.length).padStart(10))].join('  ');
+      process.stdout.write(
+        `config OK: ${flags.config}\ndataset: ${config.dataset.directory}\n\n${header}\n${lines.join('\n')}\n${total}\n\n` +
+          `per epoch; ${config.output.epochs} epoch(s), sample shape [${sampleShapeOf(config).join(', ')}] ${config.generator.dtype}\n`,
+      );
+      for (const w of listing.warnings) process.stdout.write(`warning: ${w}\n`);
+    });
+}

@@ -1,0 +1,67 @@
+// Rules that span several keys, which the schema cannot express key by key.
+import type { Config } from './schema.js';
+import type { Problem } from './issues.js';
+import { sampleLength } from './derive.js';
+
+/** Augmentation keys a later issue implements; setting one is an error until then, never silently ignored. */
+export const PENDING_AUGMENTATION_KEYS = [
+  'noise_colors',
+  'noise_color_range',
+  'speed_range',
+  'pitch_range',
+  'vtlp_range',
+  'loudness_range',
+  'bg_noise_range',
+  'bg_noise_dir',
+] as const;
+
+const RAW_AUDIO_DTYPES = ['float32', 'float64', 'int16'];
+
+export function crossChecks(config: Config): Problem[] {
+  const problems: Problem[] = [];
+  const g = config.generator;
+  const add = (path: string[], message: string) => problems.push({ path, message });
+
+  for (const key of PENDING_AUGMENTATION_KEYS) {
+    if (g[key] !== null) add(['generator', key], 'not supported yet: augmentations are not implemented in this version');
+  }
+
+  const subsets = config.output.subsets;
+  if (subsets?.includes('validation') && g.validation_split === 0) {
+    add(['output', 'subsets'], 'validation needs generator.validation_split > 0');
+  }
+  if (config.dataset.class_mode === 'binary' && config.dataset.classes.length !== 2) {
+    add(['dataset', 'class_mode'], `binary needs exactly 2 classes, got ${config.dataset.classes.length}`);
+  }
+  for (const [i, name] of config.dataset.classes.entries()) {
+    if (name.includes('/') || name.includes('\\') || name === '.' || name === '..') {
+      add(['dataset', 'classes', String(i)], `expected a folder name inside the dataset directory, got ${JSON.stringify(name)}`);
+    }
+  }
+
+  const n = sampleLength(config.frontend);
+  if (n < 1) add(['frontend', 'sample_length_ms'], 'the sample holds no audio samples at this sample rate');
+
+  if (g.frontend_enabled) {
+    add(['generator', 'frontend_enabled'], 'not supported yet: the spectrogram frontend is not implemented in this version; set it to false');
+  } else {
+    if (!RAW_AUDIO_DTYPES.includes(g.dtype)) {
+      add(['generator', 'dtype'], `raw audio (frontend_enabled: false) is written as float32, float64 or int16, got ${JSON.stringify(g.dtype)}`);
+    }
+    if (g.sample_shape !== null) {
+      const product = g.sample_shape.reduce((a, b) => a * b, 1);
+      if (product !== n) add(['generator', 'sample_shape'], `expected a shape holding ${n} audio samples, got ${JSON.stringify(g.sample_shape)} (${product})`);
+    }
+    const frontendOnly = {
+      frontend_dtype: g.frontend_dtype !== null,
+      samplewise_center: g.samplewise_center,
+      samplewise_std_normalization: g.samplewise_std_normalization,
+      samplewise_normalize_range: g.samplewise_normalize_range !== null,
+      rescale: g.rescale !== null,
+    };
+    for (const [key, set] of Object.entries(frontendOnly)) {
+      if (set) add(['generator', key], 'applies to spectrograms only (frontend_enabled: true), as in the reference');
+    }
+  }
+  return problems;
+}

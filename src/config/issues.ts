@@ -1,0 +1,123 @@
+// Turns zod issues into one line each: `<path>: expected <what>, got <value>`.
+import type { z } from 'zod';
+
+export type KeyPath = readonly PropertyKey[];
+
+export function formatPath(path: KeyPath): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(config)';
+}
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.length <= 4 ? JSON.stringify(value) : `a list of ${value.length} items`;
+  return 'an object';
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  int: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping of keys',
+  tuple: 'a list',
+};
+
+function bound(issue: { origin?: string; inclusive?: boolean }, big: boolean, limit: unknown): string {
+  const op = big ? (issue.inclusive ? '<=' : '<') : issue.inclusive ? '>=' : '>';
+  if (issue.origin === 'array') return `a list with ${big ? 'at most' : 'at least'} ${String(limit)} items`;
+  if (issue.origin === 'string') return `a string of ${big ? 'at most' : 'at least'} ${String(limit)} characters`;
+  return `a number ${op} ${String(limit)}`;
+}
+
+/** Closest candidate by edit distance, when close enough to be a likely typo. */
+export function didYouMean(key: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(key, c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 4)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+export interface Problem {
+  path: KeyPath;
+  message: string;
+}
+
+/** One Problem per zod issue (one per unknown key), the message saying what was expected and what was given. */
+export function problemsFromZod(issues: readonly z.core.$ZodIssue[], knownKeysAt: (path: KeyPath) => string[]): Problem[] {
+  const out: Problem[] = [];
+  for (const issue of issues) {
+    const input = (issue as { input?: unknown }).input;
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          const hint = didYouMean(key, knownKeysAt(issue.path));
+          out.push({ path: [...issue.path, key], message: `unknown key${hint ? ` (did you mean ${hint}?)` : ''}` });
+        }
+        break;
+      case 'invalid_type':
+        out.push({
+          path: issue.path,
+          message:
+            input === undefined
+              ? `required: expected ${TYPE_NAMES[issue.expected] ?? issue.expected}`
+              : `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describeValue(input)}`,
+        });
+        break;
+      case 'too_big':
+        out.push({ path: issue.path, message: `expected ${bound(issue, true, issue.maximum)}, got ${describeValue(input)}` });
+        break;
+      case 'too_small':
+        out.push({ path: issue.path, message: `expected ${bound(issue, false, issue.minimum)}, got ${describeValue(input)}` });
+        break;
+      case 'invalid_value':
+        out.push({
+          path: issue.path,
+          message: `expected one of ${issue.values.map((v) => describeValue(v)).join(', ')}, got ${describeValue(input)}`,
+        });
+        break;
+      case 'invalid_union':
+        out.push({ path: issue.path, message: `${unionExpectation(issue.errors)}, got ${describeValue(input)}` });
+        break;
+      default:
+        out.push({ path: issue.path, message: `${issue.message}, got ${describeValue(input)}` });
+    }
+  }
+  return out;
+}
+
+function unionExpectation(branches: readonly (readonly z.core.$ZodIssue[])[]): string {
+  const parts = branches.map((errors) => {
+    const first = errors[0];
+    if (!first) return 'something else';
+    if (first.code === 'invalid_type') return TYPE_NAMES[first.expected] ?? first.expected;
+    if (first.code === 'invalid_value') return first.values.map((v) => describeValue(v)).join(' or ');
+    return first.message;
+  });
+  return `expected ${parts.join(', or ')}`;
+}

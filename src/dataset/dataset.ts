@@ -1,0 +1,115 @@
+// The dataset as the plan sees it: for each subset, the samples (label + file) in class order, with _unknown_
+// drawn from the other folders and _silence_ clips added.
+import type { Config, Subset } from '../config/schema.js';
+import { subsetsOf } from '../config/derive.js';
+import { AudiogenError } from '../errors.js';
+import { rngFor, shuffleInPlace } from '../plan/rng.js';
+import { classIndex } from './index-file.js';
+import { listClassFiles, unknownSourceFolders } from './list.js';
+import { splitFiles, type Split } from './split.js';
+
+export const UNKNOWN = '_unknown_';
+export const SILENCE = '_silence_';
+
+export interface SampleRef {
+  label: number;
+  /** Path relative to the dataset directory ('/'-separated); null for a _silence_ clip. */
+  file: string | null;
+}
+
+export interface SubsetListing {
+  samples: SampleRef[];
+  /** Samples per class name, in class order. */
+  classCounts: Record<string, number>;
+}
+
+export interface DatasetListing {
+  classes: string[];
+  subsets: Partial<Record<Subset, SubsetListing>>;
+  /** Non-fatal observations (e.g. fewer _unknown_ files than asked for). */
+  warnings: string[];
+  /** Index files used (class name -> path). */
+  indexFiles: Record<string, string>;
+}
+
+export interface ListOptions {
+  /** Write shuffled index files (build) or only read them (validate). */
+  write: boolean;
+}
+
+export function listDataset(config: Config, opts: ListOptions): DatasetListing {
+  const d = config.dataset;
+  const g = config.generator;
+  const subsets = subsetsOf(config);
+  const warnings: string[] = [];
+  const indexFiles: Record<string, string> = {};
+
+  const splitOf = (folder: string): Split => {
+    const listing = listClassFiles(d.directory, folder, d.follow_links);
+    const index = classIndex({
+      className: folder,
+      listing,
+      shuffleIndexDir: d.shuffle_index_dir,
+      seed: d.seed,
+      write: opts.write,
+    });
+    if (index.path) indexFiles[folder] = index.path;
+    const files = d.max_samples_per_class >= 0 ? index.files.slice(0, d.max_samples_per_class) : index.files;
+    const split = splitFiles(files, d.validation_split_method, g.validation_split);
+    const prefix = (list: string[]) => list.map((f) => `${folder}/${f}`);
+    return { training: prefix(split.training), validation: prefix(split.validation) };
+  };
+
+  const known = d.classes.filter((c) => c !== UNKNOWN && c !== SILENCE);
+  if (known.length === 0) throw new AudiogenError(`dataset.classes: needs at least one class besides ${UNKNOWN} and ${SILENCE}`);
+  const knownSplits = new Map<string, Split>();
+  for (const c of known) {
+    const split = splitOf(c);
+    if (split.training.length + split.validation.length === 0) {
+      throw new AudiogenError(`class "${c}": no .wav files in ${d.directory}/${c}`);
+    }
+    knownSplits.set(c, split);
+  }
+
+  let unknownPool: Split | null = null;
+  if (d.classes.includes(UNKNOWN)) {
+    const folders = unknownSourceFolders(d.directory, d.classes);
+    if (folders.length === 0) {
+      throw new AudiogenError(`class "${UNKNOWN}": no other class folders in ${d.directory} to draw unknown samples from`);
+    }
+    unknownPool = { training: [], validation: [] };
+    for (const f of folders) {
+      const s = splitOf(f);
+      unknownPool.training.push(...s.training);
+      unknownPool.validation.push(...s.validation);
+    }
+  }
+
+  const result: DatasetListing = { classes: [...d.classes], subsets: {}, warnings, indexFiles };
+  for (const subset of subsets) {
+    const samples: SampleRef[] = [];
+    const classCounts: Record<string, number> = {};
+    const minKnown = Math.min(...known.map((c) => knownSplits.get(c)![subset].length));
+    d.classes.forEach((name, label) => {
+      let files: (string | null)[];
+      if (name === UNKNOWN) {
+        const pool = [...unknownPool![subset]];
+        const want = Math.floor(g.unknown_class_percentage * minKnown);
+        shuffleInPlace(pool, rngFor(d.seed, 'unknown', subset));
+        if (pool.length < want) {
+          warnings.push(`${subset}: ${UNKNOWN} asks for ${want} samples, only ${pool.length} files are available`);
+        }
+        files = pool.slice(0, want).sort();
+      } else if (name === SILENCE) {
+        files = new Array(Math.floor(g.silence_class_percentage * minKnown)).fill(null);
+      } else {
+        files = knownSplits.get(name)![subset];
+        if (files.length === 0) warnings.push(`${subset}: class "${name}" has no samples in this subset`);
+      }
+      classCounts[name] = files.length;
+      for (const file of files) samples.push({ label, file });
+    });
+    result.subsets[subset] = { samples, classCounts };
+  }
+  return result;
+}

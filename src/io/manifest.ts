@@ -1,0 +1,96 @@
+// manifest.json: everything a trainer needs to load the shards, and everything needed to check them.
+// Deterministic: no timestamps or host names, so two builds of the same config write the same bytes.
+import { createHash } from 'node:crypto';
+import type { Config, Dtype, Subset } from '../config/schema.js';
+import type { LabelFormat } from './labels.js';
+import type { ShardRecord } from './shard-writer.js';
+
+export const FORMAT_VERSION = 1;
+export const TOOL_VERSION = '0.1.0';
+
+export interface EpochEntry {
+  epoch: number;
+  shards: ShardRecord[];
+}
+
+export interface SubsetEntry {
+  samples: number;
+  class_counts: Record<string, number>;
+  /** Finished epochs only, in order; a trainer in follow mode waits for the next one to appear. */
+  epochs: EpochEntry[];
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface Manifest {
+  format: 'audiogen';
+  format_version: number;
+  tool: { name: 'audiogen'; version: string };
+  /** False while the build is still writing epochs. */
+  complete: boolean;
+  config_hash: string;
+  /** The resolved config without the keys that only change how a build runs (cores, debug, ...). */
+  config: Record<string, unknown>;
+  classes: string[];
+  class_mode: Config['dataset']['class_mode'];
+  sample_shape: number[];
+  dtype: Dtype;
+  label: LabelFormat | null;
+  frontend: (Config['frontend'] & { enabled: true; output_dtype: string }) | null;
+  epochs: number;
+  index_columns: string[];
+  subsets: Partial<Record<Subset, SubsetEntry>>;
+  skipped: SkippedFile[];
+  warnings: string[];
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** Config keys that change how a build runs, never what it writes. */
+const RUN_ONLY: readonly (readonly string[])[] = [
+  ['generator', 'cores'],
+  ['generator', 'debug'],
+  ['generator', 'max_batches_pending'],
+  ['output', 'directory'],
+];
+
+/** The part of the config that determines the output bytes. */
+export function outputConfig(config: Config): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
+  for (const [section, key] of RUN_ONLY) delete copy[section][key];
+  return canonical(copy) as Record<string, unknown>;
+}
+
+export function configHash(config: Config): string {
+  return createHash('sha256').update(JSON.stringify(outputConfig(config))).digest('hex');
+}
+
+/** Keys whose values differ between two configs, as "path: old -> new" lines. */
+export function configChanges(before: unknown, after: unknown, path = ''): string[] {
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObj(before) && isObj(after)) {
+    const b = before as Record<string, unknown>;
+    const a = after as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort();
+    return keys.flatMap((k) => configChanges(b[k], a[k], path ? `${path}.${k}` : k));
+  }
+  return [`${path}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`];
+}
+
+export function manifestJson(m: Manifest): string {
+  return JSON.stringify(m, null, 2) + '\n';
+}

@@ -1,0 +1,83 @@
+// What an existing output directory already holds: a finished build, shards to keep, or a different config.
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { AudiogenError } from '../errors.js';
+import { CLASSES, MANIFEST, STATE_DIR } from '../io/layout.js';
+import { configChanges, outputConfig, type Manifest } from '../io/manifest.js';
+import type { Config } from '../config/schema.js';
+import { sha256File, type ShardRecord } from '../io/shard-writer.js';
+import { readState } from '../io/state.js';
+
+export type OutputState =
+  | { kind: 'fresh' }
+  | { kind: 'finished'; manifest: Manifest }
+  | { kind: 'resume'; kept: ShardRecord[]; dropped: number };
+
+/** Whether a recorded shard is still on disk with its recorded size and sha256. */
+export async function shardIntact(outDir: string, s: ShardRecord, checkHash = true): Promise<boolean> {
+  for (const f of [s.x, s.y, s.index]) {
+    if (!f) continue;
+    const path = join(outDir, f.path);
+    try {
+      if (statSync(path).size !== f.bytes) return false;
+    } catch {
+      return false;
+    }
+    if (checkHash && (await sha256File(path)) !== f.sha256) return false;
+  }
+  return true;
+}
+
+function readManifest(outDir: string): Manifest | null {
+  const path = join(outDir, MANIFEST);
+  if (!existsSync(path)) return null;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes leftovers of an interrupted write (temporary *.partial files). */
+export function removePartials(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removePartials(path);
+    else if (entry.name.endsWith('.partial')) unlinkSync(path);
+  }
+}
+
+/** Removes a previous build's files (only audiogen's own: subsets, manifest, classes, state). */
+export function removeBuild(outDir: string, subsets: readonly string[]): void {
+  for (const name of [MANIFEST, CLASSES, STATE_DIR, 'index', ...subsets]) {
+    rmSync(join(outDir, name), { recursive: true, force: true });
+  }
+}
+
+export async function inspectOutput(opts: {
+  outDir: string;
+  stateFile: string;
+  hash: string;
+  config: Config;
+  force: boolean;
+}): Promise<OutputState> {
+  const { outDir, stateFile, hash, config, force } = opts;
+  const manifest = readManifest(outDir);
+  const state = readState(stateFile);
+  const previous = manifest ?? state.header;
+  if (previous && previous.config_hash !== hash) {
+    if (force) return { kind: 'fresh' };
+    const changes = configChanges(previous.config, outputConfig(config as Config)).slice(0, 20);
+    throw new AudiogenError(
+      `${outDir} holds a build of a different config; rerun with --force to rebuild it, or choose another output directory. Changed:\n` +
+        changes.map((c) => `  ${c}`).join('\n'),
+    );
+  }
+  if (force) return { kind: 'fresh' };
+  if (manifest?.complete) return { kind: 'finished', manifest };
+  if (!state.header) return { kind: 'fresh' };
+  const kept: ShardRecord[] = [];
+  for (const s of state.shards) if (await shardIntact(outDir, s)) kept.push(s);
+  return { kind: 'resume', kept, dropped: state.shards.length - kept.length };
+}

@@ -1,0 +1,79 @@
+// The plan: which sample goes to which position of which shard, in every (subset, epoch). Pure and cheap, so the
+// parent, every worker and a partitioned build all derive the same one.
+import type { Subset } from '../config/schema.js';
+import type { SampleRef } from '../dataset/dataset.js';
+import { rngFor, shuffleInPlace } from './rng.js';
+
+export interface ShardSpec {
+  subset: Subset;
+  epoch: number;
+  shard: number;
+  /** First position (within the epoch) and number of samples. */
+  start: number;
+  count: number;
+}
+
+export interface BatchSpec {
+  shard: ShardSpec;
+  /** Batch number within the epoch; batches never cross a shard boundary. */
+  batchIndex: number;
+  start: number;
+  count: number;
+}
+
+/** Shard ranges of an epoch of n samples; 0 = one shard per epoch. */
+export function shardRanges(n: number, samplesPerShard: number): { start: number; count: number }[] {
+  if (samplesPerShard <= 0 || samplesPerShard >= n) return [{ start: 0, count: n }];
+  const out = [];
+  for (let start = 0; start < n; start += samplesPerShard) out.push({ start, count: Math.min(samplesPerShard, n - start) });
+  return out;
+}
+
+/** Sample ids in epoch order: each epoch its own seeded permutation when shuffling, the listing order otherwise. */
+export function epochOrder(n: number, shuffle: boolean, seed: number, subset: Subset, epoch: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (shuffle) shuffleInPlace(order, rngFor(seed, subset, epoch, 'shuffle'));
+  return order;
+}
+
+export interface SubsetPlan {
+  subset: Subset;
+  samples: SampleRef[];
+  shards: { start: number; count: number }[];
+}
+
+export interface Plan {
+  epochs: number;
+  subsets: SubsetPlan[];
+}
+
+export function allShards(plan: Plan): ShardSpec[] {
+  const out: ShardSpec[] = [];
+  for (const s of plan.subsets) {
+    for (let epoch = 0; epoch < plan.epochs; epoch++) {
+      s.shards.forEach((r, shard) => out.push({ subset: s.subset, epoch, shard, ...r }));
+    }
+  }
+  return out;
+}
+
+/** Batches of a shard; batch numbers continue across the epoch's shards. */
+export function batchesOf(spec: ShardSpec, batchSize: number, firstBatchIndex: number): BatchSpec[] {
+  const out: BatchSpec[] = [];
+  for (let off = 0, b = firstBatchIndex; off < spec.count; off += batchSize, b++) {
+    out.push({ shard: spec, batchIndex: b, start: spec.start + off, count: Math.min(batchSize, spec.count - off) });
+  }
+  return out;
+}
+
+/** The number of the first batch of each shard of an epoch. */
+export function firstBatchIndices(shards: readonly { count: number }[], batchSize: number): number[] {
+  const out: number[] = [];
+  let b = 0;
+  for (const s of shards) {
+    out.push(b);
+    b += Math.ceil(s.count / batchSize);
+  }
+  return out;
+}
