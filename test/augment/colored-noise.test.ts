@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import seedrandom from 'seedrandom';
+import { coloredNoise, NOISE_BETA, NOISE_COLORS, type NoiseColor } from '../../src/augment/colored-noise.js';
+import { logLogSlope, welch } from './spectrum.js';
+
+function rngFor(key: string): () => number {
+  const prng = seedrandom.xor4096(key);
+  return () => prng.double();
+}
+
+test('each color has a log-log PSD slope within 0.25 of its beta over 100 Hz - 7 kHz', () => {
+  for (const color of NOISE_COLORS) {
+    for (const seed of ['a', 'b']) {
+      const y = coloredNoise(color, 16000 * 4, rngFor(`noise:${color}:${seed}`));
+      const slope = logLogSlope(welch(y, 1024), 16000, 100, 7000);
+      assert.ok(Math.abs(slope - NOISE_BETA[color]) <= 0.25, `${color}/${seed}: slope ${slope}`);
+    }
+  }
+});
+
+test('the peak magnitude is exactly 1, for power-of-two and other lengths', () => {
+  for (const color of NOISE_COLORS) {
+    for (const length of [16000, 16384, 1, 3]) {
+      const y = coloredNoise(color, length, rngFor(`peak:${color}:${length}`));
+      assert.equal(y.length, length);
+      let peak = 0;
+      for (const v of y) peak = Math.max(peak, Math.abs(v));
+      assert.equal(peak, 1, `${color}, ${length} samples`);
+    }
+  }
+});
+
+test('the same rng seed gives the same samples; another seed does not', () => {
+  for (const color of NOISE_COLORS) {
+    const a = coloredNoise(color, 4000, rngFor('seed:1'));
+    const b = coloredNoise(color, 4000, rngFor('seed:1'));
+    const c = coloredNoise(color, 4000, rngFor('seed:2'));
+    assert.deepEqual(a, b, color);
+    assert.notDeepEqual(a, c, color);
+  }
+});
+
+test('noise has no DC: the mean of colored noise is near zero', () => {
+  for (const color of ['pink', 'brown', 'blue', 'violet'] as NoiseColor[]) {
+    const y = coloredNoise(color, 16384, rngFor(`dc:${color}`));
+    const mean = y.reduce((s, v) => s + v, 0) / y.length;
+    assert.ok(Math.abs(mean) < 1e-6, `${color}: mean ${mean}`);
+  }
+});
+
+test('an empty length gives no samples; unknown colors and bad lengths are refused', () => {
+  assert.equal(coloredNoise('pink', 0, rngFor('x')).length, 0);
+  assert.throws(() => coloredNoise('green' as NoiseColor, 10, rngFor('x')), /unknown noise color 'green'/);
+  assert.throws(() => coloredNoise('white', 2.5, rngFor('x')), /length/);
+});

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { vtlp, vtlpFHi, vtlpUnwarp, vtlpWarp } from '../../src/augment/vtlp.js';
+import { peakFrequency, tone } from './spectrum.js';
+
+const SR = 16000;
+const BIN = SR / 2048;
+
+test('alpha > 1 moves a tone below the boundary up to f·alpha, alpha < 1 down (within two STFT bins)', () => {
+  const y = tone(1000, SR, 1);
+  for (const alpha of [1.1, 1.2, 0.9, 0.8]) {
+    const out = vtlp(y, SR, alpha);
+    const f = peakFrequency(out, SR);
+    assert.ok(Math.abs(f - 1000 * alpha) <= 2 * BIN, `alpha ${alpha}: peak at ${f} Hz`);
+    assert.ok(alpha > 1 ? f > 1000 + BIN : f < 1000 - BIN, `alpha ${alpha}: moved the wrong way (${f} Hz)`);
+  }
+});
+
+test('a tone above the boundary follows the straight segment to Nyquist', () => {
+  const out = vtlp(tone(6000, SR, 1), SR, 1.1);
+  const expected = vtlpWarp(6000, SR, 1.1);
+  assert.ok(Math.abs(expected - 6240) < 1e-9);
+  const f = peakFrequency(out, SR);
+  assert.ok(Math.abs(f - expected) <= 2 * BIN, `peak at ${f} Hz`);
+});
+
+test('alpha = 1 gives back the input; the output always has the input length', () => {
+  const y = tone(700, SR, 0.77);
+  const out = vtlp(y, SR, 1);
+  assert.equal(out.length, y.length);
+  let err = 0;
+  for (let i = 0; i < y.length; i++) err = Math.max(err, Math.abs(out[i] - y[i]));
+  assert.ok(err < 1e-6, `max error ${err}`);
+  assert.equal(vtlp(new Float32Array(1001), SR, 0.9).length, 1001);
+  assert.equal(vtlp(new Float32Array(0), SR, 0.9).length, 0);
+});
+
+test('the warp is f·alpha up to the boundary, continuous, keeps DC and Nyquist, and unwarp inverts it', () => {
+  for (const sr of [8000, 16000, 44100]) {
+    for (const alpha of [0.8, 0.93, 1, 1.07, 1.25]) {
+      const nyquist = sr / 2;
+      const boundary = (vtlpFHi(nyquist) * Math.min(alpha, 1)) / alpha;
+      assert.equal(vtlpWarp(0, sr, alpha), 0);
+      assert.ok(Math.abs(vtlpWarp(nyquist, sr, alpha) - nyquist) < 1e-9);
+      assert.ok(Math.abs(vtlpWarp(boundary * 0.5, sr, alpha) - boundary * 0.5 * alpha) < 1e-9);
+      assert.ok(Math.abs(vtlpWarp(boundary + 1e-9, sr, alpha) - boundary * alpha) < 1e-6, `continuous at ${sr}/${alpha}`);
+      for (let f = 0; f <= nyquist; f += nyquist / 37) {
+        assert.ok(Math.abs(vtlpUnwarp(vtlpWarp(f, sr, alpha), sr, alpha) - f) < 1e-9, `unwarp at ${f}`);
+      }
+    }
+  }
+});
+
+test('the boundary is 4800 Hz from 16 kHz up and 0.6 of Nyquist below', () => {
+  assert.equal(vtlpFHi(8000), 4800);
+  assert.equal(vtlpFHi(22050), 4800);
+  assert.equal(vtlpFHi(4000), 2400);
+});
+
+test('factors that are not positive are refused', () => {
+  assert.throws(() => vtlp(new Float32Array(10), SR, 0), /VTLP factor/);
+  assert.throws(() => vtlp(new Float32Array(10), SR, Number.NaN), /VTLP factor/);
+  assert.throws(() => vtlp(new Float32Array(10), -1, 1), /sample rate/);
+});

@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { parseConfigText, loadConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+import { tempDir, writeConfig } from '../helpers.js';
+
+const base = `dataset:
+  directory: data
+  classes: [yes, no]
+output:
+  directory: out
+`;
+
+function problems(text: string, overrides = []): string[] {
+  try {
+    parseConfigText(text, 'kws.yaml', overrides);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    assert.equal(err.exitCode, 2);
+    return err.problems;
+  }
+  assert.fail('expected the config to be rejected');
+}
+
+test('a minimal config gets the reference defaults', () => {
+  const c = parseConfigText(base + 'generator:\n  frontend_enabled: false\n', 'kws.yaml');
+  assert.equal(c.dataset.class_mode, 'categorical');
+  assert.equal(c.dataset.shuffle, true);
+  assert.equal(c.generator.cores, 0.25);
+  assert.equal(c.generator.max_batches_pending, 4);
+  assert.equal(c.generator.trim_threshold_db, 20);
+  assert.deepEqual(c.generator.offset_range, [0, 1]);
+  assert.equal(c.generator.unknown_class_percentage, 1.0);
+  assert.equal(c.generator.silence_class_percentage, 0.6);
+  assert.equal(c.generator.dtype, 'float32');
+  assert.equal(c.frontend.window_size_ms, 25);
+  assert.equal(c.frontend.filterbank_n_channels, 32);
+  assert.equal(c.output.epochs, 1);
+  assert.equal(c.output.samples_per_shard, 0);
+});
+
+test('an out-of-range tuple element is reported with its path, expectation, value and line', () => {
+  const lines = problems(base + 'generator:\n  frontend_enabled: false\n  offset_range: [0, 1.5]\n');
+  assert.deepEqual(lines, ['generator.offset_range[1]: expected a number <= 1, got 1.5 (kws.yaml:8:21)']);
+});
+
+test('every problem is reported, each on its own line starting with its path', () => {
+  const lines = problems(`dataset:
+  classes: []
+generator:
+  cores: 1.5
+  dtype: float16
+  validation_split: 1
+output:
+  directory: out
+  epochs: 0
+`);
+  assert.equal(lines.length, 6, lines.join('\n'));
+  assert.match(lines[0], /^dataset\.directory: required: expected a string/);
+  assert.match(lines.find((l) => l.startsWith('dataset.classes'))!, /expected a list with at least 1 items, got \[\]/);
+  assert.match(lines.find((l) => l.startsWith('generator.cores'))!, /integer worker count, or a fraction < 1/);
+  assert.match(lines.find((l) => l.startsWith('generator.dtype'))!, /expected one of "float32", .*got "float16"/);
+  assert.match(lines.find((l) => l.startsWith('generator.validation_split'))!, /expected a number < 1, got 1/);
+  assert.match(lines.find((l) => l.startsWith('output.epochs'))!, /expected a number >= 1, got 0 \(kws.yaml:9:11\)/);
+});
+
+test('unknown keys are errors, with a hint for likely typos', () => {
+  const lines = problems(base + 'generator:\n  frontend_enabled: false\n  ofset_range: [0, 1]\nextra: 1\n');
+  assert.ok(lines.includes('generator.ofset_range: unknown key (did you mean offset_range?) (kws.yaml:8:3)'), lines.join('\n'));
+  assert.ok(lines.some((l) => l.startsWith('extra: unknown key')), lines.join('\n'));
+});
+
+test('augmentation keys fail validation as not supported yet instead of being ignored', () => {
+  const lines = problems(base + 'generator:\n  frontend_enabled: false\n  speed_range: [0.9, 1.1]\n  noise_colors: all\n');
+  assert.ok(lines.some((l) => /^generator\.speed_range: not supported yet/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^generator\.noise_colors: not supported yet/.test(l)), lines.join('\n'));
+});
+
+test('the spectrogram frontend is refused with a clear error until it exists', () => {
+  const lines = problems(base);
+  assert.match(lines.join('\n'), /^generator\.frontend_enabled: not supported yet/m);
+});
+
+test('raw audio needs a sample_shape that holds the sample length', () => {
+  const lines = problems(base + 'generator:\n  frontend_enabled: false\n  sample_shape: [100, 100]\n');
+  assert.match(lines[0], /^generator\.sample_shape: expected a shape holding 16000 audio samples, got \[100,100\] \(10000\)/);
+});
+
+test('validation subset without a validation split is refused', () => {
+  const lines = problems(base.replace('output:\n', 'output:\n  subsets: [training, validation]\n') + 'generator:\n  frontend_enabled: false\n');
+  assert.match(lines[0], /^output\.subsets: validation needs generator\.validation_split > 0/);
+});
+
+test('class names that leave the dataset directory are refused', () => {
+  const lines = problems(base.replace('[yes, no]', '[yes, ../etc]') + 'generator:\n  frontend_enabled: false\n');
+  assert.match(lines[0], /^dataset\.classes\[1\]: expected a folder name inside the dataset directory/);
+});
+
+test('CLI overrides are validated like the keys they set and named in the message', () => {
+  const lines = problems(base + 'generator:\n  frontend_enabled: false\n', [
+    { path: ['output', 'epochs'], value: -2, flag: '--epochs' },
+  ] as never);
+  assert.deepEqual(lines, ['output.epochs: expected a number >= 1, got -2 (from --epochs)']);
+});
+
+test('YAML syntax errors carry their position', () => {
+  const lines = problems('dataset:\n  classes: [yes, no\n');
+  assert.match(lines[0], /^kws\.yaml:\d+:\d+: not valid YAML\/JSON/);
+});
+
+test('JSON configs work and paths resolve against the config file folder', () => {
+  const dir = tempDir();
+  const file = writeConfig(
+    dir,
+    { dataset: { directory: 'data', classes: ['a'] }, generator: { frontend_enabled: false }, output: { directory: 'out' } },
+    'kws.json',
+  );
+  const { config } = loadConfig(file);
+  assert.equal(config.dataset.directory, join(dir, 'data'));
+  assert.equal(config.output.directory, join(dir, 'out'));
+});
+
+test('a missing config file is a config error naming it', () => {
+  assert.throws(() => loadConfig('/nonexistent/kws.yaml'), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.match(err.message, /\/nonexistent\/kws\.yaml: cannot read the config \(ENOENT\)/);
+    return true;
+  });
+});

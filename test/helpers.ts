@@ -1,0 +1,98 @@
+// Shared test helpers: temporary folders, small datasets of real clips, running the CLI as users do.
+import { mkdtempSync, mkdirSync, copyFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
+import { after } from 'node:test';
+import { stringify } from 'yaml';
+import { encodeWavPcm16 } from '../src/audio/wav.js';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+export const FIXTURES = join(ROOT, 'fixtures');
+export const DEMO_DATASET = join(FIXTURES, 'dataset');
+
+/** A fresh temporary folder, removed when the test file ends. */
+export function tempDir(prefix = 'audiogen-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A 16-bit mono WAV of a tone (or silence with amplitude 0). */
+export function toneWav(seconds: number, rate = 16000, freq = 440, amplitude = 0.5): Buffer {
+  const n = Math.round(seconds * rate);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = amplitude * Math.sin((2 * Math.PI * freq * i) / rate);
+  return encodeWavPcm16(x, rate);
+}
+
+/** Writes `files` (class/name -> bytes) under a new dataset folder. */
+export function writeDataset(dir: string, files: Record<string, Buffer | string>): string {
+  for (const [rel, data] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), data);
+  }
+  return dir;
+}
+
+/** Copies the first `perClass` clips of each named demo class into a new dataset folder. */
+export function demoSubset(dir: string, classes: string[], perClass: number): string {
+  for (const c of classes) {
+    mkdirSync(join(dir, c), { recursive: true });
+    for (const f of readdirSync(join(DEMO_DATASET, c)).sort().slice(0, perClass)) {
+      copyFileSync(join(DEMO_DATASET, c, f), join(dir, c, f));
+    }
+  }
+  return dir;
+}
+
+export function writeConfig(dir: string, config: unknown, name = 'config.yaml'): string {
+  const path = join(dir, name);
+  writeFileSync(path, name.endsWith('.json') ? JSON.stringify(config, null, 2) : stringify(config));
+  return path;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const CLI = [`--import`, `tsx`, join(ROOT, 'src/cli/main.ts')];
+
+/** Runs `audiogen ...args` to completion. */
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const r = spawnSync(process.execPath, [...CLI, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts `audiogen ...args` in the background (for interrupt tests). */
+export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+  return spawn(process.execPath, [...CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } });
+}
+
+/** Runs python3 code; returns stdout, throws with stderr on failure. */
+export function python(code: string, args: string[] = []): string {
+  const r = spawnSync('python3', ['-c', code, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+import { parseConfigText, resolvePaths } from '../src/config/load.js';
+import type { Config } from '../src/config/schema.js';
+
+type Section = Record<string, unknown>;
+/** A validated config for a dataset folder; sections merge over raw-audio defaults. */
+export function makeConfig(datasetDir: string, outDir: string, parts: { dataset?: Section; generator?: Section; frontend?: Section; output?: Section } = {}): Config {
+  const raw = {
+    dataset: { directory: datasetDir, classes: ['yes', 'no'], ...parts.dataset },
+    generator: { frontend_enabled: false, cores: 1, ...parts.generator },
+    frontend: { ...parts.frontend },
+    output: { directory: outDir, ...parts.output },
+  };
+  return resolvePaths(parseConfigText(stringify(raw), 'test.yaml'), '/');
+}

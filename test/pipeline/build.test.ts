@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build } from '../../src/pipeline/build.js';
+import type { Manifest } from '../../src/io/manifest.js';
+import { demoSubset, makeConfig, python, tempDir } from '../helpers.js';
+
+const CLASSES = ['yes', 'no', 'up', 'cat', 'dog'];
+const dataset = demoSubset(tempDir(), CLASSES, 10);
+
+function files(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p).toString('base64');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const shardsOnly = (f: Record<string, string>) => Object.fromEntries(Object.entries(f).filter(([k]) => /\.(npy|csv)$/.test(k)));
+
+function configFor(out: string, generator: Record<string, unknown> = {}) {
+  return makeConfig(dataset, out, {
+    dataset: { classes: ['yes', 'no', 'up', '_unknown_', '_silence_'], batch_size: 4 },
+    generator: { validation_split: 0.3, unknown_class_percentage: 0.5, silence_class_percentage: 0.5, ...generator },
+    output: { epochs: 2, samples_per_shard: 7 },
+  });
+}
+
+test('the same seed gives byte-identical shards with 1 worker, 2 workers and in-process', async () => {
+  const root = tempDir();
+  const one = await build(configFor(join(root, 'one'), { cores: 1 }));
+  const two = await build(configFor(join(root, 'two'), { cores: 2 }));
+  await build(configFor(join(root, 'debug'), { debug: true }));
+  assert.equal(one.workers, 1);
+  assert.equal(two.workers, 2);
+  const a = files(join(root, 'one'));
+  assert.ok(Object.keys(shardsOnly(a)).length > 10);
+  assert.deepEqual(shardsOnly(files(join(root, 'two'))), shardsOnly(a));
+  assert.deepEqual(shardsOnly(files(join(root, 'debug'))), shardsOnly(a));
+  assert.equal(readFileSync(join(root, 'one', 'manifest.json'), 'utf8'), readFileSync(join(root, 'two', 'manifest.json'), 'utf8'));
+  assert.ok(!Object.keys(a).some((k) => k.endsWith('.partial')), 'no temporary file left');
+});
+
+test('epochs differ from each other and another seed gives other shards', async () => {
+  const root = tempDir();
+  await build(configFor(join(root, 'a')));
+  await build(makeConfig(dataset, join(root, 'b'), { ...configParts(), dataset: { ...configParts().dataset, seed: 99 } }));
+  const x0 = readFileSync(join(root, 'a', 'training/epoch-000/x-000.npy'));
+  const x1 = readFileSync(join(root, 'a', 'training/epoch-001/x-000.npy'));
+  const b0 = readFileSync(join(root, 'b', 'training/epoch-000/x-000.npy'));
+  assert.notDeepEqual(x0, x1);
+  assert.notDeepEqual(x0, b0);
+});
+
+function configParts() {
+  return {
+    dataset: { classes: ['yes', 'no', 'up', '_unknown_', '_silence_'], batch_size: 4 },
+    generator: { validation_split: 0.3, unknown_class_percentage: 0.5, silence_class_percentage: 0.5 },
+    output: { epochs: 2, samples_per_shard: 7 },
+  };
+}
+
+test('numpy loads every shard with the shape, dtype, labels and hashes the manifest states', async () => {
+  const out = join(tempDir(), 'out');
+  await build(configFor(out));
+  const report = python(
+    `
+import json, sys, csv, hashlib, numpy as np
+out = sys.argv[1]
+m = json.load(open(out + '/manifest.json'))
+assert m['complete'] and m['format'] == 'audiogen'
+n = 0
+for sub, e in m['subsets'].items():
+    assert len(e['epochs']) == m['epochs']
+    for ep in e['epochs']:
+        total = 0
+        for s in ep['shards']:
+            x = np.load(out + '/' + s['x']['path'], mmap_mode='r')
+            y = np.load(out + '/' + s['y']['path'], mmap_mode='r')
+            assert list(x.shape) == s['x']['shape'] == [s['count']] + m['sample_shape'], (x.shape, s)
+            assert str(x.dtype) == m['dtype'] and str(y.dtype) == m['label']['dtype']
+            assert list(y.shape) == [s['count'], len(m['classes'])]
+            rows = list(csv.DictReader(open(out + '/' + s['index']['path'])))
+            assert [int(r['position']) for r in rows] == list(range(s['start'], s['start'] + s['count']))
+            for i, r in enumerate(rows):
+                assert y[i].sum() == 1 and int(np.argmax(y[i])) == int(r['label']), (i, r)
+                assert m['classes'][int(r['label'])] == r['class']
+                if r['class'] == '_silence_':
+                    assert r['file'] == '' and not x[i].any()
+                else:
+                    assert r['file'].split('/')[0] in ('yes', 'no', 'up', 'cat', 'dog') and x[i].any()
+                    assert (r['class'] == '_unknown_') == (r['file'].split('/')[0] in ('cat', 'dog'))
+            for f in (s['x'], s['y'], s['index']):
+                data = open(out + '/' + f['path'], 'rb').read()
+                assert len(data) == f['bytes'] and hashlib.sha256(data).hexdigest() == f['sha256']
+            total += s['count']
+            n += s['count']
+        assert total == e['samples'] == sum(e['class_counts'].values())
+print(n)
+`,
+    [out],
+  );
+  assert.ok(Number(report) > 50, report);
+  assert.deepEqual(readFileSync(join(out, 'classes.txt'), 'utf8').trim().split('\n'), ['yes', 'no', 'up', '_unknown_', '_silence_']);
+});
+
+test('validation without augmentation places every clip at offset 0', async () => {
+  const out = join(tempDir(), 'out');
+  await build(configFor(out, { validation_augmentation_enabled: false }));
+  const csv = readFileSync(join(out, 'validation/epoch-000/index-000.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'position,label,class,file,offset');
+  assert.ok(csv.slice(1).every((l) => l.endsWith(',0')));
+  const train = readFileSync(join(out, 'training/epoch-000/index-000.csv'), 'utf8').trim().split('\n').slice(1);
+  assert.ok(train.some((l) => !l.endsWith(',0')));
+});
+
+test('the dataset directory is never written to', async () => {
+  const before = files(dataset);
+  const stamp = statSync(dataset).mtimeMs;
+  await build(makeConfig(dataset, join(tempDir(), 'out'), { dataset: { classes: ['yes', 'no'] } }));
+  assert.deepEqual(files(dataset), before);
+  assert.equal(statSync(dataset).mtimeMs, stamp);
+});
+
+test('a finished build is not redone; another config against it is refused with what changed; --force rebuilds', async () => {
+  const out = join(tempDir(), 'out');
+  const first = await build(configFor(out));
+  assert.ok(first.shardsBuilt > 0 && !first.upToDate);
+  const again = await build(configFor(out));
+  assert.equal(again.upToDate, true);
+  assert.equal(again.shardsBuilt, 0);
+  const changed = configFor(out, { offset_range: [0, 0.5] });
+  await assert.rejects(build(changed), /holds a build of a different config.*--force[\s\S]*generator\.offset_range: \[0,1\] -> \[0,0\.5\]/);
+  const forced = await build(changed, { force: true });
+  assert.equal(forced.shardsBuilt, first.shardsBuilt);
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+  assert.deepEqual((m.config.generator as { offset_range: number[] }).offset_range, [0, 0.5]);
+  assert.ok(!existsSync(join(out, 'training/epoch-000/x-000.npy.partial')));
+});

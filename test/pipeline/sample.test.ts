@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { placeClip, floatToPcm16, SampleRenderer } from '../../src/pipeline/sample.js';
+import { resample } from '../../src/audio/resample.js';
+import { trimBounds } from '../../src/audio/trim.js';
+import { makeConfig } from '../helpers.js';
+
+test('a short clip sits offset × the free room into the sample, zeros around it', () => {
+  const out = new Float32Array(10);
+  placeClip(new Float32Array([1, 2, 3, 4]), out, 0.5);
+  assert.deepEqual([...out], [0, 0, 0, 1, 2, 3, 4, 0, 0, 0]);
+  placeClip(new Float32Array([1, 2, 3, 4]), out, 0);
+  assert.deepEqual([...out], [1, 2, 3, 4, 0, 0, 0, 0, 0, 0]);
+  placeClip(new Float32Array([1, 2, 3, 4]), out, 1);
+  assert.deepEqual([...out], [0, 0, 0, 0, 0, 0, 1, 2, 3, 4]);
+});
+
+test('a long clip is cropped by the same rule: offset 0 keeps the start, 1 the end', () => {
+  const clip = new Float32Array([1, 2, 3, 4, 5, 6]);
+  const out = new Float32Array(4);
+  placeClip(clip, out, 0);
+  assert.deepEqual([...out], [1, 2, 3, 4]);
+  placeClip(clip, out, 1);
+  assert.deepEqual([...out], [3, 4, 5, 6]);
+});
+
+test('float audio becomes int16 by ×32768 with saturation, not wrap-around', () => {
+  const out = new Int16Array(5);
+  floatToPcm16(new Float32Array([0, 0.5, -1, 1.5, -2]), out);
+  assert.deepEqual([...out], [0, 16384, -32768, 32767, -32768]);
+});
+
+test('a clip is resampled to the target rate, trimmed of silence and placed at the offset', () => {
+  const config = makeConfig('/data', '/out', { frontend: { sample_rate_hz: 8000, sample_length_ms: 1000 } });
+  const r = new SampleRenderer(config);
+  // 0.25 s of a 440 Hz tone at 16 kHz between 0.25 s of silence on each side.
+  const x = new Float32Array(12000);
+  for (let i = 4000; i < 8000; i++) x[i] = 0.5 * Math.sin((2 * Math.PI * 440 * i) / 16000);
+  const y = resample(x, 16000, 8000);
+  const [start, end] = trimBounds(y, 20);
+  assert.ok(start > 0 && end < y.length, 'the silence is trimmed');
+  const kept = y.subarray(start, end);
+  const atStart = r.renderAudio({ sampleRate: 16000, channels: [x] }, { offset: 0 });
+  assert.equal(atStart.length, 8000);
+  assert.deepEqual(atStart.subarray(0, kept.length), kept);
+  assert.ok(atStart.subarray(kept.length).every((v) => v === 0));
+  const atEnd = r.renderAudio({ sampleRate: 16000, channels: [x] }, { offset: 1 });
+  assert.deepEqual(atEnd.subarray(8000 - kept.length), kept);
+  assert.ok(atEnd.subarray(0, 8000 - kept.length).every((v) => v === 0));
+});
+
+test('stereo input is mixed down to mono', () => {
+  const config = makeConfig('/data', '/out', { generator: { trim_threshold_db: null }, frontend: { sample_length_ms: 1 } });
+  const r = new SampleRenderer(config);
+  const left = new Float32Array(16).fill(0.5);
+  const right = new Float32Array(16).fill(-0.25);
+  const audio = r.renderAudio({ sampleRate: 16000, channels: [left, right] }, { offset: 0 });
+  assert.deepEqual([...audio], new Array(16).fill(0.125));
+});
+
+test('silence is a zero clip', () => {
+  const r = new SampleRenderer(makeConfig('/data', '/out'));
+  assert.ok(r.renderAudio(null, { offset: 0.3 }).every((v) => v === 0));
+});
