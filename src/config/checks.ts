@@ -20,7 +20,7 @@ const RAW_AUDIO_DTYPES = ['float32', 'float64', 'int16'];
 export function crossChecks(config: Config): Problem[] {
   const problems: Problem[] = [];
   const g = config.generator;
-  const add = (path: string[], message: string) => problems.push({ path, message });
+  const add = (path: (string | number)[], message: string) => problems.push({ path, message });
 
   for (const key of PENDING_AUGMENTATION_KEYS) {
     if (g[key] !== null) add(['generator', key], 'not supported yet: augmentations are not implemented in this version');
@@ -35,7 +35,7 @@ export function crossChecks(config: Config): Problem[] {
   }
   for (const [i, name] of config.dataset.classes.entries()) {
     if (name.includes('/') || name.includes('\\') || name === '.' || name === '..') {
-      add(['dataset', 'classes', String(i)], `expected a folder name inside the dataset directory, got ${JSON.stringify(name)}`);
+      add(['dataset', 'classes', i], `expected a folder name inside the dataset directory, got ${JSON.stringify(name)}`);
     }
   }
 

@@ -66,6 +66,8 @@ function editDistance(a: string, b: string): number {
 export interface Problem {
   path: KeyPath;
   message: string;
+  /** Point at the key rather than its value (unknown keys). */
+  atKey?: boolean;
 }
 
 /** One Problem per zod issue (one per unknown key), the message saying what was expected and what was given. */
@@ -77,7 +79,7 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], knownKeysAt
       case 'unrecognized_keys':
         for (const key of issue.keys) {
           const hint = didYouMean(key, knownKeysAt(issue.path));
-          out.push({ path: [...issue.path, key], message: `unknown key${hint ? ` (did you mean ${hint}?)` : ''}` });
+          out.push({ path: [...issue.path, key], message: `unknown key${hint ? ` (did you mean ${hint}?)` : ''}`, atKey: true });
         }
         break;
       case 'invalid_type':

@@ -37,12 +37,12 @@ export function loadConfig(file: string, overrides: readonly Override[] = []): L
 /** Parses and validates config text; `name` prefixes positions in messages. */
 export function parseConfigText(text: string, name: string, overrides: readonly Override[] = []): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return `${name}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0]}`;
+        return `${name}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
       }),
     );
   }
@@ -55,13 +55,13 @@ export function parseConfigText(text: string, name: string, overrides: readonly 
     setIn(raw as Record<string, unknown>, o.path, o.value);
     flagAt.set(formatPath(o.path), o.flag);
   }
-  const where = (path: KeyPath): string => {
+  const where = (path: KeyPath, atKey = false): string => {
     const flag = flagAt.get(formatPath(path));
     if (flag) return ` (from ${flag})`;
-    const pos = positionOf(doc, path, lineCounter);
+    const pos = positionOf(doc, path, lineCounter, atKey);
     return pos ? ` (${name}:${pos.line}:${pos.col})` : ` (${name})`;
   };
-  const lines = (problems: Problem[]) => problems.map((p) => `${formatPath(p.path)}: ${p.message}${where(p.path)}`);
+  const lines = (problems: Problem[]) => problems.map((p) => `${formatPath(p.path)}: ${p.message}${where(p.path, p.atKey)}`);
 
   const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ConfigError(lines(problemsFromZod(parsed.error.issues, knownKeysAt)));
@@ -102,7 +102,7 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   return s instanceof z.ZodObject ? (s.shape as Record<string, z.ZodType>) : undefined;
 }
 
-function positionOf(doc: Document, path: KeyPath, lc: LineCounter): { line: number; col: number } | undefined {
+function positionOf(doc: Document, path: KeyPath, lc: LineCounter, atKey: boolean): { line: number; col: number } | undefined {
   // Unknown keys point at the key itself; everything else at the value (or the nearest existing parent).
   for (let n = path.length; n >= 0; n--) {
     const prefix = path.slice(0, n);
@@ -110,7 +110,7 @@ function positionOf(doc: Document, path: KeyPath, lc: LineCounter): { line: numb
       const parent = prefix.length === 1 ? doc.contents : doc.getIn(prefix.slice(0, -1) as unknown[], true);
       if (isMap(parent)) {
         const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === prefix[n - 1]);
-        const node = (n === path.length ? pair?.value ?? pair?.key : pair?.value) as { range?: number[] } | undefined;
+        const node = (n === path.length && atKey ? pair?.key : pair?.value) as { range?: number[] } | undefined;
         const keyNode = pair?.key as { range?: number[] } | undefined;
         const target = node?.range ? node : keyNode;
         if (target?.range) return lc.linePos(target.range[0]);
