@@ -51,6 +51,10 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
           }) + '\n',
         );
       } else if (!flags.quiet) {
+        if (m.skipped.length > 0) {
+          process.stderr.write(`skipped ${m.skipped.length} bad file(s) (generator.on_error: skip):\n`);
+          for (const b of m.skipped) process.stderr.write(`  ${b.file}: ${b.reason}\n`);
+        }
         if (summary.upToDate) {
           process.stderr.write(`${summary.outDir} is already built from this config: nothing to do\n`);
         } else {

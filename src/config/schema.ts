@@ -77,6 +77,10 @@ export const generatorSchema = z
     unknown_class_percentage: z.number().min(0).default(1.0).describe('_unknown_ count relative to the smallest class'),
     silence_class_percentage: z.number().min(0).default(0.6).describe('_silence_ count relative to the smallest class'),
     disable_random_transforms: z.boolean().default(false).describe('Identity transform for every sample (offset 0)'),
+    on_error: z
+      .enum(['fail', 'skip'])
+      .default('fail')
+      .describe('A bad audio file: fail stops the build naming it; skip leaves it out and lists it in the manifest'),
     frontend_enabled: z.boolean().default(true).describe('Turn audio into a spectrogram with the AudioFeatureGenerator'),
     sample_shape: z
       .array(z.int().min(1))

@@ -7,6 +7,7 @@ import { rngFor, shuffleInPlace } from '../plan/rng.js';
 import { classIndex } from './index-file.js';
 import { listClassFiles, unknownSourceFolders } from './list.js';
 import { splitFiles, type Split } from './split.js';
+import { probeClip, type BadFile } from './probe.js';
 
 export const UNKNOWN = '_unknown_';
 export const SILENCE = '_silence_';
@@ -30,6 +31,8 @@ export interface DatasetListing {
   warnings: string[];
   /** Index files used (class name -> path). */
   indexFiles: Record<string, string>;
+  /** Files left out because they cannot be decoded (on_error: skip). */
+  skipped: BadFile[];
 }
 
 export interface ListOptions {
@@ -43,8 +46,20 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
   const subsets = subsetsOf(config);
   const warnings: string[] = [];
   const indexFiles: Record<string, string> = {};
+  const skipped: BadFile[] = [];
+  /** Whether a clip decodes; a bad one stops the listing (fail) or is recorded and left out (skip). */
+  const usable = (file: string): boolean => {
+    const reason = probeClip(d.directory, file);
+    if (reason === null) return true;
+    if (g.on_error === 'fail') {
+      throw new AudiogenError(`${file}: ${reason} (set generator.on_error: skip to leave bad files out)`);
+    }
+    skipped.push({ file, reason });
+    return false;
+  };
 
-  const splitOf = (folder: string): Split => {
+  /** A folder's files in index order, capped; known classes are checked here, unknown sources when drawn. */
+  const splitOf = (folder: string, check: boolean): Split => {
     const listing = listClassFiles(d.directory, folder, d.follow_links);
     const index = classIndex({
       className: folder,
@@ -54,7 +69,12 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
       write: opts.write,
     });
     if (index.path) indexFiles[folder] = index.path;
-    const files = d.max_samples_per_class >= 0 ? index.files.slice(0, d.max_samples_per_class) : index.files;
+    const cap = d.max_samples_per_class >= 0 ? d.max_samples_per_class : Infinity;
+    const files: string[] = [];
+    for (const f of index.files) {
+      if (files.length >= cap) break;
+      if (!check || usable(`${folder}/${f}`)) files.push(f);
+    }
     const split = splitFiles(files, d.validation_split_method, g.validation_split);
     const prefix = (list: string[]) => list.map((f) => `${folder}/${f}`);
     return { training: prefix(split.training), validation: prefix(split.validation) };
@@ -64,7 +84,7 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
   if (known.length === 0) throw new AudiogenError(`dataset.classes: needs at least one class besides ${UNKNOWN} and ${SILENCE}`);
   const knownSplits = new Map<string, Split>();
   for (const c of known) {
-    const split = splitOf(c);
+    const split = splitOf(c, true);
     if (split.training.length + split.validation.length === 0) {
       throw new AudiogenError(`class "${c}": no .wav files in ${d.directory}/${c}`);
     }
@@ -79,13 +99,13 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
     }
     unknownPool = { training: [], validation: [] };
     for (const f of folders) {
-      const s = splitOf(f);
+      const s = splitOf(f, false);
       unknownPool.training.push(...s.training);
       unknownPool.validation.push(...s.validation);
     }
   }
 
-  const result: DatasetListing = { classes: [...d.classes], subsets: {}, warnings, indexFiles };
+  const result: DatasetListing = { classes: [...d.classes], subsets: {}, warnings, indexFiles, skipped };
   for (const subset of subsets) {
     const samples: SampleRef[] = [];
     const classCounts: Record<string, number> = {};
@@ -96,10 +116,15 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
         const pool = [...unknownPool![subset]];
         const want = Math.floor(g.unknown_class_percentage * minKnown);
         shuffleInPlace(pool, rngFor(d.seed, 'unknown', subset));
-        if (pool.length < want) {
-          warnings.push(`${subset}: ${UNKNOWN} asks for ${want} samples, only ${pool.length} files are available`);
+        const drawn: string[] = [];
+        for (const f of pool) {
+          if (drawn.length >= want) break;
+          if (usable(f)) drawn.push(f);
         }
-        files = pool.slice(0, want).sort();
+        if (drawn.length < want) {
+          warnings.push(`${subset}: ${UNKNOWN} asks for ${want} samples, only ${drawn.length} usable files are available`);
+        }
+        files = drawn.sort();
       } else if (name === SILENCE) {
         files = new Array(Math.floor(g.silence_class_percentage * minKnown)).fill(null);
       } else {

@@ -1,15 +1,31 @@
 // Files appear under their final names only when complete: write a temporary sibling, then rename.
-import { writeFileSync, renameSync, unlinkSync, mkdirSync } from 'node:fs';
+import { writeFileSync, renameSync, unlinkSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AudiogenError } from '../errors.js';
 
 /** Temporary name of a file being written (recognised and removed on resume). */
 export const tmpName = (path: string) => `${path}.partial`;
 
+/** mkdir -p with the real reason on failure (Node's recursive mkdir says ENOENT for a read-only parent). */
+export function ensureDir(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(dirname(path))) {
+      try {
+        mkdirSync(path);
+      } catch (inner) {
+        throw outputError(path, inner);
+      }
+    }
+    throw outputError(path, err);
+  }
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = tmpName(path);
+  ensureDir(dirname(path));
   try {
-    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {

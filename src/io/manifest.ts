@@ -32,6 +32,7 @@ export interface Manifest {
   /** False while the build is still writing epochs. */
   complete: boolean;
   config_hash: string;
+  dataset_hash: string;
   /** The resolved config without the keys that only change how a build runs (cores, debug, ...). */
   config: Record<string, unknown>;
   classes: string[];

@@ -1,11 +1,11 @@
 // One shard being written: x (rows written by workers at fixed offsets), y (labels, written here), and the index
 // CSV (rows appended in position order). All under temporary names until finalize() renames them.
-import { openSync, closeSync, writeSync, fsyncSync, ftruncateSync, renameSync, unlinkSync, mkdirSync, createReadStream, statSync } from 'node:fs';
+import { openSync, closeSync, writeSync, fsyncSync, ftruncateSync, renameSync, unlinkSync, createReadStream, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { Dtype } from '../config/schema.js';
 import type { ShardSpec } from '../plan/plan.js';
-import { outputError, tmpName } from './atomic.js';
+import { ensureDir, outputError, tmpName } from './atomic.js';
 import { csvLine } from './csv.js';
 import { encodeLabels, type LabelFormat } from './labels.js';
 import type { ShardFiles } from './layout.js';
@@ -55,8 +55,8 @@ interface OpenFile {
 function openTmp(outDir: string, rel: string): OpenFile {
   const final = join(outDir, rel);
   const tmp = tmpName(final);
+  ensureDir(dirname(final));
   try {
-    mkdirSync(dirname(final), { recursive: true });
     return { final, tmp, fd: openSync(tmp, 'w+') };
   } catch (err) {
     throw outputError(tmp, err);

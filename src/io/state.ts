@@ -1,14 +1,16 @@
 // Build state: an append-only log of finished shards (one JSON line each, after the files are renamed), so an
 // interrupted or killed build resumes with what is really done. A torn last line (kill -9 mid-write) is ignored.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
-import { outputError } from './atomic.js';
+import { appendFileSync, existsSync, readFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ensureDir, outputError } from './atomic.js';
 import { STATE_DIR } from './layout.js';
 import type { ShardRecord } from './shard-writer.js';
 
 export interface StateHeader {
   kind: 'audiogen-state';
   config_hash: string;
+  /** Fingerprint of the planned samples: the same config over a changed dataset gives another one. */
+  dataset_hash: string;
   /** The output-determining config, to say what changed when a rerun differs. */
   config: Record<string, unknown>;
   partition: { index: number; count: number };
@@ -48,11 +50,7 @@ export class StateWriter {
 
   /** Starts a fresh log (a new build, or --force). */
   start(header: StateHeader): void {
-    try {
-      mkdirSync(join(this.path, '..'), { recursive: true });
-    } catch (err) {
-      throw outputError(this.path, err);
-    }
+    ensureDir(dirname(this.path));
     this.append(header, 'w');
   }
 

@@ -35,11 +35,13 @@ export class BatchProcessor {
     this.rowBytes = this.renderer.rowElements * DTYPE_BYTES[this.renderer.dtype];
   }
 
-  run(job: BatchJob): BatchResult {
+  /** `beforeSample(i)` is called before item i is processed (crash reporting). */
+  run(job: BatchJob, beforeSample?: (item: number) => void): BatchResult {
     const rows = Buffer.alloc(job.items.length * this.rowBytes);
     const row = this.renderer.newRow();
     const rowView = Buffer.from(row.buffer, row.byteOffset, row.byteLength);
     const params = job.items.map((item, i) => {
+      beforeSample?.(i);
       const p = drawParams(this.config, job.subset, job.epoch, item.position);
       const decoded = item.file === null ? null : readClip(this.config.dataset.directory, item.file);
       const audio = this.renderer.renderAudio(decoded, p);

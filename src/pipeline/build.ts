@@ -1,18 +1,17 @@
 // The build: plan -> batches to workers -> shard files -> state log -> manifest.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config, Subset } from '../config/schema.js';
 import { subsetsOf, workerCount } from '../config/derive.js';
 import { listDataset, type DatasetListing } from '../dataset/dataset.js';
 import { AudiogenError, InterruptedError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import { csvLine } from '../io/csv.js';
 import { labelFormat } from '../io/labels.js';
 import { CLASSES, MANIFEST, shardFiles } from '../io/layout.js';
 import { configHash, manifestJson, outputConfig, type Manifest } from '../io/manifest.js';
 import { ShardWriter, type ShardRecord } from '../io/shard-writer.js';
 import { StateWriter, stateFile } from '../io/state.js';
-import { allShards, batchesOf, epochOrder, firstBatchIndices, shardRanges, type Plan, type ShardSpec } from '../plan/plan.js';
+import { planHash, allShards, batchesOf, epochOrder, firstBatchIndices, shardRanges, type Plan, type ShardSpec } from '../plan/plan.js';
 import { buildManifest, outputLayout } from './describe.js';
 import { PARAM_COLUMNS, type SampleParams } from './params.js';
 import type { BatchItem } from './messages.js';
@@ -69,23 +68,20 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
   const plan = makePlan(config, listing);
   const layout = outputLayout(config, listing);
 
-  const existing = await inspectOutput({ outDir, stateFile: statePath, hash, config, force: opts.force ?? false });
+  const datasetHash = planHash(plan);
+  const existing = await inspectOutput({ outDir, stateFile: statePath, hash, datasetHash, config, force: opts.force ?? false });
   const summary = (m: Manifest, built: number, kept: number, samples: number, workers: number): BuildSummary => {
     const seconds = (performance.now() - started) / 1000;
     return { outDir, upToDate: built === 0 && existing.kind === 'finished', workers, shardsBuilt: built, shardsKept: kept, samplesBuilt: samples, seconds, samplesPerSecond: samples / seconds, manifest: m };
   };
   if (existing.kind === 'finished') return summary(existing.manifest, 0, 0, 0, 0);
 
-  try {
-    mkdirSync(outDir, { recursive: true });
-  } catch (err) {
-    throw new AudiogenError(`cannot create the output directory ${outDir}: ${(err as Error).message}`);
-  }
+  ensureDir(outDir);
   if (existing.kind === 'fresh') removeBuild(outDir, subsets);
   removePartials(outDir);
   const state = new StateWriter(statePath);
   const kept = existing.kind === 'resume' ? existing.kept : [];
-  state.start({ kind: 'audiogen-state', config_hash: hash, config: outputConfig(config), partition });
+  state.start({ kind: 'audiogen-state', config_hash: hash, dataset_hash: datasetHash, config: outputConfig(config), partition });
   for (const s of kept) state.record(s);
   if (existing.kind === 'resume') {
     events.note?.(`resuming: ${kept.length} finished shards kept${existing.dropped ? `, ${existing.dropped} failed their check and are rebuilt` : ''}`);

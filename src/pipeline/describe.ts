@@ -6,7 +6,7 @@ import { labelFormat, type LabelFormat } from '../io/labels.js';
 import { FORMAT_VERSION, TOOL_VERSION, outputConfig, type Manifest, type SubsetEntry } from '../io/manifest.js';
 import type { ShardRecord, XFormat } from '../io/shard-writer.js';
 import { shardFiles } from '../io/layout.js';
-import type { Plan } from '../plan/plan.js';
+import { planHash, type Plan } from '../plan/plan.js';
 import { PARAM_COLUMNS } from './params.js';
 
 export interface OutputLayout {
@@ -59,6 +59,7 @@ export function buildManifest(opts: {
     tool: { name: 'audiogen', version: TOOL_VERSION },
     complete,
     config_hash: hash,
+    dataset_hash: planHash(plan),
     config: outputConfig(config),
     classes: listing.classes,
     class_mode: config.dataset.class_mode,
@@ -69,7 +70,7 @@ export function buildManifest(opts: {
     epochs: plan.epochs,
     index_columns: layout.columns,
     subsets,
-    skipped: [],
+    skipped: listing.skipped,
     warnings: listing.warnings,
   };
 }

@@ -25,7 +25,10 @@ export interface BatchResult {
   params: SampleParams[];
 }
 
-export type ToWorker = { type: 'init'; config: Config } | { type: 'batch'; id: number; job: BatchJob };
+export type ToWorker =
+  /** `progressFile`: where the worker notes (batch id, item) before each sample, so a crash can name the file. */
+  | { type: 'init'; config: Config; progressFile: string | null }
+  | { type: 'batch'; id: number; job: BatchJob };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -1,5 +1,8 @@
 // Runs batches: in worker processes (child_process.fork), or in this process when `debug` is set.
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { AudiogenError } from '../errors.js';
 import { BatchProcessor } from './batch.js';
@@ -35,6 +38,19 @@ interface Pending {
 interface Worker {
   child: ChildProcess;
   pending: Map<number, Pending>;
+  progressFile: string;
+}
+
+/** The batch id and file a dead worker was on, from what it noted before each sample. */
+function sampleInProgress(w: Worker): { id: number; file: string } | null {
+  try {
+    const b = readFileSync(w.progressFile);
+    const id = b.readInt32LE(0);
+    const item = w.pending.get(id)?.job.items[b.readInt32LE(4)];
+    return item ? { id, file: item.file ?? '(a _silence_ clip)' } : null;
+  } catch {
+    return null;
+  }
 }
 
 const workerEntry = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -43,6 +59,7 @@ export class ForkPool implements Executor {
   private readonly workers: Worker[] = [];
   private nextId = 0;
   private closing = false;
+  private readonly scratch = mkdtempSync(join(tmpdir(), 'audiogen-workers-'));
 
   private constructor() {}
 
@@ -54,7 +71,7 @@ export class ForkPool implements Executor {
 
   private spawn(config: Config): Promise<void> {
     const child = fork(workerEntry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const worker: Worker = { child, pending: new Map() };
+    const worker: Worker = { child, pending: new Map(), progressFile: join(this.scratch, `worker-${this.workers.length}.pos`) };
     this.workers.push(worker);
     return new Promise((resolve, reject) => {
       child.on('message', (msg: FromWorker) => {
@@ -68,19 +85,16 @@ export class ForkPool implements Executor {
       child.on('exit', (code, signal) => {
         const cause = signal ? `killed by ${signal}` : `exited with code ${code}`;
         reject(new AudiogenError(`worker process ${child.pid} ${cause} while starting`));
-        for (const p of worker.pending.values()) {
-          const files = p.job.items.map((i) => i.file ?? '(silence)');
-          const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? `, … (${files.length} files)` : '');
-          p.reject(
-            new AudiogenError(
-              `worker process ${child.pid} ${cause} while processing batch ${p.job.batchIndex} of ${p.job.subset} epoch ${p.job.epoch} (${shown})`,
-            ),
-          );
+        const current = sampleInProgress(worker);
+        for (const [id, p] of worker.pending) {
+          const where = `batch ${p.job.batchIndex} of ${p.job.subset} epoch ${p.job.epoch}`;
+          const sample = current?.id === id ? `, sample ${current.file}` : '';
+          p.reject(new AudiogenError(`worker process ${child.pid} ${cause} while processing ${where}${sample}`));
         }
         worker.pending.clear();
         if (!this.closing) this.workers.splice(this.workers.indexOf(worker), 1);
       });
-      this.post(worker, { type: 'init', config });
+      this.post(worker, { type: 'init', config, progressFile: worker.progressFile });
     });
   }
 
@@ -97,7 +111,12 @@ export class ForkPool implements Executor {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       worker.pending.set(id, { job, resolve, reject });
-      this.post(worker, { type: 'batch', id, job });
+      try {
+        this.post(worker, { type: 'batch', id, job });
+      } catch (err) {
+        worker.pending.delete(id);
+        reject(new AudiogenError(`worker process ${worker.child.pid} cannot take batch ${job.batchIndex}: ${(err as Error).message}`));
+      }
     });
   }
 
@@ -113,10 +132,12 @@ export class ForkPool implements Executor {
           }),
       ),
     );
+    rmSync(this.scratch, { recursive: true, force: true });
   }
 
   kill(): void {
     this.closing = true;
     for (const w of this.workers) w.child.kill('SIGKILL');
+    rmSync(this.scratch, { recursive: true, force: true });
   }
 }

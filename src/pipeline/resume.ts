@@ -59,10 +59,11 @@ export async function inspectOutput(opts: {
   outDir: string;
   stateFile: string;
   hash: string;
+  datasetHash: string;
   config: Config;
   force: boolean;
 }): Promise<OutputState> {
-  const { outDir, stateFile, hash, config, force } = opts;
+  const { outDir, stateFile, hash, datasetHash, config, force } = opts;
   const manifest = readManifest(outDir);
   const state = readState(stateFile);
   const previous = manifest ?? state.header;
@@ -72,6 +73,12 @@ export async function inspectOutput(opts: {
     throw new AudiogenError(
       `${outDir} holds a build of a different config; rerun with --force to rebuild it, or choose another output directory. Changed:\n` +
         changes.map((c) => `  ${c}`).join('\n'),
+    );
+  }
+  if (previous && previous.dataset_hash !== datasetHash) {
+    if (force) return { kind: 'fresh' };
+    throw new AudiogenError(
+      `${outDir} was built from the same config but the dataset has changed since (files added, removed or now unreadable); rerun with --force to rebuild it`,
     );
   }
   if (force) return { kind: 'fresh' };

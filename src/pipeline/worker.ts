@@ -1,9 +1,13 @@
 // Worker process entry: receives batches from the build, processes them, reports the drawn parameters.
+import { openSync, writeSync } from 'node:fs';
 import { AudiogenError, errorMessage, EXIT } from '../errors.js';
 import { BatchProcessor } from './batch.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 let processor: BatchProcessor | null = null;
+let progressFd: number | null = null;
+const progress = new Int32Array(2);
+const progressBytes = new Uint8Array(progress.buffer);
 const send = (msg: FromWorker) => process.send!(msg);
 
 // The build decides how to stop: a terminal's Ctrl-C reaches the whole process group, workers wait to be told.
@@ -14,12 +18,19 @@ process.on('disconnect', () => process.exit(0));
 process.on('message', (msg: ToWorker) => {
   if (msg.type === 'init') {
     processor = new BatchProcessor(msg.config);
+    if (msg.progressFile) progressFd = openSync(msg.progressFile, 'w');
     send({ type: 'ready' });
     return;
   }
   try {
     if (!processor) throw new Error('worker received a batch before its config');
-    send({ type: 'done', id: msg.id, result: processor.run(msg.job) });
+    const beforeSample = (item: number) => {
+      if (progressFd === null) return;
+      progress[0] = msg.id;
+      progress[1] = item;
+      writeSync(progressFd, progressBytes, 0, 8, 0);
+    };
+    send({ type: 'done', id: msg.id, result: processor.run(msg.job, beforeSample) });
   } catch (err) {
     const exitCode = err instanceof AudiogenError ? err.exitCode : EXIT.failed;
     send({ type: 'failed', id: msg.id, message: err instanceof AudiogenError ? err.message : String((err as Error)?.stack ?? errorMessage(err)), exitCode });

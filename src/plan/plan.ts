@@ -1,5 +1,6 @@
 // The plan: which sample goes to which position of which shard, in every (subset, epoch). Pure and cheap, so the
 // parent, every worker and a partitioned build all derive the same one.
+import { createHash } from 'node:crypto';
 import type { Subset } from '../config/schema.js';
 import type { SampleRef } from '../dataset/dataset.js';
 import { rngFor, shuffleInPlace } from './rng.js';
@@ -76,4 +77,14 @@ export function firstBatchIndices(shards: readonly { count: number }[], batchSiz
     b += Math.ceil(s.count / batchSize);
   }
   return out;
+}
+
+/** A fingerprint of what the plan contains (every subset's samples), to notice a dataset that changed. */
+export function planHash(plan: Plan): string {
+  const hash = createHash('sha256');
+  for (const s of plan.subsets) {
+    hash.update(`${s.subset}\n`);
+    for (const r of s.samples) hash.update(`${r.label}\t${r.file ?? ''}\n`);
+  }
+  return hash.digest('hex');
 }
