@@ -1,0 +1,50 @@
+// Milliseconds per 1-second 16 kHz clip for each augmentation DSP step, single thread.
+// Reported: the fastest of 7 batches (the machine is shared: the minimum is the least disturbed figure).
+//   node --import tsx bench/augment.ts
+import seedrandom from 'seedrandom';
+import { coloredNoise, NOISE_COLORS } from '../src/augment/colored-noise.js';
+import { timeStretch } from '../src/augment/time-stretch.js';
+import { pitchShift, speedAndPitch } from '../src/augment/pitch-shift.js';
+import { vtlp } from '../src/augment/vtlp.js';
+import { resample } from '../src/audio/resample.js';
+import { RealFFT } from '../src/dsp/fft.js';
+
+const SR = 16000;
+const prng = seedrandom.xor4096('bench:augment');
+const rng = () => prng.double();
+const clip = new Float32Array(SR);
+for (let i = 0; i < SR; i++) clip[i] = 0.3 * Math.sin((2 * Math.PI * 440 * i) / SR) + 0.1 * (rng() - 0.5);
+
+function bench(name: string, run: (i: number) => unknown, iterations = 40, scale = 1, unit = 'ms'): number {
+  for (let i = 0; i < iterations; i++) run(i);
+  let best = Infinity;
+  let k = 0;
+  for (let batch = 0; batch < 7; batch++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) run(k++);
+    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1e6 / iterations);
+  }
+  console.log(`${name.padEnd(40)} ${(best * scale).toFixed(3).padStart(8)} ${unit}`);
+  return best;
+}
+
+// Parameters vary per run like the generator's draws (speed 0.9–1.1, pitch ±3 semitones, α 0.9–1.1).
+const speeds = [0.9, 0.95, 1.05, 1.1];
+const pitches = [-3, -1.5, 1.5, 3];
+const alphas = [0.9, 0.95, 1.05, 1.1];
+
+console.log(`1 s clips at ${SR} Hz, Node ${process.version}`);
+const fft = RealFFT.of(2048);
+const x = new Float64Array(2048).map(() => rng() - 0.5);
+const spec = new Float64Array(2050);
+const back = new Float64Array(2048);
+bench('  real FFT 2048 forward', () => fft.forward(x, spec), 2000, 1000, 'µs');
+bench('  real FFT 2048 inverse', () => fft.inverse(spec, back), 2000, 1000, 'µs');
+for (const color of NOISE_COLORS) bench(`colored noise ${color}`, () => coloredNoise(color, SR, rng));
+bench('time stretch (rate 0.9–1.1)', (i) => timeStretch(clip, speeds[i % 4]));
+bench('  resample 16 kHz·2^(±3/12) -> 16 kHz', (i) => resample(clip, SR / 2 ** (-pitches[i % 4] / 12), SR));
+bench('pitch shift (±1.5–3 semitones)', (i) => pitchShift(clip, SR, pitches[i % 4]));
+bench('speed + pitch, two steps', (i) => pitchShift(timeStretch(clip, speeds[i % 4]), SR, pitches[(i >> 2) % 4]));
+bench('speed + pitch, one pass', (i) => speedAndPitch(clip, SR, speeds[i % 4], pitches[(i >> 2) % 4]));
+bench("vtlp, phase 'moved' (α 0.9–1.1)", (i) => vtlp(clip, SR, alphas[i % 4]));
+bench("vtlp, phase 'coherent' (α 0.9–1.1)", (i) => vtlp(clip, SR, alphas[i % 4], { phase: 'coherent' }));
