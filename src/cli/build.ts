@@ -1,8 +1,9 @@
-// `audiogen build`: bake the configured subsets and epochs into shards.
+// `audiogen build`: bake the configured subsets and epochs into shards (all of them, or one partition's).
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { build } from '../pipeline/build.js';
-import { addConfigOverrideFlags, overridesFrom, type OverrideFlags } from './options.js';
+import { resolvePartition } from '../plan/partition.js';
+import { build, type BuildSummary } from '../pipeline/build.js';
+import { addConfigOverrideFlags, overridesFrom, toNumber, type OverrideFlags } from './options.js';
 import { progressReporter } from './progress.js';
 
 interface BuildFlags extends OverrideFlags {
@@ -10,6 +11,51 @@ interface BuildFlags extends OverrideFlags {
   quiet?: boolean;
   json?: boolean;
   force?: boolean;
+  partition?: string;
+  partitions?: number;
+}
+
+function jsonSummary(s: BuildSummary): string {
+  const m = s.manifest;
+  return JSON.stringify({
+    output: s.outDir,
+    partition: s.partition,
+    up_to_date: s.upToDate,
+    workers: s.workers,
+    shards_built: s.shardsBuilt,
+    shards_kept: s.shardsKept,
+    samples_built: s.samplesBuilt,
+    seconds: Number(s.seconds.toFixed(3)),
+    samples_per_second: Number(s.samplesPerSecond.toFixed(1)),
+    ...(m && {
+      epochs: m.epochs,
+      sample_shape: m.sample_shape,
+      dtype: m.dtype,
+      subsets: Object.fromEntries(Object.entries(m.subsets).map(([k, v]) => [k, { samples: v!.samples, class_counts: v!.class_counts }])),
+      skipped: m.skipped,
+    }),
+  });
+}
+
+function textSummary(s: BuildSummary): string {
+  const m = s.manifest;
+  const who = s.partition.count > 1 ? `partition ${s.partition.index}/${s.partition.count}: ` : '';
+  if (s.upToDate) return `${who}${s.outDir} is already built from this config: nothing to do\n`;
+  let out = '';
+  if (m && m.skipped.length > 0) {
+    out += `skipped ${m.skipped.length} bad file(s) (generator.on_error: skip):\n`;
+    for (const b of m.skipped) out += `  ${b.file}: ${b.reason}\n`;
+  }
+  out +=
+    `${who}built ${s.samplesBuilt} samples in ${s.seconds.toFixed(1)} s (${Math.round(s.samplesPerSecond)} clips/s, ${s.workers} worker${s.workers === 1 ? '' : 's'})` +
+    `${s.shardsKept ? `, ${s.shardsKept} shards kept from an earlier run` : ''}\n`;
+  if (m) {
+    const counts = Object.entries(m.subsets).map(([k, v]) => `${k} ${v!.samples}`).join(', ');
+    out += `${m.epochs} epoch(s) of ${counts} samples, shape [${m.sample_shape.join(', ')}] ${m.dtype} -> ${s.outDir}/manifest.json\n`;
+  } else {
+    out += `when every partition is done: audiogen merge ${s.outDir}\n`;
+  }
+  return out;
 }
 
 export function registerBuild(program: Command, signal: AbortSignal): void {
@@ -18,53 +64,28 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
     .description('bake augmented samples (spectrograms or raw audio) into epoch shards of .npy files')
     .requiredOption('-c, --config <file>', 'config file (YAML or JSON)');
   addConfigOverrideFlags(cmd)
+    .option('--partition <I/N>', 'build only partition I (0-based) of N; then `audiogen merge`')
+    .option('--partitions <n>', 'partition count, with a Slurm array task or Kubernetes JOB_COMPLETION_INDEX', toNumber('--partitions'))
     .option('--force', 'rebuild even if the output directory holds a build of another config')
     .option('-q, --quiet', 'no progress output')
     .option('--json', 'print a machine-readable summary on stdout at the end')
     .action(async (flags: BuildFlags) => {
       const { config } = loadConfig(flags.config, overridesFrom(flags));
+      const { partition, source } = resolvePartition({
+        flag: flags.partition,
+        partitions: flags.partitions,
+        configPartitions: config.output.partitions,
+        env: process.env,
+      });
       const progress = progressReporter({ quiet: !!flags.quiet, epochs: config.output.epochs });
-      let summary;
+      if (partition.count > 1) progress.note?.(`building partition ${partition.index} of ${partition.count} (from ${source})`);
+      let summary: BuildSummary;
       try {
-        summary = await build(config, { force: flags.force, events: progress, signal });
+        summary = await build(config, { force: flags.force, events: progress, signal, partition });
       } finally {
         progress.stop();
       }
-      const m = summary.manifest;
-      if (flags.json) {
-        const subsets = Object.fromEntries(Object.entries(m.subsets).map(([k, v]) => [k, { samples: v!.samples, class_counts: v!.class_counts }]));
-        process.stdout.write(
-          JSON.stringify({
-            output: summary.outDir,
-            up_to_date: summary.upToDate,
-            workers: summary.workers,
-            shards_built: summary.shardsBuilt,
-            shards_kept: summary.shardsKept,
-            samples_built: summary.samplesBuilt,
-            seconds: Number(summary.seconds.toFixed(3)),
-            samples_per_second: Number(summary.samplesPerSecond.toFixed(1)),
-            epochs: m.epochs,
-            sample_shape: m.sample_shape,
-            dtype: m.dtype,
-            subsets,
-            skipped: m.skipped,
-          }) + '\n',
-        );
-      } else if (!flags.quiet) {
-        if (m.skipped.length > 0) {
-          process.stderr.write(`skipped ${m.skipped.length} bad file(s) (generator.on_error: skip):\n`);
-          for (const b of m.skipped) process.stderr.write(`  ${b.file}: ${b.reason}\n`);
-        }
-        if (summary.upToDate) {
-          process.stderr.write(`${summary.outDir} is already built from this config: nothing to do\n`);
-        } else {
-          const counts = Object.entries(m.subsets).map(([k, v]) => `${k} ${v!.samples}`).join(', ');
-          process.stderr.write(
-            `built ${summary.samplesBuilt} samples in ${summary.seconds.toFixed(1)} s (${Math.round(summary.samplesPerSecond)} clips/s, ${summary.workers} worker${summary.workers === 1 ? '' : 's'})` +
-              `${summary.shardsKept ? `, ${summary.shardsKept} shards kept from an earlier run` : ''}\n` +
-              `${m.epochs} epoch(s) of ${counts} samples, shape [${m.sample_shape.join(', ')}] ${m.dtype} -> ${summary.outDir}/manifest.json\n`,
-          );
-        }
-      }
+      if (flags.json) process.stdout.write(jsonSummary(summary) + '\n');
+      else if (!flags.quiet) process.stderr.write(textSummary(summary));
     });
 }

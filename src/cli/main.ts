@@ -5,8 +5,15 @@ import { TOOL_VERSION } from '../io/manifest.js';
 import { registerBuild } from './build.js';
 import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
+import { registerMerge } from './merge.js';
+import { registerPlan } from './plan.js';
 
 export async function main(argv: string[]): Promise<number> {
+  // `audiogen plan ... | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -26,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
   registerBuild(program, controller.signal);
   registerValidate(program);
   registerSchema(program);
+  registerPlan(program);
+  registerMerge(program);
 
   try {
     await program.parseAsync(argv);

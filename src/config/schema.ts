@@ -178,6 +178,12 @@ export const outputSchema = z
       .default(null)
       .describe('Subsets to bake; default: training, plus validation when validation_split > 0'),
     samples_per_shard: z.int().min(0).default(0).describe('Samples per shard file; 0: one shard per epoch'),
+    partitions: z
+      .int()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('Partition count for Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX); --partitions overrides it'),
   })
   .describe('Where and how much to write');
 

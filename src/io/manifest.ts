@@ -66,6 +66,7 @@ const RUN_ONLY: readonly (readonly string[])[] = [
   ['generator', 'debug'],
   ['generator', 'max_batches_pending'],
   ['output', 'directory'],
+  ['output', 'partitions'],
 ];
 
 /** The part of the config that determines the output bytes. */

@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { ensureDir, outputError } from './atomic.js';
 import { STATE_DIR } from './layout.js';
 import type { ShardRecord } from './shard-writer.js';
+import type { ListingSummary } from '../pipeline/describe.js';
+import type { Partition } from '../plan/partition.js';
 
 export interface StateHeader {
   kind: 'audiogen-state';
@@ -13,13 +15,17 @@ export interface StateHeader {
   dataset_hash: string;
   /** The output-determining config, to say what changed when a rerun differs. */
   config: Record<string, unknown>;
-  partition: { index: number; count: number };
+  partition: Partition;
+  /** The dataset as listed, so a merge can describe the output without the dataset. */
+  listing: ListingSummary;
 }
 
-export function stateFile(outDir: string, partition: { index: number; count: number }): string {
-  const name = partition.count === 1 ? 'shards.jsonl' : `shards-${partition.index}-of-${partition.count}.jsonl`;
-  return join(outDir, STATE_DIR, name);
+/** One log per partition (a one-machine build is partition 0 of 1): partitions never write a shared file. */
+export function stateFile(outDir: string, partition: Partition): string {
+  return join(outDir, STATE_DIR, `shards-${partition.index}-of-${partition.count}.jsonl`);
 }
+
+export const STATE_FILE_PATTERN = /^shards-(\d+)-of-(\d+)\.jsonl$/;
 
 export interface StateLog {
   header: StateHeader | null;

@@ -1,25 +1,26 @@
-// The build: plan -> batches to workers -> shard files -> state log -> manifest.
+// The build: plan -> batches to workers -> shard files -> state log -> manifest. A partitioned build makes only
+// its own shards and its own log; `merge` then writes the manifest.
 import { join } from 'node:path';
 import type { Config, Subset } from '../config/schema.js';
-import { subsetsOf, workerCount } from '../config/derive.js';
+import { workerCount } from '../config/derive.js';
 import { listDataset, type DatasetListing } from '../dataset/dataset.js';
-import { AudiogenError, InterruptedError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import { csvLine } from '../io/csv.js';
-import { labelFormat } from '../io/labels.js';
-import { CLASSES, MANIFEST, shardFiles } from '../io/layout.js';
+import { CLASSES, MANIFEST } from '../io/layout.js';
 import { configHash, manifestJson, outputConfig, type Manifest } from '../io/manifest.js';
 import { ShardWriter, type ShardRecord } from '../io/shard-writer.js';
 import { StateWriter, stateFile } from '../io/state.js';
-import { planHash, allShards, batchesOf, epochOrder, firstBatchIndices, shardRanges, type Plan, type ShardSpec } from '../plan/plan.js';
-import { buildManifest, outputLayout } from './describe.js';
-import { PARAM_COLUMNS, type SampleParams } from './params.js';
+import { assignShards, WHOLE, type Partition } from '../plan/partition.js';
+import { batchesOf, epochOrder, firstBatchIndices, planHash, shardRanges, type Plan } from '../plan/plan.js';
+import { buildManifest, outputLayout, plannedShards, summarize, type PlannedShard } from './describe.js';
 import type { BatchItem } from './messages.js';
+import { PARAM_COLUMNS, type SampleParams } from './params.js';
 import { ForkPool, InlineExecutor, type Executor } from './pool.js';
 import { inspectOutput, removeBuild, removePartials } from './resume.js';
 
 export interface BuildEvents {
-  /** A (subset, epoch) starts; `done` counts samples already on disk from an earlier run. */
+  /** A (subset, epoch) starts; `total` counts this partition's samples, `done` those already on disk. */
   epochStart?(subset: Subset, epoch: number, total: number, done: number): void;
   progress?(subset: Subset, epoch: number, samples: number): void;
   epochDone?(subset: Subset, epoch: number): void;
@@ -30,10 +31,12 @@ export interface BuildOptions {
   force?: boolean;
   events?: BuildEvents;
   signal?: AbortSignal;
+  partition?: Partition;
 }
 
 export interface BuildSummary {
   outDir: string;
+  partition: Partition;
   upToDate: boolean;
   workers: number;
   shardsBuilt: number;
@@ -41,61 +44,76 @@ export interface BuildSummary {
   samplesBuilt: number;
   seconds: number;
   samplesPerSecond: number;
-  manifest: Manifest;
+  /** The final manifest of a whole build; null for a partition (merge writes it). */
+  manifest: Manifest | null;
 }
 
 export function makePlan(config: Config, listing: DatasetListing): Plan {
   return {
     epochs: config.output.epochs,
-    subsets: subsetsOf(config).map((subset) => {
-      const samples = listing.subsets[subset]!.samples;
-      return { subset, samples, shards: shardRanges(samples.length, config.output.samples_per_shard) };
-    }),
+    subsets: Object.entries(listing.subsets).map(([subset, s]) => ({
+      subset: subset as Subset,
+      samples: s!.samples,
+      shards: shardRanges(s!.samples.length, config.output.samples_per_shard),
+    })),
   };
+}
+
+/** The shards a partition owns, in canonical order. */
+export function ownedShards(shards: readonly PlannedShard[], partition: Partition): PlannedShard[] {
+  const owners = assignShards(shards.map((s) => s.spec.count), partition.count);
+  return shards.filter((_, i) => owners[i] === partition.index);
 }
 
 export async function build(config: Config, opts: BuildOptions = {}): Promise<BuildSummary> {
   const started = performance.now();
   const events = opts.events ?? {};
+  const partition = opts.partition ?? WHOLE;
+  const whole = partition.count === 1;
   const outDir = config.output.directory;
   const hash = configHash(config);
-  const partition = { index: 0, count: 1 };
   const statePath = stateFile(outDir, partition);
-  const subsets = subsetsOf(config);
 
-  const listing = listDataset(config, { write: true });
+  // Partitions never write shared files, index files included: they compute the same order in memory.
+  const listing = listDataset(config, { write: whole });
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
   const plan = makePlan(config, listing);
-  const layout = outputLayout(config, listing);
-
+  const summary = summarize(listing);
+  const layout = outputLayout(config, listing.classes.length);
   const datasetHash = planHash(plan);
+  const mine = ownedShards(plannedShards(config, summary), partition);
+
   const existing = await inspectOutput({ outDir, stateFile: statePath, hash, datasetHash, config, force: opts.force ?? false });
-  const summary = (m: Manifest, built: number, kept: number, samples: number, workers: number): BuildSummary => {
+  const result = (manifest: Manifest | null, built: number, kept: number, samples: number, workers: number): BuildSummary => {
     const seconds = (performance.now() - started) / 1000;
-    return { outDir, upToDate: built === 0 && existing.kind === 'finished', workers, shardsBuilt: built, shardsKept: kept, samplesBuilt: samples, seconds, samplesPerSecond: samples / seconds, manifest: m };
+    const upToDate = built === 0 && (existing.kind === 'finished' || (existing.kind === 'resume' && kept === mine.length));
+    return { outDir, partition, upToDate, workers, shardsBuilt: built, shardsKept: kept, samplesBuilt: samples, seconds, samplesPerSecond: samples / seconds, manifest };
   };
-  if (existing.kind === 'finished') return summary(existing.manifest, 0, 0, 0, 0);
+  if (existing.kind === 'finished') return result(existing.manifest, 0, 0, 0, 0);
 
   ensureDir(outDir);
-  if (existing.kind === 'fresh') removeBuild(outDir, subsets);
-  removePartials(outDir);
+  if (existing.kind === 'fresh') removeBuild(outDir, whole ? null : mine.map((s) => s.files));
+  removePartials(outDir, whole ? null : mine.map((s) => s.files));
+  const kept = existing.kind === 'resume' ? existing.kept.filter((s) => mine.some((m) => m.files.x === s.x.path)) : [];
   const state = new StateWriter(statePath);
-  const kept = existing.kind === 'resume' ? existing.kept : [];
-  state.start({ kind: 'audiogen-state', config_hash: hash, dataset_hash: datasetHash, config: outputConfig(config), partition });
+  state.start({ kind: 'audiogen-state', config_hash: hash, dataset_hash: datasetHash, config: outputConfig(config), partition, listing: summary });
   for (const s of kept) state.record(s);
-  if (existing.kind === 'resume') {
+  if (existing.kind === 'resume' && kept.length > 0) {
     events.note?.(`resuming: ${kept.length} finished shards kept${existing.dropped ? `, ${existing.dropped} failed their check and are rebuilt` : ''}`);
   }
-  writeFileAtomic(join(outDir, CLASSES), listing.classes.join('\n') + '\n');
+  if (whole) writeFileAtomic(join(outDir, CLASSES), listing.classes.join('\n') + '\n');
 
   const records = new Map<string, ShardRecord>(kept.map((s) => [s.x.path, s]));
-  const shards = allShards(plan);
-  const shardsOfEpoch = (subset: Subset, epoch: number) => shards.filter((s) => s.subset === subset && s.epoch === epoch);
   const writeManifest = (complete: boolean) => {
-    const m = buildManifest({ config, hash, listing, layout, plan, records, complete });
+    const m = buildManifest({ config, hash, datasetHash, summary, records, complete });
     writeFileAtomic(join(outDir, MANIFEST), manifestJson(m));
     return m;
   };
+
+  const todo = mine.filter((s) => !records.has(s.files.x));
+  if (todo.length === 0) {
+    return result(whole ? writeManifest(true) : null, 0, kept.length, 0, 0);
+  }
 
   const workers = config.generator.debug ? 1 : workerCount(config.generator.cores);
   const executor: Executor = config.generator.debug ? new InlineExecutor(config) : await ForkPool.start(config, workers);
@@ -105,38 +123,43 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
   let failure: unknown = null;
   let samplesBuilt = 0;
   let shardsBuilt = 0;
+  const stopped = () => opts.signal?.aborted || failure !== null;
   const onAbort = () => executor.kill();
   opts.signal?.addEventListener('abort', onAbort);
 
   try {
     for (const sub of plan.subsets) {
-      for (let epoch = 0; epoch < plan.epochs; epoch++) {
-        const epochShards = shardsOfEpoch(sub.subset, epoch);
-        const todo = epochShards.filter((s) => !records.has(fileOf(s).x));
-        const doneAlready = epochShards.filter((s) => records.has(fileOf(s).x)).reduce((a, s) => a + s.count, 0);
-        events.epochStart?.(sub.subset, epoch, sub.samples.length, doneAlready);
-        if (todo.length === 0) {
+      const firstBatch = firstBatchIndices(sub.shards, config.dataset.batch_size);
+      for (let epoch = 0; epoch < plan.epochs && !stopped(); epoch++) {
+        const epochShards = mine.filter((s) => s.spec.subset === sub.subset && s.spec.epoch === epoch);
+        if (epochShards.length === 0) continue;
+        const pending = epochShards.filter((s) => !records.has(s.files.x));
+        const total = epochShards.reduce((a, s) => a + s.spec.count, 0);
+        const doneAlready = total - pending.reduce((a, s) => a + s.spec.count, 0);
+        events.epochStart?.(sub.subset, epoch, total, doneAlready);
+        if (pending.length === 0) {
           events.epochDone?.(sub.subset, epoch);
           continue;
         }
         const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, sub.subset, epoch);
-        const firstBatch = firstBatchIndices(sub.shards, config.dataset.batch_size);
-        let epochShardsLeft = todo.length;
-        for (const spec of todo) {
-          const writer = new ShardWriter(outDir, spec, fileOf(spec), layout.x, layout.y, layout.columns);
+        let epochShardsLeft = pending.length;
+        for (const { spec, files } of pending) {
+          if (stopped()) break;
+          const writer = new ShardWriter(outDir, spec, files, layout.x, layout.y, layout.columns);
           open.add(writer);
           let batchesLeft = Math.ceil(spec.count / config.dataset.batch_size);
           for (const batch of batchesOf(spec, config.dataset.batch_size, firstBatch[spec.shard])) {
-            if (opts.signal?.aborted || failure) break;
+            if (stopped()) break;
             const items: BatchItem[] = [];
             for (let p = batch.start; p < batch.start + batch.count; p++) {
               const ref = sub.samples[order[p]];
               items.push({ position: p, label: ref.label, file: ref.file });
             }
+            const job = { subset: sub.subset, epoch, batchIndex: batch.batchIndex, items, xPath: writer.xTmpPath, xOffset: writer.xOffset(batch.start) };
             const task = executor
-              .run({ subset: sub.subset, epoch, batchIndex: batch.batchIndex, items, xPath: writer.xTmpPath, xOffset: writer.xOffset(batch.start) })
-              .then(async (result) => {
-                writer.addBatch(batch.start, items.map((i) => i.label), csvRows(items, result.params, listing.classes));
+              .run(job)
+              .then(async (res) => {
+                writer.addBatch(batch.start, items.map((i) => i.label), csvRows(items, res.params, listing.classes));
                 samplesBuilt += items.length;
                 events.progress?.(sub.subset, epoch, items.length);
                 if (--batchesLeft > 0) return;
@@ -146,7 +169,8 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
                 state.record(record);
                 shardsBuilt++;
                 if (--epochShardsLeft === 0) {
-                  writeManifest(false);
+                  // A trainer following the build sees each finished epoch (one-machine builds only).
+                  if (whole) writeManifest(false);
                   events.epochDone?.(sub.subset, epoch);
                 }
               })
@@ -154,14 +178,12 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
                 failure ??= err;
               });
             inFlight.add(task);
-            task.finally(() => inFlight.delete(task));
-            while (inFlight.size >= limit && !failure) await Promise.race(inFlight);
+            void task.finally(() => inFlight.delete(task));
+            while (inFlight.size >= limit && !stopped()) await Promise.race(inFlight);
           }
-          if (opts.signal?.aborted || failure) break;
         }
-        if (opts.signal?.aborted || failure) break;
       }
-      if (opts.signal?.aborted || failure) break;
+      if (stopped()) break;
     }
     await Promise.allSettled([...inFlight]);
     if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
@@ -176,13 +198,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
-  const manifest = writeManifest(true);
-  return summary(manifest, shardsBuilt, kept.length, samplesBuilt, workers);
-
-  function fileOf(s: ShardSpec) {
-    const sub = plan.subsets.find((p) => p.subset === s.subset)!;
-    return shardFiles(s.subset, s.epoch, s.shard, plan.epochs, sub.shards.length);
-  }
+  return result(whole ? writeManifest(true) : null, shardsBuilt, kept.length, samplesBuilt, workers);
 }
 
 function csvRows(items: BatchItem[], params: SampleParams[], classes: string[]): string {

@@ -1,12 +1,15 @@
-// What the output looks like (sample shape, dtypes, index columns) and the manifest that describes it.
-import type { Config } from '../config/schema.js';
-import { sampleLength } from '../config/derive.js';
+// What the output looks like (sample shape, dtypes, index columns, shard files) and the manifest that describes
+// it. Everything here derives from the config and a listing summary, so a merge of partitions writes the same
+// manifest as a one-machine build.
+import type { Config, Subset } from '../config/schema.js';
+import { sampleLength, subsetsOf } from '../config/derive.js';
 import type { DatasetListing } from '../dataset/dataset.js';
+import type { BadFile } from '../dataset/probe.js';
 import { labelFormat, type LabelFormat } from '../io/labels.js';
 import { FORMAT_VERSION, TOOL_VERSION, outputConfig, type Manifest, type SubsetEntry } from '../io/manifest.js';
 import type { ShardRecord, XFormat } from '../io/shard-writer.js';
-import { shardFiles } from '../io/layout.js';
-import { planHash, type Plan } from '../plan/plan.js';
+import { shardFiles, type ShardFiles } from '../io/layout.js';
+import { shardRanges, type ShardSpec } from '../plan/plan.js';
 import { PARAM_COLUMNS } from './params.js';
 
 export interface OutputLayout {
@@ -15,43 +18,77 @@ export interface OutputLayout {
   columns: string[];
 }
 
+/** What a build needs to know of the dataset listing to describe its output (kept in every partition's log). */
+export interface ListingSummary {
+  classes: string[];
+  subsets: Partial<Record<Subset, { samples: number; class_counts: Record<string, number> }>>;
+  skipped: BadFile[];
+  warnings: string[];
+}
+
+export function summarize(listing: DatasetListing): ListingSummary {
+  const subsets: ListingSummary['subsets'] = {};
+  for (const [name, s] of Object.entries(listing.subsets)) {
+    subsets[name as Subset] = { samples: s!.samples.length, class_counts: s!.classCounts };
+  }
+  return { classes: listing.classes, subsets, skipped: listing.skipped, warnings: listing.warnings };
+}
+
 /** Shape of one sample in x. */
 export function sampleShapeOf(config: Config): number[] {
   return config.generator.sample_shape ?? [sampleLength(config.frontend)];
 }
 
-export function outputLayout(config: Config, listing: DatasetListing): OutputLayout {
+export function outputLayout(config: Config, classCount: number): OutputLayout {
   return {
     x: { dtype: config.generator.dtype, sampleShape: sampleShapeOf(config) },
-    y: labelFormat(config.dataset.class_mode, config.generator.dtype, listing.classes.length),
+    y: labelFormat(config.dataset.class_mode, config.generator.dtype, classCount),
     columns: ['position', 'label', 'class', 'file', ...PARAM_COLUMNS],
   };
+}
+
+export interface PlannedShard {
+  spec: ShardSpec;
+  files: ShardFiles;
+}
+
+/** Every shard of the build in canonical order (subset, epoch, shard number), with its file names. */
+export function plannedShards(config: Config, summary: ListingSummary): PlannedShard[] {
+  const out: PlannedShard[] = [];
+  const epochs = config.output.epochs;
+  for (const subset of subsetsOf(config)) {
+    const ranges = shardRanges(summary.subsets[subset]!.samples, config.output.samples_per_shard);
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      ranges.forEach((r, shard) => {
+        out.push({ spec: { subset, epoch, shard, ...r }, files: shardFiles(subset, epoch, shard, epochs, ranges.length) });
+      });
+    }
+  }
+  return out;
 }
 
 export function buildManifest(opts: {
   config: Config;
   hash: string;
-  listing: DatasetListing;
-  layout: OutputLayout;
-  plan: Plan;
+  datasetHash: string;
+  summary: ListingSummary;
+  /** Finished shards by x path. */
   records: ReadonlyMap<string, ShardRecord>;
   complete: boolean;
 }): Manifest {
-  const { config, hash, listing, layout, plan, records, complete } = opts;
+  const { config, hash, datasetHash, summary, records, complete } = opts;
+  const layout = outputLayout(config, summary.classes.length);
+  const shards = plannedShards(config, summary);
   const subsets: Manifest['subsets'] = {};
-  for (const sub of plan.subsets) {
-    const entry: SubsetEntry = {
-      samples: sub.samples.length,
-      class_counts: listing.subsets[sub.subset]!.classCounts,
-      epochs: [],
-    };
-    for (let epoch = 0; epoch < plan.epochs; epoch++) {
-      const shards = sub.shards.map((_, shard) => records.get(shardFiles(sub.subset, epoch, shard, plan.epochs, sub.shards.length).x));
+  for (const subset of subsetsOf(config)) {
+    const entry: SubsetEntry = { samples: summary.subsets[subset]!.samples, class_counts: summary.subsets[subset]!.class_counts, epochs: [] };
+    for (let epoch = 0; epoch < config.output.epochs; epoch++) {
+      const mine = shards.filter((s) => s.spec.subset === subset && s.spec.epoch === epoch).map((s) => records.get(s.files.x));
       // Only whole epochs are listed, in order: a follower never sees a gap.
-      if (shards.some((s) => !s)) break;
-      entry.epochs.push({ epoch, shards: shards as ShardRecord[] });
+      if (mine.some((s) => !s)) break;
+      entry.epochs.push({ epoch, shards: mine as ShardRecord[] });
     }
-    subsets[sub.subset] = entry;
+    subsets[subset] = entry;
   }
   return {
     format: 'audiogen',
@@ -59,18 +96,18 @@ export function buildManifest(opts: {
     tool: { name: 'audiogen', version: TOOL_VERSION },
     complete,
     config_hash: hash,
-    dataset_hash: planHash(plan),
+    dataset_hash: datasetHash,
     config: outputConfig(config),
-    classes: listing.classes,
+    classes: summary.classes,
     class_mode: config.dataset.class_mode,
     sample_shape: layout.x.sampleShape,
     dtype: layout.x.dtype,
     label: layout.y,
     frontend: null,
-    epochs: plan.epochs,
+    epochs: config.output.epochs,
     index_columns: layout.columns,
     subsets,
-    skipped: listing.skipped,
-    warnings: listing.warnings,
+    skipped: summary.skipped,
+    warnings: summary.warnings,
   };
 }

@@ -82,6 +82,8 @@ export class ForkPool implements Executor {
         if (msg.type === 'done') p.resolve(msg.result);
         else p.reject(new AudiogenError(msg.message, msg.exitCode));
       });
+      // A send to a worker that just died fails with EPIPE; its exit handler reports the batch.
+      child.on('error', () => {});
       child.on('exit', (code, signal) => {
         const cause = signal ? `killed by ${signal}` : `exited with code ${code}`;
         reject(new AudiogenError(`worker process ${child.pid} ${cause} while starting`));

@@ -2,9 +2,10 @@
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { AudiogenError } from '../errors.js';
-import { CLASSES, MANIFEST, STATE_DIR } from '../io/layout.js';
+import { CLASSES, MANIFEST, STATE_DIR, type ShardFiles } from '../io/layout.js';
+import { tmpName } from '../io/atomic.js';
 import { configChanges, outputConfig, type Manifest } from '../io/manifest.js';
-import type { Config } from '../config/schema.js';
+import { SUBSETS, type Config } from '../config/schema.js';
 import { sha256File, type ShardRecord } from '../io/shard-writer.js';
 import { readState } from '../io/state.js';
 
@@ -38,19 +39,32 @@ function readManifest(outDir: string): Manifest | null {
   }
 }
 
-/** Removes leftovers of an interrupted write (temporary *.partial files). */
-export function removePartials(dir: string): void {
+const unlinkIfThere = (path: string) => rmSync(path, { force: true });
+
+/**
+ * Removes leftovers of an interrupted write (temporary *.partial files): everywhere for a whole build, only its
+ * own shards' for a partition (others may be writing theirs right now).
+ */
+export function removePartials(dir: string, own: readonly ShardFiles[] | null): void {
+  if (own) {
+    for (const f of own) for (const rel of [f.x, f.y, f.index]) unlinkIfThere(tmpName(join(dir, rel)));
+    return;
+  }
   if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) removePartials(path);
+    if (entry.isDirectory()) removePartials(path, null);
     else if (entry.name.endsWith('.partial')) unlinkSync(path);
   }
 }
 
-/** Removes a previous build's files (only audiogen's own: subsets, manifest, classes, state). */
-export function removeBuild(outDir: string, subsets: readonly string[]): void {
-  for (const name of [MANIFEST, CLASSES, STATE_DIR, 'index', ...subsets]) {
+/** Removes a previous build's files: all of audiogen's own for a whole build, only its own shards for a partition. */
+export function removeBuild(outDir: string, own: readonly ShardFiles[] | null): void {
+  if (own) {
+    for (const f of own) for (const rel of [f.x, f.y, f.index]) unlinkIfThere(join(outDir, rel));
+    return;
+  }
+  for (const name of [MANIFEST, CLASSES, STATE_DIR, ...SUBSETS]) {
     rmSync(join(outDir, name), { recursive: true, force: true });
   }
 }

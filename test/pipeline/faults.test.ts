@@ -50,7 +50,7 @@ async function uninterrupted(): Promise<Record<string, string>> {
 
 /** Waits until the build has recorded at least `n` finished shards. */
 async function waitForShards(out: string, n: number, child: ReturnType<typeof startCli>): Promise<void> {
-  const log = join(out, '.audiogen', 'shards.jsonl');
+  const log = join(out, '.audiogen', 'shards-0-of-1.jsonl');
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`build ended before the interruption (code ${child.exitCode})`);
     if (existsSync(log) && readFileSync(log, 'utf8').trim().split('\n').length > n) return;
@@ -118,7 +118,7 @@ test('a worker killed mid-build stops the build naming the batch, the sample and
   assert.equal(code, 1, stderr);
   assert.match(stderr, new RegExp(`worker process ${worker} killed by SIGKILL while processing batch \\d+ of (training|validation) epoch \\d+(, sample (\\w+/\\S+\\.wav|\\(a _silence_ clip\\)))?`));
   assert.deepEqual(partials(out), []);
-  const log = readFileSync(join(out, '.audiogen', 'shards.jsonl'), 'utf8').trim().split('\n');
+  const log = readFileSync(join(out, '.audiogen', 'shards-0-of-1.jsonl'), 'utf8').trim().split('\n');
   for (const line of log.slice(1)) {
     const s = JSON.parse(line);
     assert.ok(existsSync(join(out, s.x.path)), `${s.x.path} recorded as done exists`);
@@ -150,7 +150,7 @@ test('a full disk stops the build with a message naming the path, and nothing is
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`cannot write ${out}/\\S+: no space left on device`));
   assert.deepEqual(partials(out), []);
-  const logPath = join(out, '.audiogen', 'shards.jsonl');
+  const logPath = join(out, '.audiogen', 'shards-0-of-1.jsonl');
   const log = existsSync(logPath) ? readFileSync(logPath, 'utf8').trim().split('\n').slice(1) : [];
   for (const line of log) {
     const s = JSON.parse(line);

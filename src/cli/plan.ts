@@ -1,0 +1,43 @@
+// `audiogen plan`: which partition makes which shards, without building anything.
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { listDataset } from '../dataset/dataset.js';
+import { AudiogenError, EXIT } from '../errors.js';
+import { assignShards } from '../plan/partition.js';
+import { plannedShards, summarize } from '../pipeline/describe.js';
+import { addConfigOverrideFlags, overridesFrom, toNumber, type OverrideFlags } from './options.js';
+
+export function registerPlan(program: Command): void {
+  const cmd = program
+    .command('plan')
+    .description('print how the shards of a build are assigned to N partitions (nothing is built)')
+    .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
+    .requiredOption('--partitions <n>', 'number of partitions', toNumber('--partitions'));
+  addConfigOverrideFlags(cmd)
+    .option('--json', 'print the assignment as JSON')
+    .action((flags: OverrideFlags & { config: string; partitions: number; json?: boolean }) => {
+      const n = flags.partitions;
+      if (!Number.isInteger(n) || n < 1) throw new AudiogenError(`--partitions: expected a positive integer, got ${n}`, EXIT.config);
+      const { config } = loadConfig(flags.config, overridesFrom(flags));
+      const shards = plannedShards(config, summarize(listDataset(config, { write: false })));
+      const owners = assignShards(shards.map((s) => s.spec.count), n);
+      const partitions = Array.from({ length: n }, (_, p) => {
+        const mine = shards.filter((_, i) => owners[i] === p);
+        return {
+          partition: p,
+          shards: mine.length,
+          samples: mine.reduce((a, s) => a + s.spec.count, 0),
+          files: mine.map((s) => ({ x: s.files.x, subset: s.spec.subset, epoch: s.spec.epoch, shard: s.spec.shard, samples: s.spec.count })),
+        };
+      });
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ partitions: n, shards: shards.length, assignment: partitions }, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(`${shards.length} shards, ${shards.reduce((a, s) => a + s.spec.count, 0)} samples over ${n} partition(s):\n`);
+      for (const p of partitions) {
+        process.stdout.write(`partition ${p.partition}: ${p.shards} shards, ${p.samples} samples\n`);
+        for (const f of p.files) process.stdout.write(`  ${f.x} (${f.samples})\n`);
+      }
+    });
+}

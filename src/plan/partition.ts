@@ -1,0 +1,79 @@
+// Partitions: the shards of a build split among N independent jobs (Slurm array tasks, Kubernetes Indexed Job
+// pods, CI matrix jobs). The unit of work is the shard; the owner of each shard follows from the plan alone.
+import { AudiogenError, EXIT } from '../errors.js';
+
+export interface Partition {
+  index: number;
+  count: number;
+}
+
+export const WHOLE: Partition = { index: 0, count: 1 };
+
+/**
+ * The owner of each shard (given in canonical order: subset, epoch, shard number): each shard goes to the
+ * partition with the fewest samples so far, the lowest index on ties. Equal shards are dealt round-robin.
+ */
+export function assignShards(shardSizes: readonly number[], count: number): number[] {
+  const load = new Array<number>(count).fill(0);
+  return shardSizes.map((size) => {
+    let best = 0;
+    for (let p = 1; p < count; p++) if (load[p] < load[best]) best = p;
+    load[best] += size;
+    return best;
+  });
+}
+
+const usage = (msg: string) => new AudiogenError(msg, EXIT.config);
+
+function integer(value: string, what: string): number {
+  if (!/^\d+$/.test(value.trim())) throw usage(`${what}: expected a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+/** Parses `I/N` (0-based I). */
+export function parsePartition(text: string): Partition {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m) throw usage(`--partition: expected I/N (for example 0/4), got "${text}"`);
+  const p = { index: Number(m[1]), count: Number(m[2]) };
+  return checked(p, '--partition');
+}
+
+function checked(p: Partition, source: string): Partition {
+  if (p.count < 1) throw usage(`${source}: the partition count must be at least 1, got ${p.count}`);
+  if (p.index >= p.count) throw usage(`${source}: partition ${p.index} does not exist in ${p.count} (0-based: 0..${p.count - 1})`);
+  return p;
+}
+
+/**
+ * Which partition this process builds. Precedence: --partition I/N, then a Slurm array task
+ * ((SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) / STEP of SLURM_ARRAY_TASK_COUNT; --partitions N overrides the count),
+ * then a Kubernetes Indexed Job (JOB_COMPLETION_INDEX of --partitions N, else output.partitions), else the whole build.
+ */
+export function resolvePartition(opts: {
+  flag?: string;
+  partitions?: number;
+  configPartitions: number | null;
+  env: NodeJS.ProcessEnv;
+}): { partition: Partition; source: string } {
+  const { flag, partitions, configPartitions, env } = opts;
+  if (flag !== undefined) return { partition: parsePartition(flag), source: '--partition' };
+  if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_ID !== '') {
+    const id = integer(env.SLURM_ARRAY_TASK_ID, 'SLURM_ARRAY_TASK_ID');
+    const min = env.SLURM_ARRAY_TASK_MIN ? integer(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN') : 0;
+    const step = env.SLURM_ARRAY_TASK_STEP ? Math.max(1, integer(env.SLURM_ARRAY_TASK_STEP, 'SLURM_ARRAY_TASK_STEP')) : 1;
+    const count = partitions ?? (env.SLURM_ARRAY_TASK_COUNT ? integer(env.SLURM_ARRAY_TASK_COUNT, 'SLURM_ARRAY_TASK_COUNT') : undefined);
+    if (count === undefined) throw usage('SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not: pass --partitions N');
+    // Array ids need not start at 0 (--array=1-4) and may step (--array=0-6:2).
+    return { partition: checked({ index: Math.floor((id - min) / step), count }, 'Slurm array task'), source: 'Slurm array task' };
+  }
+  if (env.JOB_COMPLETION_INDEX !== undefined && env.JOB_COMPLETION_INDEX !== '') {
+    const index = integer(env.JOB_COMPLETION_INDEX, 'JOB_COMPLETION_INDEX');
+    const count = partitions ?? configPartitions;
+    if (!count) throw usage('JOB_COMPLETION_INDEX is set: pass --partitions N (the Job\'s completions) or set output.partitions');
+    return { partition: checked({ index, count }, 'Kubernetes Indexed Job'), source: 'Kubernetes Indexed Job' };
+  }
+  if (partitions !== undefined && partitions !== 1) {
+    throw usage(`--partitions ${partitions} needs a partition index: --partition I/${partitions}, or a Slurm array / Indexed Job`);
+  }
+  return { partition: WHOLE, source: 'whole build' };
+}
