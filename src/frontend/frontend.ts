@@ -1,0 +1,211 @@
+// The AudioFeatureGenerator: int16 clip -> uint16 spectrogram, bit-exact with MLTK's microfrontend C core
+// (variant 'mltk') or TensorFlow's audio_microfrontend / TFLM micro_speech frontend (variant 'tflm').
+import type { FrontendSettings } from '../config/schema.js';
+import { ActivityDetector } from './activity.js';
+import { msb32, nextPow2 } from './bits.js';
+import { dcNotchCoefficient, dcNotchFilter } from './dc-notch.js';
+import { FixedRealFft } from './fft-fixed.js';
+import { Filterbank } from './filterbank.js';
+import { filterbankLayout, FILTERBANK_BITS } from './filterbank-setup.js';
+import { LogScale } from './log-scale.js';
+import { NoiseReduction } from './noise-reduction.js';
+import { PcanGainControl } from './pcan.js';
+import { dynamicInt8, dynamicRange, fixedInt8, toFloat32 } from './quantize.js';
+import { applyWindow, windowCoefficients } from './window.js';
+
+export { floatToInt16 } from './pcm.js';
+
+interface Geometry {
+  samples: number;
+  window: number;
+  step: number;
+  frames: number;
+}
+
+function geometry(s: FrontendSettings): Geometry {
+  const samples = Math.floor((s.sample_rate_hz * s.sample_length_ms) / 1000);
+  const window = Math.floor((s.window_size_ms * s.sample_rate_hz) / 1000);
+  const step = Math.floor((s.window_step_ms * s.sample_rate_hz) / 1000);
+  const frames = window > 0 && step > 0 && samples >= window ? Math.floor((samples - window) / step) + 1 : 0;
+  return { samples, window, step, frames };
+}
+
+/** Clip length in samples, spectrogram frames and channels for these settings. */
+export function frontendShape(s: FrontendSettings): { samples: number; frames: number; channels: number } {
+  const g = geometry(s);
+  return { samples: g.samples, frames: g.frames, channels: s.filterbank_n_channels };
+}
+
+/** Problems the schema cannot see (combinations the reference rejects or mis-handles). Empty when fine. */
+export function checkFrontendSettings(s: FrontendSettings): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = [];
+  const add = (key: string, message: string) => issues.push({ path: `frontend.${key}`, message });
+  const g = geometry(s);
+  const nyquist = s.sample_rate_hz / 2;
+  if (g.window < 4) add('window_size_ms', `window of ${g.window} samples is too short (need >= 4 samples)`);
+  else if (g.window > 32768) add('window_size_ms', `window of ${g.window} samples is too long (the reference indexes FFT bins as int16)`);
+  if (g.step < 1) add('window_step_ms', `step of ${g.step} samples at ${s.sample_rate_hz} Hz is empty`);
+  else if (g.step > g.window) add('window_step_ms', `step (${g.step} samples) longer than the window (${g.window}) is not supported by the reference`);
+  if (g.samples < g.window) add('sample_length_ms', `sample of ${g.samples} samples is shorter than one window (${g.window})`);
+  if (s.filterbank_upper_band_limit > nyquist) {
+    add('filterbank_upper_band_limit', `${s.filterbank_upper_band_limit} Hz is above the Nyquist frequency (${nyquist} Hz)`);
+  }
+  if (s.filterbank_lower_band_limit >= s.filterbank_upper_band_limit) {
+    add('filterbank_lower_band_limit', `must be below filterbank_upper_band_limit (${s.filterbank_upper_band_limit} Hz)`);
+  }
+  if (issues.length === 0) {
+    const spectrum = nextPow2(g.window) / 2 + 1;
+    const layout = filterbankLayout(
+      s.filterbank_n_channels,
+      s.filterbank_lower_band_limit,
+      s.filterbank_upper_band_limit,
+      s.sample_rate_hz,
+      spectrum,
+    );
+    if (layout.endIndex >= spectrum) {
+      add('filterbank_upper_band_limit', `needs FFT bins beyond the ${spectrum}-bin spectrum; lower it below Nyquist`);
+    }
+    if (s.pcan_enable && s.pcan_gain_bits - correctionBits(nextPow2(g.window)) - 12 < 0) {
+      add('pcan_gain_bits', `too small for a ${nextPow2(g.window)}-point FFT`);
+    }
+  }
+  if (s.variant === 'tflm') {
+    if (!s.noise_reduction_enable) add('noise_reduction_enable', 'the tflm frontend always applies noise reduction; set it to true');
+    if (s.dc_notch_filter_enable) add('dc_notch_filter_enable', 'the tflm frontend has no DC notch filter; set it to false');
+    if (s.activity_detection_enable) add('activity_detection_enable', 'the tflm frontend has no activity detection; set it to false');
+  } else if (s.pcan_enable && !s.noise_reduction_enable) {
+    add('pcan_enable', 'PCAN needs the noise estimate: enable noise_reduction_enable or disable pcan_enable');
+  }
+  return issues;
+}
+
+function correctionBits(fftSize: number): number {
+  return msb32(fftSize) - 1 - FILTERBANK_BITS / 2;
+}
+
+export class AudioFeatureGenerator {
+  readonly frames: number;
+  readonly channels: number;
+  readonly samples: number;
+  private readonly settings: FrontendSettings;
+  private readonly step: number;
+  private readonly coefficients: Int16Array;
+  private readonly dcNotch: number | null;
+  private readonly filtered: Int16Array;
+  /** FFT output, packed complex int16 (re | im << 16). */
+  private readonly spectrum: Int32Array;
+  private readonly signal: Uint32Array;
+  private readonly fft: FixedRealFft;
+  private readonly filterbank: Filterbank;
+  private readonly activity: ActivityDetector | null;
+  private readonly noise: NoiseReduction | null;
+  private readonly pcan: PcanGainControl | null;
+  private readonly log: LogScale;
+  private readonly range: number;
+
+  constructor(s: FrontendSettings) {
+    const issues = checkFrontendSettings(s);
+    if (issues.length > 0) throw new Error(`invalid frontend settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    const g = geometry(s);
+    const tflm = s.variant === 'tflm';
+    this.settings = s;
+    this.samples = g.samples;
+    this.frames = g.frames;
+    this.channels = s.filterbank_n_channels;
+    this.step = g.step;
+    this.coefficients = windowCoefficients(g.window, tflm ? 'cos' : 'cosf');
+    this.dcNotch = !tflm && s.dc_notch_filter_enable ? dcNotchCoefficient(s.dc_notch_filter_coefficient) : null;
+    this.filtered = new Int16Array(this.dcNotch === null ? 0 : g.samples);
+    const fftSize = nextPow2(g.window);
+    this.fft = new FixedRealFft(fftSize);
+    this.spectrum = new Int32Array(this.fft.bins);
+    this.signal = new Uint32Array(this.channels);
+    this.filterbank = new Filterbank(
+      this.channels,
+      s.filterbank_lower_band_limit,
+      s.filterbank_upper_band_limit,
+      s.sample_rate_hz,
+      this.fft.bins,
+    );
+    this.activity = !tflm && s.activity_detection_enable
+      ? new ActivityDetector(this.channels, {
+          alphaA: s.activity_detection_alpha_a,
+          alphaB: s.activity_detection_alpha_b,
+          armThreshold: s.activity_detection_arm_threshold,
+          tripThreshold: s.activity_detection_trip_threshold,
+        })
+      : null;
+    const noiseOn = tflm || s.noise_reduction_enable;
+    this.noise = noiseOn
+      ? new NoiseReduction(this.channels, {
+          smoothingBits: s.noise_reduction_smoothing_bits,
+          evenSmoothing: s.noise_reduction_even_smoothing,
+          oddSmoothing: s.noise_reduction_odd_smoothing,
+          minSignalRemaining: s.noise_reduction_min_signal_remaining,
+        })
+      : null;
+    const correction = correctionBits(fftSize);
+    this.pcan = s.pcan_enable
+      ? new PcanGainControl(
+          { strength: s.pcan_strength, offset: s.pcan_offset, gainBits: s.pcan_gain_bits },
+          s.noise_reduction_smoothing_bits,
+          correction,
+        )
+      : null;
+    this.log = new LogScale(s.log_scale_enable, s.log_scale_shift, correction);
+    this.range = s.quantize_dynamic_scale_enable ? dynamicRange(s.quantize_dynamic_scale_range_db, s.log_scale_shift) : 0;
+  }
+
+  /** Runs one clip of exactly `samples` samples from a reset state into `out` (frames × channels). */
+  process(pcm: Int16Array, out: Uint16Array): boolean {
+    if (pcm.length !== this.samples) throw new Error(`frontend expects ${this.samples} samples, got ${pcm.length}`);
+    if (out.length < this.frames * this.channels) {
+      throw new Error(`frontend output holds ${out.length} values, needs ${this.frames * this.channels}`);
+    }
+    let source = pcm;
+    if (this.dcNotch !== null) {
+      // The reference filters samples as the window consumes them, in order: filtering the clip up front is the same.
+      dcNotchFilter(this.dcNotch, pcm, this.filtered, this.samples);
+      source = this.filtered;
+    }
+    this.noise?.reset();
+    this.activity?.reset();
+    const { coefficients, spectrum, signal } = this;
+    // The window writes straight into the FFT's input; the tail past the window stays zero (the zero padding).
+    const windowed = this.fft.input;
+    for (let frame = 0; frame < this.frames; frame++) {
+      const magnitudes = applyWindow(coefficients, source, frame * this.step, windowed);
+      // Scale up so the loudest sample uses the int16 range (the shift is undone after the square root).
+      const shift = 15 - msb32(magnitudes);
+      this.fft.forward(shift, spectrum);
+      this.filterbank.apply(spectrum, shift, signal);
+      this.activity?.apply(signal);
+      if (this.noise !== null) {
+        this.noise.apply(signal);
+        this.pcan?.apply(signal, this.noise.estimate);
+      }
+      this.log.apply(signal, out, frame * this.channels);
+    }
+    return this.activity?.tripped ?? false;
+  }
+
+  /** int8 spectrogram: dynamic quantization when quantize_dynamic_scale_enable, else the fixed 0..666 mapping. */
+  toInt8(spectrogram: Uint16Array, out: Int8Array): void {
+    const count = this.checkSizes(spectrogram, out);
+    if (this.settings.quantize_dynamic_scale_enable) dynamicInt8(spectrogram, this.range, out, count);
+    else fixedInt8(spectrogram, out, count);
+  }
+
+  /** float32 spectrogram: the uint16 values cast. */
+  toFloat32(spectrogram: Uint16Array, out: Float32Array): void {
+    toFloat32(spectrogram, out, this.checkSizes(spectrogram, out));
+  }
+
+  private checkSizes(spectrogram: Uint16Array, out: { length: number }): number {
+    const count = this.frames * this.channels;
+    if (spectrogram.length < count || out.length < count) {
+      throw new Error(`spectrogram conversion needs ${count} values, got ${spectrogram.length} in and ${out.length} out`);
+    }
+    return count;
+  }
+}
