@@ -2,6 +2,7 @@
 import type { Config } from './schema.js';
 import type { Problem } from './issues.js';
 import { sampleLength } from './derive.js';
+import { checkFrontendSettings } from '../frontend/frontend.js';
 
 /** Augmentation keys a later issue implements; setting one is an error until then, never silently ignored. */
 export const PENDING_AUGMENTATION_KEYS = [
@@ -43,7 +44,8 @@ export function crossChecks(config: Config): Problem[] {
   if (n < 1) add(['frontend', 'sample_length_ms'], 'the sample holds no audio samples at this sample rate');
 
   if (g.frontend_enabled) {
-    add(['generator', 'frontend_enabled'], 'not supported yet: the spectrogram frontend is not implemented in this version; set it to false');
+    for (const p of checkFrontendSettings(config.frontend)) problems.push({ path: p.path.split('.'), message: p.message });
+    if (g.sample_shape !== null) add(['generator', 'sample_shape'], 'applies to raw audio only (frontend_enabled: false); spectrogram shapes follow the frontend settings');
   } else {
     if (!RAW_AUDIO_DTYPES.includes(g.dtype)) {
       add(['generator', 'dtype'], `raw audio (frontend_enabled: false) is written as float32, float64 or int16, got ${JSON.stringify(g.dtype)}`);

@@ -45,7 +45,7 @@ export class BatchProcessor {
       const p = drawParams(this.config, job.subset, job.epoch, item.position);
       const decoded = item.file === null ? null : readClip(this.config.dataset.directory, item.file);
       const audio = this.renderer.renderAudio(decoded, p);
-      this.renderer.encodeRow(audio, row);
+      this.renderer.encodeRow(audio, this.renderer.features(audio), row);
       rowView.copy(rows, i * this.rowBytes);
       return p;
     });

@@ -110,6 +110,8 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
     return m;
   };
 
+  // Written at once, so a trainer can start following before the first epoch is done.
+  if (whole) writeManifest(false);
   const todo = mine.filter((s) => !records.has(s.files.x));
   if (todo.length === 0) {
     return result(whole ? writeManifest(true) : null, 0, kept.length, 0, 0);
@@ -128,9 +130,11 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
   opts.signal?.addEventListener('abort', onAbort);
 
   try {
-    for (const sub of plan.subsets) {
-      const firstBatch = firstBatchIndices(sub.shards, config.dataset.batch_size);
-      for (let epoch = 0; epoch < plan.epochs && !stopped(); epoch++) {
+    // Epoch by epoch, each subset in turn: a trainer following the build gets validation epoch e with training epoch e.
+    for (let epoch = 0; epoch < plan.epochs && !stopped(); epoch++) {
+      for (const sub of plan.subsets) {
+        if (stopped()) break;
+        const firstBatch = firstBatchIndices(sub.shards, config.dataset.batch_size);
         const epochShards = mine.filter((s) => s.spec.subset === sub.subset && s.spec.epoch === epoch);
         if (epochShards.length === 0) continue;
         const pending = epochShards.filter((s) => !records.has(s.files.x));
@@ -183,7 +187,6 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
           }
         }
       }
-      if (stopped()) break;
     }
     await Promise.allSettled([...inFlight]);
     if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));

@@ -2,7 +2,8 @@
 // it. Everything here derives from the config and a listing summary, so a merge of partitions writes the same
 // manifest as a one-machine build.
 import type { Config, Subset } from '../config/schema.js';
-import { sampleLength, subsetsOf } from '../config/derive.js';
+import { frontendDtypeOf, sampleLength, subsetsOf } from '../config/derive.js';
+import { frontendShape } from '../frontend/frontend.js';
 import type { DatasetListing } from '../dataset/dataset.js';
 import type { BadFile } from '../dataset/probe.js';
 import { labelFormat, type LabelFormat } from '../io/labels.js';
@@ -34,9 +35,12 @@ export function summarize(listing: DatasetListing): ListingSummary {
   return { classes: listing.classes, subsets, skipped: listing.skipped, warnings: listing.warnings };
 }
 
-/** Shape of one sample in x. */
+/** Shape of one sample in x: [frames, channels(, 1)] for spectrograms, sample_shape (or [samples]) for audio. */
 export function sampleShapeOf(config: Config): number[] {
-  return config.generator.sample_shape ?? [sampleLength(config.frontend)];
+  const g = config.generator;
+  if (!g.frontend_enabled) return g.sample_shape ?? [sampleLength(config.frontend)];
+  const { frames, channels } = frontendShape(config.frontend);
+  return g.add_channel_dimension ? [frames, channels, 1] : [frames, channels];
 }
 
 export function outputLayout(config: Config, classCount: number): OutputLayout {
@@ -103,7 +107,7 @@ export function buildManifest(opts: {
     sample_shape: layout.x.sampleShape,
     dtype: layout.x.dtype,
     label: layout.y,
-    frontend: null,
+    frontend: config.generator.frontend_enabled ? { ...config.frontend, enabled: true, output_dtype: frontendDtypeOf(config) } : null,
     epochs: config.output.epochs,
     index_columns: layout.columns,
     subsets,

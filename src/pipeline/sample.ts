@@ -1,11 +1,13 @@
 // Pure per-sample processing: decoded audio -> mono at the target rate -> trimmed -> placed in the sample length
-// -> encoded as one row of x. No I/O here, so tests call it directly.
-import type { Config, Dtype } from '../config/schema.js';
-import { sampleLength } from '../config/derive.js';
+// -> (spectrogram -> normalized) -> encoded as one row of x. No I/O here, so tests call it directly.
+import type { Config, Dtype, FrontendDtype } from '../config/schema.js';
+import { frontendDtypeOf, sampleLength } from '../config/derive.js';
 import { mixToMono, type DecodedAudio } from '../audio/wav.js';
 import { resample } from '../audio/resample.js';
 import { trimBounds } from '../audio/trim.js';
+import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
 import { allocTyped, type TypedArray } from '../io/npy.js';
+import { castInto, normalize, normalizes, type Normalization } from './normalize.js';
 import type { SampleParams } from './params.js';
 
 /**
@@ -23,11 +25,31 @@ export function placeClip(clip: Float32Array, out: Float32Array, offset: number)
   }
 }
 
-/** Float audio to int16 PCM by ×32768, saturating at the int16 range (never wrapping). */
-export function floatToPcm16(x: Float32Array, out: Int16Array): void {
-  for (let i = 0; i < x.length; i++) {
-    const v = Math.round(x[i] * 32768);
-    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+/** The spectrogram stage: int16 PCM through the frontend, then to the frontend's output dtype. */
+class Spectrogram {
+  readonly generator: AudioFeatureGenerator;
+  private readonly pcm: Int16Array;
+  private readonly raw: Uint16Array;
+  /** The frontend's output in frontend_dtype (uint16 raw, float32 cast, int8 quantized). */
+  readonly values: TypedArray;
+  activity = false;
+
+  constructor(
+    config: Config,
+    readonly dtype: FrontendDtype,
+  ) {
+    this.generator = new AudioFeatureGenerator(config.frontend);
+    this.pcm = new Int16Array(this.generator.samples);
+    this.raw = new Uint16Array(this.generator.frames * this.generator.channels);
+    this.values = dtype === 'uint16' ? this.raw : allocTyped(dtype, this.raw.length);
+  }
+
+  run(audio: Float32Array): TypedArray {
+    floatToInt16(audio, this.pcm);
+    this.activity = this.generator.process(this.pcm, this.raw);
+    if (this.dtype === 'int8') this.generator.toInt8(this.raw, this.values as Int8Array);
+    else if (this.dtype === 'float32') (this.values as Float32Array).set(this.raw);
+    return this.values;
   }
 }
 
@@ -39,14 +61,21 @@ export class SampleRenderer {
   readonly rowElements: number;
   private readonly trimDb: number | null;
   private readonly audio: Float32Array;
+  private readonly spectrogram: Spectrogram | null;
+  private readonly normalization: Normalization | null;
+  private readonly work: Float64Array;
 
   constructor(config: Config) {
+    const g = config.generator;
     this.samples = sampleLength(config.frontend);
     this.rate = config.frontend.sample_rate_hz;
-    this.dtype = config.generator.dtype;
-    this.rowElements = this.samples;
-    this.trimDb = config.generator.trim_threshold_db;
+    this.dtype = g.dtype;
+    this.trimDb = g.trim_threshold_db;
     this.audio = new Float32Array(this.samples);
+    this.spectrogram = g.frontend_enabled ? new Spectrogram(config, frontendDtypeOf(config)) : null;
+    this.rowElements = this.spectrogram ? this.spectrogram.values.length : this.samples;
+    this.normalization = this.spectrogram && normalizes(g) ? g : null;
+    this.work = new Float64Array(this.normalization ? this.rowElements : 0);
   }
 
   /** The clip at the target rate, trimmed and placed at the offset; null = a _silence_ clip. */
@@ -61,10 +90,30 @@ export class SampleRenderer {
     return this.audio;
   }
 
-  /** Writes one row of x in the output dtype. */
-  encodeRow(audio: Float32Array, out: TypedArray): void {
-    if (out instanceof Int16Array) floatToPcm16(audio, out);
-    else out.set(audio);
+  /** The frontend's output for the audio (frontend_dtype), or null when the frontend is disabled. */
+  features(audio: Float32Array): TypedArray | null {
+    return this.spectrogram ? this.spectrogram.run(audio) : null;
+  }
+
+  /** Whether the frontend's activity detector tripped on the last features() call. */
+  get activityDetected(): boolean {
+    return this.spectrogram?.activity ?? false;
+  }
+
+  /** Writes one row of x in the output dtype: the normalized spectrogram, or the audio itself. */
+  encodeRow(audio: Float32Array, features: TypedArray | null, out: TypedArray): void {
+    if (features === null) {
+      if (out instanceof Int16Array) floatToInt16(audio, out);
+      else out.set(audio);
+      return;
+    }
+    if (this.normalization) {
+      this.work.set(features);
+      normalize(this.work, this.normalization);
+      castInto(this.work, out);
+    } else {
+      castInto(features, out);
+    }
   }
 
   newRow(): TypedArray {

@@ -77,9 +77,17 @@ test('augmentation keys fail validation as not supported yet instead of being ig
   assert.ok(lines.some((l) => /^generator\.noise_colors: not supported yet/.test(l)), lines.join('\n'));
 });
 
-test('the spectrogram frontend is refused with a clear error until it exists', () => {
-  const lines = problems(base);
-  assert.match(lines.join('\n'), /^generator\.frontend_enabled: not supported yet/m);
+test('frontend settings the frontend cannot run are refused with their key', () => {
+  const lines = problems(base + 'frontend:\n  window_size_ms: 2000\n  filterbank_upper_band_limit: 9000\n');
+  assert.ok(lines.some((l) => /^frontend\.window_size_ms: .*too long|^frontend\.sample_length_ms: sample of 16000 samples is shorter than one window/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^frontend\.filterbank_upper_band_limit: 9000 Hz is above the Nyquist frequency \(8000 Hz\)/.test(l)), lines.join('\n'));
+  const tflm = problems(base + 'frontend:\n  variant: tflm\n  dc_notch_filter_enable: true\n');
+  assert.match(tflm.join('\n'), /^frontend\.dc_notch_filter_enable: the tflm frontend has no DC notch filter/m);
+});
+
+test('raw-audio-only and spectrogram-only keys are refused in the other mode', () => {
+  assert.match(problems(base + 'generator:\n  sample_shape: [16000]\n')[0], /^generator\.sample_shape: applies to raw audio only/);
+  assert.match(problems(base + 'generator:\n  frontend_enabled: false\n  rescale: 0.5\n')[0], /^generator\.rescale: applies to spectrograms only/);
 });
 
 test('raw audio needs a sample_shape that holds the sample length', () => {

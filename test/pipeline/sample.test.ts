@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { placeClip, floatToPcm16, SampleRenderer } from '../../src/pipeline/sample.js';
+import { placeClip, SampleRenderer } from '../../src/pipeline/sample.js';
 import { resample } from '../../src/audio/resample.js';
 import { trimBounds } from '../../src/audio/trim.js';
 import { makeConfig } from '../helpers.js';
@@ -22,12 +22,6 @@ test('a long clip is cropped by the same rule: offset 0 keeps the start, 1 the e
   assert.deepEqual([...out], [1, 2, 3, 4]);
   placeClip(clip, out, 1);
   assert.deepEqual([...out], [3, 4, 5, 6]);
-});
-
-test('float audio becomes int16 by ×32768 with saturation, not wrap-around', () => {
-  const out = new Int16Array(5);
-  floatToPcm16(new Float32Array([0, 0.5, -1, 1.5, -2]), out);
-  assert.deepEqual([...out], [0, 16384, -32768, 32767, -32768]);
 });
 
 test('a clip is resampled to the target rate, trimmed of silence and placed at the offset', () => {
