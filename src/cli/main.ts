@@ -7,6 +7,7 @@ import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
 import { registerMerge } from './merge.js';
 import { registerPlan } from './plan.js';
+import { registerFeatures } from './features.js';
 
 export async function main(argv: string[]): Promise<number> {
   // `audiogen plan ... | head` closes the pipe early: that is not an error.
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   registerBuild(program, controller.signal);
   registerValidate(program);
   registerSchema(program);
+  registerFeatures(program);
   registerPlan(program);
   registerMerge(program);
 
