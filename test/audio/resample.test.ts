@@ -179,3 +179,17 @@ test('rejects rates that are not positive finite numbers', () => {
     assert.throws(() => resample(x, 16000, bad), /toRate/);
   }
 });
+
+test("the 'fast' filter keeps a sine within 0.1 dB and rejects aliases by 60 dB, for pitch-shift ratios", () => {
+  for (const ratio of [SEMITONES_3, 1 / SEMITONES_3]) {
+    const from = 16000 / ratio;
+    const kept = resample(sine(0.25, 1000, from), from, 16000, 'fast');
+    const fit = fitSine(kept, 1000, 16000);
+    assert.ok(Math.abs(fit.amplitudeDb) < 0.1, `${ratio}: amplitude ${fit.amplitudeDb} dB`);
+    assert.ok(fit.residualDb < -60, `${ratio}: residual ${fit.residualDb} dB`);
+  }
+  // A 9 kHz tone at 16000·1.18921 Hz is above the 8 kHz output Nyquist: it must not fold back.
+  const from = 16000 * SEMITONES_3;
+  const alias = resample(sine(0.25, 9000, from), from, 16000, 'fast');
+  assert.ok(rmsDb(alias, 16000) < -60, `alias at ${rmsDb(alias, 16000)} dB`);
+});
