@@ -3,7 +3,9 @@
 // FFT instead of a forward and an inverse); white noise skips the FFT altogether.
 import { RealFFT } from '../dsp/fft.js';
 
-export type NoiseColor = 'white' | 'pink' | 'brown' | 'blue' | 'violet';
+import type { NoiseColor } from '../config/schema.js';
+
+export type { NoiseColor };
 
 /** PSD exponent β of each colour. */
 export const NOISE_BETA: Readonly<Record<NoiseColor, number>> = { white: 0, pink: -1, brown: -2, blue: 1, violet: 2 };

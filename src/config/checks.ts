@@ -4,18 +4,6 @@ import type { Problem } from './issues.js';
 import { sampleLength } from './derive.js';
 import { checkFrontendSettings } from '../frontend/frontend.js';
 
-/** Augmentation keys a later issue implements; setting one is an error until then, never silently ignored. */
-export const PENDING_AUGMENTATION_KEYS = [
-  'noise_colors',
-  'noise_color_range',
-  'speed_range',
-  'pitch_range',
-  'vtlp_range',
-  'loudness_range',
-  'bg_noise_range',
-  'bg_noise_dir',
-] as const;
-
 const RAW_AUDIO_DTYPES = ['float32', 'float64', 'int16'];
 
 export function crossChecks(config: Config): Problem[] {
@@ -23,9 +11,12 @@ export function crossChecks(config: Config): Problem[] {
   const g = config.generator;
   const add = (path: (string | number)[], message: string) => problems.push({ path, message });
 
-  for (const key of PENDING_AUGMENTATION_KEYS) {
-    if (g[key] !== null) add(['generator', key], 'not supported yet: augmentations are not implemented in this version');
-  }
+  // Each noise source needs both its choice and its factor range; one without the other would be ignored.
+  const colors = g.noise_colors !== null && g.noise_colors !== 'none';
+  if (colors && g.noise_color_range === null) add(['generator', 'noise_color_range'], 'required with noise_colors: the [min, max] noise factor');
+  if (!colors && g.noise_color_range !== null) add(['generator', 'noise_colors'], "required with noise_color_range: a list of colors, or 'all'");
+  if (g.bg_noise_dir !== null && g.bg_noise_range === null) add(['generator', 'bg_noise_range'], 'required with bg_noise_dir: the [min, max] noise factor');
+  if (g.bg_noise_dir === null && g.bg_noise_range !== null) add(['generator', 'bg_noise_dir'], 'required with bg_noise_range: the folder of background-noise .wav files');
 
   const subsets = config.output.subsets;
   if (subsets?.includes('validation') && g.validation_split === 0) {

@@ -103,9 +103,17 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], knownKeysAt
           message: `expected one of ${issue.values.map((v) => describeValue(v)).join(', ')}, got ${describeValue(input)}`,
         });
         break;
-      case 'invalid_union':
-        out.push({ path: issue.path, message: `${unionExpectation(issue.errors)}, got ${describeValue(input)}` });
+      case 'invalid_union': {
+        // The value had the right shape for one branch (a list of colors with a bad color): report inside it.
+        const inner = issue.errors.find((errs) => errs.length > 0 && errs.every((e) => e.path.length > 0));
+        if (inner) {
+          const nested = inner.map((e) => ({ ...e, path: [...issue.path, ...e.path] }));
+          out.push(...problemsFromZod(nested as z.core.$ZodIssue[], knownKeysAt));
+        } else {
+          out.push({ path: issue.path, message: `${unionExpectation(issue.errors)}, got ${describeValue(input)}` });
+        }
         break;
+      }
       default:
         out.push({ path: issue.path, message: `${issue.message}, got ${describeValue(input)}` });
     }

@@ -8,6 +8,8 @@ import { classIndex } from './index-file.js';
 import { listClassFiles, unknownSourceFolders } from './list.js';
 import { splitFiles, type Split } from './split.js';
 import { probeClip, type BadFile } from './probe.js';
+import { listBackground } from './background.js';
+import type { BackgroundFile } from '../augment/background.js';
 
 export const UNKNOWN = '_unknown_';
 export const SILENCE = '_silence_';
@@ -33,6 +35,8 @@ export interface DatasetListing {
   indexFiles: Record<string, string>;
   /** Files left out because they cannot be decoded (on_error: skip). */
   skipped: BadFile[];
+  /** Background-noise files (bg_noise_dir), in draw order. */
+  background: BackgroundFile[];
 }
 
 export interface ListOptions {
@@ -105,7 +109,8 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
     }
   }
 
-  const result: DatasetListing = { classes: [...d.classes], subsets: {}, warnings, indexFiles, skipped };
+  const background = listBackground(config, (file) => usable(file));
+  const result: DatasetListing = { classes: [...d.classes], subsets: {}, warnings, indexFiles, skipped, background };
   for (const subset of subsets) {
     const samples: SampleRef[] = [];
     const classCounts: Record<string, number> = {};

@@ -2,14 +2,14 @@
 // fixed offset. Used by workers and, with `debug: true`, by the main process itself.
 import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
+import { BackgroundNoise } from '../augment/background.js';
 import { decodeWav, WavError, type DecodedAudio } from '../audio/wav.js';
 import { AudiogenError } from '../errors.js';
 import { outputError } from '../io/atomic.js';
 import { DTYPE_BYTES } from '../io/npy.js';
-import { drawParams } from './params.js';
+import { drawParams, sampleRng } from './params.js';
 import { SampleRenderer } from './sample.js';
-import type { BatchJob, BatchResult } from './messages.js';
+import type { BatchJob, BatchResult, WorkContext } from './messages.js';
 
 export function readClip(datasetDir: string, file: string): DecodedAudio {
   let bytes: Buffer;
@@ -29,9 +29,13 @@ export function readClip(datasetDir: string, file: string): DecodedAudio {
 export class BatchProcessor {
   private readonly renderer: SampleRenderer;
   private readonly rowBytes: number;
+  private readonly catalog: { name: string; samples: number }[];
 
-  constructor(private readonly config: Config) {
-    this.renderer = new SampleRenderer(config);
+  constructor(private readonly context: WorkContext) {
+    const { config, background } = context;
+    const noise = background.length > 0 ? new BackgroundNoise(background, config.frontend.sample_rate_hz) : null;
+    this.catalog = noise?.catalog ?? [];
+    this.renderer = new SampleRenderer(config, noise);
     this.rowBytes = this.renderer.rowElements * DTYPE_BYTES[this.renderer.dtype];
   }
 
@@ -42,9 +46,11 @@ export class BatchProcessor {
     const rowView = Buffer.from(row.buffer, row.byteOffset, row.byteLength);
     const params = job.items.map((item, i) => {
       beforeSample?.(i);
-      const p = drawParams(this.config, job.subset, job.epoch, item.position);
-      const decoded = item.file === null ? null : readClip(this.config.dataset.directory, item.file);
-      const audio = this.renderer.renderAudio(decoded, p);
+      const { config } = this.context;
+      const p = drawParams(config, this.catalog, job.subset, job.epoch, item.position);
+      const decoded = item.file === null ? null : readClip(config.dataset.directory, item.file);
+      const noiseRng = sampleRng(config, job.subset, job.epoch, item.position, 'noise-samples');
+      const audio = this.renderer.renderAudio(decoded, p, noiseRng);
       this.renderer.encodeRow(audio, this.renderer.features(audio), row);
       rowView.copy(rows, i * this.rowBytes);
       return p;

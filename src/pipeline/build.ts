@@ -51,6 +51,7 @@ export interface BuildSummary {
 export function makePlan(config: Config, listing: DatasetListing): Plan {
   return {
     epochs: config.output.epochs,
+    background: listing.background.map((b) => b.name),
     subsets: Object.entries(listing.subsets).map(([subset, s]) => ({
       subset: subset as Subset,
       samples: s!.samples,
@@ -118,7 +119,8 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
   }
 
   const workers = config.generator.debug ? 1 : workerCount(config.generator.cores);
-  const executor: Executor = config.generator.debug ? new InlineExecutor(config) : await ForkPool.start(config, workers);
+  const context = { config, background: listing.background };
+  const executor: Executor = config.generator.debug ? new InlineExecutor(context) : await ForkPool.start(context, workers);
   const limit = config.generator.debug ? 1 : workers * config.generator.max_batches_pending;
   const open = new Set<ShardWriter>();
   const inFlight = new Set<Promise<void>>();

@@ -1,6 +1,13 @@
 // What crosses the process boundary between the build and its workers (a discriminated union, no `any`).
 import type { Config, Subset } from '../config/schema.js';
 import type { SampleParams } from './params.js';
+import type { BackgroundFile } from '../augment/background.js';
+
+/** What every worker needs besides the batches: the config and the background-noise files. */
+export interface WorkContext {
+  config: Config;
+  background: BackgroundFile[];
+}
 
 export interface BatchItem {
   position: number;
@@ -27,7 +34,7 @@ export interface BatchResult {
 
 export type ToWorker =
   /** `progressFile`: where the worker notes (batch id, item) before each sample, so a crash can name the file. */
-  | { type: 'init'; config: Config; progressFile: string | null }
+  | { type: 'init'; context: WorkContext; progressFile: string | null }
   | { type: 'batch'; id: number; job: BatchJob };
 
 export type FromWorker =

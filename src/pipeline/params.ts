@@ -1,26 +1,105 @@
 // The random parameters of one sample, drawn from the sample's own seeded streams (one stream per parameter, so
-// adding a parameter never changes the others).
-import type { Config, Subset } from '../config/schema.js';
-import { rngFor, uniform } from '../plan/rng.js';
+// adding a parameter never changes the others). Every drawn value goes to the index CSV.
+import type { Config, GeneratorConfig, NoiseColor, Subset } from '../config/schema.js';
+import { NOISE_COLORS } from '../config/schema.js';
+import { randomIndex, rngFor, uniform, type Rng } from '../plan/rng.js';
 
 export interface SampleParams {
   /** Where the trimmed clip sits: fraction of the free room placed before it. */
   offset: number;
+  /** Time-stretch rate (1: unchanged). */
+  speed: number;
+  /** Pitch shift in semitones (0: unchanged). */
+  pitch: number;
+  /** VTLP warp factor (1: unchanged). */
+  vtlp: number;
+  /** Gain applied to the clip and to its noise. */
+  loudness: number;
+  /** The noise added: none, a color, or background. */
+  noise: 'none' | NoiseColor | 'background';
+  /** Noise factor (before loudness). */
+  noise_factor: number;
+  /** Background noise file (relative to bg_noise_dir), '' when none. */
+  bg_file: string;
+  /** Start of the crop in the background file, in samples at the target rate. */
+  bg_offset: number;
 }
 
 /** Column order of the parameters in index CSVs. */
-export const PARAM_COLUMNS: readonly (keyof SampleParams)[] = ['offset'];
+export const PARAM_COLUMNS = ['offset', 'speed', 'pitch', 'vtlp', 'loudness', 'noise', 'noise_factor', 'bg_file', 'bg_offset'] as const;
 
-/** Whether this subset's samples are augmented (otherwise: the identity transform, offset 0). */
+export const IDENTITY: SampleParams = {
+  offset: 0,
+  speed: 1,
+  pitch: 0,
+  vtlp: 1,
+  loudness: 1,
+  noise: 'none',
+  noise_factor: 0,
+  bg_file: '',
+  bg_offset: 0,
+};
+
+/** Whether this subset's samples are augmented (otherwise: the identity transform). */
 export function augmentationEnabled(config: Config, subset: Subset): boolean {
   const g = config.generator;
   if (g.disable_random_transforms) return false;
   return subset === 'training' || g.validation_augmentation_enabled;
 }
 
-export function drawParams(config: Config, subset: Subset, epoch: number, position: number): SampleParams {
-  if (!augmentationEnabled(config, subset)) return { offset: 0 };
-  const key = [config.dataset.seed, subset, epoch, position];
-  const [lo, hi] = config.generator.offset_range;
-  return { offset: uniform(rngFor(...key, 'offset'), lo, hi) };
+export function noiseColorsOf(g: GeneratorConfig): NoiseColor[] {
+  if (g.noise_colors === null || g.noise_colors === 'none') return [];
+  return g.noise_colors === 'all' ? [...NOISE_COLORS] : g.noise_colors;
+}
+
+/** pitch_range in semitones: integers are semitones; any non-integer bound means fractions of an octave (×12). */
+export function pitchSemitones(range: readonly [number, number]): [number, number] {
+  return Number.isInteger(range[0]) && Number.isInteger(range[1]) ? [range[0], range[1]] : [range[0] * 12, range[1] * 12];
+}
+
+/** The random stream for one purpose of one sample. */
+export function sampleRng(config: Config, subset: Subset, epoch: number, position: number, tag: string): Rng {
+  return rngFor(config.dataset.seed, subset, epoch, position, tag);
+}
+
+/**
+ * Draws a sample's parameters. `background` lists the background-noise files (relative names) and their lengths
+ * at the target rate, in a fixed order.
+ */
+export function drawParams(
+  config: Config,
+  background: readonly { name: string; samples: number }[],
+  subset: Subset,
+  epoch: number,
+  position: number,
+): SampleParams {
+  if (!augmentationEnabled(config, subset)) return { ...IDENTITY };
+  const g = config.generator;
+  const rng = (tag: string) => sampleRng(config, subset, epoch, position, tag);
+  const range = (r: readonly [number, number] | null, tag: string, none: number) => (r ? uniform(rng(tag), r[0], r[1]) : none);
+  const p: SampleParams = {
+    ...IDENTITY,
+    offset: uniform(rng('offset'), g.offset_range[0], g.offset_range[1]),
+    speed: range(g.speed_range, 'speed', 1),
+    pitch: g.pitch_range ? range(pitchSemitones(g.pitch_range), 'pitch', 0) : 0,
+    vtlp: range(g.vtlp_range, 'vtlp', 1),
+    loudness: range(g.loudness_range, 'loudness', 1),
+  };
+  const colors = noiseColorsOf(g);
+  const useBackground = background.length > 0 && g.bg_noise_range !== null;
+  const useColor = colors.length > 0 && g.noise_color_range !== null;
+  if (!useColor && !useBackground) return p;
+  // Both configured: one of the two, each with probability 1/2 (the reference's documented intent).
+  const pickBackground = useBackground && (!useColor || rng('noise-kind')() < 0.5);
+  if (pickBackground) {
+    const file = background[randomIndex(rng('bg-file'), background.length)];
+    p.noise = 'background';
+    p.noise_factor = range(g.bg_noise_range, 'noise-factor', 0);
+    p.bg_file = file.name;
+    p.bg_offset = randomIndex(rng('bg-offset'), file.samples);
+  } else {
+    p.noise = colors[randomIndex(rng('noise-color'), colors.length)];
+    p.noise_factor = range(g.noise_color_range, 'noise-factor', 0);
+  }
+  return p;
 }

@@ -3,10 +3,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '../config/schema.js';
 import { AudiogenError } from '../errors.js';
 import { BatchProcessor } from './batch.js';
-import type { BatchJob, BatchResult, FromWorker, ToWorker } from './messages.js';
+import type { BatchJob, BatchResult, FromWorker, ToWorker, WorkContext } from './messages.js';
 
 export interface Executor {
   run(job: BatchJob): Promise<BatchResult>;
@@ -17,8 +16,8 @@ export interface Executor {
 
 export class InlineExecutor implements Executor {
   private readonly processor: BatchProcessor;
-  constructor(config: Config) {
-    this.processor = new BatchProcessor(config);
+  constructor(context: WorkContext) {
+    this.processor = new BatchProcessor(context);
   }
   async run(job: BatchJob): Promise<BatchResult> {
     // Yield first so progress and signals are handled between batches.
@@ -63,13 +62,13 @@ export class ForkPool implements Executor {
 
   private constructor() {}
 
-  static async start(config: Config, count: number): Promise<ForkPool> {
+  static async start(context: WorkContext, count: number): Promise<ForkPool> {
     const pool = new ForkPool();
-    await Promise.all(Array.from({ length: count }, () => pool.spawn(config)));
+    await Promise.all(Array.from({ length: count }, () => pool.spawn(context)));
     return pool;
   }
 
-  private spawn(config: Config): Promise<void> {
+  private spawn(context: WorkContext): Promise<void> {
     const child = fork(workerEntry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const worker: Worker = { child, pending: new Map(), progressFile: join(this.scratch, `worker-${this.workers.length}.pos`) };
     this.workers.push(worker);
@@ -96,7 +95,7 @@ export class ForkPool implements Executor {
         worker.pending.clear();
         if (!this.closing) this.workers.splice(this.workers.indexOf(worker), 1);
       });
-      this.post(worker, { type: 'init', config, progressFile: worker.progressFile });
+      this.post(worker, { type: 'init', context, progressFile: worker.progressFile });
     });
   }
 

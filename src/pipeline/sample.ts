@@ -9,6 +9,11 @@ import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
 import { allocTyped, type TypedArray } from '../io/npy.js';
 import { castInto, normalize, normalizes, type Normalization } from './normalize.js';
 import type { SampleParams } from './params.js';
+import type { Rng } from '../plan/rng.js';
+import type { BackgroundNoise } from '../augment/background.js';
+import { coloredNoise } from '../augment/colored-noise.js';
+import { speedAndPitch } from '../augment/pitch-shift.js';
+import { vtlp } from '../augment/vtlp.js';
 
 /**
  * Copies `clip` into `out` (zero elsewhere), starting offset × (out.length − clip.length) samples in.
@@ -65,7 +70,10 @@ export class SampleRenderer {
   private readonly normalization: Normalization | null;
   private readonly work: Float64Array;
 
-  constructor(config: Config) {
+  constructor(
+    config: Config,
+    private readonly background: BackgroundNoise | null = null,
+  ) {
     const g = config.generator;
     this.samples = sampleLength(config.frontend);
     this.rate = config.frontend.sample_rate_hz;
@@ -78,16 +86,37 @@ export class SampleRenderer {
     this.work = new Float64Array(this.normalization ? this.rowElements : 0);
   }
 
-  /** The clip at the target rate, trimmed and placed at the offset; null = a _silence_ clip. */
-  renderAudio(decoded: DecodedAudio | null, params: SampleParams): Float32Array {
+  /**
+   * The augmented clip, in the reference's order: speed -> pitch -> VTLP (at the file's own rate) -> resample,
+   * trim, crop/pad at the offset -> loudness -> noise. `decoded` null is a _silence_ clip (zeros, then the same
+   * loudness and noise). `noiseRng` draws the colored noise's samples.
+   */
+  renderAudio(decoded: DecodedAudio | null, params: SampleParams, noiseRng?: Rng): Float32Array {
+    const out = this.audio;
     if (decoded === null) {
-      this.audio.fill(0);
-      return this.audio;
+      out.fill(0);
+    } else {
+      const rate = decoded.sampleRate;
+      let x = mixToMono(decoded);
+      // One phase-vocoder pass for speed and pitch: the same chain as stretch-then-shift, half the cost.
+      if (params.speed !== 1 || params.pitch !== 0) x = speedAndPitch(x, rate, params.speed, params.pitch);
+      if (params.vtlp !== 1) x = vtlp(x, rate, params.vtlp, { phase: 'coherent' });
+      x = resample(x, rate, this.rate);
+      const [start, end] = this.trimDb === null ? [0, x.length] : trimBounds(x, this.trimDb);
+      placeClip(x.subarray(start, end), out, params.offset);
     }
-    const mono = resample(mixToMono(decoded), decoded.sampleRate, this.rate);
-    const [start, end] = this.trimDb === null ? [0, mono.length] : trimBounds(mono, this.trimDb);
-    placeClip(mono.subarray(start, end), this.audio, params.offset);
-    return this.audio;
+    const gain = params.loudness;
+    if (gain !== 1) for (let i = 0; i < out.length; i++) out[i] *= gain;
+    const noiseGain = params.noise_factor * gain;
+    if (params.noise === 'background') {
+      if (!this.background) throw new Error('background noise drawn but no bg_noise_dir files are loaded');
+      this.background.addTo(out, params.bg_file, params.bg_offset, noiseGain);
+    } else if (params.noise !== 'none') {
+      if (!noiseRng) throw new Error('colored noise drawn without a noise stream');
+      const noise = coloredNoise(params.noise, out.length, noiseRng);
+      for (let i = 0; i < out.length; i++) out[i] += noiseGain * noise[i];
+    }
+    return out;
   }
 
   /** The frontend's output for the audio (frontend_dtype), or null when the frontend is disabled. */

@@ -5,6 +5,7 @@ import { BatchProcessor } from './batch.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 let processor: BatchProcessor | null = null;
+let setupError: unknown = null;
 let progressFd: number | null = null;
 const progress = new Int32Array(2);
 const progressBytes = new Uint8Array(progress.buffer);
@@ -17,12 +18,18 @@ process.on('disconnect', () => process.exit(0));
 
 process.on('message', (msg: ToWorker) => {
   if (msg.type === 'init') {
-    processor = new BatchProcessor(msg.config);
+    try {
+      processor = new BatchProcessor(msg.context);
+    } catch (err) {
+      // Set-up failures (e.g. a hook module that does not load) surface on the first batch.
+      setupError = err;
+    }
     if (msg.progressFile) progressFd = openSync(msg.progressFile, 'w');
     send({ type: 'ready' });
     return;
   }
   try {
+    if (setupError) throw setupError;
     if (!processor) throw new Error('worker received a batch before its config');
     const beforeSample = (item: number) => {
       if (progressFd === null) return;

@@ -47,6 +47,8 @@ export interface SubsetPlan {
 export interface Plan {
   epochs: number;
   subsets: SubsetPlan[];
+  /** Background-noise file names, in draw order (part of what the output depends on). */
+  background: string[];
 }
 
 export function allShards(plan: Plan): ShardSpec[] {
@@ -82,6 +84,7 @@ export function firstBatchIndices(shards: readonly { count: number }[], batchSiz
 /** A fingerprint of what the plan contains (every subset's samples), to notice a dataset that changed. */
 export function planHash(plan: Plan): string {
   const hash = createHash('sha256');
+  for (const name of plan.background) hash.update(`background\t${name}\n`);
   for (const s of plan.subsets) {
     hash.update(`${s.subset}\n`);
     for (const r of s.samples) hash.update(`${r.label}\t${r.file ?? ''}\n`);

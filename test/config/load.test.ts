@@ -71,10 +71,11 @@ test('unknown keys are errors, with a hint for likely typos', () => {
   assert.ok(lines.some((l) => l.startsWith('extra: unknown key')), lines.join('\n'));
 });
 
-test('augmentation keys fail validation as not supported yet instead of being ignored', () => {
-  const lines = problems(base + 'generator:\n  frontend_enabled: false\n  speed_range: [0.9, 1.1]\n  noise_colors: all\n');
-  assert.ok(lines.some((l) => /^generator\.speed_range: not supported yet/.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => /^generator\.noise_colors: not supported yet/.test(l)), lines.join('\n'));
+test('a noise source without its factor range (or the reverse) is an error, not silently ignored', () => {
+  const lines = problems(base + 'generator:\n  noise_colors: all\n  bg_noise_range: [0.1, 0.2]\n');
+  assert.ok(lines.some((l) => /^generator\.noise_color_range: required with noise_colors/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^generator\.bg_noise_dir: required with bg_noise_range/.test(l)), lines.join('\n'));
+  assert.match(problems(base + 'generator:\n  noise_colors: [pink, red]\n  noise_color_range: [0, 0.1]\n')[0], /^generator\.noise_colors\[1\]: expected one of "white", .*got "red"/);
 });
 
 test('frontend settings the frontend cannot run are refused with their key', () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { placeClip, SampleRenderer } from '../../src/pipeline/sample.js';
+import { IDENTITY } from '../../src/pipeline/params.js';
 import { resample } from '../../src/audio/resample.js';
 import { trimBounds } from '../../src/audio/trim.js';
 import { makeConfig } from '../helpers.js';
@@ -34,11 +35,11 @@ test('a clip is resampled to the target rate, trimmed of silence and placed at t
   const [start, end] = trimBounds(y, 20);
   assert.ok(start > 0 && end < y.length, 'the silence is trimmed');
   const kept = y.subarray(start, end);
-  const atStart = r.renderAudio({ sampleRate: 16000, channels: [x] }, { offset: 0 });
+  const atStart = r.renderAudio({ sampleRate: 16000, channels: [x] }, { ...IDENTITY, offset: 0 });
   assert.equal(atStart.length, 8000);
   assert.deepEqual(atStart.subarray(0, kept.length), kept);
   assert.ok(atStart.subarray(kept.length).every((v) => v === 0));
-  const atEnd = r.renderAudio({ sampleRate: 16000, channels: [x] }, { offset: 1 });
+  const atEnd = r.renderAudio({ sampleRate: 16000, channels: [x] }, { ...IDENTITY, offset: 1 });
   assert.deepEqual(atEnd.subarray(8000 - kept.length), kept);
   assert.ok(atEnd.subarray(0, 8000 - kept.length).every((v) => v === 0));
 });
@@ -48,11 +49,11 @@ test('stereo input is mixed down to mono', () => {
   const r = new SampleRenderer(config);
   const left = new Float32Array(16).fill(0.5);
   const right = new Float32Array(16).fill(-0.25);
-  const audio = r.renderAudio({ sampleRate: 16000, channels: [left, right] }, { offset: 0 });
+  const audio = r.renderAudio({ sampleRate: 16000, channels: [left, right] }, { ...IDENTITY, offset: 0 });
   assert.deepEqual([...audio], new Array(16).fill(0.125));
 });
 
 test('silence is a zero clip', () => {
   const r = new SampleRenderer(makeConfig('/data', '/out'));
-  assert.ok(r.renderAudio(null, { offset: 0.3 }).every((v) => v === 0));
+  assert.ok(r.renderAudio(null, { ...IDENTITY, offset: 0.3 }).every((v) => v === 0));
 });
