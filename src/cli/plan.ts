@@ -5,6 +5,7 @@ import { listDataset } from '../dataset/dataset.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { assignShards } from '../plan/partition.js';
 import { plannedShards, summarize } from '../pipeline/describe.js';
+import { loadHooks } from '../pipeline/hooks.js';
 import { addConfigOverrideFlags, overridesFrom, toNumber, type OverrideFlags } from './options.js';
 
 export function registerPlan(program: Command): void {
@@ -15,11 +16,12 @@ export function registerPlan(program: Command): void {
     .requiredOption('--partitions <n>', 'number of partitions', toNumber('--partitions'));
   addConfigOverrideFlags(cmd)
     .option('--json', 'print the assignment as JSON')
-    .action((flags: OverrideFlags & { config: string; partitions: number; json?: boolean }) => {
+    .action(async (flags: OverrideFlags & { config: string; partitions: number; json?: boolean }) => {
       const n = flags.partitions;
       if (!Number.isInteger(n) || n < 1) throw new AudiogenError(`--partitions: expected a positive integer, got ${n}`, EXIT.config);
       const { config } = loadConfig(flags.config, overridesFrom(flags));
-      const shards = plannedShards(config, summarize(listDataset(config, { write: false })));
+      const { listValidFilenames } = await loadHooks(config.hooks);
+      const shards = plannedShards(config, summarize(listDataset(config, { write: false, listValidFilenames })));
       const owners = assignShards(shards.map((s) => s.spec.count), n);
       const partitions = Array.from({ length: n }, (_, p) => {
         const mine = shards.filter((_, i) => owners[i] === p);

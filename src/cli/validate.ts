@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.js';
 import { subsetsOf } from '../config/derive.js';
 import { listDataset } from '../dataset/dataset.js';
 import { sampleShapeOf } from '../pipeline/describe.js';
+import { loadHooks } from '../pipeline/hooks.js';
 import { addConfigOverrideFlags, overridesFrom, type OverrideFlags } from './options.js';
 
 export function registerValidate(program: Command): void {
@@ -13,13 +14,16 @@ export function registerValidate(program: Command): void {
     .requiredOption('-c, --config <file>', 'config file (YAML or JSON)');
   addConfigOverrideFlags(cmd)
     .option('--json', 'print the counts as JSON')
-    .action((flags: OverrideFlags & { config: string; json?: boolean }) => {
+    .action(async (flags: OverrideFlags & { config: string; json?: boolean }) => {
       const { config } = loadConfig(flags.config, overridesFrom(flags));
-      const listing = listDataset(config, { write: false });
+      const { listValidFilenames } = await loadHooks(config.hooks);
+      const listing = listDataset(config, { write: false, listValidFilenames });
       const subsets = subsetsOf(config);
       if (flags.json) {
         const counts = Object.fromEntries(subsets.map((s) => [s, listing.subsets[s]!.classCounts]));
-        process.stdout.write(JSON.stringify({ valid: true, classes: listing.classes, counts, sample_shape: sampleShapeOf(config), warnings: listing.warnings }) + '\n');
+        process.stdout.write(
+          JSON.stringify({ valid: true, classes: listing.classes, counts, sample_shape: sampleShapeOf(config), warnings: listing.warnings, skipped: listing.skipped }) + '\n',
+        );
         return;
       }
       const width = Math.max(5, ...listing.classes.map((c) => c.length));
@@ -33,5 +37,6 @@ export function registerValidate(program: Command): void {
           `per epoch; ${config.output.epochs} epoch(s), sample shape [${sampleShapeOf(config).join(', ')}] ${config.generator.dtype}\n`,
       );
       for (const w of listing.warnings) process.stdout.write(`warning: ${w}\n`);
+      for (const b of listing.skipped) process.stdout.write(`bad file left out (on_error: skip): ${b.file}: ${b.reason}\n`);
     });
 }

@@ -130,5 +130,6 @@ export function resolvePaths(config: Config, baseDir: string): Config {
   const generator = { ...config.generator };
   if (generator.bg_noise_dir !== null) generator.bg_noise_dir = resolvePath(dataset.directory, generator.bg_noise_dir);
   const output = { ...config.output, directory: resolvePath(baseDir, config.output.directory) };
-  return { ...config, dataset, generator, output };
+  const hooks = config.hooks === null ? null : resolvePath(baseDir, config.hooks);
+  return { ...config, dataset, generator, output, hooks };
 }

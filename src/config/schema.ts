@@ -193,6 +193,12 @@ export const configSchema = z
     generator: generatorSchema.prefault({}),
     frontend: frontendSchema.prefault({}),
     output: outputSchema,
+    hooks: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('ES module of user hooks (noaugPreprocess, preprocess, postprocess, getBatch, listValidFilenames); runs code'),
   })
   .describe('audiogen build configuration');
 

@@ -5,7 +5,10 @@ import { subsetsOf } from '../config/derive.js';
 import { AudiogenError } from '../errors.js';
 import { rngFor, shuffleInPlace } from '../plan/rng.js';
 import { classIndex } from './index-file.js';
-import { listClassFiles, unknownSourceFolders } from './list.js';
+import { isInside, listClassFiles, unknownSourceFolders } from './list.js';
+import type { Hooks } from '../pipeline/hooks.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { splitFiles, type Split } from './split.js';
 import { probeClip, type BadFile } from './probe.js';
 import { listBackground } from './background.js';
@@ -42,6 +45,33 @@ export interface DatasetListing {
 export interface ListOptions {
   /** Write shuffled index files (build) or only read them (validate). */
   write: boolean;
+  /** The listValidFilenames hook, if any: replaces the folder walk of each class. */
+  listValidFilenames?: Hooks['listValidFilenames'];
+}
+
+/** A class's files from the listValidFilenames hook: paths relative to the dataset directory, inside the class folder. */
+function filesFromHook(hook: NonNullable<Hooks['listValidFilenames']>, config: Config, className: string): string[] {
+  const d = config.dataset;
+  let result: unknown;
+  try {
+    result = hook(d.directory, className, ['.wav'], [0, 1], d.follow_links, d.shuffle_index_dir);
+  } catch (err) {
+    throw new AudiogenError(`hook listValidFilenames failed on class "${className}": ${(err as Error)?.message ?? String(err)}`);
+  }
+  const bad = (why: string) => new AudiogenError(`hook listValidFilenames for class "${className}": ${why}`);
+  if (result instanceof Promise) throw bad('returned a Promise; it must return its list synchronously');
+  const files = Array.isArray(result) && result.length === 2 && Array.isArray(result[1]) && typeof result[0] === 'string' ? result[1] : result;
+  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) throw bad('expected [className, files] or files, a list of strings');
+  const root = realpathSync(d.directory);
+  return files
+    .map((f: string) => {
+      const rel = f.replace(/\\/g, '/');
+      const inside = isInside(join(root, className), resolve(root, rel));
+      if (!rel.startsWith(`${className}/`) || !inside) throw bad(`"${f}" is not a file inside the class folder ${className}/ of the dataset directory`);
+      if (!existsSync(join(root, rel))) throw bad(`"${f}" does not exist`);
+      return rel.slice(className.length + 1);
+    })
+    .sort();
 }
 
 export function listDataset(config: Config, opts: ListOptions): DatasetListing {
@@ -64,7 +94,9 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
 
   /** A folder's files in index order, capped; known classes are checked here, unknown sources when drawn. */
   const splitOf = (folder: string, check: boolean): Split => {
-    const listing = listClassFiles(d.directory, folder, d.follow_links);
+    const listing = opts.listValidFilenames
+      ? filesFromHook(opts.listValidFilenames, config, folder)
+      : listClassFiles(d.directory, folder, d.follow_links);
     const index = classIndex({
       className: folder,
       listing,

@@ -1,13 +1,17 @@
 // Processes one batch: reads each clip, renders it, and writes the batch's rows into the shard's x file at their
-// fixed offset. Used by workers and, with `debug: true`, by the main process itself.
+// fixed offset. Used by workers, by the main process with `debug: true`, and by `render` for a single sample.
 import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackgroundNoise } from '../augment/background.js';
 import { decodeWav, WavError, type DecodedAudio } from '../audio/wav.js';
 import { AudiogenError } from '../errors.js';
 import { outputError } from '../io/atomic.js';
-import { DTYPE_BYTES } from '../io/npy.js';
-import { drawParams, sampleRng } from './params.js';
+import { DTYPE_BYTES, type TypedArray } from '../io/npy.js';
+import { rngFor } from '../plan/rng.js';
+import { sampleShapeOf } from './describe.js';
+import { callSampleHook, checkNumbers, HookError, loadHooks, type Hooks, type SampleContext } from './hooks.js';
+import { castInto } from './normalize.js';
+import { drawParams, sampleRng, type SampleParams } from './params.js';
 import { SampleRenderer } from './sample.js';
 import type { BatchJob, BatchResult, WorkContext } from './messages.js';
 
@@ -26,37 +30,137 @@ export function readClip(datasetDir: string, file: string): DecodedAudio {
   }
 }
 
+export interface RenderedSample {
+  params: SampleParams;
+  /** The audio after augmentation, before the frontend (null when getBatch made the row). */
+  audio: Float32Array | null;
+}
+
 export class BatchProcessor {
   private readonly renderer: SampleRenderer;
   private readonly rowBytes: number;
   private readonly catalog: { name: string; samples: number }[];
+  private readonly sampleShape: number[];
 
-  constructor(private readonly context: WorkContext) {
+  private constructor(
+    private readonly context: WorkContext,
+    private readonly hooks: Hooks,
+  ) {
     const { config, background } = context;
     const noise = background.length > 0 ? new BackgroundNoise(background, config.frontend.sample_rate_hz) : null;
     this.catalog = noise?.catalog ?? [];
     this.renderer = new SampleRenderer(config, noise);
     this.rowBytes = this.renderer.rowElements * DTYPE_BYTES[this.renderer.dtype];
+    this.sampleShape = sampleShapeOf(config);
   }
 
-  /** `beforeSample(i)` is called before item i is processed (crash reporting). */
-  run(job: BatchJob, beforeSample?: (item: number) => void): BatchResult {
-    const rows = Buffer.alloc(job.items.length * this.rowBytes);
+  static async create(context: WorkContext): Promise<BatchProcessor> {
+    return new BatchProcessor(context, await loadHooks(context.config.hooks));
+  }
+
+  get rowElements(): number {
+    return this.renderer.rowElements;
+  }
+
+  /**
+   * Renders the batch's rows into `rows` (one row per item); `beforeSample(i)` runs before item i (crash reports);
+   * `keepAudio` returns a copy of each sample's audio (for `render`).
+   */
+  render(job: BatchJob, rows: TypedArray, beforeSample?: (item: number) => void, keepAudio = false): RenderedSample[] {
+    const { config } = this.context;
+    const params = job.items.map((item) => drawParams(config, this.catalog, job.subset, job.epoch, item.position));
+    const n = this.renderer.rowElements;
+    if (this.hooks.getBatch) {
+      this.runGetBatch(job, params, rows);
+      return params.map((p) => ({ params: p, audio: null }));
+    }
     const row = this.renderer.newRow();
-    const rowView = Buffer.from(row.buffer, row.byteOffset, row.byteLength);
-    const params = job.items.map((item, i) => {
+    return job.items.map((item, i) => {
       beforeSample?.(i);
-      const { config } = this.context;
-      const p = drawParams(config, this.catalog, job.subset, job.epoch, item.position);
+      const p = params[i];
+      const ctx = (shape: number[], hook: string): SampleContext => ({
+        classId: item.label,
+        className: config.dataset.classes[item.label],
+        fileName: item.file,
+        batchIndex: job.batchIndex,
+        batchClassIds: job.items.map((it) => it.label),
+        batchFileNames: job.items.map((it) => it.file),
+        settings: config,
+        subset: job.subset,
+        epoch: job.epoch,
+        position: item.position,
+        sampleRate: config.frontend.sample_rate_hz,
+        params: p,
+        shape,
+        random: sampleRng(config, job.subset, job.epoch, item.position, `hook:${hook}`),
+      });
       const decoded = item.file === null ? null : readClip(config.dataset.directory, item.file);
+      const noaug = this.hooks.noaugPreprocess;
+      const beforeAugmentation = noaug
+        ? (x: Float32Array, rate: number) => {
+            const c = { ...ctx([x.length], 'noaugPreprocess'), sampleRate: rate };
+            return Float32Array.from(callSampleHook('noaugPreprocess', noaug, x, c, -1));
+          }
+        : undefined;
       const noiseRng = sampleRng(config, job.subset, job.epoch, item.position, 'noise-samples');
-      const audio = this.renderer.renderAudio(decoded, p, noiseRng);
-      this.renderer.encodeRow(audio, this.renderer.features(audio), row);
-      rowView.copy(rows, i * this.rowBytes);
-      return p;
+      const audio = this.renderer.renderAudio(decoded, p, noiseRng, beforeAugmentation);
+      if (this.hooks.preprocess) {
+        const out = callSampleHook('preprocess', this.hooks.preprocess, audio, ctx([audio.length], 'preprocess'), audio.length);
+        audio.set(out);
+      }
+      const kept = keepAudio ? Float32Array.from(audio) : null;
+      const features = this.renderer.features(audio);
+      if (this.hooks.postprocess) {
+        // After the frontend when it is on (the spectrogram), else on the audio itself, as the reference.
+        const value = features ?? audio;
+        const shape = features ? this.sampleShape : [audio.length];
+        const out = callSampleHook('postprocess', this.hooks.postprocess, value, ctx(shape, 'postprocess'), value.length);
+        if (features) castInto(out, features);
+        else audio.set(out);
+      }
+      this.renderer.encodeRow(audio, features, row);
+      rows.set(row, i * n);
+      return { params: p, audio: kept };
     });
-    writeAt(job.xPath, job.xOffset, rows);
-    return { params };
+  }
+
+  /** Renders and writes the batch's rows into its shard file. */
+  run(job: BatchJob, beforeSample?: (item: number) => void): BatchResult {
+    const rows = this.renderer.newRows(job.items.length);
+    const rendered = this.render(job, rows, beforeSample);
+    writeAt(job.xPath, job.xOffset, Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength));
+    return { params: rendered.map((r) => r.params) };
+  }
+
+  private runGetBatch(job: BatchJob, params: SampleParams[], rows: TypedArray): void {
+    const { config } = this.context;
+    const files = job.items.map((i) => i.file);
+    const first = files.find((f) => f !== null) ?? null;
+    let result: unknown;
+    try {
+      result = this.hooks.getBatch!({
+        batchIndex: job.batchIndex,
+        subset: job.subset,
+        epoch: job.epoch,
+        positions: job.items.map((i) => i.position),
+        fileNames: files,
+        classIds: job.items.map((i) => i.label),
+        settings: config,
+        sampleShape: this.sampleShape,
+        dtype: this.renderer.dtype,
+        random: rngFor(config.dataset.seed, job.subset, job.epoch, 'batch', job.batchIndex, 'hook:getBatch'),
+        params,
+      } as Parameters<NonNullable<Hooks['getBatch']>>[0]);
+    } catch (err) {
+      throw new HookError('getBatch', first, `batch ${job.batchIndex}: ${(err as Error)?.message ?? String(err)}`);
+    }
+    const n = this.renderer.rowElements;
+    const count = job.items.length;
+    if (Array.isArray(result) && result.length === count && result.every((r) => Array.isArray(r) || ArrayBuffer.isView(r))) {
+      result.forEach((r, i) => castInto(checkNumbers('getBatch', files[i], r, n), rows.subarray(i * n, (i + 1) * n)));
+    } else {
+      castInto(checkNumbers('getBatch', first, result, count * n), rows);
+    }
   }
 }
 

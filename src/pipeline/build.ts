@@ -18,6 +18,7 @@ import type { BatchItem } from './messages.js';
 import { PARAM_COLUMNS, type SampleParams } from './params.js';
 import { ForkPool, InlineExecutor, type Executor } from './pool.js';
 import { inspectOutput, removeBuild, removePartials } from './resume.js';
+import { hooksHash, loadHooks } from './hooks.js';
 
 export interface BuildEvents {
   /** A (subset, epoch) starts; `total` counts this partition's samples, `done` those already on disk. */
@@ -52,6 +53,7 @@ export function makePlan(config: Config, listing: DatasetListing): Plan {
   return {
     epochs: config.output.epochs,
     background: listing.background.map((b) => b.name),
+    hooks: hooksHash(config.hooks),
     subsets: Object.entries(listing.subsets).map(([subset, s]) => ({
       subset: subset as Subset,
       samples: s!.samples,
@@ -76,7 +78,9 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
   const statePath = stateFile(outDir, partition);
 
   // Partitions never write shared files, index files included: they compute the same order in memory.
-  const listing = listDataset(config, { write: whole });
+  // Loaded here too: a broken hook module fails before any worker starts, and the listing hook runs here.
+  const hooks = await loadHooks(config.hooks);
+  const listing = listDataset(config, { write: whole, listValidFilenames: hooks.listValidFilenames });
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
   const plan = makePlan(config, listing);
   const summary = summarize(listing);
@@ -120,7 +124,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
 
   const workers = config.generator.debug ? 1 : workerCount(config.generator.cores);
   const context = { config, background: listing.background };
-  const executor: Executor = config.generator.debug ? new InlineExecutor(context) : await ForkPool.start(context, workers);
+  const executor: Executor = config.generator.debug ? await InlineExecutor.start(context) : await ForkPool.start(context, workers);
   const limit = config.generator.debug ? 1 : workers * config.generator.max_batches_pending;
   const open = new Set<ShardWriter>();
   const inFlight = new Set<Promise<void>>();

@@ -15,9 +15,9 @@ export interface Executor {
 }
 
 export class InlineExecutor implements Executor {
-  private readonly processor: BatchProcessor;
-  constructor(context: WorkContext) {
-    this.processor = new BatchProcessor(context);
+  private constructor(private readonly processor: BatchProcessor) {}
+  static async start(context: WorkContext): Promise<InlineExecutor> {
+    return new InlineExecutor(await BatchProcessor.create(context));
   }
   async run(job: BatchJob): Promise<BatchResult> {
     // Yield first so progress and signals are handled between batches.

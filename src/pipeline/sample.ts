@@ -91,13 +91,19 @@ export class SampleRenderer {
    * trim, crop/pad at the offset -> loudness -> noise. `decoded` null is a _silence_ clip (zeros, then the same
    * loudness and noise). `noiseRng` draws the colored noise's samples.
    */
-  renderAudio(decoded: DecodedAudio | null, params: SampleParams, noiseRng?: Rng): Float32Array {
+  renderAudio(
+    decoded: DecodedAudio | null,
+    params: SampleParams,
+    noiseRng?: Rng,
+    beforeAugmentation?: (mono: Float32Array, rate: number) => Float32Array,
+  ): Float32Array {
     const out = this.audio;
     if (decoded === null) {
       out.fill(0);
     } else {
       const rate = decoded.sampleRate;
       let x = mixToMono(decoded);
+      if (beforeAugmentation) x = beforeAugmentation(x, rate);
       // One phase-vocoder pass for speed and pitch: the same chain as stretch-then-shift, half the cost.
       if (params.speed !== 1 || params.pitch !== 0) x = speedAndPitch(x, rate, params.speed, params.pitch);
       if (params.vtlp !== 1) x = vtlp(x, rate, params.vtlp, { phase: 'coherent' });
@@ -147,5 +153,9 @@ export class SampleRenderer {
 
   newRow(): TypedArray {
     return allocTyped(this.dtype, this.rowElements);
+  }
+
+  newRows(count: number): TypedArray {
+    return allocTyped(this.dtype, count * this.rowElements);
   }
 }

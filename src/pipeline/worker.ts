@@ -16,10 +16,10 @@ process.on('SIGINT', () => {});
 // Without the build (killed, even with -9) there is nobody to work for.
 process.on('disconnect', () => process.exit(0));
 
-process.on('message', (msg: ToWorker) => {
+process.on('message', async (msg: ToWorker) => {
   if (msg.type === 'init') {
     try {
-      processor = new BatchProcessor(msg.context);
+      processor = await BatchProcessor.create(msg.context);
     } catch (err) {
       // Set-up failures (e.g. a hook module that does not load) surface on the first batch.
       setupError = err;

@@ -49,6 +49,8 @@ export interface Plan {
   subsets: SubsetPlan[];
   /** Background-noise file names, in draw order (part of what the output depends on). */
   background: string[];
+  /** sha256 of the hooks module ('' without hooks): its code shapes the output too. */
+  hooks: string;
 }
 
 export function allShards(plan: Plan): ShardSpec[] {
@@ -84,6 +86,7 @@ export function firstBatchIndices(shards: readonly { count: number }[], batchSiz
 /** A fingerprint of what the plan contains (every subset's samples), to notice a dataset that changed. */
 export function planHash(plan: Plan): string {
   const hash = createHash('sha256');
+  hash.update(`hooks\t${plan.hooks}\n`);
   for (const name of plan.background) hash.update(`background\t${name}\n`);
   for (const s of plan.subsets) {
     hash.update(`${s.subset}\n`);

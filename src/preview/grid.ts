@@ -26,9 +26,9 @@ const TEXT_PAD = 5; // between the plot and the cell title
 const LINE_H = GLYPH_H + 2;
 
 export const BACKGROUND: Rgb = [24, 24, 28];
-const TITLE_COLOR: Rgb = [240, 240, 240];
-const LINE_COLOR: Rgb = [170, 170, 180];
-const PLACEHOLDER_COLOR: Rgb = [110, 110, 120];
+export const TITLE_COLOR: Rgb = [240, 240, 240];
+export const LINE_COLOR: Rgb = [170, 170, 180];
+export const PLACEHOLDER_COLOR: Rgb = [110, 110, 120];
 
 // Matplotlib's viridis sampled at 16 evenly spaced points; interpolated linearly in between.
 const VIRIDIS = [

@@ -49,6 +49,25 @@ function predict(type: number, row: Uint8Array, up: Uint8Array, i: number): numb
   }
 }
 
+/** Writes row `y` of `rgb` filtered with `type` (bpp = 3) into out[0..stride); returns the sum of |residual| as signed bytes. */
+function filterRow(type: number, rgb: Uint8Array, y: number, stride: number, out: Uint8Array): number {
+  const o = y * stride, u = o - stride, hasUp = y > 0;
+  let cost = 0;
+  for (let i = 0; i < stride; i++) {
+    const x = rgb[o + i], a = i >= 3 ? rgb[o + i - 3] : 0, b = hasUp ? rgb[u + i] : 0;
+    let pred: number;
+    if (type === 0) pred = 0;
+    else if (type === 1) pred = a;
+    else if (type === 2) pred = b;
+    else if (type === 3) pred = (a + b) >> 1;
+    else pred = paeth(a, b, i >= 3 && hasUp ? rgb[u + i - 3] : 0);
+    const r = (x - pred) & 0xff;
+    out[i] = r;
+    cost += r < 128 ? r : 256 - r;
+  }
+  return cost;
+}
+
 /** Encodes width×height 8-bit RGB pixels (row-major, 3 bytes each) as PNG; each row takes the filter with the smallest residuals. */
 export function encodePng(width: number, height: number, rgb: Uint8Array): Buffer {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
@@ -59,22 +78,16 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
     throw new Error(`encodePng: expected ${stride * height} RGB bytes for ${width}×${height}, got ${rgb.length}`);
   }
   const raw = new Uint8Array((stride + 1) * height);
-  const zero = new Uint8Array(stride);
+  const trial = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
-    const row = rgb.subarray(y * stride, (y + 1) * stride);
-    const up = y > 0 ? rgb.subarray((y - 1) * stride, y * stride) : zero;
-    let best = 0, bestCost = Infinity;
-    for (let type = 0; type <= 4; type++) {
-      let cost = 0; // sum of residuals read as signed bytes: the usual "minimum sum of absolute differences" heuristic
-      for (let i = 0; i < stride && cost < bestCost; i++) {
-        const r = (row[i] - predict(type, row, up, i)) & 0xff;
-        cost += r < 128 ? r : 256 - r;
-      }
-      if (cost < bestCost) { bestCost = cost; best = type; }
-    }
     const o = y * (stride + 1);
+    const row = raw.subarray(o + 1, o + 1 + stride);
+    let best = 0, bestCost = filterRow(0, rgb, y, stride, row);
+    for (let type = 1; type <= 4; type++) {
+      const cost = filterRow(type, rgb, y, stride, trial);
+      if (cost < bestCost) { bestCost = cost; best = type; row.set(trial); }
+    }
     raw[o] = best;
-    for (let i = 0; i < stride; i++) raw[o + 1 + i] = (row[i] - predict(best, row, up, i)) & 0xff;
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);

@@ -1,0 +1,124 @@
+// User hooks: an ES module named by the config's `hooks` key, loaded in every worker (and in the build for the
+// listing hook). Its exports take the reference's callbacks' places; a seeded `random` keeps them deterministic.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { createHash } from 'node:crypto';
+import type { Config, Subset } from '../config/schema.js';
+import { AudiogenError } from '../errors.js';
+import type { TypedArray } from '../io/npy.js';
+import type { Rng } from '../plan/rng.js';
+import type { SampleParams } from './params.js';
+
+/** What a per-sample hook receives besides the sample (the reference's arguments, plus a seeded generator). */
+export interface SampleContext {
+  classId: number;
+  className: string;
+  /** Relative to the dataset directory; null for _silence_. */
+  fileName: string | null;
+  batchIndex: number;
+  batchClassIds: number[];
+  batchFileNames: (string | null)[];
+  settings: Config;
+  subset: Subset;
+  epoch: number;
+  position: number;
+  sampleRate: number;
+  /** The drawn augmentation parameters of this sample. */
+  params: SampleParams;
+  /** Shape of the value passed in (e.g. [frames, channels, 1] for postprocess). */
+  shape: number[];
+  /** A uniform [0, 1) stream of this sample's own, for this hook. */
+  random: Rng;
+}
+
+export interface BatchContext {
+  batchIndex: number;
+  subset: Subset;
+  epoch: number;
+  positions: number[];
+  fileNames: (string | null)[];
+  classIds: number[];
+  settings: Config;
+  /** Shape and dtype of one row of x. */
+  sampleShape: number[];
+  dtype: string;
+  /** The drawn augmentation parameters of each sample (recorded in the index CSV). */
+  params: SampleParams[];
+  random: Rng;
+}
+
+type SampleHook = (x: Float32Array | TypedArray, ctx: SampleContext) => ArrayLike<number>;
+
+export interface Hooks {
+  noaugPreprocess?: SampleHook;
+  preprocess?: SampleHook;
+  postprocess?: SampleHook;
+  /** Replaces the per-batch processing: returns the batch's x rows (an array of rows, or one flat array). */
+  getBatch?: (batch: BatchContext) => ArrayLike<number> | ArrayLike<number>[];
+  /** Replaces the per-class listing: the reference's signature, returns [className, files] or files. */
+  listValidFilenames?: (
+    baseDirectory: string,
+    searchClass: string,
+    whiteListFormats: string[],
+    split: [number, number],
+    followLinks: boolean,
+    shuffleIndexDirectory: string | null,
+  ) => [string, string[]] | string[];
+}
+
+const NAMES = ['noaugPreprocess', 'preprocess', 'postprocess', 'getBatch', 'listValidFilenames'] as const;
+
+export async function loadHooks(path: string | null): Promise<Hooks> {
+  if (path === null) return {};
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (err) {
+    throw new AudiogenError(`hooks: cannot load ${path}: ${(err as Error).message}`);
+  }
+  const hooks: Record<string, unknown> = {};
+  for (const name of NAMES) {
+    if (mod[name] === undefined) continue;
+    if (typeof mod[name] !== 'function') throw new AudiogenError(`hooks: ${path} exports ${name}, but it is not a function`);
+    hooks[name] = mod[name];
+  }
+  if (Object.keys(hooks).length === 0) {
+    throw new AudiogenError(`hooks: ${path} exports none of ${NAMES.join(', ')}`);
+  }
+  return hooks as Hooks;
+}
+
+/** A fingerprint of the hook module's source (it shapes the output, so it is part of what a resume checks). */
+export function hooksHash(path: string | null): string {
+  return path === null ? '' : createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+export class HookError extends AudiogenError {
+  constructor(hook: string, file: string | null, message: string) {
+    super(`hook ${hook} failed on ${file ?? '(a _silence_ clip)'}: ${message}`);
+  }
+}
+
+/** Calls a per-sample hook and checks it returned `expectedLength` numbers (any count when < 0); failures name the hook and file. */
+export function callSampleHook(name: string, hook: SampleHook, x: Float32Array | TypedArray, ctx: SampleContext, expectedLength: number): ArrayLike<number> {
+  let result: unknown;
+  try {
+    result = hook(x, ctx);
+  } catch (err) {
+    throw new HookError(name, ctx.fileName, (err as Error)?.message ?? String(err));
+  }
+  return checkNumbers(name, ctx.fileName, result, expectedLength);
+}
+
+export function checkNumbers(name: string, file: string | null, result: unknown, expectedLength: number): ArrayLike<number> {
+  if (result instanceof Promise) throw new HookError(name, file, 'returned a Promise; hooks must return their result synchronously');
+  const isArrayLike = Array.isArray(result) || (ArrayBuffer.isView(result) && !(result instanceof DataView));
+  const want = expectedLength < 0 ? 'numbers' : `${expectedLength} numbers`;
+  if (!isArrayLike) throw new HookError(name, file, `returned ${result === null ? 'null' : typeof result}, expected an array of ${want}`);
+  const arr = result as ArrayLike<number>;
+  if (expectedLength >= 0 && arr.length !== expectedLength) throw new HookError(name, file, `returned ${arr.length} values, expected ${expectedLength}`);
+  for (let i = 0; i < arr.length; i++) {
+    if (typeof arr[i] !== 'number' && typeof arr[i] !== 'bigint') throw new HookError(name, file, `value ${i} is ${typeof arr[i]}, not a number`);
+  }
+  return arr;
+}
