@@ -8,6 +8,8 @@ import { registerValidate } from './validate.js';
 import { registerMerge } from './merge.js';
 import { registerPlan } from './plan.js';
 import { registerFeatures } from './features.js';
+import { registerRender } from './render.js';
+import { registerPreview } from './preview.js';
 
 export async function main(argv: string[]): Promise<number> {
   // `audiogen plan ... | head` closes the pipe early: that is not an error.
@@ -35,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
   registerValidate(program);
   registerSchema(program);
   registerFeatures(program);
+  registerRender(program);
+  registerPreview(program);
   registerPlan(program);
   registerMerge(program);
 

@@ -62,6 +62,10 @@ export class BatchProcessor {
     return this.renderer.rowElements;
   }
 
+  newRows(count: number): TypedArray {
+    return this.renderer.newRows(count);
+  }
+
   /**
    * Renders the batch's rows into `rows` (one row per item); `beforeSample(i)` runs before item i (crash reports);
    * `keepAudio` returns a copy of each sample's audio (for `render`).

@@ -2,7 +2,6 @@
 // then writes classes.txt and the final manifest.json, the same bytes a one-machine build writes.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { configSchema, type Config } from '../config/schema.js';
 import { AudiogenError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CLASSES, MANIFEST, STATE_DIR } from '../io/layout.js';
@@ -12,6 +11,7 @@ import { readState, STATE_FILE_PATTERN, type StateHeader } from '../io/state.js'
 import { assignShards } from '../plan/partition.js';
 import { buildManifest, plannedShards } from './describe.js';
 import { shardIntact } from './resume.js';
+import { configOfManifest } from './built.js';
 
 interface Log {
   file: string;
@@ -64,8 +64,7 @@ export async function merge(outDir: string): Promise<MergeResult> {
   const datasetHash = agreed(logs, 'dataset hash', (l) => l.header!.dataset_hash);
   const header = logs[0].header!;
 
-  const output = { ...(header.config.output as object), directory: outDir };
-  const config: Config = configSchema.parse({ ...header.config, output });
+  const config = configOfManifest(header, outDir);
   const planned = plannedShards(config, header.listing);
   const owners = assignShards(planned.map((s) => s.spec.count), count);
   const byPath = new Map<string, ShardRecord>();

@@ -49,22 +49,22 @@ function predict(type: number, row: Uint8Array, up: Uint8Array, i: number): numb
   }
 }
 
-/** Writes row `y` of `rgb` filtered with `type` (bpp = 3) into out[0..stride); returns the sum of |residual| as signed bytes. */
-function filterRow(type: number, rgb: Uint8Array, y: number, stride: number, out: Uint8Array): number {
-  const o = y * stride, u = o - stride, hasUp = y > 0;
-  let cost = 0;
-  for (let i = 0; i < stride; i++) {
-    const x = rgb[o + i], a = i >= 3 ? rgb[o + i - 3] : 0, b = hasUp ? rgb[u + i] : 0;
-    let pred: number;
-    if (type === 0) pred = 0;
-    else if (type === 1) pred = a;
-    else if (type === 2) pred = b;
-    else if (type === 3) pred = (a + b) >> 1;
-    else pred = paeth(a, b, i >= 3 && hasUp ? rgb[u + i - 3] : 0);
-    const r = (x - pred) & 0xff;
-    out[i] = r;
-    cost += r < 128 ? r : 256 - r;
+/**
+ * Writes the `type`-filtered bytes of the row at rgb[o..o+stride) into out (bpp = 3; the previous row is up[u..u+stride)),
+ * and returns the sum of the residuals read as signed bytes (the usual "minimum sum of absolute differences" heuristic).
+ */
+function filterRow(type: number, rgb: Uint8Array, o: number, up: Uint8Array, u: number, stride: number, out: Uint8Array): number {
+  switch (type) { // one loop per type keeps the per-byte work branch-free; Uint8Array stores wrap mod 256
+    case 0: for (let i = 0; i < stride; i++) out[i] = rgb[o + i]; break;
+    case 1: for (let i = 0; i < stride; i++) out[i] = rgb[o + i] - (i >= 3 ? rgb[o + i - 3] : 0); break;
+    case 2: for (let i = 0; i < stride; i++) out[i] = rgb[o + i] - up[u + i]; break;
+    case 3: for (let i = 0; i < stride; i++) out[i] = rgb[o + i] - (((i >= 3 ? rgb[o + i - 3] : 0) + up[u + i]) >> 1); break;
+    default:
+      for (let i = 0; i < 3; i++) out[i] = rgb[o + i] - up[u + i];
+      for (let i = 3; i < stride; i++) out[i] = rgb[o + i] - paeth(rgb[o + i - 3], up[u + i], up[u + i - 3]);
   }
+  let cost = 0;
+  for (let i = 0; i < stride; i++) { const r = out[i]; cost += r < 128 ? r : 256 - r; }
   return cost;
 }
 
@@ -78,13 +78,14 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
     throw new Error(`encodePng: expected ${stride * height} RGB bytes for ${width}×${height}, got ${rgb.length}`);
   }
   const raw = new Uint8Array((stride + 1) * height);
-  const trial = new Uint8Array(stride);
+  const trial = new Uint8Array(stride), zero = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
     const o = y * (stride + 1);
     const row = raw.subarray(o + 1, o + 1 + stride);
-    let best = 0, bestCost = filterRow(0, rgb, y, stride, row);
+    const up = y > 0 ? rgb : zero, u = y > 0 ? (y - 1) * stride : 0;
+    let best = 0, bestCost = filterRow(0, rgb, y * stride, up, u, stride, row);
     for (let type = 1; type <= 4; type++) {
-      const cost = filterRow(type, rgb, y, stride, trial);
+      const cost = filterRow(type, rgb, y * stride, up, u, stride, trial);
       if (cost < bestCost) { bestCost = cost; best = type; row.set(trial); }
     }
     raw[o] = best;
@@ -93,7 +94,7 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, COLOR_RGB, 0, 0, 0], 8); // bit depth, colour type, compression, filter method, no interlace
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
 }
 
 /** Decodes an 8-bit RGB, non-interlaced PNG (any of the five row filters); checks every chunk CRC. */

@@ -9,7 +9,7 @@ const dataset = demoSubset(tempDir(), ['yes', 'no', 'cat'], 6);
 test('--help works on every command', () => {
   const top = runCli(['--help']);
   assert.equal(top.code, 0);
-  for (const cmd of ['build', 'validate', 'schema', 'features', 'plan', 'merge']) {
+  for (const cmd of ['build', 'validate', 'schema', 'features', 'render', 'preview', 'plan', 'merge']) {
     assert.match(top.stdout, new RegExp(`\\b${cmd}\\b`));
     const r = runCli([cmd, '--help']);
     assert.equal(r.code, 0, r.stderr);

@@ -1,0 +1,29 @@
+// A built output directory read back: its manifest and the config that made it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configSchema, type Config } from '../config/schema.js';
+import { AudiogenError } from '../errors.js';
+import { MANIFEST } from '../io/layout.js';
+import { FORMAT_VERSION, type Manifest } from '../io/manifest.js';
+
+/** The config a manifest records, completed with defaults for the run-only keys it leaves out. */
+export function configOfManifest(m: Pick<Manifest, 'config'>, outDir: string): Config {
+  const output = { ...(m.config.output as object), directory: outDir };
+  return configSchema.parse({ ...m.config, output });
+}
+
+export function readBuiltManifest(outDir: string): Manifest {
+  const path = join(outDir, MANIFEST);
+  if (!existsSync(path)) throw new AudiogenError(`${outDir}: no ${MANIFEST}: not an audiogen build (or not merged yet)`);
+  let m: Manifest;
+  try {
+    m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  } catch (err) {
+    throw new AudiogenError(`${path}: unreadable manifest (${(err as Error).message})`);
+  }
+  if (m.format !== 'audiogen') throw new AudiogenError(`${path}: not an audiogen manifest`);
+  if (m.format_version > FORMAT_VERSION) {
+    throw new AudiogenError(`${path}: format_version ${m.format_version} is newer than this audiogen understands (${FORMAT_VERSION})`);
+  }
+  return m;
+}
