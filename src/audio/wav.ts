@@ -87,8 +87,29 @@ const KS_GUID_TAIL = [0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 const ULAW_TABLE = g711Table(ulawToLinear);
 const ALAW_TABLE = g711Table(alawToLinear);
 
+interface ParsedWav {
+  format: WavFormat;
+  dataOffset: number;
+  frames: number;
+  le: boolean;
+}
+
 /** Decodes a whole WAV file held in memory; throws WavError (message = the reason) on anything it cannot read. */
 export function decodeWav(bytes: Uint8Array): DecodedAudio {
+  const { format, dataOffset, frames, le } = parseWav(bytes);
+  const channels: Float32Array[] = [];
+  for (let c = 0; c < format.channelCount; c++) channels.push(new Float32Array(frames));
+  decodeSamples(bytes, dataOffset, frames, format, le, channels);
+  return { sampleRate: format.sampleRate, channels };
+}
+
+/** Everything decodeWav checks, without converting the samples (a cheap check of a file before it is used). */
+export function inspectWav(bytes: Uint8Array): { sampleRate: number; channelCount: number; frames: number } {
+  const { format, frames } = parseWav(bytes);
+  return { sampleRate: format.sampleRate, channelCount: format.channelCount, frames };
+}
+
+function parseWav(bytes: Uint8Array): ParsedWav {
   const length = bytes.length;
   if (length === 0) throw new WavError('not a WAV file: empty (0 bytes)');
   if (length < 12) throw new WavError(`not a WAV file: ${length} bytes, shorter than a RIFF header`);
@@ -147,10 +168,7 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
   if (frames === 0) {
     throw new WavError(`no audio: data chunk holds 0 whole frames (${dataSize} bytes, ${format.blockAlign} per frame)`);
   }
-  const channels: Float32Array[] = [];
-  for (let c = 0; c < format.channelCount; c++) channels.push(new Float32Array(frames));
-  decodeSamples(bytes, dataOffset, frames, format, le, channels);
-  return { sampleRate: format.sampleRate, channels };
+  return { format, dataOffset, frames, le };
 }
 
 /** The mean of the channels; a mono file's own channel array (not a copy). */

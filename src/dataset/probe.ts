@@ -2,7 +2,7 @@
 // written (on_error: fail) or is left out with counts that stay consistent (on_error: skip).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeWav, WavError } from '../audio/wav.js';
+import { inspectWav, WavError } from '../audio/wav.js';
 
 export interface BadFile {
   file: string;
@@ -18,7 +18,7 @@ export function probeClip(datasetDir: string, file: string): string | null {
     return `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
   }
   try {
-    decodeWav(bytes);
+    inspectWav(bytes);
     return null;
   } catch (err) {
     if (err instanceof WavError) return err.message;

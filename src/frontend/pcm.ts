@@ -7,7 +7,8 @@
 export function floatToInt16(x: Float32Array, out: Int16Array): void {
   if (out.length < x.length) throw new Error(`int16 output holds ${out.length} samples, input has ${x.length}`);
   for (let i = 0; i < x.length; i++) {
-    const v = Math.trunc(x[i] * 32768);
-    out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+    // The Int16Array store truncates toward zero (and maps NaN to 0); only the range needs clamping here.
+    const v = x[i] * 32768;
+    out[i] = v >= 32767 ? 32767 : v <= -32768 ? -32768 : v;
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { decodeWav, encodeWavPcm16, mixToMono, WavError, type DecodedAudio } from '../../src/audio/wav.js';
+import { inspectWav, decodeWav, encodeWavPcm16, mixToMono, WavError, type DecodedAudio } from '../../src/audio/wav.js';
 import { decodeNpy } from '../../src/io/npy.js';
 
 // Corpus made by scripts/make-wav-corpus.py; expected samples come from scipy/numpy/audioop, never from this code.
@@ -185,4 +185,12 @@ test('mixToMono averages stereo and returns a mono file its own channel', () => 
   assert.deepEqual(Array.from(stereo), [0.5, 0, -0.75]);
   const audio = decodeWav(read('pcm16_mono.wav'));
   assert.equal(mixToMono(audio), audio.channels[0]);
+});
+
+test('inspectWav accepts and rejects exactly what decodeWav does, with the same rate, channels and frames', () => {
+  for (const [file] of DECODES) {
+    const audio = decodeWav(read(file));
+    assert.deepEqual(inspectWav(read(file)), { sampleRate: audio.sampleRate, channelCount: audio.channels.length, frames: audio.channels[0].length }, file);
+  }
+  for (const [file, reason] of REJECTS) assert.throws(() => inspectWav(read(file)), (err: Error) => reason.test(err.message), file);
 });

@@ -1,0 +1,96 @@
+// `npm run bench`: whole builds of a 2,000-clip dataset with 2 workers, features-only and with the full augmentation
+// profile; prints clips/s and the peak memory of the whole process tree (build + workers).
+//
+//   npm run bench [-- --clips 2000 --workers 2 --epochs 1 --profiles features,full,features-4-epochs]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const clips = Number(arg('clips', '2000'));
+const workers = Number(arg('workers', '2'));
+const profiles = arg('profiles', 'features,full,features-4-epochs').split(',');
+const dataset = arg('dataset', join(tmpdir(), `audiogen-bench-${clips}`));
+
+if (!existsSync(join(dataset, '.bench-dataset'))) {
+  console.log(`making a ${clips}-clip dataset in ${dataset} (scripts/make-bench-dataset.sh, about a minute)…`);
+  const r = spawnSync('bash', [join(ROOT, 'scripts/make-bench-dataset.sh'), dataset, String(clips)], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+const words = readdirSync(dataset).filter((d) => !d.startsWith('_') && !d.startsWith('.'));
+
+const frontend = { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40, noise_reduction_enable: true, pcan_enable: true };
+const augmentation = {
+  loudness_range: [0.5, 1.5],
+  noise_colors: 'all',
+  noise_color_range: [0, 0.05],
+  bg_noise_dir: '_background_noise_',
+  bg_noise_range: [0, 0.3],
+  speed_range: [0.9, 1.1],
+  pitch_range: [-2, 2],
+};
+const PROFILES: Record<string, { generator: Record<string, unknown>; epochs: number }> = {
+  features: { generator: { disable_random_transforms: true }, epochs: 1 },
+  full: { generator: augmentation, epochs: 1 },
+  'features-4-epochs': { generator: { disable_random_transforms: true }, epochs: 4 },
+};
+
+/** Sum of VmRSS over a process and its children, in MiB. */
+function treeRss(pid: number): number {
+  let kb = 0;
+  const visit = (p: number) => {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      for (const k of kids) visit(Number(k));
+    } catch {
+      // the process just ended
+    }
+  };
+  visit(pid);
+  return kb / 1024;
+}
+
+async function run(name: string): Promise<void> {
+  const p = PROFILES[name];
+  if (!p) throw new Error(`unknown profile ${name} (${Object.keys(PROFILES).join(', ')})`);
+  const dir = mkdtempSync(join(tmpdir(), 'audiogen-bench-out-'));
+  const config = join(dir, 'bench.yaml');
+  writeFileSync(
+    config,
+    stringify({
+      dataset: { directory: dataset, classes: words, shuffle: true },
+      generator: { cores: workers, max_batches_pending: 4, ...p.generator },
+      frontend,
+      output: { directory: join(dir, 'out'), epochs: p.epochs },
+    }),
+  );
+  const child = spawn(process.execPath, [join(ROOT, 'bin/audiogen.js'), 'build', '--config', config, '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  let peak = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 50);
+  const code: number = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));
+  clearInterval(timer);
+  rmSync(dir, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`${name}: build failed (exit ${code})`);
+  const s = JSON.parse(out);
+  console.log(
+    `${name.padEnd(18)} ${String(s.samples_built).padStart(6)} clips  ${s.seconds.toFixed(2).padStart(6)} s  ` +
+      `${Math.round(s.samples_per_second).toString().padStart(5)} clips/s  peak RSS ${Math.round(peak)} MiB (build + ${s.workers} workers)`,
+  );
+}
+
+if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) {
+  console.error('build the CLI first: npm run build');
+  process.exit(1);
+}
+console.log(`dataset ${dataset} (${words.length} classes), ${workers} workers, node ${process.version}`);
+for (const name of profiles) await run(name);
