@@ -12,14 +12,16 @@ export const NOISE_BETA: Readonly<Record<NoiseColor, number>> = { white: 0, pink
 
 export const NOISE_COLORS = Object.keys(NOISE_BETA) as NoiseColor[];
 
-/** Fills out[0 .. n) with independent standard normal values (Box–Muller; one pair per two uniforms). */
+/** Fills out[0 .. n) with independent standard normal values (Marsaglia's polar method: no trigonometry). */
 function gaussian(out: Float64Array, n: number, rng: () => number): void {
-  for (let i = 0; i < n; i += 2) {
-    // 1 − u keeps the logarithm finite for u = 0.
-    const r = Math.sqrt(-2 * Math.log(1 - rng()));
-    const theta = 2 * Math.PI * rng();
-    out[i] = r * Math.cos(theta);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(theta);
+  for (let i = 0; i < n; ) {
+    const u = 2 * rng() - 1;
+    const v = 2 * rng() - 1;
+    const s = u * u + v * v;
+    if (s >= 1 || s === 0) continue;
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    out[i++] = u * f;
+    if (i < n) out[i++] = v * f;
   }
 }
 

@@ -92,7 +92,7 @@ export function vocoderFrameCount(frames: number, rate: number): number {
 export function timeStretch(y: Float32Array, rate: number, options: StftOptions & { length?: number } = {}): Float32Array {
   if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`time stretch rate must be a positive number, got ${rate}`);
   const length = options.length ?? roundHalfEven(y.length / rate);
-  const plan = StftPlan.of(options.nFft, options.hop);
+  const plan = StftPlan.of(options.nFft, options.hop, options.engine);
   const v = vocoderFor(plan);
   const bins = plan.bins;
   const inFrames = plan.frameCount(y.length);

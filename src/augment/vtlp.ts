@@ -169,7 +169,7 @@ export function vtlp(y: Float32Array, sampleRate: number, alpha: number, options
   if (!(alpha > 0) || !Number.isFinite(alpha)) throw new Error(`VTLP factor must be a positive number, got ${alpha}`);
   const mode = options.phase ?? 'moved';
   if (mode !== 'moved' && mode !== 'coherent') throw new Error(`VTLP phase mode must be 'moved' or 'coherent', got '${mode}'`);
-  const plan = StftPlan.of(options.nFft, options.hop);
+  const plan = StftPlan.of(options.nFft, options.hop, options.engine);
   let w = warpers.get(plan);
   if (!w) {
     w = new Warper(plan);

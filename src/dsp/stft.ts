@@ -1,6 +1,7 @@
 // librosa-compatible STFT / ISTFT: center=True with zero padding, periodic Hann window, window-sum-square
 // normalisation and `length` in the inverse. Frames can be produced and consumed one at a time, so the
 // augmentations stream through them without holding a whole spectrogram.
+import { fastRealFFT, type RealTransform } from './fft-wasm.js';
 import { RealFFT } from './fft.js';
 
 export type Samples = Float32Array | Float64Array;
@@ -11,12 +12,17 @@ export interface Spectrogram {
   hop: number;
   frames: number;
   data: Float64Array;
+  engine?: FftEngine;
 }
 
 export interface StftOptions {
   nFft?: number;
   hop?: number;
+  /** 'fast' (default): PFFFT in float32, as librosa computes float32 audio; 'exact': fft.js in float64. */
+  engine?: FftEngine;
 }
+
+export type FftEngine = 'fast' | 'exact';
 
 // numpy's float32 `tiny`: librosa divides by the window sum square wherever it exceeds this.
 const TINY = 1.1754943508222875e-38;
@@ -36,7 +42,7 @@ export class StftPlan {
   readonly bins: number;
   readonly stride: number;
   readonly window: Float64Array;
-  readonly fft: RealFFT;
+  readonly fft: RealTransform;
   private readonly windowSq: Float64Array;
   private readonly frame: Float64Array;
   // Overlap-add state of the synthesis in progress (grow-only buffers).
@@ -49,21 +55,21 @@ export class StftPlan {
 
   private static readonly cache = new Map<string, StftPlan>();
 
-  static of(nFft = 2048, hop = nFft / 4): StftPlan {
-    const key = `${nFft}/${hop}`;
+  static of(nFft = 2048, hop = nFft / 4, engine: FftEngine = 'fast'): StftPlan {
+    const key = `${nFft}/${hop}/${engine}`;
     let plan = StftPlan.cache.get(key);
     if (!plan) {
-      plan = new StftPlan(nFft, hop);
+      plan = new StftPlan(nFft, hop, engine);
       StftPlan.cache.set(key, plan);
     }
     return plan;
   }
 
-  constructor(nFft: number, hop: number) {
+  constructor(nFft: number, hop: number, engine: FftEngine = 'fast') {
     if (!Number.isInteger(hop) || hop < 1 || hop > nFft) {
       throw new Error(`STFT hop must be an integer in [1, nFft=${nFft}], got ${hop}`);
     }
-    this.fft = RealFFT.of(nFft);
+    this.fft = engine === 'fast' ? fastRealFFT(nFft) : RealFFT.of(nFft);
     this.nFft = nFft;
     this.hop = hop;
     this.bins = nFft / 2 + 1;
@@ -158,16 +164,16 @@ export class StftPlan {
 
 /** librosa.stft(y, n_fft, hop_length, center=True, pad_mode='constant') with the periodic Hann window. */
 export function stft(y: Samples, options: StftOptions = {}): Spectrogram {
-  const plan = StftPlan.of(options.nFft, options.hop);
+  const plan = StftPlan.of(options.nFft, options.hop, options.engine);
   const frames = plan.frameCount(y.length);
   const data = new Float64Array(frames * plan.stride);
   for (let t = 0; t < frames; t++) plan.analyze(y, t, data, t * plan.stride);
-  return { nFft: plan.nFft, hop: plan.hop, frames, data };
+  return { nFft: plan.nFft, hop: plan.hop, frames, data, engine: options.engine };
 }
 
 /** librosa.istft(spec, n_fft, hop_length, center=True, length=length). */
 export function istft(spec: Spectrogram, length: number): Float32Array {
-  const plan = StftPlan.of(spec.nFft, spec.hop);
+  const plan = StftPlan.of(spec.nFft, spec.hop, spec.engine);
   plan.beginSynthesis(spec.frames, length);
   const used = plan.synthesisFrames;
   for (let t = 0; t < used; t++) plan.synthesize(t, spec.data, t * plan.stride);

@@ -7,7 +7,7 @@ import { decodeWav, WavError, type DecodedAudio } from '../audio/wav.js';
 import { AudiogenError } from '../errors.js';
 import { outputError } from '../io/atomic.js';
 import { DTYPE_BYTES, type TypedArray } from '../io/npy.js';
-import { rngFor } from '../plan/rng.js';
+import { bulkRngFor, rngFor } from '../plan/rng.js';
 import { sampleShapeOf } from './describe.js';
 import { callSampleHook, checkNumbers, HookError, loadHooks, type Hooks, type SampleContext } from './hooks.js';
 import { castInto } from './normalize.js';
@@ -106,7 +106,7 @@ export class BatchProcessor {
             return Float32Array.from(callSampleHook('noaugPreprocess', noaug, x, c, -1));
           }
         : undefined;
-      const noiseRng = sampleRng(config, job.subset, job.epoch, item.position, 'noise-samples');
+      const noiseRng = bulkRngFor(config.dataset.seed, job.subset, job.epoch, item.position, 'noise-samples');
       const audio = this.renderer.renderAudio(decoded, p, noiseRng, beforeAugmentation);
       if (this.hooks.preprocess) {
         const out = callSampleHook('preprocess', this.hooks.preprocess, audio, ctx([audio.length], 'preprocess'), audio.length);

@@ -10,6 +10,11 @@ export function rngFor(...key: (string | number)[]): Rng {
   return () => prng.double();
 }
 
+/** A faster stream of 32-bit resolution, for bulk draws such as noise samples. */
+export function bulkRngFor(...key: (string | number)[]): Rng {
+  return seedrandom.xor4096(key.join(':'));
+}
+
 export function uniform(rng: Rng, lo: number, hi: number): number {
   return lo === hi ? lo : lo + (hi - lo) * rng();
 }
