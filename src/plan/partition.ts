@@ -45,8 +45,8 @@ function checked(p: Partition, source: string): Partition {
 }
 
 /**
- * Which partition this process builds. Precedence: --partition I/N, then a Slurm array task
- * ((SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) / STEP of SLURM_ARRAY_TASK_COUNT; --partitions N overrides the count),
+ * Which partition this process builds. Precedence: --partition I/N, then a Slurm array task (with --partitions N:
+ * SLURM_ARRAY_TASK_ID of N; else (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) / STEP of SLURM_ARRAY_TASK_COUNT),
  * then a Kubernetes Indexed Job (JOB_COMPLETION_INDEX of --partitions N, else output.partitions), else the whole build.
  */
 export function resolvePartition(opts: {
@@ -56,14 +56,25 @@ export function resolvePartition(opts: {
   env: NodeJS.ProcessEnv;
 }): { partition: Partition; source: string } {
   const { flag, partitions, configPartitions, env } = opts;
-  if (flag !== undefined) return { partition: parsePartition(flag), source: '--partition' };
+  if (flag !== undefined) {
+    const p = parsePartition(flag);
+    if (partitions !== undefined && partitions !== p.count) throw usage(`--partition ${flag} and --partitions ${partitions} disagree on the partition count`);
+    return { partition: p, source: '--partition' };
+  }
   if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_ID !== '') {
     const id = integer(env.SLURM_ARRAY_TASK_ID, 'SLURM_ARRAY_TASK_ID');
+    // With --partitions N the array id is the partition number, so `sbatch --array=2` reruns partition 2 alone.
+    if (partitions !== undefined) return { partition: checked({ index: id, count: partitions }, 'Slurm array task (id = partition)'), source: 'Slurm array task' };
     const min = env.SLURM_ARRAY_TASK_MIN ? integer(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN') : 0;
+    const max = env.SLURM_ARRAY_TASK_MAX ? integer(env.SLURM_ARRAY_TASK_MAX, 'SLURM_ARRAY_TASK_MAX') : undefined;
     const step = env.SLURM_ARRAY_TASK_STEP ? Math.max(1, integer(env.SLURM_ARRAY_TASK_STEP, 'SLURM_ARRAY_TASK_STEP')) : 1;
-    const count = partitions ?? (env.SLURM_ARRAY_TASK_COUNT ? integer(env.SLURM_ARRAY_TASK_COUNT, 'SLURM_ARRAY_TASK_COUNT') : undefined);
+    const count = env.SLURM_ARRAY_TASK_COUNT ? integer(env.SLURM_ARRAY_TASK_COUNT, 'SLURM_ARRAY_TASK_COUNT') : undefined;
     if (count === undefined) throw usage('SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not: pass --partitions N');
-    // Array ids need not start at 0 (--array=1-4) and may step (--array=0-6:2).
+    // Without --partitions the task's rank in an evenly stepped array is its partition (--array=1-4, 0-6:2);
+    // a one-task rerun or an id list (1,3,7) cannot tell its rank, so it must say N.
+    if (count === 1 || (max !== undefined && Math.floor((max - min) / step) + 1 !== count)) {
+      throw usage(`this Slurm array (ids ${min}..${max ?? '?'}, ${count} task(s)) does not say which partition task ${id} is: pass --partitions N, and the array id is the partition number`);
+    }
     return { partition: checked({ index: Math.floor((id - min) / step), count }, 'Slurm array task'), source: 'Slurm array task' };
   }
   if (env.JOB_COMPLETION_INDEX !== undefined && env.JOB_COMPLETION_INDEX !== '') {
