@@ -81,7 +81,7 @@ test('schema prints a JSON Schema that knows every section and rejects unknown k
   assert.equal(r.code, 0);
   const schema = JSON.parse(r.stdout);
   assert.match(schema.$schema, /json-schema\.org/);
-  assert.deepEqual(Object.keys(schema.properties), ['dataset', 'generator', 'frontend', 'output']);
+  assert.deepEqual(Object.keys(schema.properties), ['dataset', 'generator', 'frontend', 'output', 'hooks']);
   assert.deepEqual(schema.required.sort(), ['dataset', 'output']);
   assert.equal(schema.properties.generator.additionalProperties, false);
   assert.ok(schema.properties.frontend.properties.filterbank_n_channels);
