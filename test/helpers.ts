@@ -1,7 +1,7 @@
 // Shared test helpers: temporary folders, small datasets of real clips, running the CLI as users do.
-import { mkdtempSync, mkdirSync, copyFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, readdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
 import { after } from 'node:test';
 import { stringify } from 'yaml';
@@ -95,4 +95,18 @@ export function makeConfig(datasetDir: string, outDir: string, parts: { dataset?
     output: { directory: outDir, ...parts.output },
   };
   return resolvePaths(parseConfigText(stringify(raw), 'test.yaml'), '/');
+}
+
+/** Every file under `dir` (relative path -> contents as base64), for byte-for-byte comparisons of outputs. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p).toString('base64');
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
 }

@@ -1,26 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from '../../src/pipeline/build.js';
 import type { Manifest } from '../../src/io/manifest.js';
-import { demoSubset, makeConfig, python, tempDir } from '../helpers.js';
+import { demoSubset, makeConfig, python, readTree, tempDir } from '../helpers.js';
 
 const CLASSES = ['yes', 'no', 'up', 'cat', 'dog'];
 const dataset = demoSubset(tempDir(), CLASSES, 10);
 
-function files(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p).toString('base64');
-    }
-  };
-  walk(dir);
-  return out;
-}
+const files = readTree;
 
 const shardsOnly = (f: Record<string, string>) => Object.fromEntries(Object.entries(f).filter(([k]) => /\.(npy|csv)$/.test(k)));
 

@@ -1,27 +1,16 @@
 // Interruptions, kills and write failures of real build processes, and what they leave on disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { build } from '../../src/pipeline/build.js';
-import { demoSubset, makeConfig, runCli, startCli, tempDir, writeConfig } from '../helpers.js';
+import { demoSubset, makeConfig, readTree, runCli, startCli, tempDir, writeConfig } from '../helpers.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no', 'up'], 12);
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p).toString('base64');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
+const tree = readTree;
 const outputFiles = (dir: string) => Object.fromEntries(Object.entries(tree(dir)).filter(([k]) => !k.startsWith('.audiogen')));
 const partials = (dir: string) => Object.keys(tree(dir)).filter((k) => k.endsWith('.partial'));
 
@@ -59,6 +48,19 @@ async function waitForShards(out: string, n: number, child: ReturnType<typeof st
   throw new Error('build made no progress');
 }
 
+/** A build of `configFile` started in the background, once it has recorded `shards` finished shards. */
+async function buildUnderway(shards: number) {
+  const dir = tempDir();
+  const config = configFile(dir);
+  const out = join(dir, 'out');
+  const child = startCli(['build', '--config', config]);
+  const done = exited(child);
+  await waitForShards(out, shards, child);
+  return { config, out, child, done };
+}
+
+const workersOf = (pid: number) => execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+
 function exited(child: ReturnType<typeof startCli>): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
@@ -67,12 +69,7 @@ function exited(child: ReturnType<typeof startCli>): Promise<{ code: number | nu
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} stops the build with exit 130, no temporary file left, and a rerun resumes to identical bytes`, async () => {
-    const dir = tempDir();
-    const config = configFile(dir);
-    const out = join(dir, 'out');
-    const child = startCli(['build', '--config', config]);
-    const done = exited(child);
-    await waitForShards(out, 3, child);
+    const { config, out, child, done } = await buildUnderway(3);
     child.kill(signal);
     const { code, stderr } = await done;
     assert.equal(code, 130, stderr);
@@ -87,13 +84,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 test('kill -9 of the main process: workers go away, and the next run cleans up and resumes to identical bytes', async () => {
-  const dir = tempDir();
-  const config = configFile(dir);
-  const out = join(dir, 'out');
-  const child = startCli(['build', '--config', config]);
-  const done = exited(child);
-  await waitForShards(out, 2, child);
-  const workers = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+  const { config, out, child, done } = await buildUnderway(2);
+  const workers = workersOf(child.pid!);
   assert.ok(workers.length >= 1, 'the build has worker processes');
   child.kill('SIGKILL');
   await done;
@@ -106,13 +98,8 @@ test('kill -9 of the main process: workers go away, and the next run cleans up a
 });
 
 test('a worker killed mid-build stops the build naming the batch, the sample and the cause', async () => {
-  const dir = tempDir();
-  const config = configFile(dir);
-  const out = join(dir, 'out');
-  const child = startCli(['build', '--config', config]);
-  const done = exited(child);
-  await waitForShards(out, 2, child);
-  const worker = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).trim().split(/\s+/)[0];
+  const { config, out, child, done } = await buildUnderway(2);
+  const worker = workersOf(child.pid!)[0];
   process.kill(Number(worker), 'SIGKILL');
   const { code, stderr } = await done;
   assert.equal(code, 1, stderr);
