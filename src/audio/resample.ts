@@ -33,7 +33,7 @@ interface Table {
   taps: number;
   /** Tap j of every row weighs input sample i0 - lead + j, i0 being the integer part of the output time. */
   lead: number;
-  coeffs: Float64Array;
+  coeffs: Float32Array;
 }
 
 const cache = new Map<string, Table>();
@@ -175,7 +175,7 @@ function buildTable(scale: number, phases: number, rows: number, quality: Resamp
   const width = zeroCrossings / cutoff; // half-length of the window in input samples
   const lead = Math.ceil(width) - 1; // offsets -lead .. ceil(width) cover |offset - frac| < width for frac in [0, 1]
   const taps = Math.ceil((2 * lead + 2) / 4) * 4;
-  const coeffs = new Float64Array(rows * taps);
+  const coeffs = new Float32Array(rows * taps);
   const norm = 1 / besselI0(beta);
   for (let r = 0; r < rows; r++) {
     const frac = r / phases;
