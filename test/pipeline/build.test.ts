@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, statSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, copyFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { build } from '../../src/pipeline/build.js';
 import type { Manifest } from '../../src/io/manifest.js';
-import { demoSubset, makeConfig, python, readTree, tempDir } from '../helpers.js';
+import { DEMO_DATASET, demoSubset, makeConfig, python, readTree, tempDir } from '../helpers.js';
 
 const CLASSES = ['yes', 'no', 'up', 'cat', 'dog'];
 const dataset = demoSubset(tempDir(), CLASSES, 10);
@@ -132,4 +134,61 @@ test('a finished build is not redone; another config against it is refused with 
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
   assert.deepEqual((m.config.generator as { offset_range: number[] }).offset_range, [0, 0.5]);
   assert.ok(!existsSync(join(out, 'training/epoch-000/x-000.npy.partial')));
+});
+
+test('with every augmentation on, the same seed gives byte-identical shards with 1 and 2 workers', async () => {
+  const root = tempDir();
+  const data = demoSubset(join(root, 'data'), ['yes', 'no', 'cat'], 6);
+  const bg = join(root, 'noise');
+  mkdirSync(bg);
+  for (const f of readdirSync(join(DEMO_DATASET, '_background_noise_'))) copyFileSync(join(DEMO_DATASET, '_background_noise_', f), join(bg, f));
+  const parts = (cores: number) => ({
+    dataset: { classes: ['yes', 'no', '_unknown_', '_silence_'], batch_size: 3 },
+    generator: {
+      cores,
+      validation_split: 0.3,
+      loudness_range: [0.5, 1.5],
+      noise_colors: 'all',
+      noise_color_range: [0, 0.1],
+      bg_noise_dir: bg,
+      bg_noise_range: [0, 0.5],
+      speed_range: [0.85, 1.15],
+      pitch_range: [-3, 3],
+      vtlp_range: [0.9, 1.1],
+    },
+    frontend: { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 },
+    output: { epochs: 2, samples_per_shard: 5 },
+  });
+  await build(makeConfig(data, join(root, 'one'), parts(1)));
+  await build(makeConfig(data, join(root, 'two'), parts(2)));
+  const one = files(join(root, 'one'));
+  assert.deepEqual(shardsOnly(files(join(root, 'two'))), shardsOnly(one));
+  const csv = Object.entries(one).filter(([k]) => k.endsWith('.csv')).map(([, v]) => Buffer.from(v, 'base64').toString()).join('');
+  for (const kind of ['background', 'white', 'pink']) assert.ok(csv.includes(`,${kind},`), `some sample got ${kind} noise`);
+});
+
+test('a read-only dataset directory is enough (root: a read-only bind mount; others: chmod)', async (t) => {
+  const root = tempDir();
+  const src = demoSubset(join(root, 'src'), ['yes', 'no'], 3);
+  let data = src;
+  if (process.getuid?.() === 0) {
+    // Its own folder, unmounted before it is removed (the test's temporary folders go first).
+    const mnt = mkdtempSync(join(tmpdir(), 'audiogen-ro-'));
+    data = join(mnt, 'ro');
+    mkdirSync(data);
+    const bind = spawnSync('mount', ['--bind', src, data]);
+    const ro = bind.status === 0 && spawnSync('mount', ['-o', 'remount,ro,bind', data]).status === 0;
+    t.after(() => {
+      if (bind.status === 0) spawnSync('umount', [data]);
+      rmSync(mnt, { recursive: true, force: true });
+    });
+    if (!ro) return t.skip('cannot make a read-only bind mount here');
+    assert.throws(() => writeFileSync(join(data, 'probe'), 'x'), /EROFS/);
+  } else {
+    for (const d of [src, join(src, 'yes'), join(src, 'no')]) chmodSync(d, 0o555);
+  }
+  const idx = join(root, 'index');
+  const summary = await build(makeConfig(data, join(root, 'out'), { dataset: { classes: ['yes', 'no'], shuffle_index_dir: idx } }));
+  assert.equal(summary.samplesBuilt, 6);
+  assert.ok(existsSync(join(idx, 'yes.txt')), 'index files go to shuffle_index_dir');
 });
