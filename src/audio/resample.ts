@@ -12,16 +12,15 @@
 export type ResampleQuality = 'best' | 'fast';
 // cutoffSteps: interpolated tables are shared within 1/cutoffSteps of an octave of cutoff (rounded down), so the
 // drawn pitch ratios of a whole build reuse a few tables instead of building one per sample.
-// nearestPhases: 'fast' takes the nearest of that many phases instead of blending two rows (half the work; the
-// timing error of 1/4096 sample stays below the filter's own 70 dB).
-const FILTERS: Record<ResampleQuality, { zeroCrossings: number; beta: number; cutoffSteps: number; nearestPhases: number }> = {
-  best: { zeroCrossings: 32, beta: 10, cutoffSteps: 256, nearestPhases: 0 },
-  fast: { zeroCrossings: 12, beta: 7, cutoffSteps: 48, nearestPhases: 2048 },
+// phases: rows of the table for non-integer ratios, blended linearly between the two around the fractional time.
+// 'fast' keeps its table small (a few KB) because pitch shifts jump across it at every sample: cache misses, not
+// arithmetic, were its cost.
+const FILTERS: Record<ResampleQuality, { zeroCrossings: number; beta: number; cutoffSteps: number; phases: number }> = {
+  best: { zeroCrossings: 32, beta: 10, cutoffSteps: 256, phases: 512 },
+  fast: { zeroCrossings: 12, beta: 7, cutoffSteps: 48, phases: 128 },
 };
 /** Cutoff as a fraction of the lower Nyquist frequency. */
 const ROLLOFF = 0.94;
-/** Phases per input sample in the interpolated table: linear interpolation error stays below -100 dB. */
-const FINE_PHASES = 512;
 /** Integer pairs whose reduced upsampling factor exceeds this use the interpolated table instead. */
 const MAX_EXACT_PHASES = 1024;
 const CACHE_LIMIT = 32;
@@ -64,14 +63,9 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
     }
   }
   const scale = quantizedScale(toRate / fromRate, FILTERS[quality].cutoffSteps);
-  const nearest = FILTERS[quality].nearestPhases;
-  if (nearest > 0) {
-    const table = cached(`${quality} nearest ${scale}`, () => buildTable(scale, nearest, nearest + 1, quality));
-    runNearest(input, output, table, fromRate / toRate);
-  } else {
-    const table = cached(`${quality} fine ${scale}`, () => buildTable(scale, FINE_PHASES, FINE_PHASES + 1, quality));
-    runInterpolated(input, output, table, fromRate / toRate);
-  }
+  const phases = FILTERS[quality].phases;
+  const table = cached(`${quality} fine ${scale}`, () => buildTable(scale, phases, phases + 1, quality));
+  runInterpolated(input, output, table, fromRate / toRate);
   return output;
 }
 
@@ -114,27 +108,6 @@ function runExact(input: Float32Array, output: Float32Array, table: Table, up: n
       phase -= up;
       i0++;
     }
-  }
-}
-
-/** Any ratio, cheaply: the table row nearest the fractional time. */
-function runNearest(input: Float32Array, output: Float32Array, table: Table, step: number): void {
-  const { taps, coeffs, phases } = table;
-  const x = padded(input, table);
-  for (let m = 0; m < output.length; m++) {
-    const t = m * step;
-    const i0 = Math.floor(t);
-    let xi = i0;
-    let c = Math.round((t - i0) * phases) * taps;
-    const end = c + taps;
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    for (; c < end; c += 4, xi += 4) {
-      a0 += x[xi] * coeffs[c];
-      a1 += x[xi + 1] * coeffs[c + 1];
-      a2 += x[xi + 2] * coeffs[c + 2];
-      a3 += x[xi + 3] * coeffs[c + 3];
-    }
-    output[m] = a0 + a1 + (a2 + a3);
   }
 }
 

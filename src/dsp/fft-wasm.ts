@@ -52,37 +52,74 @@ class WasmRealFFT implements RealTransform {
     this.input = m._pffft_aligned_malloc(size * 4) >> 2;
     this.output = m._pffft_aligned_malloc(size * 4) >> 2;
     this.work = m._pffft_aligned_malloc(size * 4);
+    this.inView = this.outView = new Float32Array(0);
+    this.makeViews();
   }
 
+  private inView: Float32Array;
+  private outView: Float32Array;
+  // The last spectrum view per direction (bins 1.. of a caller's array): hot loops pass the same arrays every
+  // frame, so views are made once, not per frame.
+  private readonly last = [
+    { array: null as Float64Array | null, at: -1, view: new Float64Array(0) as Float64Array },
+    { array: null as Float64Array | null, at: -1, view: new Float64Array(0) as Float64Array },
+  ];
+
+  private spectrumView(direction: number, spectrum: Float64Array, at: number): Float64Array {
+    const c = this.last[direction];
+    if (spectrum !== c.array || at !== c.at) {
+      c.array = spectrum;
+      c.at = at;
+      c.view = spectrum.subarray(at + 2, at + this.size);
+    }
+    return c.view;
+  }
+
+  /** The heap views, renewed if the wasm memory grew (which detaches the old ones); no allocation otherwise. */
+  private views(): void {
+    if (this.inView.buffer !== this.m.HEAPF32.buffer) this.makeViews();
+  }
+
+  private inTail!: Float32Array;
+  private outTail!: Float32Array;
+
+  private makeViews(): void {
+    const heap = this.m.HEAPF32;
+    this.inView = heap.subarray(this.input, this.input + this.size);
+    this.outView = heap.subarray(this.output, this.output + this.size);
+    this.inTail = this.inView.subarray(2);
+    this.outTail = this.outView.subarray(2);
+  }
+
+  // float64 -> float32 copies of whole arrays go through TypedArray.set (native, several times a JS loop).
   forward(input: Float64Array, spectrum: Float64Array, at = 0): void {
     const n = this.size;
-    // Views are taken per call: a growing wasm memory replaces HEAPF32.
-    const heap = this.m.HEAPF32;
-    const inp = this.input;
-    for (let i = 0; i < n; i++) heap[inp + i] = input[i];
-    this.m._pffft_transform_ordered(this.setup, inp << 2, this.output << 2, this.work, FORWARD);
-    const out = this.m.HEAPF32;
-    const o = this.output;
+    this.views();
+    const inp = this.inView;
+    if (input.length === n) inp.set(input);
+    else for (let i = 0; i < n; i++) inp[i] = input[i];
+    this.m._pffft_transform_ordered(this.setup, this.input << 2, this.output << 2, this.work, FORWARD);
+    const out = this.outView;
     // PFFFT's ordered real layout: [DC, Nyquist, re1, im1, re2, im2, ...].
-    spectrum[at] = out[o];
+    this.spectrumView(FORWARD, spectrum, at).set(this.outTail);
+    spectrum[at] = out[0];
     spectrum[at + 1] = 0;
-    for (let k = 2; k < n; k++) spectrum[at + k] = out[o + k];
-    spectrum[at + n] = out[o + 1];
+    spectrum[at + n] = out[1];
     spectrum[at + n + 1] = 0;
   }
 
   inverse(spectrum: Float64Array, output: Float64Array, at = 0): void {
     const n = this.size;
-    const heap = this.m.HEAPF32;
-    const inp = this.input;
-    heap[inp] = spectrum[at];
-    heap[inp + 1] = spectrum[at + n];
-    for (let k = 2; k < n; k++) heap[inp + k] = spectrum[at + k];
-    this.m._pffft_transform_ordered(this.setup, inp << 2, this.output << 2, this.work, BACKWARD);
-    const out = this.m.HEAPF32;
-    const o = this.output;
+    this.views();
+    const inp = this.inView;
+    this.inTail.set(this.spectrumView(BACKWARD, spectrum, at));
+    inp[0] = spectrum[at];
+    inp[1] = spectrum[at + n];
+    this.m._pffft_transform_ordered(this.setup, this.input << 2, this.output << 2, this.work, BACKWARD);
+    if (output.length === n) output.set(this.outView);
+    else for (let i = 0; i < n; i++) output[i] = this.outView[i];
     const scale = 1 / n;
-    for (let i = 0; i < n; i++) output[i] = out[o + i] * scale;
+    for (let i = 0; i < n; i++) output[i] *= scale;
   }
 }
 
