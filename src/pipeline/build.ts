@@ -153,11 +153,25 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
         }
         const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, sub.subset, epoch);
         let epochShardsLeft = pending.length;
+        const finishShard = async (writer: ShardWriter) => {
+          const record = await writer.finalize();
+          open.delete(writer);
+          records.set(record.x.path, record);
+          state.record(record);
+          shardsBuilt++;
+          if (--epochShardsLeft === 0) {
+            // A trainer following the build sees each finished epoch (one-machine builds only).
+            if (whole) writeManifest(false);
+            events.epochDone?.(sub.subset, epoch);
+          }
+        };
         for (const { spec, files } of pending) {
           if (stopped()) break;
           const writer = new ShardWriter(outDir, spec, files, layout.x, layout.y, layout.columns);
           open.add(writer);
           let batchesLeft = Math.ceil(spec.count / config.dataset.batch_size);
+          // An empty subset still gets its (empty) shard files, so every planned epoch exists.
+          if (batchesLeft === 0) await finishShard(writer);
           for (const batch of batchesOf(spec, config.dataset.batch_size, firstBatch[spec.shard])) {
             if (stopped()) break;
             const items: BatchItem[] = [];
@@ -172,17 +186,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
                 writer.addBatch(batch.start, items.map((i) => i.label), csvRows(items, res.params, listing.classes));
                 samplesBuilt += items.length;
                 events.progress?.(sub.subset, epoch, items.length);
-                if (--batchesLeft > 0) return;
-                const record = await writer.finalize();
-                open.delete(writer);
-                records.set(record.x.path, record);
-                state.record(record);
-                shardsBuilt++;
-                if (--epochShardsLeft === 0) {
-                  // A trainer following the build sees each finished epoch (one-machine builds only).
-                  if (whole) writeManifest(false);
-                  events.epochDone?.(sub.subset, epoch);
-                }
+                if (--batchesLeft === 0) await finishShard(writer);
               })
               .catch((err) => {
                 failure ??= err;

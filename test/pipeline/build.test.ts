@@ -192,3 +192,18 @@ test('a read-only dataset directory is enough (root: a read-only bind mount; oth
   assert.equal(summary.samplesBuilt, 6);
   assert.ok(existsSync(join(idx, 'yes.txt')), 'index files go to shuffle_index_dir');
 });
+
+test('an empty subset still gets its empty shard files and its epochs in the manifest, with no partial file left', async () => {
+  const root = tempDir();
+  const data = demoSubset(join(root, 'data'), ['yes'], 2);
+  const out = join(root, 'out');
+  // Two clips of one speaker: a 1% hash split leaves validation empty.
+  await build(makeConfig(data, out, { dataset: { classes: ['yes'] }, generator: { validation_split: 0.01 }, output: { epochs: 2 } }));
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
+  assert.equal(m.subsets.validation!.samples, 0);
+  assert.equal(m.subsets.validation!.epochs.length, 2);
+  const shard = m.subsets.validation!.epochs[1].shards[0];
+  assert.deepEqual(shard.x.shape, [0, 16000]);
+  assert.ok(existsSync(join(out, shard.x.path)) && existsSync(join(out, shard.index.path)));
+  assert.ok(!Object.keys(readTree(out)).some((k) => k.endsWith('.partial')));
+});
