@@ -122,7 +122,8 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
   for (const c of known) {
     const split = splitOf(c, true);
     if (split.training.length + split.validation.length === 0) {
-      throw new AudiogenError(`class "${c}": no .wav files in ${d.directory}/${c}`);
+      const bad = skipped.filter((b) => b.file.startsWith(`${c}/`)).length;
+      throw new AudiogenError(`class "${c}": no ${bad ? 'usable ' : ''}.wav files in ${d.directory}/${c}${bad ? ` (${bad} left out as unreadable)` : ''}`);
     }
     knownSplits.set(c, split);
   }
