@@ -8,6 +8,7 @@ import { pitchShift, speedAndPitch } from '../src/augment/pitch-shift.js';
 import { vtlp } from '../src/augment/vtlp.js';
 import { resample } from '../src/audio/resample.js';
 import { RealFFT } from '../src/dsp/fft.js';
+import { fftEngine } from '../src/dsp/fft-wasm.js';
 
 const SR = 16000;
 const prng = seedrandom.xor4096('bench:augment');
@@ -33,7 +34,7 @@ const speeds = [0.9, 0.95, 1.05, 1.1];
 const pitches = [-3, -1.5, 1.5, 3];
 const alphas = [0.9, 0.95, 1.05, 1.1];
 
-console.log(`1 s clips at ${SR} Hz, Node ${process.version}`);
+console.log(`1 s clips at ${SR} Hz, Node ${process.version}, STFT engine ${fftEngine}`);
 const fft = RealFFT.of(2048);
 const x = new Float64Array(2048).map(() => rng() - 0.5);
 const spec = new Float64Array(2050);

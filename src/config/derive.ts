@@ -1,6 +1,6 @@
 // Values derived from a validated config: sample length, output shapes and dtypes, subsets, worker count.
 import { availableParallelism } from 'node:os';
-import type { Config, FrontendSettings, Subset, Dtype, FrontendDtype } from './schema.js';
+import type { Config, FrontendSettings, Subset, FrontendDtype } from './schema.js';
 
 /** Audio samples per clip at the target rate (MLTK: int(sample_rate_hz * sample_length_ms / 1000)). */
 export function sampleLength(f: Pick<FrontendSettings, 'sample_rate_hz' | 'sample_length_ms'>): number {
@@ -17,10 +17,6 @@ export function frontendDtypeOf(config: Config): FrontendDtype {
   const g = config.generator;
   if (g.frontend_dtype) return g.frontend_dtype;
   return g.dtype === 'uint16' || g.dtype === 'int8' ? g.dtype : 'float32';
-}
-
-export function xDtypeOf(config: Config): Dtype {
-  return config.generator.dtype;
 }
 
 /** Worker processes: an integer is exact, a fraction < 1 of the available cores (at least 1). */

@@ -136,5 +136,5 @@ export function fastRealFFT(n: number): RealTransform {
   return t;
 }
 
-/** Which engine fastRealFFT uses (for benchmarks and the manifest of a build's environment). */
+/** Which engine fastRealFFT uses (benchmarks print it: without wasm the figures are fft.js's). */
 export const fftEngine = wasm ? 'pffft-wasm' : 'fft.js';

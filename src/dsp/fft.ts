@@ -1,5 +1,5 @@
-// Real FFT of power-of-two sizes on Float64Array, behind a small interface so the engine can be swapped
-// (fft.js today; a SIMD wasm FFT if the augmentation budget ever needs it).
+// Real FFT of power-of-two sizes on Float64Array over fft.js: the exact (float64) engine, used for colored noise
+// and as the STFT's 'exact' engine; fft-wasm.ts has the fast one.
 import FFT from 'fft.js';
 
 export class RealFFT {

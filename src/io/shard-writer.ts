@@ -87,7 +87,7 @@ export class ShardWriter {
   private closed = false;
 
   constructor(
-    private readonly outDir: string,
+    outDir: string,
     readonly spec: ShardSpec,
     private readonly files: ShardFiles,
     private readonly xFormat: XFormat,

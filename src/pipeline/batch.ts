@@ -6,7 +6,7 @@ import { BackgroundNoise } from '../augment/background.js';
 import { decodeWav, WavError, type DecodedAudio } from '../audio/wav.js';
 import { AudiogenError } from '../errors.js';
 import { outputError } from '../io/atomic.js';
-import { DTYPE_BYTES, type TypedArray } from '../io/npy.js';
+import type { TypedArray } from '../io/npy.js';
 import { bulkRngFor, rngFor } from '../plan/rng.js';
 import { sampleShapeOf } from './describe.js';
 import { callSampleHook, checkNumbers, HookError, loadHooks, type Hooks, type SampleContext } from './hooks.js';
@@ -38,7 +38,6 @@ export interface RenderedSample {
 
 export class BatchProcessor {
   private readonly renderer: SampleRenderer;
-  private readonly rowBytes: number;
   private readonly catalog: { name: string; samples: number }[];
   private readonly sampleShape: number[];
 
@@ -50,7 +49,6 @@ export class BatchProcessor {
     const noise = background.length > 0 ? new BackgroundNoise(background, config.frontend.sample_rate_hz) : null;
     this.catalog = noise?.catalog ?? [];
     this.renderer = new SampleRenderer(config, noise);
-    this.rowBytes = this.renderer.rowElements * DTYPE_BYTES[this.renderer.dtype];
     this.sampleShape = sampleShapeOf(config);
   }
 

@@ -53,16 +53,6 @@ export interface Plan {
   hooks: string;
 }
 
-export function allShards(plan: Plan): ShardSpec[] {
-  const out: ShardSpec[] = [];
-  for (const s of plan.subsets) {
-    for (let epoch = 0; epoch < plan.epochs; epoch++) {
-      s.shards.forEach((r, shard) => out.push({ subset: s.subset, epoch, shard, ...r }));
-    }
-  }
-  return out;
-}
-
 /** Batches of a shard; batch numbers continue across the epoch's shards. */
 export function batchesOf(spec: ShardSpec, batchSize: number, firstBatchIndex: number): BatchSpec[] {
   const out: BatchSpec[] = [];
