@@ -18,6 +18,10 @@ function find(dir, suffix) {
   return out.sort();
 }
 
+// The AssemblyScript modules the DSP loads: rebuilt when a source changed since the last build.
+const wasm = spawnSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
+if (wasm.status !== 0) process.exit(1);
+
 let files = find(join(root, 'test'), '.test.ts');
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 const node = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {

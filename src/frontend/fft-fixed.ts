@@ -41,10 +41,73 @@ export function imagPart(z: number): number {
 }
 
 /** One radix-4 butterfly stage over blocks of 4·m, with the twiddles it reads laid out in order. */
-interface Stage {
+export interface Stage {
   m: number;
   /** Per k < m: packed tw[k·fstride·q] for q = 1..3. */
   twiddles: Int32Array;
+}
+
+/** kissfft's set-up for a real FFT of `size` points: factorisation, input order and twiddles. */
+export interface FixedFftPlan {
+  /** Complex FFT length: size / 2. */
+  n: number;
+  /** The innermost stage's radix (its twiddles are all tw[0] = 32767 + 0i). */
+  leafRadix: number;
+  /** Where each leaf block's first complex input comes from (kf_work's decimation, flattened); the block's
+   * other inputs follow n / leafRadix apart. */
+  leafSource: Int32Array;
+  /** The other (radix-4) stages, innermost first. */
+  stages: Stage[];
+  /** kiss_fftr's split twiddles, packed, for k = 1..n/2. */
+  superTwiddles: Int32Array;
+}
+
+export function fixedFftPlan(size: number): FixedFftPlan {
+  if (!Number.isInteger(size) || size < 4 || (size & (size - 1)) !== 0) {
+    throw new Error(`fixed-point FFT length must be a power of two >= 4, got ${size}`);
+  }
+  const n = size / 2;
+  // For powers of two kissfft factors 4·4·…·4 with at most one 2, which comes last (the innermost stage).
+  const factors = factorize(n);
+  for (let i = 0; i < factors.length - 1; i++) if (factors[i] !== 4) throw new Error(`unexpected FFT radix ${factors[i]}`);
+
+  const twiddle = (i: number): number => {
+    const phase = (-2 * Math.PI * i) / n;
+    return packComplex(Math.floor(0.5 + 32767 * Math.cos(phase)), Math.floor(0.5 + 32767 * Math.sin(phase)));
+  };
+  const superTwiddles = new Int32Array(Math.max(1, n / 2));
+  for (let i = 0; i < n / 2; i++) {
+    const phase = -Math.PI * ((i + 1) / n + 0.5);
+    superTwiddles[i] = packComplex(Math.floor(0.5 + 32767 * Math.cos(phase)), Math.floor(0.5 + 32767 * Math.sin(phase)));
+  }
+
+  // kf_work recursion: level i has fstride = p0·…·p(i-1) and m = n / (p0·…·pi); the last level has m = 1.
+  const levels = factors.length;
+  const leafRadix = factors[levels - 1];
+  const perm = new Int32Array(n);
+  const place = (out: number, input: number, stride: number, level: number, span: number): void => {
+    const p = factors[level];
+    const m = span / p;
+    for (let q = 0; q < p; q++) {
+      if (m === 1) perm[out + q] = input + q * stride;
+      else place(out + q * m, input + q * stride, stride * p, level + 1, m);
+    }
+  };
+  place(0, 0, 1, 0, n);
+  const leafSource = new Int32Array(n / leafRadix);
+  for (let b = 0; b < leafSource.length; b++) leafSource[b] = perm[b * leafRadix];
+
+  const stages: Stage[] = [];
+  let fstride = n / leafRadix;
+  for (let level = levels - 2; level >= 0; level--) {
+    const p = factors[level];
+    fstride /= p;
+    const m = n / fstride / p;
+    const twiddles = new Int32Array(m * 3);
+    for (let k = 0, at = 0; k < m; k++) for (let q = 1; q < 4; q++) twiddles[at++] = twiddle(k * fstride * q);
+    stages.push({ m, twiddles });
+  }
+  return { n, leafRadix, leafSource, stages, superTwiddles };
 }
 
 /*
@@ -71,58 +134,18 @@ export class FixedRealFft {
   private readonly work: Int32Array;
 
   constructor(size: number) {
-    if (!Number.isInteger(size) || size < 4 || (size & (size - 1)) !== 0) {
-      throw new Error(`fixed-point FFT length must be a power of two >= 4, got ${size}`);
-    }
     if (!LITTLE_ENDIAN) throw new Error('the fixed-point FFT needs a little-endian platform');
+    const plan = fixedFftPlan(size);
     this.size = size;
     this.bins = size / 2 + 1;
-    const n = size / 2;
-    this.ncfft = n;
-    this.pairs = new Int32Array(n);
+    this.ncfft = plan.n;
+    this.pairs = new Int32Array(plan.n);
     this.input = new Int16Array(this.pairs.buffer);
-    // For powers of two kissfft factors 4·4·…·4 with at most one 2, which comes last (the innermost stage).
-    const factors = factorize(n);
-    for (let i = 0; i < factors.length - 1; i++) if (factors[i] !== 4) throw new Error(`unexpected FFT radix ${factors[i]}`);
-
-    const twiddle = (i: number): number => {
-      const phase = (-2 * Math.PI * i) / n;
-      return packComplex(Math.floor(0.5 + 32767 * Math.cos(phase)), Math.floor(0.5 + 32767 * Math.sin(phase)));
-    };
-    this.superTwiddles = new Int32Array(Math.max(1, n / 2));
-    for (let i = 0; i < n / 2; i++) {
-      const phase = -Math.PI * ((i + 1) / n + 0.5);
-      this.superTwiddles[i] = packComplex(Math.floor(0.5 + 32767 * Math.cos(phase)), Math.floor(0.5 + 32767 * Math.sin(phase)));
-    }
-
-    // kf_work recursion: level i has fstride = p0·…·p(i-1) and m = n / (p0·…·pi); the last level has m = 1.
-    const levels = factors.length;
-    this.leafRadix = factors[levels - 1];
-    const perm = new Int32Array(n);
-    const place = (out: number, input: number, stride: number, level: number, span: number): void => {
-      const p = factors[level];
-      const m = span / p;
-      for (let q = 0; q < p; q++) {
-        if (m === 1) perm[out + q] = input + q * stride;
-        else place(out + q * m, input + q * stride, stride * p, level + 1, m);
-      }
-    };
-    place(0, 0, 1, 0, n);
-    // Within a leaf block the inputs are n/leafRadix apart, so the block's first source is enough.
-    this.leafSource = new Int32Array(n / this.leafRadix);
-    for (let b = 0; b < this.leafSource.length; b++) this.leafSource[b] = perm[b * this.leafRadix];
-
-    this.stages = [];
-    let fstride = n / this.leafRadix;
-    for (let level = levels - 2; level >= 0; level--) {
-      const p = factors[level];
-      fstride /= p;
-      const m = n / fstride / p;
-      const twiddles = new Int32Array(m * 3);
-      for (let k = 0, at = 0; k < m; k++) for (let q = 1; q < 4; q++) twiddles[at++] = twiddle(k * fstride * q);
-      this.stages.push({ m, twiddles });
-    }
-    this.work = new Int32Array(n);
+    this.leafRadix = plan.leafRadix;
+    this.leafSource = plan.leafSource;
+    this.stages = plan.stages;
+    this.superTwiddles = plan.superTwiddles;
+    this.work = new Int32Array(plan.n);
   }
 
   /**

@@ -12,8 +12,16 @@ import { NoiseReduction } from './noise-reduction.js';
 import { PcanGainControl } from './pcan.js';
 import { dynamicInt8, dynamicRange, fixedInt8, toFloat32 } from './quantize.js';
 import { applyWindow, windowCoefficients } from './window.js';
+import { WasmFrames } from './frames-wasm.js';
+import { floatToInt16 } from './pcm.js';
 
 export { floatToInt16 } from './pcm.js';
+
+/**
+ * Where the window, FFT and filterbank run: 'wasm' (assembly/frontend.ts, SIMD, the default) or 'js' (the
+ * readable stages in this folder). Both give the same bits; the tests hold them to each other and to the reference.
+ */
+export type FrontendEngine = 'wasm' | 'js';
 
 interface Geometry {
   samples: number;
@@ -98,12 +106,15 @@ export class AudioFeatureGenerator {
   private readonly fft: FixedRealFft;
   private readonly filterbank: Filterbank;
   private readonly activity: ActivityDetector | null;
-  private readonly noise: NoiseReduction | null;
-  private readonly pcan: PcanGainControl | null;
-  private readonly log: LogScale;
+  readonly noise: NoiseReduction | null;
+  readonly pcan: PcanGainControl | null;
+  readonly log: LogScale;
   private readonly range: number;
+  private readonly wasm: WasmFrames | null;
+  /** The JS engine's int16 clip, for processAudio. */
+  private readonly pcm: Int16Array;
 
-  constructor(s: FrontendSettings) {
+  constructor(s: FrontendSettings, readonly engine: FrontendEngine = 'wasm') {
     const issues = checkFrontendSettings(s);
     if (issues.length > 0) throw new Error(`invalid frontend settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     const g = geometry(s);
@@ -154,6 +165,20 @@ export class AudioFeatureGenerator {
       : null;
     this.log = new LogScale(s.log_scale_enable, s.log_scale_shift, correction);
     this.range = s.quantize_dynamic_scale_enable ? dynamicRange(s.quantize_dynamic_scale_range_db, s.log_scale_shift) : 0;
+    this.wasm = engine === 'wasm' ? new WasmFrames(this.coefficients, { ...g, fftSize }, this.filterbank.layout, this) : null;
+    this.pcm = new Int16Array(engine === 'wasm' ? 0 : g.samples);
+  }
+
+  /** Runs one clip of float audio in [-1, 1] (converted as floatToInt16) into `out` (frames × channels). */
+  processAudio(audio: Float32Array, out: Uint16Array): boolean {
+    if (audio.length !== this.samples) throw new Error(`frontend expects ${this.samples} samples, got ${audio.length}`);
+    if (this.wasm === null) {
+      floatToInt16(audio, this.pcm);
+      return this.process(this.pcm, out);
+    }
+    this.wasm.audio.set(audio);
+    this.wasm.fromFloat();
+    return this.runWasm(this.wasm, out);
   }
 
   /** Runs one clip of exactly `samples` samples from a reset state into `out` (frames × channels). */
@@ -161,6 +186,10 @@ export class AudioFeatureGenerator {
     if (pcm.length !== this.samples) throw new Error(`frontend expects ${this.samples} samples, got ${pcm.length}`);
     if (out.length < this.frames * this.channels) {
       throw new Error(`frontend output holds ${out.length} values, needs ${this.frames * this.channels}`);
+    }
+    if (this.wasm !== null) {
+      this.wasm.pcm.set(pcm);
+      return this.runWasm(this.wasm, out);
     }
     let source = pcm;
     if (this.dcNotch !== null) {
@@ -179,14 +208,36 @@ export class AudioFeatureGenerator {
       const shift = 15 - msb32(magnitudes);
       this.fft.forward(shift, spectrum);
       this.filterbank.apply(spectrum, shift, signal);
-      this.activity?.apply(signal);
-      if (this.noise !== null) {
-        this.noise.apply(signal);
-        this.pcan?.apply(signal, this.noise.estimate);
-      }
-      this.log.apply(signal, out, frame * this.channels);
+      this.finishFrame(signal, out, frame);
     }
     return this.activity?.tripped ?? false;
+  }
+
+  private runWasm(wasm: WasmFrames, out: Uint16Array): boolean {
+    if (out.length < this.frames * this.channels) {
+      throw new Error(`frontend output holds ${out.length} values, needs ${this.frames * this.channels}`);
+    }
+    if (this.dcNotch !== null) dcNotchFilter(this.dcNotch, wasm.pcm, wasm.filtered, this.samples);
+    wasm.run(this.dcNotch !== null ? 'filtered' : 'pcm');
+    if (this.activity === null) {
+      wasm.finish();
+      out.set(wasm.spectrogram);
+      return false;
+    }
+    this.noise?.reset();
+    this.activity?.reset();
+    for (let frame = 0; frame < this.frames; frame++) this.finishFrame(wasm.signals[frame], out, frame);
+    return this.activity?.tripped ?? false;
+  }
+
+  /** The stages after the filterbank: activity, noise reduction, PCAN, log scale into the frame's row of `out`. */
+  private finishFrame(signal: Uint32Array, out: Uint16Array, frame: number): void {
+    this.activity?.apply(signal);
+    if (this.noise !== null) {
+      this.noise.apply(signal);
+      this.pcan?.apply(signal, this.noise.estimate);
+    }
+    this.log.apply(signal, out, frame * this.channels);
   }
 
   /** int8 spectrogram: dynamic quantization when quantize_dynamic_scale_enable, else the fixed 0..666 mapping. */

@@ -8,7 +8,7 @@ const LOG_COEFF = 45426; // ln(2) in Q16
 const HALF = 1 << (LOG_SCALE_LOG2 - 1);
 
 // The reference's log2(1 + f) - f correction, 129 segment ends (+1 padding), in Q16.
-const LOG_LUT = Int32Array.from([
+export const LOG_LUT = Int32Array.from([
   0, 224, 442, 654, 861, 1063, 1259, 1450, 1636, 1817, 1992, 2163, 2329, 2490, 2646, 2797, 2944, 3087, 3224, 3358,
   3487, 3611, 3732, 3848, 3960, 4068, 4172, 4272, 4368, 4460, 4549, 4633, 4714, 4791, 4864, 4934, 5001, 5063, 5123,
   5178, 5231, 5280, 5326, 5368, 5408, 5444, 5477, 5507, 5533, 5557, 5578, 5595, 5610, 5622, 5631, 5637, 5640, 5641,
@@ -37,10 +37,10 @@ export function fixedLog(x: number, scaleShift: number): number {
 
 export class LogScale {
   constructor(
-    private readonly enabled: boolean,
-    private readonly scaleShift: number,
+    readonly enabled: boolean,
+    readonly scaleShift: number,
     /** msb(fft size) - 1 - 6: undoes the FFT's 1/N scaling relative to the 12-bit filterbank weights. */
-    private readonly correctionBits: number,
+    readonly correctionBits: number,
   ) {}
 
   /** Converts `channels` values of `signal` into uint16 at `out[offset..]`. */

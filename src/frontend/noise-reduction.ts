@@ -18,10 +18,10 @@ function q14(x: number): number {
 export class NoiseReduction {
   /** The running noise estimate (also the PCAN stage's input). */
   readonly estimate: Uint32Array;
-  private readonly smoothingBits: number;
-  private readonly even: number;
-  private readonly odd: number;
-  private readonly minRemaining: number;
+  readonly smoothingBits: number;
+  readonly even: number;
+  readonly odd: number;
+  readonly minRemaining: number;
 
   constructor(channels: number, s: NoiseReductionSettings) {
     this.estimate = new Uint32Array(channels);

@@ -68,8 +68,8 @@ export function pcanShrink(x: number): number {
 }
 
 export class PcanGainControl {
-  private readonly lut: Int16Array;
-  private readonly snrShift: number;
+  readonly lut: Int16Array;
+  readonly snrShift: number;
 
   constructor(s: PcanSettings, smoothingBits: number, correctionBits: number) {
     this.lut = pcanGainTable(s, smoothingBits, correctionBits);

@@ -33,7 +33,6 @@ export function placeClip(clip: Float32Array, out: Float32Array, offset: number)
 /** The spectrogram stage: int16 PCM through the frontend, then to the frontend's output dtype. */
 class Spectrogram {
   readonly generator: AudioFeatureGenerator;
-  private readonly pcm: Int16Array;
   private readonly raw: Uint16Array;
   /** The frontend's output in frontend_dtype (uint16 raw, float32 cast, int8 quantized). */
   readonly values: TypedArray;
@@ -44,14 +43,12 @@ class Spectrogram {
     readonly dtype: FrontendDtype,
   ) {
     this.generator = new AudioFeatureGenerator(config.frontend);
-    this.pcm = new Int16Array(this.generator.samples);
     this.raw = new Uint16Array(this.generator.frames * this.generator.channels);
     this.values = dtype === 'uint16' ? this.raw : allocTyped(dtype, this.raw.length);
   }
 
   run(audio: Float32Array): TypedArray {
-    floatToInt16(audio, this.pcm);
-    this.activity = this.generator.process(this.pcm, this.raw);
+    this.activity = this.generator.processAudio(audio, this.raw);
     if (this.dtype === 'int8') this.generator.toInt8(this.raw, this.values as Int8Array);
     else if (this.dtype === 'float32') (this.values as Float32Array).set(this.raw);
     return this.values;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frontendSchema } from '../../src/config/schema.js';
-import { AudioFeatureGenerator } from '../../src/frontend/frontend.js';
+import { AudioFeatureGenerator, type FrontendEngine } from '../../src/frontend/frontend.js';
 import { decodeNpy } from '../../src/io/npy.js';
 
 // Reference outputs of the MLTK C core and TensorFlow's audio_microfrontend op (fixtures/conformance/README.md).
@@ -36,10 +36,11 @@ test('the conformance set has 126 cases over six settings and both variants', ()
   assert.deepEqual([...new Set(cases.map((c) => c.variant))].sort(), ['mltk', 'tflm']);
 });
 
-for (const c of cases) {
+// Both engines: the wasm core the pipeline runs, and the JS stages it mirrors.
+for (const [c, engine] of cases.flatMap((c) => (['wasm', 'js'] as FrontendEngine[]).map((e) => [c, e] as const))) {
   const name = `${c.config}/${c.variant}: ${c.input.replace(/^inputs\/|\.npy$/g, '')}`;
-  test(`reproduces ${name} exactly (uint16, int8${c.activity_detected === undefined ? '' : ', activity'})`, () => {
-    const generator = new AudioFeatureGenerator(frontendSchema.parse({ ...configs[c.config], variant: c.variant }));
+  test(`reproduces ${name} exactly with the ${engine} engine (uint16, int8${c.activity_detected === undefined ? '' : ', activity'})`, () => {
+    const generator = new AudioFeatureGenerator(frontendSchema.parse({ ...configs[c.config], variant: c.variant }), engine);
     assert.deepEqual([generator.frames, generator.channels], c.shape);
     const pcm = load(c.input).data as Int16Array;
     const expected16 = load(c.uint16);
