@@ -95,24 +95,51 @@ interface ParsedWav {
 
 /** Decodes a whole WAV file held in memory; throws WavError (message = the reason) on anything it cannot read. */
 export function decodeWav(bytes: Uint8Array): DecodedAudio {
-  const { format, dataOffset, frames, le } = parseWav(bytes);
+  const { format, dataOffset, frames, le } = parseWav(bytes, bytes.length);
   const channels: Float32Array[] = [];
   for (let c = 0; c < format.channelCount; c++) channels.push(new Float32Array(frames));
   decodeSamples(bytes, dataOffset, frames, format, le, channels);
   return { sampleRate: format.sampleRate, channels };
 }
 
+export interface WavSummary {
+  sampleRate: number;
+  channelCount: number;
+  frames: number;
+}
+
 /** Everything decodeWav checks, without converting the samples (a cheap check of a file before it is used). */
-export function inspectWav(bytes: Uint8Array): { sampleRate: number; channelCount: number; frames: number } {
-  const { format, frames } = parseWav(bytes);
+export function inspectWav(bytes: Uint8Array): WavSummary {
+  return summary(parseWav(bytes, bytes.length));
+}
+
+/**
+ * inspectWav from the first bytes of a file of `fileLength` bytes: the same answer, or null when the header
+ * reaches past `prefix` (then inspect the whole file).
+ */
+export function inspectWavHeader(prefix: Uint8Array, fileLength: number): WavSummary | null {
+  try {
+    return summary(parseWav(prefix, fileLength));
+  } catch (err) {
+    if (err === PAST_PREFIX) return null;
+    throw err;
+  }
+}
+
+function summary({ format, frames }: ParsedWav): WavSummary {
   return { sampleRate: format.sampleRate, channelCount: format.channelCount, frames };
 }
 
-function parseWav(bytes: Uint8Array): ParsedWav {
-  const length = bytes.length;
+/** Thrown when parseWav needs bytes past the prefix it was given. */
+const PAST_PREFIX = new Error('the WAV header reaches past the bytes read');
+
+/** Parses the header; `bytes` may be the first part of a file of `length` bytes (see inspectWavHeader). */
+function parseWav(bytes: Uint8Array, length: number): ParsedWav {
+  const partial = bytes.length < length;
+  if (partial && bytes.length < 12) throw PAST_PREFIX;
   if (length === 0) throw new WavError('not a WAV file: empty (0 bytes)');
   if (length < 12) throw new WavError(`not a WAV file: ${length} bytes, shorter than a RIFF header`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const magic = fourcc(bytes, 0);
   const bigEndian = magic === 'RIFX';
   const rf64 = magic === 'RF64' || magic === 'BW64';
@@ -131,6 +158,7 @@ function parseWav(bytes: Uint8Array): ParsedWav {
   let pos = 12;
   while (format === undefined || dataOffset < 0) {
     if (pos + 8 > length) break;
+    if (partial && pos + 8 > bytes.length) throw PAST_PREFIX;
     const id = fourcc(bytes, pos);
     const size = view.getUint32(pos + 4, le);
     const body = pos + 8;
@@ -155,10 +183,15 @@ function parseWav(bytes: Uint8Array): ParsedWav {
       if (size > present) {
         throw new WavError(`truncated: ${quote(id)} chunk at byte ${pos} declares ${size} bytes, ${present} present`);
       }
+      // The body, and the bytes after it that decide a missing pad byte (nextChunk).
+      if (partial && body + size + 9 > bytes.length) throw PAST_PREFIX;
       if (id === 'fmt ' && format === undefined) format = parseFmt(bytes, view, body, size, le);
       else if (id === 'ds64' && rf64 && ds64DataSize < 0) ds64DataSize = parseDs64(view, body, size);
     }
-    pos = nextChunk(bytes, view, body, bodySize, le);
+    // Both found: the walk is over (and need not look past the data chunk).
+    if (format !== undefined && dataOffset >= 0) break;
+    if (partial && body + bodySize + 9 > bytes.length) throw PAST_PREFIX;
+    pos = nextChunk(bytes, view, body, bodySize, le, length);
   }
   if (format === undefined) throw new WavError(dataOffset < 0 ? 'no fmt chunk and no data chunk' : 'no fmt chunk');
   if (dataOffset < 0) throw new WavError('no data chunk');
@@ -300,10 +333,10 @@ function parseDs64(view: DataView, at: number, size: number): number {
 }
 
 /** The offset of the chunk after one whose body starts at `body`, honouring (or detecting a missing) pad byte. */
-function nextChunk(bytes: Uint8Array, view: DataView, body: number, size: number, le: boolean): number {
+function nextChunk(bytes: Uint8Array, view: DataView, body: number, size: number, le: boolean, length: number): number {
   const end = body + size;
   if (size % 2 === 0 || bytes[end] === 0) return end + (size % 2);
-  return chunkLikeness(bytes, view, end, le) > chunkLikeness(bytes, view, end + 1, le) ? end : end + 1;
+  return chunkLikeness(bytes, view, end, le, length) > chunkLikeness(bytes, view, end + 1, le, length) ? end : end + 1;
 }
 
 // Chunk ids common in WAV files: a shifted read of one of them is what betrays a missing pad byte.
@@ -313,11 +346,11 @@ const COMMON_CHUNK_IDS = new Set([
 ]);
 
 /** 2 for a common chunk id, 1 for another printable id whose body fits the file, 0 for anything else. */
-function chunkLikeness(bytes: Uint8Array, view: DataView, at: number, le: boolean): number {
-  if (at + 8 > bytes.length) return 0;
+function chunkLikeness(bytes: Uint8Array, view: DataView, at: number, le: boolean, length: number): number {
+  if (at + 8 > length) return 0;
   for (let i = at; i < at + 4; i++) if (bytes[i] < 0x20 || bytes[i] > 0x7e) return 0;
   if (COMMON_CHUNK_IDS.has(fourcc(bytes, at))) return 2;
-  return view.getUint32(at + 4, le) <= bytes.length - at - 8 ? 1 : 0;
+  return view.getUint32(at + 4, le) <= length - at - 8 ? 1 : 0;
 }
 
 function fourcc(bytes: Uint8Array, at: number): string {

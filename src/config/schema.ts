@@ -12,10 +12,9 @@ const nonNegRange = (what: string) =>
     .tuple([z.number().min(0), z.number().min(0)])
     .refine(([a, b]) => a <= b, { message: `expected [min, max] with min <= max (${what})` });
 
-export const SUBSETS = ['training', 'validation'] as const;
-export const DTYPES = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32'] as const;
-export const FRONTEND_DTYPES = ['uint16', 'float32', 'int8'] as const;
-export const NOISE_COLORS = ['white', 'pink', 'brown', 'blue', 'violet'] as const;
+import { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SUBSETS } from './names.js';
+
+export { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SUBSETS };
 
 export const datasetSchema = z
   .strictObject({

@@ -1,7 +1,7 @@
 // The random parameters of one sample, drawn from the sample's own seeded streams (one stream per parameter, so
 // adding a parameter never changes the others). Every drawn value goes to the index CSV.
 import type { Config, GeneratorConfig, NoiseColor, Subset } from '../config/schema.js';
-import { NOISE_COLORS } from '../config/schema.js';
+import { NOISE_COLORS } from '../config/names.js';
 import { randomIndex, rngFor, uniform, type Rng } from '../plan/rng.js';
 
 export interface SampleParams {

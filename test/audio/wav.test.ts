@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { inspectWav, decodeWav, encodeWavPcm16, mixToMono, WavError, type DecodedAudio } from '../../src/audio/wav.js';
+import { inspectWav, inspectWavHeader, decodeWav, encodeWavPcm16, mixToMono, WavError, type DecodedAudio } from '../../src/audio/wav.js';
 import { decodeNpy } from '../../src/io/npy.js';
 
 // Corpus made by scripts/make-wav-corpus.py; expected samples come from scipy/numpy/audioop, never from this code.
@@ -193,4 +193,28 @@ test('inspectWav accepts and rejects exactly what decodeWav does, with the same 
     assert.deepEqual(inspectWav(read(file)), { sampleRate: audio.sampleRate, channelCount: audio.channels.length, frames: audio.channels[0].length }, file);
   }
   for (const [file, reason] of REJECTS) assert.throws(() => inspectWav(read(file)), (err: Error) => reason.test(err.message), file);
+});
+
+test('inspecting only the first bytes of a file gives the whole-file answer or asks for more, for every corpus file', () => {
+  const outcome = (f: () => unknown) => {
+    try {
+      return JSON.stringify(f());
+    } catch (err) {
+      if (err instanceof WavError) return `WavError: ${err.message}`;
+      throw err;
+    }
+  };
+  let answeredFromPrefix = 0;
+  for (const name of readdirSync(DIR).filter((f) => f.endsWith('.wav'))) {
+    const bytes = read(name);
+    const whole = outcome(() => inspectWav(bytes));
+    for (const cut of [0, 4, 11, 12, 20, 36, 44, 45, 60, 100, 200, 4096]) {
+      const prefix = bytes.subarray(0, Math.min(cut, bytes.length));
+      const partial = outcome(() => inspectWavHeader(prefix, bytes.length));
+      if (partial === 'null') continue; // the header reaches past the prefix: the caller reads the whole file
+      assert.equal(partial, whole, `${name} from its first ${prefix.length} of ${bytes.length} bytes`);
+      if (prefix.length < bytes.length) answeredFromPrefix++;
+    }
+  }
+  assert.ok(answeredFromPrefix > 100, `most files answer from a 44..200-byte prefix (${answeredFromPrefix})`);
 });
