@@ -1,6 +1,7 @@
 // Sample conversion for the WAV reader: interleaved PCM / float / G.711 bytes -> per-channel floats in [-1, 1],
 // scaled as scipy.io.wavfile.read's integers / 2^(container bits - 1).
 import type { WavFormat } from './wav.js';
+import { int16ToFloat } from './kernels.js';
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -18,10 +19,8 @@ export function decodeSamples(
     case 'int16': {
       const b = hostOrder(bytes, offset, count, 2, le);
       const v = new Int16Array(b.buffer, b.byteOffset, count);
-      if (n === 1) {
-        const o = out[0];
-        for (let i = 0; i < count; i++) o[i] = v[i] * (1 / 32768);
-      } else deinterleave(v, n, frames, 1 / 32768, out);
+      if (n === 1) int16ToFloat(b, 0, count, out[0]);
+      else deinterleave(v, n, frames, 1 / 32768, out);
       return;
     }
     case 'int32': {
