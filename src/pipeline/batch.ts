@@ -104,7 +104,9 @@ export class BatchProcessor {
             return Float32Array.from(callSampleHook('noaugPreprocess', noaug, x, c, -1));
           }
         : undefined;
-      const noiseRng = bulkRngFor(config.dataset.seed, job.subset, job.epoch, item.position, 'noise-samples');
+      // Only colored noise draws samples (seeding a stream costs ~8 µs, so none is made otherwise).
+      const colored = p.noise !== 'none' && p.noise !== 'background';
+      const noiseRng = colored ? bulkRngFor(config.dataset.seed, job.subset, job.epoch, item.position, 'noise-samples') : undefined;
       const audio = this.renderer.renderAudio(decoded, p, noiseRng, beforeAugmentation);
       if (this.hooks.preprocess) {
         const out = callSampleHook('preprocess', this.hooks.preprocess, audio, ctx([audio.length], 'preprocess'), audio.length);

@@ -70,6 +70,19 @@ export function ownedShards(shards: readonly PlannedShard[], partition: Partitio
 
 export async function build(config: Config, opts: BuildOptions = {}): Promise<BuildSummary> {
   const started = performance.now();
+
+  // Worker processes start loading now, while the dataset is listed; discarded if the build needs none.
+  const workers = config.generator.debug ? 1 : workerCount(config.generator.cores);
+  const pool = config.generator.debug ? null : ForkPool.fork(workers);
+  try {
+    return await buildWith(config, opts, started, pool, workers);
+  } catch (err) {
+    pool?.kill();
+    throw err;
+  }
+}
+
+async function buildWith(config: Config, opts: BuildOptions, started: number, pool: ForkPool | null, workers: number): Promise<BuildSummary> {
   const events = opts.events ?? {};
   const partition = opts.partition ?? WHOLE;
   const whole = partition.count === 1;
@@ -90,6 +103,8 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
 
   const existing = await inspectOutput({ outDir, stateFile: statePath, hash, datasetHash, config, force: opts.force ?? false });
   const result = (manifest: Manifest | null, built: number, kept: number, samples: number, workers: number): BuildSummary => {
+    // Nothing (more) to build: the early workers are not needed.
+    if (built === 0) pool?.kill();
     const seconds = (performance.now() - started) / 1000;
     const upToDate = built === 0 && (existing.kind === 'finished' || (existing.kind === 'resume' && kept === mine.length));
     return { outDir, partition, upToDate, workers, shardsBuilt: built, shardsKept: kept, samplesBuilt: samples, seconds, samplesPerSecond: samples / seconds, manifest };
@@ -122,9 +137,14 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
     return result(whole ? writeManifest(true) : null, 0, kept.length, 0, 0);
   }
 
-  const workers = config.generator.debug ? 1 : workerCount(config.generator.cores);
   const context = { config, background: listing.background };
-  const executor: Executor = config.generator.debug ? await InlineExecutor.start(context) : await ForkPool.start(context, workers);
+  let executor: Executor;
+  if (pool) {
+    await pool.init(context);
+    executor = pool;
+  } else {
+    executor = await InlineExecutor.start(context);
+  }
   const limit = config.generator.debug ? 1 : workers * config.generator.max_batches_pending;
   const open = new Set<ShardWriter>();
   const inFlight = new Set<Promise<void>>();

@@ -38,6 +38,8 @@ interface Worker {
   child: ChildProcess;
   pending: Map<number, Pending>;
   progressFile: string;
+  /** Settles when the worker has its context (or died first). */
+  ready: Promise<void>;
 }
 
 /** The batch id and file a dead worker was on, from what it noted before each sample. */
@@ -62,40 +64,59 @@ export class ForkPool implements Executor {
 
   private constructor() {}
 
-  static async start(context: WorkContext, count: number): Promise<ForkPool> {
+  /**
+   * Starts `count` worker processes without work: they load their code while the build lists the dataset.
+   * init() then hands them the context; kill() if the build turns out to need none.
+   */
+  static fork(count: number): ForkPool {
     const pool = new ForkPool();
-    await Promise.all(Array.from({ length: count }, () => pool.spawn(context)));
+    for (let i = 0; i < count; i++) pool.spawn();
     return pool;
   }
 
-  private spawn(context: WorkContext): Promise<void> {
+  /** Sends every worker the build's context; resolves when all are ready for batches. */
+  async init(context: WorkContext): Promise<void> {
+    for (const w of this.workers) this.post(w, { type: 'init', context, progressFile: w.progressFile });
+    await Promise.all(this.workers.map((w) => w.ready));
+  }
+
+  private spawn(): void {
     const child = fork(workerEntry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const worker: Worker = { child, pending: new Map(), progressFile: join(this.scratch, `worker-${this.workers.length}.pos`) };
+    let ready!: () => void;
+    let failed!: (err: Error) => void;
+    const worker: Worker = {
+      child,
+      pending: new Map(),
+      progressFile: join(this.scratch, `worker-${this.workers.length}.pos`),
+      ready: new Promise<void>((resolve, reject) => {
+        ready = resolve;
+        failed = reject;
+      }),
+    };
+    // Rejections are collected by init(); a pool killed before init() has nobody waiting.
+    worker.ready.catch(() => {});
     this.workers.push(worker);
-    return new Promise((resolve, reject) => {
-      child.on('message', (msg: FromWorker) => {
-        if (msg.type === 'ready') return resolve();
-        const p = worker.pending.get(msg.id);
-        if (!p) return;
-        worker.pending.delete(msg.id);
-        if (msg.type === 'done') p.resolve(msg.result);
-        else p.reject(new AudiogenError(msg.message, msg.exitCode));
-      });
-      // A send to a worker that just died fails with EPIPE; its exit handler reports the batch.
-      child.on('error', () => {});
-      child.on('exit', (code, signal) => {
-        const cause = signal ? `killed by ${signal}` : `exited with code ${code}`;
-        reject(new AudiogenError(`worker process ${child.pid} ${cause} while starting`));
-        const current = sampleInProgress(worker);
-        for (const [id, p] of worker.pending) {
-          const where = `batch ${p.job.batchIndex} of ${p.job.subset} epoch ${p.job.epoch}`;
-          const sample = current?.id === id ? `, sample ${current.file}` : '';
-          p.reject(new AudiogenError(`worker process ${child.pid} ${cause} while processing ${where}${sample}`));
-        }
-        worker.pending.clear();
-        if (!this.closing) this.workers.splice(this.workers.indexOf(worker), 1);
-      });
-      this.post(worker, { type: 'init', context, progressFile: worker.progressFile });
+    child.on('message', (msg: FromWorker) => {
+      if (msg.type === 'ready') return ready();
+      const p = worker.pending.get(msg.id);
+      if (!p) return;
+      worker.pending.delete(msg.id);
+      if (msg.type === 'done') p.resolve(msg.result);
+      else p.reject(new AudiogenError(msg.message, msg.exitCode));
+    });
+    // A send to a worker that just died fails with EPIPE; its exit handler reports the batch.
+    child.on('error', () => {});
+    child.on('exit', (code, signal) => {
+      const cause = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      failed(new AudiogenError(`worker process ${child.pid} ${cause} while starting`));
+      const current = sampleInProgress(worker);
+      for (const [id, p] of worker.pending) {
+        const where = `batch ${p.job.batchIndex} of ${p.job.subset} epoch ${p.job.epoch}`;
+        const sample = current?.id === id ? `, sample ${current.file}` : '';
+        p.reject(new AudiogenError(`worker process ${child.pid} ${cause} while processing ${where}${sample}`));
+      }
+      worker.pending.clear();
+      if (!this.closing) this.workers.splice(this.workers.indexOf(worker), 1);
     });
   }
 
