@@ -1,6 +1,7 @@
 // One shard being written: x (rows written by workers at fixed offsets), y (labels, written here), and the index
 // CSV (rows appended in position order). All under temporary names until finalize() renames them.
-import { openSync, closeSync, writeSync, fsyncSync, ftruncateSync, renameSync, unlinkSync, createReadStream, statSync } from 'node:fs';
+import { openSync, closeSync, writeSync, fsync, ftruncateSync, renameSync, unlinkSync, createReadStream, statSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { Dtype } from '../config/schema.js';
@@ -45,6 +46,8 @@ export async function sha256File(path: string): Promise<string> {
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+const fsyncAsync = promisify(fsync);
 
 interface OpenFile {
   final: string;
@@ -151,15 +154,19 @@ export class ShardWriter {
       throw new Error(`shard ${this.files.x} finalized with rows missing (${this.csvNext - this.spec.start}/${this.spec.count})`);
     }
     const open = [this.x, this.y, this.index].filter((f): f is OpenFile => f !== null);
-    for (const f of open) {
-      try {
-        fsyncSync(f.fd);
-        closeSync(f.fd);
-      } catch (err) {
-        throw outputError(f.tmp, err);
-      }
-    }
+    // Off the event loop (libuv's thread pool): the build keeps handing out batches while the disk catches up.
+    // Marked closed first: an abort() meanwhile leaves the descriptors to this code.
     this.closed = true;
+    await Promise.all(
+      open.map(async (f) => {
+        try {
+          await fsyncAsync(f.fd);
+          closeSync(f.fd);
+        } catch (err) {
+          throw outputError(f.tmp, err);
+        }
+      }),
+    );
     const record = async (f: OpenFile, rel: string): Promise<FileRecord> => {
       const sha256 = await sha256File(f.tmp);
       return { path: rel, bytes: statSync(f.tmp).size, sha256 };
