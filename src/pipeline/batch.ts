@@ -1,6 +1,6 @@
 // Processes one batch: reads each clip, renders it, and writes the batch's rows into the shard's x file at their
 // fixed offset. Used by workers, by the main process with `debug: true`, and by `render` for a single sample.
-import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { openSync, writeSync, closeSync, fstatSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackgroundNoise } from '../augment/background.js';
 import { decodeWav, WavError, type DecodedAudio } from '../audio/wav.js';
@@ -15,10 +15,30 @@ import { drawParams, sampleRng, type SampleParams } from './params.js';
 import { SampleRenderer } from './sample.js';
 import type { BatchJob, BatchResult, WorkContext } from './messages.js';
 
-export function readClip(datasetDir: string, file: string): DecodedAudio {
-  let bytes: Buffer;
+// One file buffer per process, grown to the largest clip: reading a clip allocates nothing (decodeWav copies out).
+let fileBuffer = Buffer.alloc(1 << 16);
+
+function readInto(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
   try {
-    bytes = readFileSync(join(datasetDir, file));
+    const size = fstatSync(fd).size;
+    if (size > fileBuffer.length) fileBuffer = Buffer.alloc(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, fileBuffer, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return fileBuffer.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readClip(datasetDir: string, file: string): DecodedAudio {
+  let bytes: Uint8Array;
+  try {
+    bytes = readInto(join(datasetDir, file));
   } catch (err) {
     throw new AudiogenError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
