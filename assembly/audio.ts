@@ -44,3 +44,38 @@ export function hopSums(padded: usize, count: i32, output: usize): void {
   const r67 = f32x4.extract_lane(b, 2) + f32x4.extract_lane(b, 3);
   return (r01 + r23) + (r45 + r67);
 }
+
+/** x[i] = float32(x[i] · gain), the product in float64 as JS computes it. */
+export function scale(x: usize, count: i32, gain: f64): void {
+  const g = f64x2.splat(gain);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const at = x + (<usize>i << 2);
+    const v = v128.load(at);
+    const lo = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v), g));
+    const hi = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1)), g));
+    v128.store(at, v128.shuffle<i32>(lo, hi, 0, 1, 4, 5));
+  }
+  for (; i < count; i++) store<f32>(x + (<usize>i << 2), <f32>(<f64>load<f32>(x + (<usize>i << 2)) * gain));
+}
+
+/** x[i] = float32(x[i] + gain · y[i]), in float64 as JS computes it. */
+export function addScaled(x: usize, y: usize, count: i32, gain: f64): void {
+  const g = f64x2.splat(gain);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const at = x + (<usize>i << 2);
+    const v = v128.load(at);
+    const w = v128.load(y + (<usize>i << 2));
+    const lo = f64x2.add(f64x2.promote_low_f32x4(v), f64x2.mul(f64x2.promote_low_f32x4(w), g));
+    const hi = f64x2.add(
+      f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1)),
+      f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<i32>(w, w, 2, 3, 0, 1)), g),
+    );
+    v128.store(at, v128.shuffle<i32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5));
+  }
+  for (; i < count; i++) {
+    const at = x + (<usize>i << 2);
+    store<f32>(at, <f32>(<f64>load<f32>(at) + gain * <f64>load<f32>(y + (<usize>i << 2))));
+  }
+}

@@ -6,6 +6,8 @@ interface AudioExports {
   memory: WebAssembly.Memory;
   int16ToFloat(input: number, output: number, count: number): void;
   hopSums(padded: number, count: number, output: number): void;
+  scale(x: number, count: number, gain: number): void;
+  addScaled(x: number, y: number, count: number, gain: number): void;
 }
 
 let wasm: AudioExports | null = null;
@@ -40,4 +42,22 @@ export function hopSums(y: Float32Array, pad: number, count: number, out: Float3
   f32.fill(0, pad + y.length);
   m.hopSums(0, count, outAt);
   out.set(new Float32Array(m.memory.buffer, outAt, count));
+}
+
+/**
+ * out = float32(out · gain), then, with `noise`, out = float32(out + noiseGain · noise): each step in float64
+ * and rounded once, as the plain JS loops compute it.
+ */
+export function mixInPlace(out: Float32Array, gain: number, noise: Float32Array | null, noiseGain: number): void {
+  const n = out.length;
+  const noiseAt = align(n * 4);
+  const m = instance(noiseAt + (noise ? n * 4 : 0));
+  const x = new Float32Array(m.memory.buffer, 0, n);
+  x.set(out);
+  if (gain !== 1) m.scale(0, n, gain);
+  if (noise) {
+    new Float32Array(m.memory.buffer, noiseAt, n).set(noise.subarray(0, n));
+    m.addScaled(0, noiseAt, n, noiseGain);
+  }
+  out.set(x);
 }

@@ -5,6 +5,7 @@ import { frontendDtypeOf, sampleLength } from '../config/derive.js';
 import { mixToMono, type DecodedAudio } from '../audio/wav.js';
 import { resample } from '../audio/resample.js';
 import { trimBounds } from '../audio/trim.js';
+import { mixInPlace } from '../audio/kernels.js';
 import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
 import { allocTyped, type TypedArray } from '../io/npy.js';
 import { castInto, normalize, normalizes, type Normalization } from './normalize.js';
@@ -109,15 +110,16 @@ export class SampleRenderer {
       placeClip(x.subarray(start, end), out, params.offset);
     }
     const gain = params.loudness;
-    if (gain !== 1) for (let i = 0; i < out.length; i++) out[i] *= gain;
     const noiseGain = params.noise_factor * gain;
     if (params.noise === 'background') {
       if (!this.background) throw new Error('background noise drawn but no bg_noise_dir files are loaded');
+      if (gain !== 1) mixInPlace(out, gain, null, 0);
       this.background.addTo(out, params.bg_file, params.bg_offset, noiseGain);
     } else if (params.noise !== 'none') {
       if (!noiseRng) throw new Error('colored noise drawn without a noise stream');
-      const noise = coloredNoise(params.noise, out.length, noiseRng);
-      for (let i = 0; i < out.length; i++) out[i] += noiseGain * noise[i];
+      mixInPlace(out, gain, coloredNoise(params.noise, out.length, noiseRng), noiseGain);
+    } else if (gain !== 1) {
+      mixInPlace(out, gain, null, 0);
     }
     return out;
   }
