@@ -49,6 +49,22 @@ export async function sha256File(path: string): Promise<string> {
 
 const fsyncAsync = promisify(fsync);
 
+/** Closes (when still open) and deletes a temporary file, ignoring what is already gone. */
+function removeTmp(f: OpenFile, close: boolean): void {
+  if (close) {
+    try {
+      closeSync(f.fd);
+    } catch {
+      // already closed
+    }
+  }
+  try {
+    unlinkSync(f.tmp);
+  } catch {
+    // never created or already renamed
+  }
+}
+
 interface OpenFile {
   final: string;
   tmp: string;
@@ -99,28 +115,40 @@ export class ShardWriter {
   ) {
     const rowElements = xFormat.sampleShape.reduce((a, b) => a * b, 1);
     this.rowBytes = rowElements * DTYPE_BYTES[xFormat.dtype];
-    this.x = openTmp(outDir, files.x);
-    const header = npyHeader(xFormat.dtype, [spec.count, ...xFormat.sampleShape]);
-    this.xHeaderBytes = header.length;
-    writeAll(this.x, header, 0);
+    // Files opened so far: a failure half-way (a full disk) removes them, as abort() would.
+    const opened: OpenFile[] = [];
+    const open = (rel: string) => {
+      const f = openTmp(outDir, rel);
+      opened.push(f);
+      return f;
+    };
     try {
-      // Allocate the whole file now so workers can write rows at their offsets in any order.
-      ftruncateSync(this.x.fd, header.length + spec.count * this.rowBytes);
+      this.x = open(files.x);
+      const header = npyHeader(xFormat.dtype, [spec.count, ...xFormat.sampleShape]);
+      this.xHeaderBytes = header.length;
+      writeAll(this.x, header, 0);
+      try {
+        // Allocate the whole file now so workers can write rows at their offsets in any order.
+        ftruncateSync(this.x.fd, header.length + spec.count * this.rowBytes);
+      } catch (err) {
+        throw outputError(this.x.tmp, err);
+      }
+      this.y = null;
+      this.yRowBytes = 0;
+      this.yHeaderBytes = 0;
+      if (yFormat) {
+        this.y = open(files.y);
+        const yHeader = npyHeader(yFormat.dtype, [spec.count, ...yFormat.shape]);
+        this.yHeaderBytes = yHeader.length;
+        this.yRowBytes = yFormat.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[yFormat.dtype];
+        writeAll(this.y, yHeader, 0);
+      }
+      this.index = open(files.index);
+      writeAll(this.index, Buffer.from(csvLine(columns)), null);
     } catch (err) {
-      throw outputError(this.x.tmp, err);
+      for (const f of opened) removeTmp(f, true);
+      throw err;
     }
-    this.y = null;
-    this.yRowBytes = 0;
-    this.yHeaderBytes = 0;
-    if (yFormat) {
-      this.y = openTmp(outDir, files.y);
-      const yHeader = npyHeader(yFormat.dtype, [spec.count, ...yFormat.shape]);
-      this.yHeaderBytes = yHeader.length;
-      this.yRowBytes = yFormat.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[yFormat.dtype];
-      writeAll(this.y, yHeader, 0);
-    }
-    this.index = openTmp(outDir, files.index);
-    writeAll(this.index, Buffer.from(csvLine(columns)), null);
     this.csvNext = spec.start;
   }
 
@@ -190,21 +218,7 @@ export class ShardWriter {
 
   /** Removes the temporary files (interrupt or failure). */
   abort(): void {
-    for (const f of [this.x, this.y, this.index]) {
-      if (!f) continue;
-      if (!this.closed) {
-        try {
-          closeSync(f.fd);
-        } catch {
-          // already closed
-        }
-      }
-      try {
-        unlinkSync(f.tmp);
-      } catch {
-        // never created or already renamed
-      }
-    }
-    this.closed = true;
+    for (const f of [this.x, this.y, this.index]) if (f) removeTmp(f, !this.closed);
   }
+
 }
