@@ -1,7 +1,7 @@
 // Pitch shift as librosa.effects.pitch_shift: time-stretch by 2^(-semitones/12), resample back to the
 // original rate (from sampleRate / rate), fix the length to the input's.
 import { resample } from '../audio/resample.js';
-import { roundHalfEven, timeStretch } from './time-stretch.js';
+import { roundHalfEven, timeStretch, timeStretchTransient } from './time-stretch.js';
 
 /** y cut or zero-padded to `length` (librosa.util.fix_length). */
 function fixLength(y: Float32Array, length: number): Float32Array {
@@ -29,7 +29,8 @@ function stretchAndResample(
   length: number,
 ): Float32Array {
   const pitchRate = 2 ** (-semitones / 12);
-  const stretched = timeStretch(y, stretch);
+  // Resampled at once (copied into the resampler's memory), so the vocoder's own buffer will do.
+  const stretched = timeStretchTransient(y, stretch);
   // The 'fast' filter: a pitch shift moves every partial anyway, 70 dB of alias rejection is plenty for augmentation.
   return fixLength(resample(stretched, sampleRate / pitchRate, sampleRate, 'fast'), length);
 }

@@ -1,7 +1,9 @@
 // Time stretch as librosa.effects.time_stretch: STFT, phase vocoder (librosa.phase_vocoder), ISTFT to round(n / rate).
 // The vocoder streams: each output frame needs input frames floor(t·rate) and +1 only, so input frames are
-// analysed on demand and output frames overlap-added at once; no spectrogram is held.
-import { StftPlan, type StftOptions } from '../dsp/stft.js';
+// analysed on demand and output frames overlap-added at once; no spectrogram is held. The 'fast' engine runs it in
+// WebAssembly (vocoder.ts); the JavaScript one here is the float64 reference ('exact') and serves small frames.
+import { checkHop, StftPlan, stftFrameCount, synthesisFrameCount, type StftOptions } from '../dsp/stft.js';
+import { wasmVocoder, wasmVocoderFits } from './vocoder.js';
 
 /** Python's round(): halves go to the even neighbour (librosa sizes outputs with int(round(n / rate))). */
 export function roundHalfEven(x: number): number {
@@ -85,14 +87,38 @@ export function vocoderFrameCount(frames: number, rate: number): number {
   return Math.max(0, Math.ceil(frames / rate));
 }
 
+export type TimeStretchOptions = StftOptions & { length?: number };
+
 /**
  * Phase-vocoder time stretch of y by `rate` (> 1 faster/shorter, < 1 slower/longer) to `length` samples
  * (default round(n / rate), as librosa.effects.time_stretch).
  */
-export function timeStretch(y: Float32Array, rate: number, options: StftOptions & { length?: number } = {}): Float32Array {
+export function timeStretch(y: Float32Array, rate: number, options: TimeStretchOptions = {}): Float32Array {
+  return stretch(y, rate, options, true);
+}
+
+/** timeStretch whose result may be a view of wasm memory that the next stretch overwrites: for callers that use it at once. */
+export function timeStretchTransient(y: Float32Array, rate: number, options: TimeStretchOptions = {}): Float32Array {
+  return stretch(y, rate, options, false);
+}
+
+function stretch(y: Float32Array, rate: number, options: TimeStretchOptions, copy: boolean): Float32Array {
   if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`time stretch rate must be a positive number, got ${rate}`);
   const length = options.length ?? roundHalfEven(y.length / rate);
-  const plan = StftPlan.of(options.nFft, options.hop, options.engine);
+  const { nFft = 2048, engine = 'fast' } = options;
+  const hop = options.hop ?? nFft / 4;
+  if (engine === 'fast' && wasmVocoderFits(nFft)) {
+    checkHop(nFft, hop);
+    const frames = stftFrameCount(y.length, hop);
+    const outFrames = synthesisFrameCount(vocoderFrameCount(frames, rate), length, nFft, hop);
+    const out = wasmVocoder(nFft, hop).stretch(y, frames, rate, outFrames, length);
+    return copy ? out.slice() : out;
+  }
+  return stretchJs(y, rate, length, StftPlan.of(nFft, hop, engine));
+}
+
+/** The JavaScript vocoder over an StftPlan (float64 with the 'exact' engine). */
+function stretchJs(y: Float32Array, rate: number, length: number, plan: StftPlan): Float32Array {
   const v = vocoderFor(plan);
   const bins = plan.bins;
   const inFrames = plan.frameCount(y.length);

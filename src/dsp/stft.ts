@@ -35,6 +35,23 @@ export function periodicHann(n: number): Float64Array {
   return w;
 }
 
+/** Refuses a hop that is not an integer in [1, nFft]. */
+export function checkHop(nFft: number, hop: number): void {
+  if (!Number.isInteger(hop) || hop < 1 || hop > nFft) {
+    throw new Error(`STFT hop must be an integer in [1, nFft=${nFft}], got ${hop}`);
+  }
+}
+
+/** Frames librosa.stft(center=True) gives for n samples. */
+export function stftFrameCount(n: number, hop: number): number {
+  return 1 + Math.floor(n / hop);
+}
+
+/** Frames librosa.istft(center=True, length=length) uses of `frames`: it drops those that cannot reach the length. */
+export function synthesisFrameCount(frames: number, length: number, nFft: number, hop: number): number {
+  return Math.max(0, Math.min(frames, Math.ceil((length + nFft) / hop)));
+}
+
 /** One (nFft, hop) configuration with its window, FFT and scratch buffers; shared, single-threaded. */
 export class StftPlan {
   readonly nFft: number;
@@ -66,9 +83,7 @@ export class StftPlan {
   }
 
   constructor(nFft: number, hop: number, engine: FftEngine = 'fast') {
-    if (!Number.isInteger(hop) || hop < 1 || hop > nFft) {
-      throw new Error(`STFT hop must be an integer in [1, nFft=${nFft}], got ${hop}`);
-    }
+    checkHop(nFft, hop);
     this.fft = engine === 'fast' ? fastRealFFT(nFft) : RealFFT.of(nFft);
     this.nFft = nFft;
     this.hop = hop;
@@ -81,7 +96,7 @@ export class StftPlan {
 
   /** Frames librosa.stft(center=True) gives for n samples. */
   frameCount(n: number): number {
-    return 1 + Math.floor(n / this.hop);
+    return stftFrameCount(n, this.hop);
   }
 
   /** Writes STFT frame t of y (zero-padded by nFft/2 each side) to spectrum[at .. at + stride). */
@@ -106,8 +121,7 @@ export class StftPlan {
    */
   beginSynthesis(frames: number, length: number): void {
     const { nFft, hop } = this;
-    // librosa drops frames that cannot reach the requested length.
-    this.synFrames = Math.max(0, Math.min(frames, Math.ceil((length + nFft) / hop)));
+    this.synFrames = synthesisFrameCount(frames, length, nFft, hop);
     this.synLength = length;
     // Only padded samples [0, nFft/2 + length) are kept, so nothing past them is accumulated.
     this.synSpan = this.synFrames === 0 ? 0 : Math.min(nFft / 2 + length, nFft + hop * (this.synFrames - 1));
