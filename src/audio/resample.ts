@@ -1,8 +1,10 @@
 // Band-limited resampling with a Kaiser-windowed sinc: exact rational polyphase for integer rate pairs,
-// a finely sampled phase table with linear interpolation between phases for any other ratio.
+// a finely sampled phase table with linear interpolation between phases for any other ratio. The tables are built
+// here; the dot products run in WebAssembly SIMD (assembly/resample.ts), in float32.
 //
 // Output sample m sits at input time m·from/to (zero phase: an impulse at input time t lands at output time
 // t·to/from); samples beyond either edge of the input are zeros.
+import { instantiate, reserve } from '../wasm/load.js';
 
 /**
  * Filter per quality: zero crossings of the sinc on each side of the centre, and the Kaiser beta.
@@ -12,7 +14,8 @@
 export type ResampleQuality = 'best' | 'fast';
 // cutoffSteps: interpolated tables are shared within 1/cutoffSteps of an octave of cutoff (rounded down), so the
 // drawn pitch ratios of a whole build reuse a few tables instead of building one per sample.
-// phases: rows of the table for non-integer ratios, blended linearly between the two around the fractional time.
+// phases: rows of the table for non-integer ratios, blended linearly between the two around the fractional time
+// (a power of two: the kernel splits fixed-point times into row and blend factor by their bits).
 // 'fast' keeps its table small (a few KB) because pitch shifts jump across it at every sample: cache misses, not
 // arithmetic, were its cost.
 const FILTERS: Record<ResampleQuality, { zeroCrossings: number; beta: number; cutoffSteps: number; phases: number }> = {
@@ -28,7 +31,7 @@ const CACHE_LIMIT = 32;
 /** One filter table: rows of `taps` coefficients; row r is for fractional input time r/phases. */
 interface Table {
   phases: number;
-  /** A multiple of 4 (the hot loops run four accumulators); trailing taps past the window are zero. */
+  /** A multiple of 4 (whole SIMD vectors); trailing taps past the window are zero. */
   taps: number;
   /** Tap j of every row weighs input sample i0 - lead + j, i0 being the integer part of the output time. */
   lead: number;
@@ -58,14 +61,14 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
     const down = fromRate / g;
     if (up <= MAX_EXACT_PHASES) {
       const table = cached(`${quality} exact ${up}/${down}`, () => buildTable(Math.min(1, up / down), up, up, quality));
-      runExact(input, output, table, up, down);
+      simd().exact(input, output, table, up, down);
       return output;
     }
   }
   const scale = quantizedScale(toRate / fromRate, FILTERS[quality].cutoffSteps);
   const phases = FILTERS[quality].phases;
   const table = cached(`${quality} fine ${scale}`, () => buildTable(scale, phases, phases + 1, quality));
-  runInterpolated(input, output, table, fromRate / toRate);
+  simd().interpolated(input, output, table, fromRate / toRate);
   return output;
 }
 
@@ -74,69 +77,63 @@ function checkRates(fromRate: number, toRate: number): void {
   if (!(toRate > 0 && Number.isFinite(toRate))) throw new Error(`resample: toRate ${toRate} is not a positive rate`);
 }
 
-/** Input zero-padded so tap j of output time i0 + frac is at index i0 + j and the hot loops never test bounds. */
-function padded(input: Float32Array, table: Table): Float32Array {
-  // One spare sample: the last output time may round up to just below n in the interpolated path.
-  const x = new Float32Array(table.lead + input.length + table.taps + 1);
-  x.set(input, table.lead);
-  return x;
+interface ResampleExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  exact(x: number, table: number, taps: number, up: number, down: number, out: number, count: number): void;
+  interpolated(x: number, table: number, taps: number, phases: number, step: number, out: number, count: number): void;
 }
 
-/** Exact polyphase: output m at input time m·down/up, phase (m·down) mod up. */
-function runExact(input: Float32Array, output: Float32Array, table: Table, up: number, down: number): void {
-  const { taps, coeffs } = table;
-  const x = padded(input, table);
-  const whole = Math.floor(down / up);
-  const rest = down % up;
-  let i0 = 0;
-  let phase = 0;
-  for (let m = 0; m < output.length; m++) {
-    let xi = i0;
-    let ci = phase * taps;
-    const end = ci + taps;
-    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-    for (; ci < end; ci += 4, xi += 4) {
-      a0 += x[xi] * coeffs[ci];
-      a1 += x[xi + 1] * coeffs[ci + 1];
-      a2 += x[xi + 2] * coeffs[ci + 2];
-      a3 += x[xi + 3] * coeffs[ci + 3];
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/**
+ * The SIMD inner loops (assembly/resample.ts) and their memory: the current table first (copied in only when it
+ * changes), then the zero-padded input, then the output.
+ */
+class Kernels {
+  private readonly wasm = instantiate<ResampleExports>('resample');
+  private readonly at = this.wasm.heapBase();
+  private heap = new Float32Array(0);
+  private loaded: Table | null = null;
+
+  /** Copies table and input in; returns the byte offsets of table, padded input and output. */
+  private prepare(input: Float32Array, table: Table, outLength: number): { at: number; x: number; out: number } {
+    const at = this.at;
+    const x = align16(at + 4 * table.coeffs.length);
+    // Tap j of output time i0 + frac reads padded sample i0 + j, so the kernels never test bounds. One spare sample:
+    // the last output time may round up to just below n in the interpolated path.
+    const padded = table.lead + input.length + table.taps + 1;
+    const out = align16(x + 4 * padded);
+    const memory = reserve(this.wasm.memory, out + 4 * outLength);
+    if (this.heap.buffer !== memory.buffer) this.heap = new Float32Array(memory.buffer);
+    if (this.loaded !== table) {
+      this.heap.set(table.coeffs, at / 4);
+      this.loaded = table;
     }
-    output[m] = a0 + a1 + (a2 + a3);
-    i0 += whole;
-    phase += rest;
-    if (phase >= up) {
-      phase -= up;
-      i0++;
-    }
+    const x0 = x / 4;
+    this.heap.fill(0, x0, x0 + table.lead);
+    this.heap.set(input, x0 + table.lead);
+    this.heap.fill(0, x0 + table.lead + input.length, x0 + padded);
+    return { at, x, out };
+  }
+
+  /** Exact polyphase: output m at input time m·down/up, row (m·down) mod up. */
+  exact(input: Float32Array, output: Float32Array, table: Table, up: number, down: number): void {
+    const { at, x, out } = this.prepare(input, table, output.length);
+    this.wasm.exact(x, at, table.taps, up, down, out, output.length);
+    output.set(this.heap.subarray(out / 4, out / 4 + output.length));
+  }
+
+  /** Any ratio: the two table rows around the fractional time m·step, blended linearly. */
+  interpolated(input: Float32Array, output: Float32Array, table: Table, step: number): void {
+    const { at, x, out } = this.prepare(input, table, output.length);
+    this.wasm.interpolated(x, at, table.taps, table.phases, step, out, output.length);
+    output.set(this.heap.subarray(out / 4, out / 4 + output.length));
   }
 }
 
-/** Any ratio: the two table rows around the fractional time, blended linearly. */
-function runInterpolated(input: Float32Array, output: Float32Array, table: Table, step: number): void {
-  const { taps, coeffs, phases } = table;
-  const x = padded(input, table);
-  for (let m = 0; m < output.length; m++) {
-    const t = m * step;
-    const i0 = Math.floor(t);
-    const q = (t - i0) * phases;
-    const r = Math.floor(q);
-    const f = q - r;
-    let xi = i0;
-    let c0 = r * taps;
-    const end = c0 + taps;
-    let a0 = 0, a1 = 0, b0 = 0, b1 = 0;
-    for (; c0 < end; c0 += 2, xi += 2) {
-      const v0 = x[xi];
-      const v1 = x[xi + 1];
-      a0 += v0 * coeffs[c0];
-      a1 += v1 * coeffs[c0 + 1];
-      b0 += v0 * coeffs[c0 + taps];
-      b1 += v1 * coeffs[c0 + taps + 1];
-    }
-    const a = a0 + a1;
-    output[m] = a + f * (b0 + b1 - a);
-  }
-}
+let kernels: Kernels | null = null;
+const simd = () => (kernels ??= new Kernels());
 
 /**
  * Kaiser-windowed sinc rows for a cutoff of ROLLOFF·scale/2 cycles per input sample (scale = min(1, to/from)).

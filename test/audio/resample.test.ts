@@ -172,6 +172,24 @@ test('matches scipy.signal.resample_poly given the same filter, on white noise, 
   }
 });
 
+test('the interpolated path gives the exact path\'s bytes where its times fall on table rows', () => {
+  // Non-integer rates take the interpolated table; at 2x and 4x every output time is a row of it (blend 0) and the
+  // same filter row as the exact polyphase table's.
+  const x = sine(0.1, 1000, 8000).map((v, i) => v + 0.1 * Math.sin(i * 0.37));
+  for (const quality of ['best', 'fast'] as const) {
+    assert.deepEqual(resample(x, 2.5, 5, quality), resample(x, 8000, 16000, quality), `${quality}, 2x`);
+    assert.deepEqual(resample(x, 2.5, 10, quality), resample(x, 4000, 16000, quality), `${quality}, 4x`);
+  }
+});
+
+test('the output does not depend on the calls before it (tables and buffers are reused)', () => {
+  const x = sine(0.3, 1000, 44100);
+  const first = resample(x, 44100, 16000);
+  resample(sine(2, 300, 16000 / SEMITONES_3), 16000 / SEMITONES_3, 16000, 'fast');
+  resample(sine(0.01, 300, 48000), 48000, 16000);
+  assert.deepEqual(resample(x, 44100, 16000), first);
+});
+
 test('rejects rates that are not positive finite numbers', () => {
   const x = new Float32Array(10);
   for (const bad of [0, -16000, NaN, Infinity]) {
