@@ -39,8 +39,11 @@ export class BackgroundNoise {
 export function addLooped(out: Float32Array, clip: Float32Array, offset: number, gain: number): void {
   const n = clip.length;
   let j = offset % n;
-  for (let i = 0; i < out.length; i++) {
-    out[i] += gain * clip[j];
-    if (++j === n) j = 0;
+  // In runs up to the clip's end, so the inner loop has no wrap test.
+  for (let i = 0; i < out.length; ) {
+    const run = Math.min(out.length - i, n - j);
+    for (let k = 0; k < run; k++) out[i + k] += gain * clip[j + k];
+    i += run;
+    j = 0;
   }
 }

@@ -1,7 +1,10 @@
 // Coloured Gaussian noise with power spectral density ∝ f^β, peak-normalised to 1.
 // White noise's DFT is itself white complex Gaussian noise, so the shaped spectrum is drawn directly (one inverse
-// FFT instead of a forward and an inverse); white noise skips the FFT altogether.
+// FFT, fft.js's, instead of a forward and an inverse); white noise skips the FFT altogether. The normal values come
+// from WebAssembly SIMD (assembly/noise.ts) keyed by four draws of the caller's stream: the stream's own speed,
+// one call per value, was most of the cost.
 import { RealFFT } from '../dsp/fft.js';
+import { instantiate, reserve } from '../wasm/load.js';
 
 import type { NoiseColor } from '../config/schema.js';
 
@@ -12,20 +15,32 @@ export const NOISE_BETA: Readonly<Record<NoiseColor, number>> = { white: 0, pink
 
 export const NOISE_COLORS = Object.keys(NOISE_BETA) as NoiseColor[];
 
-/** Fills out[0 .. n) with independent standard normal values (Marsaglia's polar method: no trigonometry). */
-function gaussian(out: Float64Array, n: number, rng: () => number): void {
-  for (let i = 0; i < n; ) {
-    const u = 2 * rng() - 1;
-    const v = 2 * rng() - 1;
-    const s = u * u + v * v;
-    if (s >= 1 || s === 0) continue;
-    const f = Math.sqrt((-2 * Math.log(s)) / s);
-    out[i++] = u * f;
-    if (i < n) out[i++] = v * f;
+interface NoiseExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  gaussian(out: number, count: number, k0: number, k1: number, k2: number, k3: number): void;
+}
+
+/** The wasm generator and its output buffer. */
+class Gaussians {
+  private readonly wasm = instantiate<NoiseExports>('noise');
+  private readonly at = this.wasm.heapBase();
+  private heap = new Float32Array(0);
+
+  /** n independent standard normal values, keyed by four 32-bit draws from rng: a view valid until the next call. */
+  draw(n: number, rng: () => number): Float32Array {
+    const count = Math.ceil(n / 8) * 8;
+    const memory = reserve(this.wasm.memory, this.at + 4 * count);
+    if (this.heap.buffer !== memory.buffer) this.heap = new Float32Array(memory.buffer);
+    const key = () => Math.floor(rng() * 2 ** 32);
+    this.wasm.gaussian(this.at, count, key(), key(), key(), key());
+    return this.heap.subarray(this.at / 4, this.at / 4 + n);
   }
 }
 
-let whiteScratch = new Float64Array(0);
+let gaussians: Gaussians | null = null;
+const normals = (n: number, rng: () => number) => (gaussians ??= new Gaussians()).draw(n, rng);
+
 const scratch = new Map<number, { spectrum: Float64Array; signal: Float64Array; amplitude: Map<number, Float64Array> }>();
 
 function buffersFor(size: number) {
@@ -56,32 +71,31 @@ export function coloredNoise(color: NoiseColor, length: number, rng: () => numbe
   const out = new Float32Array(length);
   if (length === 0) return out;
 
-  let signal: Float64Array;
   if (beta === 0) {
-    if (whiteScratch.length < length) whiteScratch = new Float64Array(length);
-    signal = whiteScratch;
-    gaussian(signal, length, rng);
+    out.set(normals(length, rng));
   } else {
     // Circular noise of a power-of-two length, cut to `length`: still stationary with the same PSD.
     let size = 4;
     while (size < length) size *= 2;
     const buf = buffersFor(size);
     const spectrum = buf.spectrum;
-    gaussian(spectrum, size + 2, rng);
+    const g = normals(size + 2, rng);
     const amp = amplitudeFor(size, beta, buf.amplitude);
     for (let k = 0; k <= size / 2; k++) {
-      spectrum[2 * k] *= amp[k];
-      spectrum[2 * k + 1] *= amp[k];
+      spectrum[2 * k] = g[2 * k] * amp[k];
+      spectrum[2 * k + 1] = g[2 * k + 1] * amp[k];
     }
     // The Nyquist bin of real noise is real with twice the variance of each part of the other bins.
     spectrum[size] *= Math.SQRT2;
     RealFFT.of(size).inverse(spectrum, buf.signal);
-    signal = buf.signal;
+    out.set(buf.signal.subarray(0, length));
   }
 
   let peak = 0;
-  for (let i = 0; i < length; i++) peak = Math.max(peak, Math.abs(signal[i]));
+  for (let i = 0; i < length; i++) peak = Math.max(peak, Math.abs(out[i]));
   if (peak === 0) return out;
-  for (let i = 0; i < length; i++) out[i] = signal[i] / peak;
+  // The peak sample becomes exactly 1: peak·(1/peak) is within 2^-53 of 1, which float32 rounds to 1.
+  const scale = 1 / peak;
+  for (let i = 0; i < length; i++) out[i] *= scale;
   return out;
 }

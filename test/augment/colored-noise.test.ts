@@ -18,6 +18,33 @@ test('each color has a log-log PSD slope within 0.25 of its beta over 100 Hz - 7
   }
 });
 
+test('white noise samples are standard normal and independent (moments, tails, neighbours)', () => {
+  const y = coloredNoise('white', 1 << 20, rngFor('normality'));
+  const n = y.length;
+  let mean = 0;
+  for (const v of y) mean += v / n;
+  let m2 = 0, m3 = 0, m4 = 0, lag1 = 0, lag4 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = y[i] - mean;
+    m2 += d * d / n;
+    m3 += d ** 3 / n;
+    m4 += d ** 4 / n;
+    if (i + 4 < n) {
+      lag1 += d * (y[i + 1] - mean) / n;
+      lag4 += d * (y[i + 4] - mean) / n;
+    }
+  }
+  const sd = Math.sqrt(m2);
+  let tail = 0;
+  for (const v of y) if (Math.abs(v - mean) > 3 * sd) tail++;
+  // Standard errors at 2^20 samples: mean 0.001·sd, skewness 0.0024, kurtosis 0.005, 3σ tail mass 5e-5.
+  assert.ok(Math.abs(mean) < 0.005 * sd, `mean ${mean / sd} sd`);
+  assert.ok(Math.abs(m3 / sd ** 3) < 0.015, `skewness ${m3 / sd ** 3}`);
+  assert.ok(Math.abs(m4 / m2 ** 2 - 3) < 0.03, `kurtosis ${m4 / m2 ** 2}`);
+  assert.ok(Math.abs(tail / n - 0.0027) < 0.0003, `3σ tail mass ${tail / n}`);
+  assert.ok(Math.abs(lag1 / m2) < 0.005 && Math.abs(lag4 / m2) < 0.005, `correlation ${lag1 / m2} (lag 1), ${lag4 / m2} (lag 4)`);
+});
+
 test('the peak magnitude is exactly 1, for power-of-two and other lengths', () => {
   for (const color of NOISE_COLORS) {
     for (const length of [16000, 16384, 1, 3]) {
