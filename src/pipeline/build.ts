@@ -17,6 +17,7 @@ import { buildManifest, outputLayout, plannedShards, summarize, type PlannedShar
 import type { BatchItem } from './messages.js';
 import { PARAM_COLUMNS, type SampleParams } from './params.js';
 import { ForkPool, InlineExecutor, type Executor } from './pool.js';
+import { discardWorkers } from './prestart.js';
 import { inspectOutput, removeBuild, removePartials } from './resume.js';
 import { hooksHash, loadHooks } from './hooks.js';
 
@@ -74,6 +75,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
   // Worker processes start loading now, while the dataset is listed; discarded if the build needs none.
   const workers = config.generator.debug ? 1 : workerCount(config.generator.cores);
   const pool = config.generator.debug ? null : ForkPool.fork(workers);
+  if (!pool) discardWorkers();
   try {
     return await buildWith(config, opts, started, pool, workers);
   } catch (err) {

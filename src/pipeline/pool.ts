@@ -1,10 +1,11 @@
 // Runs batches: in worker processes (child_process.fork), or in this process when `debug` is set.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudiogenError } from '../errors.js';
 import { BatchProcessor } from './batch.js';
+import { discardWorkers, takeWorker } from './prestart.js';
 import type { BatchJob, BatchResult, FromWorker, ToWorker, WorkContext } from './messages.js';
 
 export interface Executor {
@@ -54,7 +55,6 @@ function sampleInProgress(w: Worker): { id: number; file: string } | null {
   }
 }
 
-const workerEntry = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 export class ForkPool implements Executor {
   private readonly workers: Worker[] = [];
@@ -71,6 +71,7 @@ export class ForkPool implements Executor {
   static fork(count: number): ForkPool {
     const pool = new ForkPool();
     for (let i = 0; i < count; i++) pool.spawn();
+    discardWorkers();
     return pool;
   }
 
@@ -81,7 +82,7 @@ export class ForkPool implements Executor {
   }
 
   private spawn(): void {
-    const child = fork(workerEntry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = takeWorker();
     let ready!: () => void;
     let failed!: (err: Error) => void;
     const worker: Worker = {
