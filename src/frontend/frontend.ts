@@ -18,8 +18,9 @@ import { floatToInt16 } from './pcm.js';
 export { floatToInt16 } from './pcm.js';
 
 /**
- * Where the window, FFT and filterbank run: 'wasm' (assembly/frontend.ts, SIMD, the default) or 'js' (the
- * readable stages in this folder). Both give the same bits; the tests hold them to each other and to the reference.
+ * Where the per-frame stages run: 'wasm' (assembly/frontend.ts, SIMD, the default; activity detection, when on,
+ * stays in JS) or 'js' (the readable stages in this folder). Both give the same bits; the tests hold them to each
+ * other and to the reference.
  */
 export type FrontendEngine = 'wasm' | 'js';
 

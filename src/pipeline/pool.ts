@@ -55,7 +55,6 @@ function sampleInProgress(w: Worker): { id: number; file: string } | null {
   }
 }
 
-
 export class ForkPool implements Executor {
   private readonly workers: Worker[] = [];
   private nextId = 0;

@@ -3,7 +3,6 @@
 // instance, and so its own memory.
 import { existsSync, readFileSync } from 'node:fs';
 
-
 const compiled = new Map<string, WebAssembly.Module>();
 
 // From src/wasm/ (tsx) and from dist/src/wasm/ (the built CLI) the package root is two or three levels up.
