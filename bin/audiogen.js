@@ -1,19 +1,43 @@
 #!/usr/bin/env node
-// The CLI entry; the TypeScript is compiled to dist/ by `npm install` (the prepare script).
-// `build` forks its worker processes before loading the rest of the CLI, so their start-up overlaps it.
+// The CLI entry, and the only place that runs it: every path ends the process with the command's exit code, so
+// nothing (pre-started workers, open handles) can keep it alive. The TypeScript is compiled to dist/ by
+// `npm install` (the prepare script).
 import { availableParallelism } from 'node:os';
 
+const EXIT_FAILED = 1;
+const EXIT_INTERRUPTED = 130;
+const argv = process.argv;
+
+// A closed stdout (`audiogen plan ... | head`) is not an error.
+process.stdout.on('error', (err) => {
+  if (err && err.code === 'EPIPE') process.exit(0);
+});
+// Until the CLI has loaded and taken over, an interrupt simply ends the process.
+const early = () => process.exit(EXIT_INTERRUPTED);
+process.on('SIGINT', early);
+process.on('SIGTERM', early);
+
 const main = async () => {
-  if (process.argv[2] === 'build') {
+  // `build` forks its worker processes before loading the rest of the CLI, so their start-up overlaps it.
+  const asksHelp = argv.slice(3).some((a) => a === '--help' || a === '-h');
+  if (argv[2] === 'build' && !asksHelp) {
     const { prestartWorkers } = await import('../dist/src/pipeline/prestart.js');
     prestartWorkers(availableParallelism());
   }
-  await import('../dist/src/cli/main.js');
+  const { run } = await import('../dist/src/cli/main.js');
+  process.off('SIGINT', early);
+  process.off('SIGTERM', early);
+  return run(argv);
 };
-main().catch((err) => {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/src/')) {
-    console.error('audiogen is not built: run `npm install` (or `npm run build`) in the audiogen folder first');
-    process.exit(1);
-  }
-  throw err;
-});
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/src/')) {
+      process.stderr.write('audiogen is not built: run `npm install` (or `npm run build`) in the audiogen folder first\n');
+    } else {
+      process.stderr.write(`audiogen: internal error (please report it): ${err && err.stack ? err.stack : String(err)}\n`);
+    }
+    process.exit(EXIT_FAILED);
+  },
+);

@@ -1,5 +1,6 @@
 // Shared test helpers: temporary folders, small datasets of real clips, running the CLI as users do.
-import { mkdtempSync, mkdirSync, copyFileSync, readdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, copyFileSync, readdirSync, readFileSync, writeFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
@@ -58,21 +59,71 @@ export interface CliResult {
   stderr: string;
 }
 
-const CLI = [`--import`, `tsx`, join(ROOT, 'src/cli/main.ts')];
+/** The shipped entry point, as users run it (`npx audiogen` runs this file); it runs the compiled dist/. */
+export const BIN = join(ROOT, 'bin/audiogen.js');
+const CLI_TIMEOUT_MS = 120_000;
 
-/** Runs `audiogen ...args` to completion. */
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
-  const r = spawnSync(process.execPath, [...CLI, ...args], {
+// The CLI tests run the compiled code: `npm test` compiles it first, a stale dist/ would test old code.
+{
+  const newest = (dir: string, ext: string): number => {
+    let t = 0;
+    if (!existsSync(dir)) return t;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) t = Math.max(t, newest(p, ext));
+      else if (e.name.endsWith(ext)) t = Math.max(t, statSync(p).mtimeMs);
+    }
+    return t;
+  };
+  if (newest(join(ROOT, 'src'), '.ts') > newest(join(ROOT, 'dist/src'), '.js')) {
+    throw new Error('dist/ is older than src/: run `npm run build` (npm test does it) before running CLI tests');
+  }
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Ends the run with SIGKILL and fails the test after this long (a hang is a defect, not a slow test). */
+  timeoutMs?: number;
+  /** Extra node flags, e.g. --max-old-space-size=256 to bound memory. */
+  nodeFlags?: string[];
+  input?: string;
+}
+
+/** Runs `audiogen ...args` through bin/audiogen.js to completion; throws if it does not exit in time. */
+export function runCli(args: string[], opts: CliOptions = {}): CliResult {
+  const timeout = opts.timeoutMs ?? CLI_TIMEOUT_MS;
+  const r = spawnSync(process.execPath, [...(opts.nodeFlags ?? []), BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...opts.env },
     encoding: 'utf8',
+    timeout,
+    killSignal: 'SIGKILL',
+    input: opts.input,
+    maxBuffer: 64 << 20,
   });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
+    throw new Error(`audiogen ${args.join(' ')} did not exit within ${timeout / 1000} s (it hangs)\nstderr: ${r.stderr}`);
+  }
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts `audiogen ...args` in the background (for interrupt tests). */
-export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  return spawn(process.execPath, [...CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } });
+/** Starts `audiogen ...args` through bin/audiogen.js in the background (for interrupt tests). */
+export function startCli(args: string[], opts: CliOptions = {}): ChildProcess {
+  return spawn(process.execPath, [...(opts.nodeFlags ?? []), BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } });
+}
+
+/** A stack trace or an internal error in what a user sees. */
+export const STACK_TRACE = /^\s+at .+:\d+|internal error/m;
+
+/**
+ * Asserts a failed run as users must see it: the documented exit code, a message on stderr matching `message`,
+ * and no stack trace.
+ */
+export function assertFails(r: CliResult, code: number, message: RegExp): void {
+  assert.equal(r.code, code, `expected exit ${code}, got ${r.code}\nstderr: ${r.stderr}`);
+  assert.match(r.stderr, message);
+  assert.doesNotMatch(r.stderr, STACK_TRACE, `a stack trace reached the user:\n${r.stderr}`);
 }
 
 /** Runs python3 code; returns stdout, throws with stderr on failure. */

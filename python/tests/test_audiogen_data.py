@@ -40,8 +40,8 @@ TMP = ''
 def cli_missing() -> str:
     if not shutil.which('node'):
         return 'node is not on PATH'
-    if not (REPO / 'node_modules' / 'tsx').is_dir():
-        return 'node_modules/tsx is missing (run npm ci)'
+    if not (REPO / 'dist' / 'src' / 'cli' / 'main.js').is_file():
+        return 'the CLI is not built (run npm install, or npm run build)'
     return ''
 
 
@@ -58,7 +58,7 @@ def write_config(name: str, classes, generator=None, output=None, dataset=None) 
 
 
 def build_command(config: Path) -> list:
-    return ['node', '--import', 'tsx', 'src/cli/main.ts', 'build', '--config', str(config), '--quiet']
+    return ['node', 'bin/audiogen.js', 'build', '--config', str(config), '--quiet']
 
 
 def build(name: str, classes, **sections) -> str:

@@ -1,5 +1,5 @@
 // `audiogen features`: only the frontend (no augmentation, no trim) on given clips, to check them against firmware.
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
@@ -9,7 +9,7 @@ import { decodeWav, mixToMono, WavError } from '../audio/wav.js';
 import { resample } from '../audio/resample.js';
 import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
 import { AudiogenError, EXIT } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import { allocTyped, decodeNpy, encodeNpy } from '../io/npy.js';
 import { placeClip } from '../pipeline/sample.js';
 
@@ -60,11 +60,7 @@ export function registerFeatures(program: Command): void {
       const raw = new Uint16Array(frontend.frames * frontend.channels);
       const out = allocTyped(dtype, raw.length);
       const outDir = resolve(flags.out);
-      try {
-        mkdirSync(outDir, { recursive: true });
-      } catch (err) {
-        throw new AudiogenError(`cannot create ${outDir}: ${(err as Error).message}`);
-      }
+      ensureDir(outDir);
       const seen = new Set<string>();
       const results = inputs.map((input) => {
         const name = `${basename(input, extname(input))}.npy`;

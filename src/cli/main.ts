@@ -1,4 +1,5 @@
-// The audiogen command line: the only place that exits the process.
+// The audiogen command line: createProgram() declares the commands, run() parses argv and returns the exit code.
+// bin/audiogen.js is the only place that runs it and ends the process.
 import { Command, CommanderError } from 'commander';
 import { AudiogenError, ConfigError, EXIT } from '../errors.js';
 import { TOOL_VERSION } from '../io/manifest.js';
@@ -11,12 +12,26 @@ import { registerFeatures } from './features.js';
 import { registerRender } from './render.js';
 import { registerPreview } from './preview.js';
 
-export async function main(argv: string[]): Promise<number> {
-  // `audiogen plan ... | head` closes the pipe early: that is not an error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(EXIT.ok);
-    throw err;
-  });
+/** Every command, wired to `signal` (aborted on SIGINT/SIGTERM). Tests read the real command list from it. */
+export function createProgram(signal: AbortSignal = new AbortController().signal): Command {
+  const program = new Command('audiogen')
+    .description('pre-bake keyword-spotting training data: augmented audio to microfrontend spectrograms in .npy shards')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  registerBuild(program, signal);
+  registerValidate(program);
+  registerSchema(program);
+  registerFeatures(program);
+  registerRender(program);
+  registerPreview(program);
+  registerPlan(program);
+  registerMerge(program);
+  return program;
+}
+
+/** Runs one command line to its exit code; prints errors as messages, never as stack traces for user errors. */
+export async function run(argv: string[]): Promise<number> {
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -27,45 +42,31 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-
-  const program = new Command('audiogen')
-    .description('pre-bake keyword-spotting training data: augmented audio to microfrontend spectrograms in .npy shards')
-    .version(TOOL_VERSION)
-    .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
-  registerBuild(program, controller.signal);
-  registerValidate(program);
-  registerSchema(program);
-  registerFeatures(program);
-  registerRender(program);
-  registerPreview(program);
-  registerPlan(program);
-  registerMerge(program);
-
   try {
-    await program.parseAsync(argv);
-    return EXIT.ok;
+    await createProgram(controller.signal).parseAsync(argv);
+    return controller.signal.aborted ? EXIT.interrupted : EXIT.ok;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // Help and version exit 0; usage errors exit 2 (commander already printed them).
-      return err.exitCode === 0 ? EXIT.ok : EXIT.config;
-    }
-    if (err instanceof ConfigError) {
-      process.stderr.write(err.problems.join('\n') + '\n');
-      return err.exitCode;
-    }
-    if (err instanceof AudiogenError) {
-      process.stderr.write(`audiogen: ${err.message.replace(/\n/g, '\naudiogen: ')}\n`);
-      return err.exitCode;
-    }
-    process.stderr.write(`audiogen: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    return EXIT.failed;
+    return report(err);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
 
-main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+/** Prints an error the way users should see it and returns its exit code. */
+export function report(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Help and version exit 0; usage errors exit 2 (commander already printed them).
+    return err.exitCode === 0 ? EXIT.ok : EXIT.config;
+  }
+  if (err instanceof ConfigError) {
+    process.stderr.write(err.problems.join('\n') + '\n');
+    return err.exitCode;
+  }
+  if (err instanceof AudiogenError) {
+    process.stderr.write(`audiogen: ${err.message.replace(/\n/g, '\naudiogen: ')}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`audiogen: internal error (please report it): ${(err as Error)?.stack ?? String(err)}\n`);
+  return EXIT.failed;
+}

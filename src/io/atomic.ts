@@ -1,24 +1,37 @@
 // Files appear under their final names only when complete: write a temporary sibling, then rename.
-import { writeFileSync, renameSync, unlinkSync, mkdirSync, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeFileSync, renameSync, unlinkSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { AudiogenError } from '../errors.js';
 
 /** Temporary name of a file being written (recognised and removed on resume). */
 export const tmpName = (path: string) => `${path}.partial`;
 
-/** mkdir -p with the real reason on failure (Node's recursive mkdir says ENOENT for a read-only parent). */
+/**
+ * mkdir -p, one level at a time with the real reason on failure. Node's recursive mkdir loops forever where a
+ * parent exists but refuses children (under /proc) and says ENOENT for a read-only parent.
+ */
 export function ensureDir(path: string): void {
-  try {
-    mkdirSync(path, { recursive: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(dirname(path))) {
-      try {
-        mkdirSync(path);
-      } catch (inner) {
-        throw outputError(path, inner);
-      }
+  const missing: string[] = [];
+  for (let p = resolve(path); ; p = dirname(p)) {
+    let stat;
+    try {
+      stat = statSync(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' || dirname(p) === p) throw outputError(p, err);
+      missing.push(p);
+      continue;
     }
-    throw outputError(path, err);
+    if (!stat.isDirectory()) throw new AudiogenError(`cannot write ${path}: ${p} is not a folder`);
+    break;
+  }
+  for (const dir of missing.reverse()) {
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+      throw outputError(dir, err);
+    }
   }
 }
 

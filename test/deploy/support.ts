@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_DATASET, ROOT, runCli, writeConfig, type CliResult } from '../helpers.js';
+import { BIN, DEMO_DATASET, ROOT, runCli, writeConfig, type CliResult } from '../helpers.js';
 
-/** The CLI of this checkout through tsx, as one command line (what AUDIOGEN or `audiogen` stands for). */
-export const AUDIOGEN_CMD = `${process.execPath} --import ${import.meta.resolve('tsx')} ${join(ROOT, 'src/cli/main.ts')}`;
+/** The shipped CLI of this checkout, as one command line (what AUDIOGEN or `audiogen` stands for). */
+export const AUDIOGEN_CMD = `${process.execPath} ${BIN}`;
 
 /**
  * The demo dataset baked as raw audio: 7 classes with a validation split, 16-sample shards (14 shards an epoch).
