@@ -11,6 +11,7 @@ interface BuildFlags extends OverrideFlags {
   quiet?: boolean;
   json?: boolean;
   force?: boolean;
+  wait?: boolean;
   partition?: string;
   partitions?: number;
 }
@@ -66,7 +67,8 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
   addConfigOverrideFlags(cmd)
     .option('--partition <I/N>', 'build only partition I (0-based) of N; then `audiogen merge`')
     .option('--partitions <n>', 'partition count, with a Slurm array task or Kubernetes JOB_COMPLETION_INDEX', toNumber('--partitions'))
-    .option('--force', 'rebuild even if the output directory holds a build of another config')
+    .option('--force', 'build even where the output directory holds another config\'s build or other files (only audiogen\'s own files are replaced)')
+    .option('--wait', 'if another build holds this output (or partition), wait for it instead of failing')
     .option('-q, --quiet', 'no progress output')
     .option('--json', 'print a machine-readable summary on stdout at the end')
     .action(async (flags: BuildFlags) => {
@@ -81,7 +83,7 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
       if (partition.count > 1) progress.note?.(`building partition ${partition.index} of ${partition.count} (from ${source})`);
       let summary: BuildSummary;
       try {
-        summary = await build(config, { force: flags.force, events: progress, signal, partition });
+        summary = await build(config, { force: flags.force, wait: flags.wait, events: progress, signal, partition });
       } finally {
         progress.stop();
       }

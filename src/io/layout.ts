@@ -1,4 +1,6 @@
-// Where things go under the output directory.
+// Where things go under the output directory, and which names there are audiogen's own: a build deletes or
+// overwrites only paths this module names.
+import { SUBSETS } from '../config/names.js';
 import type { Subset } from '../config/schema.js';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -9,14 +11,30 @@ export interface ShardFiles {
   index: string;
 }
 
-/** Paths relative to the output directory: <subset>/epoch-<eee>/x-<sss>.npy, y-<sss>.npy, index-<sss>.csv. */
-export function shardFiles(subset: Subset, epoch: number, shard: number, epochs: number, shards: number): ShardFiles {
-  const dir = `${subset}/epoch-${pad(epoch, Math.max(3, String(epochs - 1).length))}`;
+/**
+ * Paths relative to the output directory: <subset>/epoch-<eee>/x-<sss>.npy, y-<sss>.npy, index-<sss>.csv. Epochs
+ * have three digits whatever their count (so adding epochs never renames a folder); shard numbers are as wide as
+ * the epoch's shard count needs, at least three digits.
+ */
+export function shardFiles(subset: Subset, epoch: number, shard: number, shards: number): ShardFiles {
+  const dir = `${subset}/epoch-${pad(epoch, 3)}`;
   const s = pad(shard, Math.max(3, String(shards - 1).length));
   return { x: `${dir}/x-${s}.npy`, y: `${dir}/y-${s}.npy`, index: `${dir}/index-${s}.csv` };
 }
 
 export const MANIFEST = 'manifest.json';
 export const CLASSES = 'classes.txt';
-/** Build state (finished shards with sizes and hashes), one file per partition. */
+/** Build state (finished shards with sizes and hashes, locks), one log per partition. */
 export const STATE_DIR = '.audiogen';
+
+const SHARD_FILE = new RegExp(`^(${SUBSETS.join('|')})/epoch-\\d{3,}/(x-\\d{3,}\\.npy|y-\\d{3,}\\.npy|index-\\d{3,}\\.csv)$`);
+
+/** Whether a relative path is one the layout could name for a shard file (never `..`, never absolute). */
+export function isShardPath(rel: string): boolean {
+  return SHARD_FILE.test(rel);
+}
+
+/** Subset and epoch folders: the only folders a build removes, and only when empty. */
+export function isLayoutFolder(rel: string): boolean {
+  return (SUBSETS as readonly string[]).includes(rel) || new RegExp(`^(${SUBSETS.join('|')})/epoch-\\d{3,}$`).test(rel);
+}

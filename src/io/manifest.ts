@@ -69,15 +69,25 @@ const RUN_ONLY: readonly (readonly string[])[] = [
   ['output', 'partitions'],
 ];
 
-/** The part of the config that determines the output bytes. */
+/** The part of the config that determines the output bytes (the manifest records it). */
 export function outputConfig(config: Config): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
   for (const [section, key] of RUN_ONLY) delete copy[section][key];
   return canonical(copy) as Record<string, unknown>;
 }
 
+/**
+ * The config's identity: what the bytes of every epoch depend on. The epoch count is not part of it (each epoch has
+ * its own permutation and draws), so raising `epochs` adds epochs to a build instead of replacing it.
+ */
+export function identityOf(recorded: Record<string, unknown>): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(recorded)) as Record<string, Record<string, unknown> | undefined>;
+  if (copy.output) delete copy.output.epochs;
+  return copy as Record<string, unknown>;
+}
+
 export function configHash(config: Config): string {
-  return createHash('sha256').update(JSON.stringify(outputConfig(config))).digest('hex');
+  return createHash('sha256').update(JSON.stringify(identityOf(outputConfig(config)))).digest('hex');
 }
 
 /** Keys whose values differ between two configs, as "path: old -> new" lines. */

@@ -1,9 +1,11 @@
 // Build state: an append-only log of finished shards (one JSON line each, after the files are renamed), so an
 // interrupted or killed build resumes with what is really done. A torn last line (kill -9 mid-write) is ignored.
-import { appendFileSync, existsSync, readFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { appendFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { AudiogenError } from '../errors.js';
 import { ensureDir, outputError } from './atomic.js';
 import { STATE_DIR } from './layout.js';
+import { NotAFileError, readRegularFile } from './read.js';
 import type { ShardRecord } from './shard-writer.js';
 import type { ListingSummary } from '../pipeline/describe.js';
 import type { Partition } from '../plan/partition.js';
@@ -15,6 +17,8 @@ export interface StateHeader {
   dataset_hash: string;
   /** The output-determining config, to say what changed when a rerun differs. */
   config: Record<string, unknown>;
+  /** Epochs this run builds (not part of the identity: a later run may add or drop epochs). */
+  epochs: number;
   partition: Partition;
   /** The dataset as listed, so a merge can describe the output without the dataset. */
   listing: ListingSummary;
@@ -29,25 +33,34 @@ export const STATE_FILE_PATTERN = /^shards-(\d+)-of-(\d+)\.jsonl$/;
 
 export interface StateLog {
   header: StateHeader | null;
-  shards: ShardRecord[];
+  /** Records with the 1-based line each came from (to name a corrupt one). */
+  shards: { record: ShardRecord; line: number }[];
 }
 
+/** The log at `path` (empty when there is none); a torn line (kill -9 mid-write) is a shard not done. */
 export function readState(path: string): StateLog {
-  if (!existsSync(path)) return { header: null, shards: [] };
-  const lines = readFileSync(path, 'utf8').split('\n');
+  let text: string;
+  try {
+    text = readRegularFile(path).toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { header: null, shards: [] };
+    if (err instanceof NotAFileError) throw new AudiogenError(`${path}: ${err.what} where audiogen keeps its build log; audiogen did not make it: remove it`);
+    throw new AudiogenError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
   let header: StateHeader | null = null;
-  const shards: ShardRecord[] = [];
-  for (const line of lines) {
-    if (!line.trim()) continue;
+  const shards: StateLog['shards'] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
-      continue; // torn write of a killed build: that shard is simply not done
+      return; // torn write of a killed build: that shard is simply not done
     }
+    if (value === null || typeof value !== 'object') return;
     if ((value as StateHeader).kind === 'audiogen-state') header = value as StateHeader;
-    else if (header) shards.push(value as ShardRecord);
-  }
+    else if (header) shards.push({ record: value as ShardRecord, line: i + 1 });
+  });
   return { header, shards };
 }
 
@@ -61,7 +74,8 @@ export class StateWriter {
   }
 
   record(shard: ShardRecord): void {
-    this.append(shard, 'a');
+    const { subset, epoch, shard: n, start, count, x, y, index } = shard;
+    this.append({ subset, epoch, shard: n, start, count, x, y, index }, 'a');
   }
 
   private append(value: unknown, flag: 'a' | 'w'): void {

@@ -5,7 +5,7 @@ import type { Config, Subset } from '../config/schema.js';
 import { workerCount } from '../config/derive.js';
 import { listDataset, type DatasetListing } from '../dataset/dataset.js';
 import { InterruptedError } from '../errors.js';
-import { ensureDir, writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { csvLine } from '../io/csv.js';
 import { CLASSES, MANIFEST } from '../io/layout.js';
 import { configHash, manifestJson, outputConfig, type Manifest } from '../io/manifest.js';
@@ -13,12 +13,14 @@ import { ShardWriter, type ShardRecord } from '../io/shard-writer.js';
 import { StateWriter, stateFile } from '../io/state.js';
 import { assignShards, WHOLE, type Partition } from '../plan/partition.js';
 import { batchesOf, epochOrder, firstBatchIndices, planHash, shardRanges, type Plan } from '../plan/plan.js';
-import { buildManifest, outputLayout, plannedShards, summarize, type PlannedShard } from './describe.js';
+import { buildManifest, outputLayout, plannedShards, shardLookup, summarize, type ListingSummary, type OutputLayout, type PlannedShard } from './describe.js';
 import type { BatchItem } from './messages.js';
 import { PARAM_COLUMNS, type SampleParams } from './params.js';
 import { ForkPool, InlineExecutor, type Executor } from './pool.js';
 import { discardWorkers } from './prestart.js';
-import { inspectOutput, removeBuild, removePartials } from './resume.js';
+import { inspectOutput, readOwnManifest, refuseForeignOutput, removePartials, removePreviousBuild } from './resume.js';
+import { checkOutputPlacement } from './placement.js';
+import { OutputLock } from '../io/lock.js';
 import { hooksHash, loadHooks } from './hooks.js';
 
 export interface BuildEvents {
@@ -31,6 +33,8 @@ export interface BuildEvents {
 
 export interface BuildOptions {
   force?: boolean;
+  /** Wait for another build holding this output's lock instead of failing. */
+  wait?: boolean;
   events?: BuildEvents;
   signal?: AbortSignal;
   partition?: Partition;
@@ -71,6 +75,7 @@ export function ownedShards(shards: readonly PlannedShard[], partition: Partitio
 
 export async function build(config: Config, opts: BuildOptions = {}): Promise<BuildSummary> {
   const started = performance.now();
+  checkOutputPlacement(config);
 
   // Worker processes start loading now, while the dataset is listed; discarded if the build needs none.
   const workers = config.generator.debug ? 1 : workerCount(config.generator.cores);
@@ -84,14 +89,50 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
   }
 }
 
+/** What a build knows once its dataset is listed: the plan, the output and this partition's shards. */
+interface Run {
+  config: Config;
+  opts: BuildOptions;
+  events: BuildEvents;
+  partition: Partition;
+  /** A one-machine build (partition 0 of 1): it writes the manifest and classes.txt itself. */
+  whole: boolean;
+  outDir: string;
+  hash: string;
+  datasetHash: string;
+  statePath: string;
+  listing: DatasetListing;
+  plan: Plan;
+  summary: ListingSummary;
+  layout: OutputLayout;
+  /** This partition's shards, in canonical order. */
+  mine: PlannedShard[];
+  started: number;
+  pool: ForkPool | null;
+  workers: number;
+}
+
 async function buildWith(config: Config, opts: BuildOptions, started: number, pool: ForkPool | null, workers: number): Promise<BuildSummary> {
+  const run = await prepare(config, opts, started, pool, workers);
+  // A finished build of this very config needs no lock and no write (it may be a read-only copy).
+  const before = run.whole && !opts.force ? readOwnManifest(run.outDir) : null;
+  if (before?.complete && before.config_hash === run.hash && before.dataset_hash === run.datasetHash && before.epochs === config.output.epochs) {
+    return summaryOf(run, before, { built: 0, kept: 0, samples: 0, workers: 0, upToDate: true });
+  }
+  refuseForeignOutput(run.outDir, opts.force ?? false);
+  const lock = await OutputLock.acquire(run.outDir, run.partition, { wait: opts.wait, note: run.events.note, signal: opts.signal });
+  try {
+    return await buildLocked(run);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Lists the dataset and plans the build (nothing is written yet). */
+async function prepare(config: Config, opts: BuildOptions, started: number, pool: ForkPool | null, workers: number): Promise<Run> {
   const events = opts.events ?? {};
   const partition = opts.partition ?? WHOLE;
   const whole = partition.count === 1;
-  const outDir = config.output.directory;
-  const hash = configHash(config);
-  const statePath = stateFile(outDir, partition);
-
   // Partitions never write shared files, index files included: they compute the same order in memory.
   // Loaded here too: a broken hook module fails before any worker starts, and the listing hook runs here.
   const hooks = await loadHooks(config.hooks);
@@ -99,46 +140,94 @@ async function buildWith(config: Config, opts: BuildOptions, started: number, po
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
   const plan = makePlan(config, listing);
   const summary = summarize(listing);
-  const layout = outputLayout(config, listing.classes.length);
-  const datasetHash = planHash(plan);
-  const mine = ownedShards(plannedShards(config, summary), partition);
-
-  const existing = await inspectOutput({ outDir, stateFile: statePath, hash, datasetHash, config, force: opts.force ?? false });
-  const result = (manifest: Manifest | null, built: number, kept: number, samples: number, workers: number): BuildSummary => {
-    // Nothing (more) to build: the early workers are not needed.
-    if (built === 0) pool?.kill();
-    const seconds = (performance.now() - started) / 1000;
-    const upToDate = built === 0 && (existing.kind === 'finished' || (existing.kind === 'resume' && kept === mine.length));
-    return { outDir, partition, upToDate, workers, shardsBuilt: built, shardsKept: kept, samplesBuilt: samples, seconds, samplesPerSecond: samples / seconds, manifest };
+  return {
+    config,
+    opts,
+    events,
+    partition,
+    whole,
+    outDir: config.output.directory,
+    hash: configHash(config),
+    datasetHash: planHash(plan),
+    statePath: stateFile(config.output.directory, partition),
+    listing,
+    plan,
+    summary,
+    layout: outputLayout(config, listing.classes.length),
+    mine: ownedShards(plannedShards(config, summary), partition),
+    started,
+    pool,
+    workers,
   };
-  if (existing.kind === 'finished') return result(existing.manifest, 0, 0, 0, 0);
+}
 
-  ensureDir(outDir);
-  if (existing.kind === 'fresh') removeBuild(outDir, whole ? null : mine.map((s) => s.files));
+function summaryOf(run: Run, manifest: Manifest | null, n: { built: number; kept: number; samples: number; workers: number; upToDate: boolean }): BuildSummary {
+  // Nothing (more) to build: the early workers are not needed.
+  if (n.built === 0) run.pool?.kill();
+  const seconds = (performance.now() - run.started) / 1000;
+  return {
+    outDir: run.outDir,
+    partition: run.partition,
+    upToDate: n.upToDate,
+    workers: n.workers,
+    shardsBuilt: n.built,
+    shardsKept: n.kept,
+    samplesBuilt: n.samples,
+    seconds,
+    samplesPerSecond: n.samples / seconds,
+    manifest,
+  };
+}
+
+/** With the output's lock held: keeps what is done, removes what a fresh build replaces, builds the rest. */
+async function buildLocked(run: Run): Promise<BuildSummary> {
+  const { config, events, outDir, whole, mine } = run;
+  const epochs = config.output.epochs;
+  const existing = await inspectOutput({
+    outDir,
+    stateFile: run.statePath,
+    hash: run.hash,
+    datasetHash: run.datasetHash,
+    config,
+    force: run.opts.force ?? false,
+    shardAt: shardLookup(config, run.summary),
+  });
+  if (existing.kind === 'finished') return summaryOf(run, existing.manifest, { built: 0, kept: 0, samples: 0, workers: 0, upToDate: true });
+
+  if (existing.kind === 'fresh') removePreviousBuild(outDir, run.statePath, whole);
   removePartials(outDir, whole ? null : mine.map((s) => s.files));
-  const kept = existing.kind === 'resume' ? existing.kept.filter((s) => mine.some((m) => m.files.x === s.x.path)) : [];
-  const state = new StateWriter(statePath);
-  state.start({ kind: 'audiogen-state', config_hash: hash, dataset_hash: datasetHash, config: outputConfig(config), partition, listing: summary });
-  for (const s of kept) state.record(s);
+  // Every intact shard of this log stays in it, also of epochs beyond the configured count (a later run may list them).
+  const logged = existing.kind === 'resume' ? existing.kept.filter((s) => s.epoch >= epochs || mine.some((m) => m.files.x === s.x.path)) : [];
+  const kept = logged.filter((s) => s.epoch < epochs);
+  const beyond = new Set(logged.filter((s) => s.epoch >= epochs).map((s) => s.epoch)).size;
+  if (beyond > 0) events.note?.(`output.epochs is ${epochs}: ${beyond} more finished epoch(s) stay on disk but out of the manifest (raise epochs to list them again)`);
+  const state = new StateWriter(run.statePath);
+  state.start({ kind: 'audiogen-state', config_hash: run.hash, dataset_hash: run.datasetHash, config: outputConfig(config), epochs, partition: run.partition, listing: run.summary });
+  for (const s of logged) state.record(s);
   if (existing.kind === 'resume' && kept.length > 0) {
     events.note?.(`resuming: ${kept.length} finished shards kept${existing.dropped ? `, ${existing.dropped} failed their check and are rebuilt` : ''}`);
   }
-  if (whole) writeFileAtomic(join(outDir, CLASSES), listing.classes.join('\n') + '\n');
+  if (whole) writeFileAtomic(join(outDir, CLASSES), run.listing.classes.join('\n') + '\n');
 
   const records = new Map<string, ShardRecord>(kept.map((s) => [s.x.path, s]));
   const writeManifest = (complete: boolean) => {
-    const m = buildManifest({ config, hash, datasetHash, summary, records, complete });
+    const m = buildManifest({ config, hash: run.hash, datasetHash: run.datasetHash, summary: run.summary, records, complete });
     writeFileAtomic(join(outDir, MANIFEST), manifestJson(m));
     return m;
   };
-
   // Written at once, so a trainer can start following before the first epoch is done.
   if (whole) writeManifest(false);
-  const todo = mine.filter((s) => !records.has(s.files.x));
-  if (todo.length === 0) {
-    return result(whole ? writeManifest(true) : null, 0, kept.length, 0, 0);
+  if (mine.every((s) => records.has(s.files.x))) {
+    const upToDate = existing.kind === 'resume' && kept.length === mine.length;
+    return summaryOf(run, whole ? writeManifest(true) : null, { built: 0, kept: kept.length, samples: 0, workers: 0, upToDate });
   }
+  const built = await bake(run, records, state, () => whole && writeManifest(false));
+  return summaryOf(run, whole ? writeManifest(true) : null, { ...built, kept: kept.length, workers: run.workers, upToDate: false });
+}
 
+/** Hands every missing shard's batches to the workers, finishing shards (and epochs) as their batches return. */
+async function bake(run: Run, records: Map<string, ShardRecord>, state: StateWriter, epochFinished: () => void): Promise<{ built: number; samples: number }> {
+  const { config, opts, events, plan, mine, layout, outDir, listing, pool, workers } = run;
   const context = { config, background: listing.background };
   let executor: Executor;
   if (pool) {
@@ -183,7 +272,7 @@ async function buildWith(config: Config, opts: BuildOptions, started: number, po
           shardsBuilt++;
           if (--epochShardsLeft === 0) {
             // A trainer following the build sees each finished epoch (one-machine builds only).
-            if (whole) writeManifest(false);
+            epochFinished();
             events.epochDone?.(sub.subset, epoch);
           }
         };
@@ -233,7 +322,7 @@ async function buildWith(config: Config, opts: BuildOptions, started: number, po
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
-  return result(whole ? writeManifest(true) : null, shardsBuilt, kept.length, samplesBuilt, workers);
+  return { built: shardsBuilt, samples: samplesBuilt };
 }
 
 function csvRows(items: BatchItem[], params: SampleParams[], classes: string[]): string {

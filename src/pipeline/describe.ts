@@ -56,19 +56,34 @@ export interface PlannedShard {
   files: ShardFiles;
 }
 
-/** Every shard of the build in canonical order (subset, epoch, shard number), with its file names. */
+/**
+ * Every shard of the build in canonical order — epoch, then subset, then shard number — with its file names. Epoch
+ * first, so adding epochs appends shards and never reorders the ones before (partition owners stay put).
+ */
 export function plannedShards(config: Config, summary: ListingSummary): PlannedShard[] {
   const out: PlannedShard[] = [];
-  const epochs = config.output.epochs;
-  for (const subset of subsetsOf(config)) {
-    const ranges = shardRanges(summary.subsets[subset]!.samples, config.output.samples_per_shard);
-    for (let epoch = 0; epoch < epochs; epoch++) {
+  const subsets = subsetsOf(config).map((subset) => ({ subset, ranges: shardRanges(summary.subsets[subset]!.samples, config.output.samples_per_shard) }));
+  for (let epoch = 0; epoch < config.output.epochs; epoch++) {
+    for (const { subset, ranges } of subsets) {
       ranges.forEach((r, shard) => {
-        out.push({ spec: { subset, epoch, shard, ...r }, files: shardFiles(subset, epoch, shard, epochs, ranges.length) });
+        out.push({ spec: { subset, epoch, shard, ...r }, files: shardFiles(subset, epoch, shard, ranges.length) });
       });
     }
   }
   return out;
+}
+
+/** The planned shard at (subset, epoch, shard) for any epoch number, or null; `hasY`: whether it has a y file. */
+export type ShardLookup = (subset: Subset, epoch: number, shard: number) => (PlannedShard & { hasY: boolean }) | null;
+
+export function shardLookup(config: Config, summary: ListingSummary): ShardLookup {
+  const ranges = new Map(subsetsOf(config).map((subset) => [subset, shardRanges(summary.subsets[subset]!.samples, config.output.samples_per_shard)]));
+  const hasY = labelFormat(config.dataset.class_mode, config.generator.dtype, summary.classes.length) !== null;
+  return (subset, epoch, shard) => {
+    const r = ranges.get(subset)?.[shard];
+    if (!r || !Number.isInteger(shard) || !Number.isInteger(epoch) || epoch < 0) return null;
+    return { spec: { subset, epoch, shard, ...r }, files: shardFiles(subset, epoch, shard, ranges.get(subset)!.length), hasY };
+  };
 }
 
 export function buildManifest(opts: {

@@ -9,8 +9,8 @@ import { manifestJson, type Manifest } from '../io/manifest.js';
 import type { ShardRecord } from '../io/shard-writer.js';
 import { readState, STATE_FILE_PATTERN, type StateHeader } from '../io/state.js';
 import { assignShards } from '../plan/partition.js';
-import { buildManifest, plannedShards } from './describe.js';
-import { shardIntact } from './resume.js';
+import { buildManifest, plannedShards, shardLookup } from './describe.js';
+import { checkRecord, shardDefect } from './resume.js';
 import { configOfManifest } from './built.js';
 
 interface Log {
@@ -18,7 +18,7 @@ interface Log {
   index: number;
   count: number;
   header: StateHeader | null;
-  shards: ShardRecord[];
+  shards: { record: ShardRecord; line: number }[];
 }
 
 function readLogs(outDir: string): Log[] {
@@ -62,13 +62,21 @@ export async function merge(outDir: string): Promise<MergeResult> {
   const count = agreed(logs, 'partition count', (l) => l.count);
   const hash = agreed(logs, 'config hash', (l) => l.header!.config_hash);
   const datasetHash = agreed(logs, 'dataset hash', (l) => l.header!.dataset_hash);
+  agreed(logs, 'epoch count', (l) => l.header!.epochs ?? (l.header!.config.output as { epochs: number }).epochs);
   const header = logs[0].header!;
 
   const config = configOfManifest(header, outDir);
   const planned = plannedShards(config, header.listing);
   const owners = assignShards(planned.map((s) => s.spec.count), count);
+  const shardAt = shardLookup(config, header.listing);
   const byPath = new Map<string, ShardRecord>();
-  for (const l of logs) for (const s of l.shards) byPath.set(s.x.path, s);
+  for (const l of logs) {
+    for (const s of l.shards) {
+      // Every path must be the one the layout computes: a record naming anything else is corruption, never hashed.
+      checkRecord(join(outDir, STATE_DIR, l.file), s, shardAt);
+      byPath.set(s.record.x.path, s.record);
+    }
+  }
 
   const problems: string[] = [];
   const present = new Set(logs.map((l) => l.index));
@@ -77,7 +85,10 @@ export async function merge(outDir: string): Promise<MergeResult> {
     const owner = `partition ${owners[i]} of ${count}`;
     const record = byPath.get(s.files.x);
     if (!record) problems.push(`${s.files.x}: missing (${owner})`);
-    else if (!(await shardIntact(outDir, record))) problems.push(`${s.files.x}: size or sha256 differs from its record (${owner})`);
+    else {
+      const defect = await shardDefect(outDir, record);
+      if (defect) problems.push(`${defect} (${owner})`);
+    }
   }
   if (problems.length > 0) {
     throw new AudiogenError(

@@ -1,71 +1,103 @@
-// What an existing output directory already holds: a finished build, shards to keep, or a different config.
-import { existsSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
+// What an existing output directory holds — nothing of ours, a finished build, shards to keep, or a build of
+// another config — and the only deletions a build ever makes: files its own state logs name (checked against the
+// layout), its own temporary names, and the layout's top-level files.
+import { lstatSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { AudiogenError } from '../errors.js';
-import { CLASSES, MANIFEST, STATE_DIR, type ShardFiles } from '../io/layout.js';
-import { tmpName } from '../io/atomic.js';
-import { configChanges, outputConfig, type Manifest } from '../io/manifest.js';
-import { SUBSETS, type Config } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import { AudiogenError, EXIT } from '../errors.js';
+import { outputError, tmpName } from '../io/atomic.js';
+import { CLASSES, isLayoutFolder, isShardPath, MANIFEST, STATE_DIR, type ShardFiles } from '../io/layout.js';
+import { configChanges, identityOf, outputConfig, type Manifest } from '../io/manifest.js';
+import { readRegularFile } from '../io/read.js';
 import { sha256File, type ShardRecord } from '../io/shard-writer.js';
-import { readState } from '../io/state.js';
+import { readState, STATE_FILE_PATTERN } from '../io/state.js';
+import type { ShardLookup } from './describe.js';
 
 export type OutputState =
   | { kind: 'fresh' }
   | { kind: 'finished'; manifest: Manifest }
+  /** `kept`: intact shards of this partition's log, including epochs beyond the configured count. */
   | { kind: 'resume'; kept: ShardRecord[]; dropped: number };
 
-/** Whether a recorded shard is still on disk with its recorded size and sha256. */
-export async function shardIntact(outDir: string, s: ShardRecord, checkHash = true): Promise<boolean> {
+/** The first of a shard's files that is missing or differs from its record, or null when all are intact. */
+export async function shardDefect(outDir: string, s: ShardRecord, checkHash = true): Promise<string | null> {
   for (const f of [s.x, s.y, s.index]) {
     if (!f) continue;
     const path = join(outDir, f.path);
     try {
-      if (statSync(path).size !== f.bytes) return false;
+      if (statSync(path).size !== f.bytes) return `${f.path}: size differs from its record`;
     } catch {
-      return false;
+      return `${f.path}: missing`;
     }
-    if (checkHash && (await sha256File(path)) !== f.sha256) return false;
+    if (checkHash && (await sha256File(path)) !== f.sha256) return `${f.path}: sha256 differs from its record`;
   }
-  return true;
+  return null;
 }
 
-function readManifest(outDir: string): Manifest | null {
-  const path = join(outDir, MANIFEST);
-  if (!existsSync(path)) return null;
+/** An audiogen manifest in the output directory, or null (none, unreadable, or another tool's). */
+export function readOwnManifest(outDir: string): Manifest | null {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    const m = JSON.parse(readRegularFile(join(outDir, MANIFEST)).toString('utf8')) as Manifest;
+    return m && m.format === 'audiogen' && typeof m.config_hash === 'string' ? m : null;
   } catch {
     return null;
   }
 }
 
-const unlinkIfThere = (path: string) => rmSync(path, { force: true });
+const isAudiogenOutput = (outDir: string) => {
+  try {
+    return statSync(join(outDir, STATE_DIR)).isDirectory();
+  } catch {
+    return false;
+  }
+};
 
 /**
- * Removes leftovers of an interrupted write (temporary *.partial files): everywhere for a whole build, only its
- * own shards' for a partition (others may be writing theirs right now).
+ * Refuses to build into a folder that holds something and is not an audiogen output (no .audiogen/), unless
+ * `force`: nothing is written or deleted before this check.
  */
-export function removePartials(dir: string, own: readonly ShardFiles[] | null): void {
-  if (own) {
-    for (const f of own) for (const rel of [f.x, f.y, f.index]) unlinkIfThere(tmpName(join(dir, rel)));
-    return;
+export function refuseForeignOutput(outDir: string, force: boolean): void {
+  let entries: string[];
+  try {
+    const st = statSync(outDir);
+    if (!st.isDirectory()) throw new AudiogenError(`output.directory: ${outDir} is a file, not a folder`, EXIT.config);
+    entries = readdirSync(outDir).sort();
+  } catch (err) {
+    if (err instanceof AudiogenError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new AudiogenError(`output.directory: cannot read ${outDir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, EXIT.config);
   }
-  if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) removePartials(path, null);
-    else if (entry.name.endsWith('.partial')) unlinkSync(path);
-  }
+  if (entries.length === 0 || force || isAudiogenOutput(outDir)) return;
+  const foreign = entries.find((e) => e !== MANIFEST) ?? entries[0];
+  const what = foreign === MANIFEST ? `${MANIFEST}, which audiogen did not write for this config` : `"${foreign}"`;
+  throw new AudiogenError(
+    `${outDir} is not empty and is not an audiogen output (no ${STATE_DIR}/): it holds ${what}${entries.length > 1 ? ` and ${entries.length - 1} more` : ''}. ` +
+      `Choose a new or empty folder, or pass --force to build here anyway (audiogen then writes and deletes only its own files).`,
+    EXIT.config,
+  );
 }
 
-/** Removes a previous build's files: all of audiogen's own for a whole build, only its own shards for a partition. */
-export function removeBuild(outDir: string, own: readonly ShardFiles[] | null): void {
-  if (own) {
-    for (const f of own) for (const rel of [f.x, f.y, f.index]) unlinkIfThere(join(outDir, rel));
-    return;
-  }
-  for (const name of [MANIFEST, CLASSES, STATE_DIR, ...SUBSETS]) {
-    rmSync(join(outDir, name), { recursive: true, force: true });
+/** A corrupt record in a state log: named, never used, never used to delete anything. */
+function corrupt(log: string, line: number, what: string): AudiogenError {
+  return new AudiogenError(
+    `${log}: line ${line} is corrupt: ${what}. audiogen will not use or delete what it names: remove that line (or the log) and rerun, or rebuild with --force`,
+  );
+}
+
+/** Checks a record of this config's log against the layout: the paths must be the ones the layout computes. */
+export function checkRecord(log: string, { record: r, line }: { record: ShardRecord; line: number }, shardAt: ShardLookup): void {
+  const planned = Number.isInteger(r.epoch) && r.epoch >= 0 ? shardAt(r.subset, r.epoch, r.shard) : null;
+  if (!planned) throw corrupt(log, line, `it names ${JSON.stringify(r.subset)} epoch ${r.epoch} shard ${r.shard}, which this build does not have`);
+  if (planned.spec.start !== r.start || planned.spec.count !== r.count) throw corrupt(log, line, `its positions differ from the plan's for ${planned.files.x}`);
+  const expect: [keyof ShardFiles, { path: string } | null][] = [
+    ['x', r.x],
+    ['y', r.y],
+    ['index', r.index],
+  ];
+  for (const [key, rec] of expect) {
+    const want = key === 'y' && !planned.hasY ? null : planned.files[key];
+    const got = rec && typeof rec.path === 'string' ? rec.path : null;
+    if (got !== want) throw corrupt(log, line, `its ${key} file is ${JSON.stringify(got)} where the layout has ${JSON.stringify(want)}`);
   }
 }
 
@@ -76,17 +108,18 @@ export async function inspectOutput(opts: {
   datasetHash: string;
   config: Config;
   force: boolean;
+  shardAt: ShardLookup;
 }): Promise<OutputState> {
-  const { outDir, stateFile, hash, datasetHash, config, force } = opts;
-  const manifest = readManifest(outDir);
+  const { outDir, stateFile, hash, datasetHash, config, force, shardAt } = opts;
+  const manifest = readOwnManifest(outDir);
   const state = readState(stateFile);
-  const previous = manifest ?? state.header;
+  const previous = state.header ?? manifest;
   if (previous && previous.config_hash !== hash) {
     if (force) return { kind: 'fresh' };
-    const changes = configChanges(previous.config, outputConfig(config as Config)).slice(0, 20);
+    const changes = configChanges(identityOf(previous.config ?? {}), identityOf(outputConfig(config))).slice(0, 20);
     throw new AudiogenError(
-      `${outDir} holds a build of a different config; rerun with --force to rebuild it, or choose another output directory. Changed:\n` +
-        changes.map((c) => `  ${c}`).join('\n'),
+      `${outDir} holds a build of a different config; rerun with --force to rebuild it, or choose another output directory. ` +
+        (changes.length ? `Changed:\n${changes.map((c) => `  ${c}`).join('\n')}` : 'It was made by another audiogen version.'),
     );
   }
   if (previous && previous.dataset_hash !== datasetHash) {
@@ -96,9 +129,100 @@ export async function inspectOutput(opts: {
     );
   }
   if (force) return { kind: 'fresh' };
-  if (manifest?.complete) return { kind: 'finished', manifest };
+  if (manifest?.complete && manifest.config_hash === hash && manifest.epochs === config.output.epochs) {
+    return { kind: 'finished', manifest };
+  }
   if (!state.header) return { kind: 'fresh' };
+  for (const r of state.shards) checkRecord(stateFile, r, shardAt);
   const kept: ShardRecord[] = [];
-  for (const s of state.shards) if (await shardIntact(outDir, s)) kept.push(s);
+  for (const { record } of state.shards) if ((await shardDefect(outDir, record)) === null) kept.push(record);
   return { kind: 'resume', kept, dropped: state.shards.length - kept.length };
+}
+
+const removeFile = (path: string) => {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(path, err);
+  }
+};
+
+/** Removes the subset and epoch folders under `outDir` that are empty (never a folder holding anything). */
+function removeEmptyFolders(outDir: string): void {
+  for (const subset of safeList(outDir)) {
+    if (!isLayoutFolder(subset)) continue;
+    for (const epoch of safeList(join(outDir, subset))) {
+      if (isLayoutFolder(`${subset}/${epoch}`)) tryRmdir(join(outDir, subset, epoch));
+    }
+    tryRmdir(join(outDir, subset));
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return lstatSync(dir).isDirectory() ? readdirSync(dir) : [];
+  } catch {
+    return [];
+  }
+}
+
+function tryRmdir(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (a user's file, or shards kept), or already gone
+  }
+}
+
+/** The shard files a log names, restricted to layout-shaped paths (a corrupt record cannot point elsewhere). */
+function loggedFiles(logPath: string): string[] {
+  let state;
+  try {
+    state = readState(logPath);
+  } catch {
+    return [];
+  }
+  return state.shards.flatMap(({ record: r }) => [r.x, r.y, r.index]).flatMap((f) => (f && typeof f.path === 'string' && isShardPath(f.path) ? [f.path] : []));
+}
+
+/**
+ * Removes a previous build before a fresh one: the shard files its state logs name (all logs for a whole build,
+ * only its own for a partition), those logs, and for a whole build manifest.json and classes.txt. A user's file
+ * anywhere, even inside training/, survives.
+ */
+export function removePreviousBuild(outDir: string, ownLog: string, whole: boolean): void {
+  const stateDir = join(outDir, STATE_DIR);
+  const logs = whole ? safeList(stateDir).filter((n) => STATE_FILE_PATTERN.test(n)).map((n) => join(stateDir, n)) : [ownLog];
+  for (const log of logs) {
+    for (const rel of loggedFiles(log)) removeFile(join(outDir, rel));
+    removeFile(log);
+  }
+  if (whole) {
+    removeFile(join(outDir, MANIFEST));
+    removeFile(join(outDir, CLASSES));
+    removeEmptyFolders(outDir);
+  }
+}
+
+/**
+ * Removes leftovers of an interrupted write, by their temporary names only: every shard file's for a whole build
+ * (no partition can be running beside it: the locks see to that), only its own shards' for a partition.
+ */
+export function removePartials(outDir: string, own: readonly ShardFiles[] | null): void {
+  if (own) {
+    for (const f of own) for (const rel of [f.x, f.y, f.index]) removeFile(tmpName(join(outDir, rel)));
+    return;
+  }
+  for (const name of [MANIFEST, CLASSES]) removeFile(tmpName(join(outDir, name)));
+  for (const subset of safeList(outDir)) {
+    if (!isLayoutFolder(subset)) continue;
+    for (const epoch of safeList(join(outDir, subset))) {
+      if (!isLayoutFolder(`${subset}/${epoch}`)) continue;
+      for (const name of safeList(join(outDir, subset, epoch))) {
+        if (name.endsWith('.partial') && isShardPath(`${subset}/${epoch}/${name.slice(0, -'.partial'.length)}`)) {
+          removeFile(join(outDir, subset, epoch, name));
+        }
+      }
+    }
+  }
 }

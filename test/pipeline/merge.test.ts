@@ -36,7 +36,7 @@ test('merge lists missing and corrupt shards with the partition that owns each, 
     assert.match(err.message, /cannot merge/);
     assert.match(err.message, /partition 1 of 3: no record/);
     assert.match(err.message, /training\/epoch-\d+\/x-\d+\.npy: missing \(partition 1 of 3\)/);
-    assert.ok(err.message.includes(`${first.x.path}: size or sha256 differs from its record (partition 0 of 3)`), err.message);
+    assert.ok(err.message.includes(`${first.x.path}: sha256 differs from its record (partition 0 of 3)`), err.message);
     return true;
   });
   assert.equal(existsSync(join(out, 'manifest.json')), false);
@@ -51,4 +51,39 @@ test('merge refuses partitions of different configs or partition counts, naming 
   await build(config(b), { partition: { index: 0, count: 2 } });
   await build(config(b), { partition: { index: 1, count: 3 } });
   await assert.rejects(merge(b), /partitions disagree on the partition count[\s\S]*2: partition 0 of 2[\s\S]*3: partition 1 of 3/);
+});
+
+/** Partitions 0 and 1 of 2 built into a fresh folder; returns it and partition 0's log lines. */
+async function twoPartitions(): Promise<{ out: string; logPath: string; lines: string[] }> {
+  const out = join(tempDir(), 'out');
+  for (const index of [0, 1]) await build(config(out), { partition: { index, count: 2 } });
+  const logPath = join(out, '.audiogen', 'shards-0-of-2.jsonl');
+  return { out, logPath, lines: readFileSync(logPath, 'utf8').trim().split('\n') };
+}
+
+test('merge names the y or index file that differs from its record, not the shard\'s x', async () => {
+  for (const key of ['y', 'index'] as const) {
+    const { out, lines } = await twoPartitions();
+    const record = JSON.parse(lines[1]);
+    writeFileSync(join(out, record[key].path), 'changed');
+    await assert.rejects(merge(out), (err: Error) => {
+      assert.ok(err.message.includes(`${record[key].path}: size differs from its record (partition 0 of 2)`), err.message);
+      assert.ok(!err.message.includes(record.x.path), err.message);
+      return true;
+    });
+    assert.equal(existsSync(join(out, 'manifest.json')), false);
+  }
+});
+
+test('a state record naming a path the layout does not give is corruption: named, never hashed, nothing written', async () => {
+  const { out, logPath, lines } = await twoPartitions();
+  const record = JSON.parse(lines[1]);
+  record.y.path = '../../../../etc/passwd';
+  lines[1] = JSON.stringify(record);
+  writeFileSync(logPath, lines.join('\n') + '\n');
+  await assert.rejects(merge(out), (err: Error) => {
+    assert.match(err.message, /shards-0-of-2\.jsonl: line 2 is corrupt: its y file is "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" where the layout has "training\/epoch-000\/y-000\.npy"/);
+    return true;
+  });
+  assert.equal(existsSync(join(out, 'manifest.json')), false);
 });
