@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { Config, Subset } from '../config/schema.js';
-import { AudiogenError } from '../errors.js';
+import { AudiogenError, EXIT } from '../errors.js';
 import type { TypedArray } from '../io/npy.js';
 import type { Rng } from '../plan/rng.js';
 import type { SampleParams } from './params.js';
@@ -68,19 +68,50 @@ export interface Hooks {
 
 const NAMES = ['noaugPreprocess', 'preprocess', 'postprocess', 'getBatch', 'listValidFilenames'] as const;
 
+/** The hook code running right now, if any: a process.exit() from it must not pass for a successful run. */
+let running: string | null = null;
+let exitWatch = false;
+
+function watchExit(): void {
+  if (exitWatch) return;
+  exitWatch = true;
+  process.on('exit', (code) => {
+    if (running === null) return;
+    // Node reads process.exitCode after the 'exit' listeners: the run fails, naming the hook.
+    process.stderr.write(`audiogen: ${running} called process.exit(${code}); hooks must return a value, not end the process\n`);
+    process.exitCode = EXIT.failed;
+  });
+}
+
+function guarded<F extends (...args: never[]) => unknown>(what: string, fn: F): F {
+  return ((...args: Parameters<F>) => {
+    const outer = running;
+    running = what;
+    try {
+      return fn(...args);
+    } finally {
+      running = outer;
+    }
+  }) as F;
+}
+
 export async function loadHooks(path: string | null): Promise<Hooks> {
   if (path === null) return {};
+  watchExit();
   let mod: Record<string, unknown>;
+  running = `the hooks module ${path}, while loading,`;
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (err) {
     throw new AudiogenError(`hooks: cannot load ${path}: ${(err as Error).message}`);
+  } finally {
+    running = null;
   }
   const hooks: Record<string, unknown> = {};
   for (const name of NAMES) {
     if (mod[name] === undefined) continue;
     if (typeof mod[name] !== 'function') throw new AudiogenError(`hooks: ${path} exports ${name}, but it is not a function`);
-    hooks[name] = mod[name];
+    hooks[name] = guarded(`hook ${name} (${path})`, mod[name] as (...args: never[]) => unknown);
   }
   if (Object.keys(hooks).length === 0) {
     throw new AudiogenError(`hooks: ${path} exports none of ${NAMES.join(', ')}`);

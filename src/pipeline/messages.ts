@@ -33,8 +33,7 @@ export interface BatchResult {
 }
 
 export type ToWorker =
-  /** `progressFile`: where the worker notes (batch id, item) before each sample, so a crash can name the file. */
-  | { type: 'init'; context: WorkContext; progressFile: string | null }
+  | { type: 'init'; context: WorkContext }
   | { type: 'batch'; id: number; job: BatchJob };
 
 export type FromWorker =

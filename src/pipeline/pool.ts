@@ -1,11 +1,9 @@
 // Runs batches: in worker processes (child_process.fork), or in this process when `debug` is set.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readSync } from 'node:fs';
 import { AudiogenError } from '../errors.js';
 import { BatchProcessor } from './batch.js';
-import { discardWorkers, takeWorker } from './prestart.js';
+import { closeQuietly, discardWorkers, takeWorker } from './prestart.js';
 import type { BatchJob, BatchResult, FromWorker, ToWorker, WorkContext } from './messages.js';
 
 export interface Executor {
@@ -38,7 +36,7 @@ interface Pending {
 interface Worker {
   child: ChildProcess;
   pending: Map<number, Pending>;
-  progressFile: string;
+  progressFd: number;
   /** Settles when the worker has its context (or died first). */
   ready: Promise<void>;
 }
@@ -46,7 +44,8 @@ interface Worker {
 /** The batch id and file a dead worker was on, from what it noted before each sample. */
 function sampleInProgress(w: Worker): { id: number; file: string } | null {
   try {
-    const b = readFileSync(w.progressFile);
+    const b = Buffer.alloc(8);
+    if (readSync(w.progressFd, b, 0, 8, 0) < 8) return null;
     const id = b.readInt32LE(0);
     const item = w.pending.get(id)?.job.items[b.readInt32LE(4)];
     return item ? { id, file: item.file ?? '(a _silence_ clip)' } : null;
@@ -59,9 +58,12 @@ export class ForkPool implements Executor {
   private readonly workers: Worker[] = [];
   private nextId = 0;
   private closing = false;
-  private readonly scratch = mkdtempSync(join(tmpdir(), 'audiogen-workers-'));
+  // Workers are killed when the build process ends however it ends, so none outlives it.
+  private readonly onExit = () => this.kill();
 
-  private constructor() {}
+  private constructor() {
+    process.once('exit', this.onExit);
+  }
 
   /**
    * Starts `count` worker processes without work: they load their code while the build lists the dataset.
@@ -76,18 +78,18 @@ export class ForkPool implements Executor {
 
   /** Sends every worker the build's context; resolves when all are ready for batches. */
   async init(context: WorkContext): Promise<void> {
-    for (const w of this.workers) this.post(w, { type: 'init', context, progressFile: w.progressFile });
+    for (const w of this.workers) this.post(w, { type: 'init', context });
     await Promise.all(this.workers.map((w) => w.ready));
   }
 
   private spawn(): void {
-    const child = takeWorker();
+    const { child, progressFd } = takeWorker();
     let ready!: () => void;
     let failed!: (err: Error) => void;
     const worker: Worker = {
       child,
       pending: new Map(),
-      progressFile: join(this.scratch, `worker-${this.workers.length}.pos`),
+      progressFd,
       ready: new Promise<void>((resolve, reject) => {
         ready = resolve;
         failed = reject;
@@ -110,6 +112,7 @@ export class ForkPool implements Executor {
       const cause = signal ? `killed by ${signal}` : `exited with code ${code}`;
       failed(new AudiogenError(`worker process ${child.pid} ${cause} while starting`));
       const current = sampleInProgress(worker);
+      closeQuietly(progressFd);
       for (const [id, p] of worker.pending) {
         const where = `batch ${p.job.batchIndex} of ${p.job.subset} epoch ${p.job.epoch}`;
         const sample = current?.id === id ? `, sample ${current.file}` : '';
@@ -154,12 +157,12 @@ export class ForkPool implements Executor {
           }),
       ),
     );
-    rmSync(this.scratch, { recursive: true, force: true });
+    process.off('exit', this.onExit);
   }
 
   kill(): void {
     this.closing = true;
     for (const w of this.workers) w.child.kill('SIGKILL');
-    rmSync(this.scratch, { recursive: true, force: true });
+    process.off('exit', this.onExit);
   }
 }

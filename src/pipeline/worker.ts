@@ -1,20 +1,35 @@
 // Worker process entry: receives batches from the build, processes them, reports the drawn parameters.
-import { openSync, writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import { AudiogenError, errorMessage, EXIT } from '../errors.js';
 import { BatchProcessor } from './batch.js';
 import type { FromWorker, ToWorker } from './messages.js';
+import { PROGRESS_FD } from './prestart.js';
 
 let processor: BatchProcessor | null = null;
 let setupError: unknown = null;
-let progressFd: number | null = null;
+// Before each sample the worker notes (batch id, item) at offset 0 of descriptor 4, so a crash can name the file.
+const progressFd = (() => {
+  try {
+    return fstatSync(PROGRESS_FD).isFile() ? PROGRESS_FD : null;
+  } catch {
+    return null;
+  }
+})();
 const progress = new Int32Array(2);
 const progressBytes = new Uint8Array(progress.buffer);
-const send = (msg: FromWorker) => process.send!(msg);
+
+// Without the build (killed, even with -9) there is nobody to work for: leave quietly, never with a stack trace.
+const leave = () => process.exit(0);
+const send = (msg: FromWorker) => {
+  if (!process.connected) return leave();
+  process.send!(msg, undefined, {}, (err) => {
+    if (err) leave();
+  });
+};
 
 // The build decides how to stop: a terminal's Ctrl-C reaches the whole process group, workers wait to be told.
 process.on('SIGINT', () => {});
-// Without the build (killed, even with -9) there is nobody to work for.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', leave);
 
 process.on('message', async (msg: ToWorker) => {
   if (msg.type === 'init') {
@@ -24,7 +39,6 @@ process.on('message', async (msg: ToWorker) => {
       // Set-up failures (e.g. a hook module that does not load) surface on the first batch.
       setupError = err;
     }
-    if (msg.progressFile) progressFd = openSync(msg.progressFile, 'w');
     send({ type: 'ready' });
     return;
   }

@@ -1,7 +1,7 @@
 // Interruptions, kills and write failures of real build processes, and what they leave on disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -87,10 +87,16 @@ test('kill -9 of the main process: workers go away, and the next run cleans up a
   const { config, out, child, done } = await buildUnderway(2);
   const workers = workersOf(child.pid!);
   assert.ok(workers.length >= 1, 'the build has worker processes');
+  // The workers share the build's stderr: whatever they print after it dies arrives here too.
+  let late = '';
+  child.stderr!.on('data', (d) => (late += d));
   child.kill('SIGKILL');
   await done;
   for (let i = 0; i < 100 && workers.some((p) => existsSync(`/proc/${p}`)); i++) await new Promise((r) => setTimeout(r, 50));
   assert.ok(!workers.some((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z ')), 'workers exited');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.doesNotMatch(late, /EPIPE|Error|^\s+at /m, 'the workers left quietly');
+  assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith('audiogen-') && n.includes(String(child.pid))), [], 'nothing left in the temporary folder');
   const rerun = runCli(['build', '--config', config]);
   assert.equal(rerun.code, 0, rerun.stderr);
   assert.deepEqual(partials(out), []);

@@ -93,3 +93,23 @@ test('a hook returning the wrong shape is reported with what was expected', asyn
   );
   await assert.rejects(bakeWith(`export const preprocess = 3;`), /hooks: .*hooks\.mjs exports preprocess, but it is not a function/);
 });
+
+test('a hook module that calls process.exit(0) makes the build fail (exit 1) naming it, on import or in a worker', () => {
+  for (const [body, where] of [
+    ['process.exit(0);\nexport function preprocess(x) { return x; }', /the hooks module .*hooks\.mjs, while loading, called process\.exit\(0\)/],
+    ['export function preprocess(x) { process.exit(0); }', /hook preprocess \(.*hooks\.mjs\) called process\.exit\(0\)/],
+  ] as const) {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'hooks.mjs'), body);
+    const config = writeConfig(dir, {
+      dataset: { directory: dataset, classes: ['yes', 'no'] },
+      generator: { frontend_enabled: false, cores: 1 },
+      output: { directory: join(dir, 'out') },
+      hooks: './hooks.mjs',
+    });
+    const r = runCli(['build', '--config', config]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, where);
+    assert.equal(existsSync(join(dir, 'out', 'manifest.json')) && JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8')).complete, false);
+  }
+});
