@@ -12,6 +12,7 @@ interface BuildFlags extends OverrideFlags {
   json?: boolean;
   force?: boolean;
   wait?: boolean;
+  verifyInputs?: boolean;
   partition?: string;
   partitions?: number;
 }
@@ -69,6 +70,7 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
     .option('--partitions <n>', 'partition count, with a Slurm array task or Kubernetes JOB_COMPLETION_INDEX', toNumber('--partitions'))
     .option('--force', 'build even where the output directory holds another config\'s build or other files (only audiogen\'s own files are replaced)')
     .option('--wait', 'if another build holds this output (or partition), wait for it instead of failing')
+    .option('--verify-inputs', 'notice edited clips by their contents (sha256), not only by size and modification time')
     .option('-q, --quiet', 'no progress output')
     .option('--json', 'print a machine-readable summary on stdout at the end')
     .action(async (flags: BuildFlags) => {
@@ -83,7 +85,7 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
       if (partition.count > 1) progress.note?.(`building partition ${partition.index} of ${partition.count} (from ${source})`);
       let summary: BuildSummary;
       try {
-        summary = await build(config, { force: flags.force, wait: flags.wait, events: progress, signal, partition });
+        summary = await build(config, { force: flags.force, wait: flags.wait, verifyInputs: flags.verifyInputs, events: progress, signal, partition });
       } finally {
         progress.stop();
       }

@@ -39,6 +39,12 @@ export async function run(argv: string[]): Promise<number> {
     if (++signals > 1) process.exit(EXIT.interrupted);
     process.stderr.write(`\n${signal}: stopping, removing unfinished files…\n`);
     controller.abort(signal);
+    // Whatever is still running ends within two seconds of the signal; the exit handlers kill the workers and the
+    // next run removes any temporary file left.
+    setTimeout(() => {
+      process.stderr.write(`audiogen: interrupted by ${signal}: stopped without waiting for the clean-up; rerun the same command to resume\n`);
+      process.exit(EXIT.interrupted);
+    }, 1500);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -9,6 +9,7 @@ import { NotAFileError, readRegularFile } from './read.js';
 import type { ShardRecord } from './shard-writer.js';
 import type { ListingSummary } from '../pipeline/describe.js';
 import type { Partition } from '../plan/partition.js';
+import type { InputsFingerprint } from '../plan/inputs.js';
 
 export interface StateHeader {
   kind: 'audiogen-state';
@@ -22,6 +23,8 @@ export interface StateHeader {
   partition: Partition;
   /** The dataset as listed, so a merge can describe the output without the dataset. */
   listing: ListingSummary;
+  /** The input files' sizes and times (and contents with --verify-inputs), to notice an edited clip. */
+  inputs?: InputsFingerprint;
 }
 
 /** One log per partition (a one-machine build is partition 0 of 1): partitions never write a shared file. */
@@ -71,6 +74,11 @@ export class StateWriter {
   start(header: StateHeader): void {
     ensureDir(dirname(this.path));
     this.append(header, 'w');
+  }
+
+  /** Replaces the header of a finished log (a later header line wins when the log is read). */
+  updateHeader(header: StateHeader): void {
+    this.append(header, 'a');
   }
 
   record(shard: ShardRecord): void {

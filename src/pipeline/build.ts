@@ -10,7 +10,8 @@ import { csvLine } from '../io/csv.js';
 import { CLASSES, MANIFEST } from '../io/layout.js';
 import { configHash, manifestJson, outputConfig, type Manifest } from '../io/manifest.js';
 import { ShardWriter, type ShardRecord } from '../io/shard-writer.js';
-import { StateWriter, stateFile } from '../io/state.js';
+import { readState, StateWriter, stateFile } from '../io/state.js';
+import { compareInputs, fingerprintInputs, inputFiles, inputsToRecord, type InputsFingerprint } from '../plan/inputs.js';
 import { assignShards, WHOLE, type Partition } from '../plan/partition.js';
 import { batchesOf, epochOrder, firstBatchIndices, planHash, shardRanges, type Plan } from '../plan/plan.js';
 import { buildManifest, outputLayout, plannedShards, shardLookup, summarize, type ListingSummary, type OutputLayout, type PlannedShard } from './describe.js';
@@ -35,6 +36,8 @@ export interface BuildOptions {
   force?: boolean;
   /** Wait for another build holding this output's lock instead of failing. */
   wait?: boolean;
+  /** Fingerprint the input files by contents, not only by size and modification time. */
+  verifyInputs?: boolean;
   events?: BuildEvents;
   signal?: AbortSignal;
   partition?: Partition;
@@ -107,6 +110,7 @@ interface Run {
   layout: OutputLayout;
   /** This partition's shards, in canonical order. */
   mine: PlannedShard[];
+  inputs: InputsFingerprint;
   started: number;
   pool: ForkPool | null;
   workers: number;
@@ -117,7 +121,12 @@ async function buildWith(config: Config, opts: BuildOptions, started: number, po
   // A finished build of this very config needs no lock and no write (it may be a read-only copy).
   const before = run.whole && !opts.force ? readOwnManifest(run.outDir) : null;
   if (before?.complete && before.config_hash === run.hash && before.dataset_hash === run.datasetHash && before.epochs === config.output.epochs) {
-    return summaryOf(run, before, { built: 0, kept: 0, samples: 0, workers: 0, upToDate: true });
+    // Its inputs unchanged since (when its log is here to tell), and nothing new to record.
+    const header = readState(run.statePath).header;
+    const unchanged = header && compareInputs(header.inputs, run.inputs) === 'same';
+    if (!header || (unchanged && JSON.stringify(inputsToRecord(header.inputs, run.inputs)) === JSON.stringify(header.inputs))) {
+      return summaryOf(run, before, { built: 0, kept: 0, samples: 0, workers: 0, upToDate: true });
+    }
   }
   refuseForeignOutput(run.outDir, opts.force ?? false);
   const lock = await OutputLock.acquire(run.outDir, run.partition, { wait: opts.wait, note: run.events.note, signal: opts.signal });
@@ -140,6 +149,8 @@ async function prepare(config: Config, opts: BuildOptions, started: number, pool
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
   const plan = makePlan(config, listing);
   const summary = summarize(listing);
+  const files = inputFiles(config.dataset.directory, plan.subsets.flatMap((s) => s.samples.map((r) => r.file)), listing.background);
+  const inputs = await fingerprintInputs(files, { contents: opts.verifyInputs, signal: opts.signal });
   return {
     config,
     opts,
@@ -155,6 +166,7 @@ async function prepare(config: Config, opts: BuildOptions, started: number, pool
     summary,
     layout: outputLayout(config, listing.classes.length),
     mine: ownedShards(plannedShards(config, summary), partition),
+    inputs,
     started,
     pool,
     workers,
@@ -184,6 +196,7 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
   const { config, events, outDir, whole, mine } = run;
   const epochs = config.output.epochs;
   const existing = await inspectOutput({
+    signal: run.opts.signal,
     outDir,
     stateFile: run.statePath,
     hash: run.hash,
@@ -191,8 +204,14 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
     config,
     force: run.opts.force ?? false,
     shardAt: shardLookup(config, run.summary),
+    inputs: run.inputs,
   });
-  if (existing.kind === 'finished') return summaryOf(run, existing.manifest, { built: 0, kept: 0, samples: 0, workers: 0, upToDate: true });
+  if (existing.kind === 'finished') {
+    // Same inputs, maybe newly fingerprinted by contents or with new times (a touched file): recorded for next time.
+    const inputs = existing.header && inputsToRecord(existing.header.inputs, run.inputs);
+    if (existing.header && JSON.stringify(inputs) !== JSON.stringify(existing.header.inputs)) new StateWriter(run.statePath).updateHeader({ ...existing.header, inputs: inputs! });
+    return summaryOf(run, existing.manifest, { built: 0, kept: 0, samples: 0, workers: 0, upToDate: true });
+  }
 
   if (existing.kind === 'fresh') removePreviousBuild(outDir, run.statePath, whole);
   removePartials(outDir, whole ? null : mine.map((s) => s.files));
@@ -202,7 +221,16 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
   const beyond = new Set(logged.filter((s) => s.epoch >= epochs).map((s) => s.epoch)).size;
   if (beyond > 0) events.note?.(`output.epochs is ${epochs}: ${beyond} more finished epoch(s) stay on disk but out of the manifest (raise epochs to list them again)`);
   const state = new StateWriter(run.statePath);
-  state.start({ kind: 'audiogen-state', config_hash: run.hash, dataset_hash: run.datasetHash, config: outputConfig(config), epochs, partition: run.partition, listing: run.summary });
+  state.start({
+    kind: 'audiogen-state',
+    config_hash: run.hash,
+    dataset_hash: run.datasetHash,
+    config: outputConfig(config),
+    epochs,
+    partition: run.partition,
+    listing: run.summary,
+    inputs: existing.kind === 'resume' ? inputsToRecord(existing.inputs, run.inputs) : run.inputs,
+  });
   for (const s of logged) state.record(s);
   if (existing.kind === 'resume' && kept.length > 0) {
     events.note?.(`resuming: ${kept.length} finished shards kept${existing.dropped ? `, ${existing.dropped} failed their check and are rebuilt` : ''}`);
@@ -229,13 +257,24 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
 async function bake(run: Run, records: Map<string, ShardRecord>, state: StateWriter, epochFinished: () => void): Promise<{ built: number; samples: number }> {
   const { config, opts, events, plan, mine, layout, outDir, listing, pool, workers } = run;
   const context = { config, background: listing.background };
+  // An interrupt while the workers load stops them at once.
+  const stopPool = () => pool?.kill();
+  opts.signal?.addEventListener('abort', stopPool);
   let executor: Executor;
-  if (pool) {
-    await pool.init(context);
-    executor = pool;
-  } else {
-    executor = await InlineExecutor.start(context);
+  try {
+    if (pool) {
+      await pool.init(context);
+      executor = pool;
+    } else {
+      executor = await InlineExecutor.start(context);
+    }
+  } catch (err) {
+    if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener('abort', stopPool);
   }
+  if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
   const limit = config.generator.debug ? 1 : workers * config.generator.max_batches_pending;
   const open = new Set<ShardWriter>();
   const inFlight = new Set<Promise<void>>();

@@ -4,20 +4,22 @@
 import { lstatSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { AudiogenError, EXIT } from '../errors.js';
+import { AudiogenError, EXIT, InterruptedError } from '../errors.js';
 import { outputError, tmpName } from '../io/atomic.js';
 import { CLASSES, isLayoutFolder, isShardPath, MANIFEST, STATE_DIR, type ShardFiles } from '../io/layout.js';
 import { configChanges, identityOf, outputConfig, type Manifest } from '../io/manifest.js';
 import { readRegularFile } from '../io/read.js';
 import { sha256File, type ShardRecord } from '../io/shard-writer.js';
-import { readState, STATE_FILE_PATTERN } from '../io/state.js';
+import { readState, STATE_FILE_PATTERN, type StateHeader } from '../io/state.js';
+import { compareInputs, type InputsFingerprint } from '../plan/inputs.js';
 import type { ShardLookup } from './describe.js';
 
 export type OutputState =
   | { kind: 'fresh' }
-  | { kind: 'finished'; manifest: Manifest }
+  /** `header`: this partition's log header, to be updated when it lacks the inputs' contents now computed. */
+  | { kind: 'finished'; manifest: Manifest; header: StateHeader | null }
   /** `kept`: intact shards of this partition's log, including epochs beyond the configured count. */
-  | { kind: 'resume'; kept: ShardRecord[]; dropped: number };
+  | { kind: 'resume'; kept: ShardRecord[]; dropped: number; inputs: InputsFingerprint | undefined };
 
 /** The first of a shard's files that is missing or differs from its record, or null when all are intact. */
 export async function shardDefect(outDir: string, s: ShardRecord, checkHash = true): Promise<string | null> {
@@ -109,8 +111,10 @@ export async function inspectOutput(opts: {
   config: Config;
   force: boolean;
   shardAt: ShardLookup;
+  inputs: InputsFingerprint;
+  signal?: AbortSignal;
 }): Promise<OutputState> {
-  const { outDir, stateFile, hash, datasetHash, config, force, shardAt } = opts;
+  const { outDir, stateFile, hash, datasetHash, config, force, shardAt, inputs, signal } = opts;
   const manifest = readOwnManifest(outDir);
   const state = readState(stateFile);
   const previous = state.header ?? manifest;
@@ -128,15 +132,26 @@ export async function inspectOutput(opts: {
       `${outDir} was built from the same config but the dataset has changed since (files added, removed or now unreadable); rerun with --force to rebuild it`,
     );
   }
+  if (state.header && compareInputs(state.header.inputs, inputs) === 'changed') {
+    if (force) return { kind: 'fresh' };
+    throw new AudiogenError(
+      `${outDir} was built from the same files, but some have changed since (${inputs.content && state.header.inputs?.content ? 'contents' : 'sizes or modification times'} differ): ` +
+        `rerun with --force to rebuild it${inputs.content ? '' : ', or with --verify-inputs to compare contents instead of times (a copy that kept the contents)'}`,
+    );
+  }
   if (force) return { kind: 'fresh' };
   if (manifest?.complete && manifest.config_hash === hash && manifest.epochs === config.output.epochs) {
-    return { kind: 'finished', manifest };
+    return { kind: 'finished', manifest, header: state.header };
   }
   if (!state.header) return { kind: 'fresh' };
   for (const r of state.shards) checkRecord(stateFile, r, shardAt);
   const kept: ShardRecord[] = [];
-  for (const { record } of state.shards) if ((await shardDefect(outDir, record)) === null) kept.push(record);
-  return { kind: 'resume', kept, dropped: state.shards.length - kept.length };
+  for (const { record } of state.shards) {
+    // Checking a large build's shards takes a while: an interrupt stops it.
+    if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? 'a signal'));
+    if ((await shardDefect(outDir, record)) === null) kept.push(record);
+  }
+  return { kind: 'resume', kept, dropped: state.shards.length - kept.length, inputs: state.header.inputs };
 }
 
 const removeFile = (path: string) => {

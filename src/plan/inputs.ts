@@ -1,0 +1,75 @@
+// A fingerprint of the files a build reads, so an edited clip is noticed: by size and modification time, as make
+// and rsync do, or (--verify-inputs) by contents. Kept in the build's state log, never in the manifest, whose
+// bytes depend on the config and the file names only.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InterruptedError } from '../errors.js';
+
+export interface InputsFingerprint {
+  /** sha256 over (name, size, mtime) of every input file, in a fixed order. */
+  stat: string;
+  /** sha256 over (name, sha256 of its contents) of every input file; only with --verify-inputs. */
+  content?: string;
+}
+
+export interface InputFile {
+  /** How the file is named in the fingerprint (relative to its root). */
+  name: string;
+  path: string;
+}
+
+/** The files of a listing: each distinct dataset clip (relative to `datasetDir`) and the background-noise files. */
+export function inputFiles(datasetDir: string, clips: Iterable<string | null>, background: readonly InputFile[]): InputFile[] {
+  const names = new Set<string>();
+  for (const c of clips) if (c !== null) names.add(c);
+  const out = [...names].sort().map((name) => ({ name, path: join(datasetDir, name) }));
+  for (const b of background) out.push({ name: `background:${b.name}`, path: b.path });
+  return out;
+}
+
+async function contentHash(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Fingerprints the inputs (stat always, contents when asked), a few files at a time; an interrupt stops it. */
+export async function fingerprintInputs(files: readonly InputFile[], opts: { contents?: boolean; signal?: AbortSignal } = {}): Promise<InputsFingerprint> {
+  const stats: string[] = new Array(files.length);
+  const contents: string[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < files.length; i = next++) {
+      if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
+      const f = files[i];
+      const st = await stat(f.path, { bigint: true });
+      // Nearest millisecond: a time copied or restored through a float (utimes, Date) comes back the same.
+      stats[i] = `${f.name}\t${st.size}\t${(st.mtimeNs + 500_000n) / 1_000_000n}\n`;
+      if (opts.contents) contents[i] = `${f.name}\t${await contentHash(f.path)}\n`;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
+  const digest = (lines: string[]) => lines.reduce((h, l) => h.update(l), createHash('sha256')).digest('hex');
+  return opts.contents ? { stat: digest(stats), content: digest(contents) } : { stat: digest(stats) };
+}
+
+/**
+ * Whether the inputs are those of a recorded build: by contents when both sides have them (times may differ,
+ * e.g. after a copy), else by size and time. 'unknown' when a recorded fingerprint is missing (an older build).
+ */
+export function compareInputs(recorded: InputsFingerprint | undefined, current: InputsFingerprint): 'same' | 'changed' | 'unknown' {
+  if (!recorded) return 'unknown';
+  if (recorded.content && current.content) return recorded.content === current.content ? 'same' : 'changed';
+  return recorded.stat === current.stat ? 'same' : 'changed';
+}
+
+/**
+ * What to record for inputs found the same as `previous`: the current fingerprint, keeping the recorded contents
+ * fingerprint when this run computed none (the times are unchanged, so the contents are the ones recorded).
+ */
+export function inputsToRecord(previous: InputsFingerprint | undefined, current: InputsFingerprint): InputsFingerprint {
+  if (current.content || !previous?.content || previous.stat !== current.stat) return current;
+  return { stat: current.stat, content: previous.content };
+}
