@@ -22,6 +22,8 @@ import { inspectOutput, removeBuild, removePartials } from './resume.js';
 import { hooksHash, loadHooks } from './hooks.js';
 
 export interface BuildEvents {
+  /** Before the first epoch: this partition's samples over all epochs and subsets, and those already on disk. */
+  buildStart?(total: number, done: number): void;
   /** A (subset, epoch) starts; `total` counts this partition's samples, `done` those already on disk. */
   epochStart?(subset: Subset, epoch: number, total: number, done: number): void;
   progress?(subset: Subset, epoch: number, samples: number): void;
@@ -138,6 +140,8 @@ async function buildWith(config: Config, opts: BuildOptions, started: number, po
   if (todo.length === 0) {
     return result(whole ? writeManifest(true) : null, 0, kept.length, 0, 0);
   }
+  const samplesIn = (shards: PlannedShard[]) => shards.reduce((a, s) => a + s.spec.count, 0);
+  events.buildStart?.(samplesIn(mine), samplesIn(mine) - samplesIn(todo));
 
   const context = { config, background: listing.background };
   let executor: Executor;
