@@ -72,10 +72,6 @@ export class LiveRegion {
     this.cursorHidden = false;
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   // One write per frame, so a terminal never shows half a frame.
   private draw(above: string, rowsOnScreen: number): void {
     this.cancelTimer();
