@@ -316,14 +316,15 @@ const skipTmux = hasTmux ? false : 'tmux is not installed: apt-get install tmux'
 
 /** A tmux server of its own (never the user's), with one pane running the shipped CLI; killed at the end. */
 class Pane {
-  private readonly socket = `audiogen-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  // In a temporary folder, so the socket goes with it.
+  private readonly socket = join(tempDir('audiogen-tmux-'), 'tmux.sock');
   constructor(args: string[], readonly columns = 100, readonly rows = 30) {
     // A shell that ignores Ctrl-C (node resets it) prints the exit status and keeps the pane open to read.
     const script = 'trap "" INT; "$0" "$@"; echo "[exit $?]"; exec sleep 600';
     this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'build', '-x', String(columns), '-y', String(rows), 'sh', '-c', script, process.execPath, BIN, ...args);
   }
   tmux(...args: string[]): string {
-    const r = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    const r = spawnSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8' });
     assert.equal(r.status, 0, `tmux ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   }
@@ -348,7 +349,7 @@ class Pane {
     return this.tmux('display-message', '-p', '-t', 'build', format).trim();
   }
   kill() {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    spawnSync('tmux', ['-S', this.socket, 'kill-server']);
   }
 }
 
