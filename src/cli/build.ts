@@ -81,7 +81,7 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
         configPartitions: config.output.partitions,
         env: process.env,
       });
-      const progress = progressReporter({ quiet: !!flags.quiet, epochs: config.output.epochs });
+      const progress = progressReporter({ quiet: !!flags.quiet, epochs: config.output.epochs, signal });
       if (partition.count > 1) progress.note?.(`building partition ${partition.index} of ${partition.count} (from ${source})`);
       let summary: BuildSummary;
       try {

@@ -37,8 +37,9 @@ export async function run(argv: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     // A second Ctrl-C means now.
     if (++signals > 1) process.exit(EXIT.interrupted);
-    process.stderr.write(`\n${signal}: stopping, removing unfinished files…\n`);
+    // Aborting first lets the progress display erase itself before the message prints.
     controller.abort(signal);
+    process.stderr.write(`\n${signal}: stopping, removing unfinished files…\n`);
     // Whatever is still running ends within two seconds of the signal; the exit handlers kill the workers and the
     // next run removes any temporary file left.
     setTimeout(() => {

@@ -25,6 +25,8 @@ import { OutputLock } from '../io/lock.js';
 import { hooksHash, loadHooks } from './hooks.js';
 
 export interface BuildEvents {
+  /** Before the first epoch: this partition's samples over all epochs and subsets, and those already on disk. */
+  buildStart?(total: number, done: number): void;
   /** A (subset, epoch) starts; `total` counts this partition's samples, `done` those already on disk. */
   epochStart?(subset: Subset, epoch: number, total: number, done: number): void;
   progress?(subset: Subset, epoch: number, samples: number): void;
@@ -249,6 +251,8 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
     const upToDate = existing.kind === 'resume' && kept.length === mine.length;
     return summaryOf(run, whole ? writeManifest(true) : null, { built: 0, kept: kept.length, samples: 0, workers: 0, upToDate });
   }
+  const samplesIn = (shards: PlannedShard[]) => shards.reduce((a, s) => a + s.spec.count, 0);
+  events.buildStart?.(samplesIn(mine), samplesIn(mine.filter((s) => records.has(s.files.x))));
   const built = await bake(run, records, state, () => whole && writeManifest(false));
   return summaryOf(run, whole ? writeManifest(true) : null, { ...built, kept: kept.length, workers: run.workers, upToDate: false });
 }
