@@ -10,7 +10,7 @@ export interface Partition {
 export const WHOLE: Partition = { index: 0, count: 1 };
 
 /**
- * The owner of each shard (given in canonical order: subset, epoch, shard number): each shard goes to the
+ * The owner of each shard (given in canonical order: epoch, subset, shard number): each shard goes to the
  * partition with the fewest samples so far, the lowest index on ties. Equal shards are dealt round-robin.
  */
 export function assignShards(shardSizes: readonly number[], count: number): number[] {

@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
+import { createProgram } from '../../src/cli/main.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no', 'cat'], 6);
 
 test('--help works on every command', () => {
   const top = runCli(['--help']);
   assert.equal(top.code, 0);
-  for (const cmd of ['build', 'validate', 'schema', 'features', 'render', 'preview', 'plan', 'merge']) {
+  for (const cmd of createProgram().commands.map((c) => c.name())) {
     assert.match(top.stdout, new RegExp(`\\b${cmd}\\b`));
     const r = runCli([cmd, '--help']);
     assert.equal(r.code, 0, r.stderr);
