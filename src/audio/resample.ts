@@ -27,6 +27,9 @@ const ROLLOFF = 0.94;
 /** Integer pairs whose reduced upsampling factor exceeds this use the interpolated table instead. */
 const MAX_EXACT_PHASES = 1024;
 const CACHE_LIMIT = 32;
+/** Refused above these sizes, with a clear error instead of a RangeError or gigabytes: ~4.6 h at 16 kHz, 64 MiB of filter. */
+const MAX_OUTPUT = 2 ** 28;
+const MAX_TABLE = 2 ** 24;
 
 /** One filter table: rows of `taps` coefficients; row r is for fractional input time r/phases. */
 interface Table {
@@ -52,6 +55,9 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
   checkRates(fromRate, toRate);
   if (fromRate === toRate) return input;
   const outLength = resampledLength(input.length, fromRate, toRate);
+  if (outLength > MAX_OUTPUT) {
+    throw new Error(`resample: ${input.length} samples from ${fromRate} to ${toRate} Hz would make ${outLength} samples, more than the ${MAX_OUTPUT} allowed`);
+  }
   const output = new Float32Array(outLength);
   if (input.length === 0) return output;
 
@@ -60,14 +66,14 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
     const up = toRate / g;
     const down = fromRate / g;
     if (up <= MAX_EXACT_PHASES) {
-      const table = cached(`${quality} exact ${up}/${down}`, () => buildTable(Math.min(1, up / down), up, up, quality));
+      const table = cached(`${quality} exact ${up}/${down}`, () => buildTable(Math.min(1, up / down), up, up, quality, fromRate, toRate));
       simd().exact(input, output, table, up, down);
       return output;
     }
   }
   const scale = quantizedScale(toRate / fromRate, FILTERS[quality].cutoffSteps);
   const phases = FILTERS[quality].phases;
-  const table = cached(`${quality} fine ${scale}`, () => buildTable(scale, phases, phases + 1, quality));
+  const table = cached(`${quality} fine ${scale}`, () => buildTable(scale, phases, phases + 1, quality, fromRate, toRate));
   simd().interpolated(input, output, table, fromRate / toRate);
   return output;
 }
@@ -139,12 +145,15 @@ const simd = () => (kernels ??= new Kernels());
  * Kaiser-windowed sinc rows for a cutoff of ROLLOFF·scale/2 cycles per input sample (scale = min(1, to/from)).
  * Row r holds the kernel at input offsets (j - lead) - r/phases, each row normalised to unit DC gain.
  */
-function buildTable(scale: number, phases: number, rows: number, quality: ResampleQuality): Table {
+function buildTable(scale: number, phases: number, rows: number, quality: ResampleQuality, fromRate: number, toRate: number): Table {
   const { zeroCrossings, beta } = FILTERS[quality];
   const cutoff = ROLLOFF * scale; // twice the cutoff frequency, in cycles per input sample
   const width = zeroCrossings / cutoff; // half-length of the window in input samples
   const lead = Math.ceil(width) - 1; // offsets -lead .. ceil(width) cover |offset - frac| < width for frac in [0, 1]
   const taps = Math.ceil((2 * lead + 2) / 4) * 4;
+  if (rows * taps > MAX_TABLE) {
+    throw new Error(`resample: ${fromRate} to ${toRate} Hz needs a filter of ${rows} x ${taps} coefficients, more than the ${MAX_TABLE} allowed`);
+  }
   const coeffs = new Float32Array(rows * taps);
   const norm = 1 / besselI0(beta);
   for (let r = 0; r < rows; r++) {

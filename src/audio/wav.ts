@@ -21,9 +21,11 @@
 // - PCM samples are left-justified in their container (12-bit in 16, EXTENSIBLE valid bits 20 in 24) and scaled by
 //   the container size, as scipy does; containers of 1 byte are unsigned, wider ones (up to 8 bytes) signed.
 // - EXTENSIBLE subformats are read only from the standard KSDATAFORMAT GUID family (PCM, float, A-law, µ-law).
-// - Floats are passed through unchanged, including values beyond [-1, 1].
+// - Floats are passed through unchanged, including values beyond [-1, 1]; a NaN or ±Inf sample makes the file bad.
+// - Rate, channels and duration are bounded (wav-limits.ts) before anything is allocated.
 
-import { decodeSamples } from './wav-samples.js';
+import { decodeSamples, firstNonFinite } from './wav-samples.js';
+import { durationLimitReason, formatLimitReason } from './wav-limits.js';
 
 export class WavError extends Error {
   override name = 'WavError';
@@ -91,11 +93,24 @@ interface ParsedWav {
   dataOffset: number;
   frames: number;
   le: boolean;
+  /** The bytes of the file decoding needs: through the header walk and the data chunk's whole frames. */
+  end: number;
 }
 
-/** Decodes a whole WAV file held in memory; throws WavError (message = the reason) on anything it cannot read. */
-export function decodeWav(bytes: Uint8Array): DecodedAudio {
-  const { format, dataOffset, frames, le } = parseWav(bytes, bytes.length);
+/**
+ * Decodes a WAV file held in memory; throws WavError (message = the reason) on anything it cannot read. `bytes` may
+ * be the file's first WavSummary.end bytes of `fileLength` (a valid clip followed by junk need not be read whole).
+ */
+export function decodeWav(bytes: Uint8Array, fileLength = bytes.length): DecodedAudio {
+  let parsed: ParsedWav;
+  try {
+    parsed = parseWav(bytes, fileLength);
+  } catch (err) {
+    if (err === PAST_PREFIX) throw new WavError('truncated: the file changed while it was read');
+    throw err;
+  }
+  const { format, dataOffset, frames, le } = parsed;
+  checkFiniteFloats(bytes, dataOffset, frames, format, le);
   const channels: Float32Array[] = [];
   for (let c = 0; c < format.channelCount; c++) channels.push(new Float32Array(frames));
   decodeSamples(bytes, dataOffset, frames, format, le, channels);
@@ -106,11 +121,39 @@ export interface WavSummary {
   sampleRate: number;
   channelCount: number;
   frames: number;
+  /** Where the samples are, for a caller that checks float samples itself (checkFiniteFloats). */
+  format: WavFormat;
+  dataOffset: number;
+  littleEndian: boolean;
+  /** How many of the file's first bytes decodeWav needs. */
+  end: number;
 }
 
-/** Everything decodeWav checks, without converting the samples (a cheap check of a file before it is used). */
+/**
+ * Everything decodeWav checks from the header, without converting the samples (a cheap check of a file before it
+ * is used); float samples are checked by checkFiniteFloats.
+ */
 export function inspectWav(bytes: Uint8Array): WavSummary {
   return summary(parseWav(bytes, bytes.length));
+}
+
+/** Whether a format's samples can be NaN or infinite (and so need checkFiniteFloats). */
+export const isFloatFormat = (format: WavFormat): boolean => format.kind === 'float32' || format.kind === 'float64';
+
+/**
+ * Throws a WavError naming the first sample of `frames` whole frames at `offset` that is NaN or ±Inf once decoded
+ * (float formats only; `firstFrame` is the first frame's number in the file, for the message).
+ */
+export function checkFiniteFloats(bytes: Uint8Array, offset: number, frames: number, format: WavFormat, le: boolean, firstFrame = 0): void {
+  if (format.kind !== 'float32' && format.kind !== 'float64') return;
+  const n = format.channelCount;
+  const i = firstNonFinite(bytes, offset, frames * n, format.kind, le);
+  if (i < 0) return;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const at = offset + i * format.bytesPerSample;
+  const v = format.kind === 'float32' ? view.getFloat32(at, le) : view.getFloat64(at, le);
+  const what = Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : `${v}, beyond the float32 range`;
+  throw new WavError(`sample ${firstFrame + Math.floor(i / n)} of channel ${i % n} is ${what}`);
 }
 
 /**
@@ -126,8 +169,8 @@ export function inspectWavHeader(prefix: Uint8Array, fileLength: number): WavSum
   }
 }
 
-function summary({ format, frames }: ParsedWav): WavSummary {
-  return { sampleRate: format.sampleRate, channelCount: format.channelCount, frames };
+function summary({ format, frames, dataOffset, le, end }: ParsedWav): WavSummary {
+  return { sampleRate: format.sampleRate, channelCount: format.channelCount, frames, format, dataOffset, littleEndian: le, end };
 }
 
 /** Thrown when parseWav needs bytes past the prefix it was given. */
@@ -136,7 +179,13 @@ const PAST_PREFIX = new Error('the WAV header reaches past the bytes read');
 /** Parses the header; `bytes` may be the first part of a file of `length` bytes (see inspectWavHeader). */
 function parseWav(bytes: Uint8Array, length: number): ParsedWav {
   const partial = bytes.length < length;
-  if (partial && bytes.length < 12) throw PAST_PREFIX;
+  // The furthest byte the walk looked at: beyond the prefix it must stop (PAST_PREFIX).
+  let reached = 12;
+  const reach = (to: number) => {
+    if (to > reached) reached = to;
+    if (partial && to > bytes.length) throw PAST_PREFIX;
+  };
+  reach(12);
   if (length === 0) throw new WavError('not a WAV file: empty (0 bytes)');
   if (length < 12) throw new WavError(`not a WAV file: ${length} bytes, shorter than a RIFF header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -158,7 +207,7 @@ function parseWav(bytes: Uint8Array, length: number): ParsedWav {
   let pos = 12;
   while (format === undefined || dataOffset < 0) {
     if (pos + 8 > length) break;
-    if (partial && pos + 8 > bytes.length) throw PAST_PREFIX;
+    reach(pos + 8);
     const id = fourcc(bytes, pos);
     const size = view.getUint32(pos + 4, le);
     const body = pos + 8;
@@ -184,13 +233,13 @@ function parseWav(bytes: Uint8Array, length: number): ParsedWav {
         throw new WavError(`truncated: ${quote(id)} chunk at byte ${pos} declares ${size} bytes, ${present} present`);
       }
       // The body, and the bytes after it that decide a missing pad byte (nextChunk).
-      if (partial && body + size + 9 > bytes.length) throw PAST_PREFIX;
+      reach(body + size + 9);
       if (id === 'fmt ' && format === undefined) format = parseFmt(bytes, view, body, size, le);
       else if (id === 'ds64' && rf64 && ds64DataSize < 0) ds64DataSize = parseDs64(view, body, size);
     }
     // Both found: the walk is over (and need not look past the data chunk).
     if (format !== undefined && dataOffset >= 0) break;
-    if (partial && body + bodySize + 9 > bytes.length) throw PAST_PREFIX;
+    reach(body + bodySize + 9);
     pos = nextChunk(bytes, view, body, bodySize, le, length);
   }
   if (format === undefined) throw new WavError(dataOffset < 0 ? 'no fmt chunk and no data chunk' : 'no fmt chunk');
@@ -200,7 +249,9 @@ function parseWav(bytes: Uint8Array, length: number): ParsedWav {
   if (frames === 0) {
     throw new WavError(`no audio: data chunk holds 0 whole frames (${dataSize} bytes, ${format.blockAlign} per frame)`);
   }
-  return { format, dataOffset, frames, le };
+  const tooLong = durationLimitReason(frames, format.sampleRate);
+  if (tooLong) throw new WavError(tooLong);
+  return { format, dataOffset, frames, le, end: Math.min(length, Math.max(reached, dataOffset + frames * format.blockAlign)) };
 }
 
 /** The mean of the channels; a mono file's own channel array (not a copy). */
@@ -267,8 +318,8 @@ function parseFmt(bytes: Uint8Array, view: DataView, at: number, size: number, l
   const sampleRate = view.getUint32(at + 4, le);
   const blockAlign = view.getUint16(at + 12, le);
   const bits = view.getUint16(at + 14, le);
-  if (channelCount === 0) throw new WavError('bad header: 0 channels');
-  if (sampleRate === 0) throw new WavError('bad header: sample rate 0');
+  const outOfBounds = formatLimitReason(channelCount, sampleRate);
+  if (outOfBounds) throw new WavError(outOfBounds);
   const extensible = tag === FORMAT_EXTENSIBLE;
   if (extensible) tag = extensibleSubformat(bytes, view, at, size, le);
 

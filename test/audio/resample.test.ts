@@ -211,3 +211,12 @@ test("the 'fast' filter keeps a sine within 0.1 dB and rejects aliases by 60 dB,
   const alias = resample(sine(0.25, 9000, from), from, 16000, 'fast');
   assert.ok(rmsDb(alias, 16000) < -60, `alias at ${rmsDb(alias, 16000)} dB`);
 });
+
+test('absurd lengths and ratios are refused with a clear error before anything is allocated, never a RangeError', () => {
+  // 64k samples at 1 Hz to 16 kHz would be a billion samples (4 GB); 0xFFFFFFF0 Hz down to 16 kHz a 14 GB filter.
+  assert.throws(() => resample(new Float32Array(65536), 1, 16000), (e: Error) => !(e instanceof RangeError) && /^resample: 65536 samples from 1 to 16000 Hz would make 1048576000 samples, more than the 268435456 allowed$/.test(e.message));
+  assert.throws(() => resample(new Float32Array(16), 0xfffffff0, 16000), (e: Error) => !(e instanceof RangeError) && /^resample: 4294967280 to 16000 Hz needs a filter of \d+ x \d+ coefficients, more than the 16777216 allowed$/.test(e.message));
+  assert.throws(() => resample(new Float32Array(16), 0xffffffff, 16000), /needs a filter of/);
+  // The WAV reader's whole range of rates stays within both bounds.
+  for (const rate of [1000, 7999, 44100, 767999, 768000]) assert.ok(resample(new Float32Array(rate), rate, 16000).length >= 16000, String(rate));
+});

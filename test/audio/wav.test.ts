@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { inspectWav, inspectWavHeader, decodeWav, encodeWavPcm16, mixToMono, WavError, type DecodedAudio } from '../../src/audio/wav.js';
+import { checkFiniteFloats, inspectWav, inspectWavHeader, isFloatFormat, decodeWav, encodeWavPcm16, mixToMono, WavError, type DecodedAudio } from '../../src/audio/wav.js';
+import { floatWav, hostileWavs, tonePcm16, wav } from '../attacks/hostile-wavs.js';
 import { decodeNpy } from '../../src/io/npy.js';
 
 // Corpus made by scripts/make-wav-corpus.py; expected samples come from scipy/numpy/audioop, never from this code.
@@ -57,7 +58,7 @@ const REJECTS: [string, RegExp][] = [
   ['block_align_mismatch.wav', /^bad header: block align 2 does not match 2 channels x 16 bits \(expected 4\)$/],
   ['ext_fmt_too_short.wav', /^bad header: WAVE_FORMAT_EXTENSIBLE fmt chunk is 18 bytes/],
   ['zero_channels.wav', /^bad header: 0 channels$/],
-  ['zero_sample_rate.wav', /^bad header: sample rate 0$/],
+  ['zero_sample_rate.wav', /^bad header: sample rate 0 Hz \(audiogen reads 1000 to 768000 Hz\)$/],
   ['rf64_no_ds64.wav', /^bad header: RF64 data chunk needs a ds64 chunk/],
   ['zero_frames.wav', /^no audio: data chunk holds 0 whole frames \(0 bytes/],
   ['half_frame_only.wav', /^no audio: data chunk holds 0 whole frames \(2 bytes, 4 per frame\)$/],
@@ -190,7 +191,8 @@ test('mixToMono averages stereo and returns a mono file its own channel', () => 
 test('inspectWav accepts and rejects exactly what decodeWav does, with the same rate, channels and frames', () => {
   for (const [file] of DECODES) {
     const audio = decodeWav(read(file));
-    assert.deepEqual(inspectWav(read(file)), { sampleRate: audio.sampleRate, channelCount: audio.channels.length, frames: audio.channels[0].length }, file);
+    const { sampleRate, channelCount, frames } = inspectWav(read(file));
+    assert.deepEqual({ sampleRate, channelCount, frames }, { sampleRate: audio.sampleRate, channelCount: audio.channels.length, frames: audio.channels[0].length }, file);
   }
   for (const [file, reason] of REJECTS) assert.throws(() => inspectWav(read(file)), (err: Error) => reason.test(err.message), file);
 });
@@ -217,4 +219,65 @@ test('inspecting only the first bytes of a file gives the whole-file answer or a
     }
   }
   assert.ok(answeredFromPrefix > 100, `most files answer from a 44..200-byte prefix (${answeredFromPrefix})`);
+});
+
+test('every hostile header of the attack suite is a WavError with its reason, never a RangeError; the good extremes decode', () => {
+  for (const h of hostileWavs()) {
+    if (h.bad === null) {
+      const audio = decodeWav(h.bytes);
+      assert.ok(audio.channels[0].length > 0, h.name);
+      continue;
+    }
+    assert.throws(() => decodeWav(h.bytes), (err: unknown) => err instanceof WavError && h.bad!.test(err.message), h.name);
+  }
+});
+
+test('the header checks bound rate, channels and duration before the samples are touched, from the first bytes too', () => {
+  const header = (bytes: Buffer) => inspectWavHeader(bytes.subarray(0, 64), bytes.length);
+  assert.throws(() => header(wav({ rate: 0xfffffff0 })), /bad header: sample rate 4294967280 Hz \(audiogen reads 1000 to 768000 Hz\)$/);
+  assert.throws(() => header(wav({ rate: 999 })), /sample rate 999 Hz/);
+  assert.equal(header(wav({ rate: 1000 }))!.sampleRate, 1000);
+  assert.equal(header(wav({ rate: 768000 }))!.sampleRate, 768000);
+  assert.throws(() => header(wav({ channels: 65, data: tonePcm16(10, 65) })), /bad header: 65 channels \(audiogen reads at most 64\)$/);
+  assert.equal(header(wav({ channels: 64, data: tonePcm16(10, 64) }))!.channelCount, 64);
+  // An hour at 1 kHz is read; one frame more is not.
+  const hour = wav({ rate: 1000, bits: 8, data: Buffer.alloc(3600 * 1000, 128) });
+  assert.equal(header(hour)!.frames, 3_600_000);
+  assert.throws(() => header(wav({ rate: 1000, bits: 8, data: Buffer.alloc(3600 * 1000 + 1, 128) })), /too long: 1\.00 hours of audio \(3600001 frames at 1000 Hz\)/);
+});
+
+test('a float WAV holding NaN or ±Inf names the sample and channel; the header inspection leaves samples to checkFiniteFloats', () => {
+  const bytes = floatWav('float64', -Infinity, { channels: 3 });
+  assert.throws(() => decodeWav(bytes), /sample 5 of channel 2 is -Inf$/);
+  const s = inspectWav(bytes);
+  assert.equal(s.format.kind, 'float64');
+  assert.throws(() => checkFiniteFloats(bytes, s.dataOffset, s.frames, s.format, s.littleEndian), /sample 5 of channel 2 is -Inf$/);
+  // A slice of the data starting at frame 4 names the sample by its place in the file.
+  const slice = bytes.subarray(s.dataOffset + 4 * s.format.blockAlign);
+  assert.throws(() => checkFiniteFloats(slice, 0, 10, s.format, s.littleEndian, 4), /sample 5 of channel 2 is -Inf$/);
+  assert.doesNotThrow(() => checkFiniteFloats(slice, 2 * s.format.blockAlign, 10, s.format, s.littleEndian, 6));
+  // Integer formats are never checked (every value is finite).
+  const pcm = wav();
+  const p = inspectWav(pcm);
+  assert.equal(isFloatFormat(p.format), false);
+  assert.doesNotThrow(() => checkFiniteFloats(pcm, p.dataOffset, p.frames, p.format, p.littleEndian));
+});
+
+test('decoding needs only the first WavSummary.end bytes: a clip followed by junk decodes the same from them', () => {
+  // Streaming sizes mean "data runs to the end of the file": there, what follows is audio.
+  for (const name of readdirSync(DIR).filter((f) => f.endsWith('.wav') && !f.startsWith('stream_size'))) {
+    const bytes = read(name);
+    let whole;
+    try {
+      whole = decodeWav(bytes);
+    } catch {
+      continue;
+    }
+    const padded = new Uint8Array(bytes.length + 100000);
+    padded.set(bytes);
+    const { end } = inspectWav(padded);
+    assert.ok(end <= bytes.length + 9, `${name}: needs ${end} of ${bytes.length} bytes`);
+    const fromPrefix = decodeWav(padded.subarray(0, end), padded.length);
+    assert.deepEqual(fromPrefix, whole, name);
+  }
 });
