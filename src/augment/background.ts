@@ -1,8 +1,10 @@
 // Background noise: each file loaded once per worker, mono at the target rate; a sample gets a crop of it at a
 // drawn offset, looped when the file is shorter than the sample.
-import { readFileSync } from 'node:fs';
-import { decodeWav, mixToMono } from '../audio/wav.js';
+import { mixToMono, WavError } from '../audio/wav.js';
+import { readWav } from '../audio/wav-read.js';
 import { resample } from '../audio/resample.js';
+import { AudiogenError } from '../errors.js';
+import { NotAFileError } from '../io/read.js';
 
 export interface BackgroundFile {
   /** Path relative to bg_noise_dir ('/'-separated): what the index CSV records. */
@@ -18,7 +20,7 @@ export class BackgroundNoise {
     rate: number,
   ) {
     for (const f of files) {
-      const audio = decodeWav(readFileSync(f.path));
+      const audio = readBackground(f);
       this.clips.set(f.name, resample(mixToMono(audio), audio.sampleRate, rate));
     }
   }
@@ -33,6 +35,19 @@ export class BackgroundNoise {
     const clip = this.clips.get(name);
     if (!clip) throw new Error(`background noise file ${name} is not loaded`);
     addLooped(out, clip, offset, gain);
+  }
+}
+
+/** A background file, decoded; failures name it (the listing checked it, but it may have changed since). */
+function readBackground(f: BackgroundFile) {
+  try {
+    return readWav(f.path);
+  } catch (err) {
+    const why =
+      err instanceof WavError ? err.message
+      : err instanceof NotAFileError ? `is ${err.what}, not a regular file`
+      : `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    throw new AudiogenError(`background noise file ${f.path}: ${why}`);
   }
 }
 

@@ -1,9 +1,11 @@
 // Processes one batch: reads each clip, renders it, and writes the batch's rows into the shard's x file at their
 // fixed offset. Used by workers, by the main process with `debug: true`, and by `render` for a single sample.
-import { openSync, writeSync, closeSync, fstatSync, readSync } from 'node:fs';
+import { openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackgroundNoise } from '../augment/background.js';
-import { decodeWav, WavError, type DecodedAudio } from '../audio/wav.js';
+import { WavError, type DecodedAudio } from '../audio/wav.js';
+import { readWav, type ReadBuffer } from '../audio/wav-read.js';
+import { NotAFileError } from '../io/read.js';
 import { AudiogenError } from '../errors.js';
 import { outputError } from '../io/atomic.js';
 import type { TypedArray } from '../io/npy.js';
@@ -16,37 +18,16 @@ import { SampleRenderer } from './sample.js';
 import type { BatchJob, BatchResult, WorkContext } from './messages.js';
 
 // One file buffer per process, grown to the largest clip: reading a clip allocates nothing (decodeWav copies out).
-let fileBuffer = Buffer.alloc(1 << 16);
+const fileBuffer: ReadBuffer = { bytes: Buffer.alloc(1 << 16) };
 
-function readInto(path: string): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (size > fileBuffer.length) fileBuffer = Buffer.alloc(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, fileBuffer, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return fileBuffer.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
-}
-
+/** A clip of the dataset, decoded; any failure is an AudiogenError naming the file (relative to the dataset). */
 export function readClip(datasetDir: string, file: string): DecodedAudio {
-  let bytes: Uint8Array;
   try {
-    bytes = readInto(join(datasetDir, file));
-  } catch (err) {
-    throw new AudiogenError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  try {
-    return decodeWav(bytes);
+    return readWav(join(datasetDir, file), fileBuffer);
   } catch (err) {
     if (err instanceof WavError) throw new AudiogenError(`${file}: ${err.message}`);
-    throw err;
+    if (err instanceof NotAFileError) throw new AudiogenError(`${file}: is ${err.what}, not a regular file`);
+    throw new AudiogenError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
 }
 

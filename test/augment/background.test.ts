@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addLooped, BackgroundNoise } from '../../src/augment/background.js';
 import { encodeWavPcm16 } from '../../src/audio/wav.js';
+import { AudiogenError } from '../../src/errors.js';
 import { tempDir } from '../helpers.js';
 
 const rms = (x: Float32Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
@@ -35,4 +36,10 @@ test('background files are loaded once, mono, at the target rate', () => {
   const out = new Float32Array(16000);
   bg.addTo(out, 'hum.wav', 0, 1);
   assert.ok(Math.abs(rms(out) - 0.5 / Math.SQRT2) < 0.01, String(rms(out)));
+});
+
+test('a background file that cannot be read names itself (it may have changed since the listing checked it)', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'bad.wav'), 'not audio');
+  assert.throws(() => new BackgroundNoise([{ name: 'bad.wav', path: join(dir, 'bad.wav') }], 16000), (err: unknown) => err instanceof AudiogenError && /^background noise file .*bad\.wav: not a WAV file/.test(err.message));
 });
