@@ -1,11 +1,13 @@
 // `audiogen features`: only the frontend (no augmentation, no trim) on given clips, to check them against firmware.
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { frontendDtypeOf } from '../config/derive.js';
 import type { FrontendDtype } from '../config/schema.js';
-import { decodeWav, mixToMono, WavError } from '../audio/wav.js';
+import { mixToMono } from '../audio/wav.js';
+import { readWav } from '../audio/wav-read.js';
+import { NotAFileError, readRegularFile } from '../io/read.js';
 import { resample } from '../audio/resample.js';
 import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
 import { AudiogenError, EXIT } from '../errors.js';
@@ -15,32 +17,62 @@ import { placeClip } from '../pipeline/sample.js';
 
 /** int16 PCM of exactly `samples`: a WAV resampled to `rate`, or an int16 .npy, cropped or zero-padded at the end. */
 export function loadPcm(path: string, rate: number, samples: number): Int16Array {
-  const bytes = readFileSync(path);
   const pcm = new Int16Array(samples);
-  if (extname(path).toLowerCase() === '.npy') {
-    let arr;
-    try {
-      arr = decodeNpy(bytes);
-    } catch (err) {
-      throw new AudiogenError(`${path}: ${(err as Error).message}`);
-    }
-    if (arr.dtype !== 'int16' || arr.shape.length !== 1) {
-      throw new AudiogenError(`${path}: expected a 1-D int16 .npy of PCM at ${rate} Hz, got ${arr.dtype} of shape (${arr.shape.join(', ')})`);
-    }
-    pcm.set(arr.data.subarray(0, samples) as Int16Array);
-    return pcm;
-  }
   let audio;
   try {
-    audio = decodeWav(bytes);
+    if (extname(path).toLowerCase() === '.npy') {
+      const arr = decodeNpy(readRegularFile(path));
+      if (arr.dtype !== 'int16' || arr.shape.length !== 1) {
+        throw new AudiogenError(`${path}: expected a 1-D int16 .npy of PCM at ${rate} Hz, got ${arr.dtype} of shape (${arr.shape.join(', ')})`);
+      }
+      pcm.set(arr.data.subarray(0, samples) as Int16Array);
+      return pcm;
+    }
+    audio = readWav(path);
   } catch (err) {
-    if (err instanceof WavError) throw new AudiogenError(`${path}: ${err.message}`);
-    throw err;
+    if (err instanceof AudiogenError) throw err;
+    if (err instanceof NotAFileError) throw new AudiogenError(`${path}: is ${err.what}, not a regular file`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AudiogenError(`${path}: ${code ? `cannot read (${code})` : (err as Error).message}`);
   }
   const clip = new Float32Array(samples);
   placeClip(resample(mixToMono(audio), audio.sampleRate, rate), clip, 0);
   floatToInt16(clip, pcm);
   return pcm;
+}
+
+/** Where each input's spectrogram goes; two inputs with one output, or an output that is an input, are usage errors. */
+export function outputPaths(inputs: readonly string[], outDir: string): string[] {
+  const identity = (path: string) => {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st ? `${st.dev}:${st.ino}` : null;
+  };
+  const inputAt = new Map<string, string>();
+  for (const input of inputs) {
+    let id: string | null = null;
+    try {
+      id = identity(input);
+    } catch {} // unreadable: reported when it is read
+    if (id !== null) inputAt.set(id, input);
+  }
+  const owner = new Map<string, string>();
+  return inputs.map((input) => {
+    const path = join(outDir, `${basename(input, extname(input))}.npy`);
+    const other = owner.get(path);
+    if (other !== undefined) {
+      throw new AudiogenError(`${other} and ${input} would both be written to ${path}: give the inputs distinct base names, or run them separately`, EXIT.config);
+    }
+    owner.set(path, input);
+    let id: string | null = null;
+    try {
+      id = identity(path);
+    } catch {}
+    const clash = id === null ? undefined : inputAt.get(id);
+    if (clash !== undefined) {
+      throw new AudiogenError(`${clash}: --out would write ${path} over this input; features never overwrites an input, choose another --out folder`, EXIT.config);
+    }
+    return path;
+  });
 }
 
 export function registerFeatures(program: Command): void {
@@ -59,28 +91,33 @@ export function registerFeatures(program: Command): void {
       const frontend = new AudioFeatureGenerator(config.frontend);
       const raw = new Uint16Array(frontend.frames * frontend.channels);
       const out = allocTyped(dtype, raw.length);
-      const outDir = resolve(flags.out);
-      ensureDir(outDir);
-      const seen = new Set<string>();
-      const results = inputs.map((input) => {
-        const name = `${basename(input, extname(input))}.npy`;
-        if (seen.has(name)) throw new AudiogenError(`${input}: another input also writes ${name}; give inputs distinct names`, EXIT.config);
-        seen.add(name);
+      // Every output is checked, and every input read, before anything is written.
+      const paths = outputPaths(inputs, resolve(flags.out));
+      const shape = [frontend.frames, frontend.channels];
+      const results: { input: string; output: string; shape: number[]; dtype: FrontendDtype; activity_detected: boolean }[] = [];
+      const files: { path: string; bytes: Uint8Array }[] = [];
+      const skipped: string[] = [];
+      inputs.forEach((input, i) => {
         let pcm: Int16Array;
         try {
           pcm = loadPcm(input, config.frontend.sample_rate_hz, frontend.samples);
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code) throw new AudiogenError(`${input}: cannot read (${(err as NodeJS.ErrnoException).code})`);
-          throw err;
+          if (!(err instanceof AudiogenError) || config.generator.on_error === 'fail') {
+            if (err instanceof AudiogenError) err.message += ' (set generator.on_error: skip to leave bad files out)';
+            throw err;
+          }
+          skipped.push(err.message);
+          return;
         }
         const activity = frontend.process(pcm, raw);
         if (dtype === 'int8') frontend.toInt8(raw, out as Int8Array);
         else if (dtype === 'float32') frontend.toFloat32(raw, out as Float32Array);
-        const shape = [frontend.frames, frontend.channels];
-        const path = join(outDir, name);
-        writeFileAtomic(path, encodeNpy(dtype === 'uint16' ? raw : out, dtype, shape));
-        return { input, output: path, shape, dtype, activity_detected: activity };
+        files.push({ path: paths[i], bytes: encodeNpy(dtype === 'uint16' ? raw : out, dtype, shape) });
+        results.push({ input, output: paths[i], shape, dtype, activity_detected: activity });
       });
+      if (files.length > 0) ensureDir(resolve(flags.out));
+      for (const f of files) writeFileAtomic(f.path, f.bytes);
+      for (const s of skipped) process.stderr.write(`skipped (generator.on_error: skip): ${s}\n`);
       if (flags.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
       else for (const r of results) process.stderr.write(`${r.input} -> ${r.output} [${r.shape.join(', ')}] ${r.dtype}${config.frontend.activity_detection_enable ? `, activity ${r.activity_detected ? 'detected' : 'not detected'}` : ''}\n`);
     });

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNpy } from '../../src/io/npy.js';
 import { encodeWavPcm16 } from '../../src/audio/wav.js';
+import { outputPaths } from '../../src/cli/features.js';
+import { AudiogenError } from '../../src/errors.js';
 import { FIXTURES, runCli, tempDir, writeConfig } from '../helpers.js';
 
 const CONF = join(FIXTURES, 'conformance', 'frontend');
@@ -57,5 +59,31 @@ test('features names an input it cannot use', () => {
   writeFileSync(join(dir, 'bad.wav'), 'not audio');
   const r = runCli(['features', '--config', configFor(dir, 'micro_speech'), '--out', join(dir, 'f'), join(dir, 'bad.wav')]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /bad\.wav: not a WAV/);
+  assert.match(r.stderr, /bad\.wav: not a WAV.*\(set generator\.on_error: skip to leave bad files out\)/);
+  assert.equal(existsSync(join(dir, 'f')), false);
+});
+
+test('outputs are checked before anything is written: one output for two inputs, or an output that is an input, is exit 2', () => {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'a'));
+  mkdirSync(join(dir, 'b'));
+  for (const p of ['a/x.wav', 'b/x.wav', 'c.npy']) writeFileSync(join(dir, p), 'x');
+  assert.deepEqual(outputPaths([join(dir, 'a/x.wav'), join(dir, 'c.npy')], join(dir, 'out')), [join(dir, 'out/x.npy'), join(dir, 'out/c.npy')]);
+  const usage = (message: RegExp) => (err: unknown) => err instanceof AudiogenError && err.exitCode === 2 && message.test(err.message);
+  assert.throws(() => outputPaths([join(dir, 'a/x.wav'), join(dir, 'b/x.wav')], join(dir, 'out')), usage(/a\/x\.wav and .*b\/x\.wav would both be written to .*out\/x\.npy/));
+  assert.throws(() => outputPaths([join(dir, 'c.npy')], dir), usage(/c\.npy: --out would write .*c\.npy over this input/));
+  // The same file under another name (a hard link) is the same input.
+  mkdirSync(join(dir, 'o'));
+  linkSync(join(dir, 'c.npy'), join(dir, 'o', 'd.npy'));
+  assert.throws(() => outputPaths([join(dir, 'a/x.wav'), join(dir, 'c.npy'), join(dir, 'b', 'd.wav')], join(dir, 'o')), usage(/c\.npy: --out would write .*o\/d\.npy over this input/));
+});
+
+test('with on_error: skip a bad input is named and left out; the others are written', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'bad.wav'), 'not audio');
+  writeFileSync(join(dir, 'good.wav'), encodeWavPcm16(new Float32Array(16000).fill(0.1), 16000));
+  const r = runCli(['features', '--config', configFor(dir, 'micro_speech', { on_error: 'skip' }), '--out', join(dir, 'f'), join(dir, 'bad.wav'), join(dir, 'good.wav')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /skipped \(generator\.on_error: skip\): .*bad\.wav: not a WAV file/);
+  assert.deepEqual(readdirSync(join(dir, 'f')), ['good.npy']);
 });
