@@ -20,12 +20,12 @@ export function createProgram(signal: AbortSignal = new AbortController().signal
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
   registerBuild(program, signal);
-  registerValidate(program);
+  registerValidate(program, signal);
   registerSchema(program);
   registerFeatures(program);
-  registerRender(program);
-  registerPreview(program);
-  registerPlan(program);
+  registerRender(program, signal);
+  registerPreview(program, signal);
+  registerPlan(program, signal);
   registerMerge(program);
   return program;
 }

@@ -8,7 +8,7 @@ import { plannedShards, summarize } from '../pipeline/describe.js';
 import { loadHooks } from '../pipeline/hooks.js';
 import { addConfigOverrideFlags, overridesFrom, toNumber, type OverrideFlags } from './options.js';
 
-export function registerPlan(program: Command): void {
+export function registerPlan(program: Command, signal?: AbortSignal): void {
   const cmd = program
     .command('plan')
     .description('print how the shards of a build are assigned to N partitions (nothing is built)')
@@ -21,7 +21,7 @@ export function registerPlan(program: Command): void {
       if (!Number.isInteger(n) || n < 1) throw new AudiogenError(`--partitions: expected a positive integer, got ${n}`, EXIT.config);
       const { config } = loadConfig(flags.config, overridesFrom(flags));
       const { listValidFilenames } = await loadHooks(config.hooks);
-      const shards = plannedShards(config, summarize(listDataset(config, { write: false, listValidFilenames })));
+      const shards = plannedShards(config, summarize(await listDataset(config, { write: false, listValidFilenames, signal })));
       const owners = assignShards(shards.map((s) => s.spec.count), n);
       const partitions = Array.from({ length: n }, (_, p) => {
         const mine = shards.filter((_, i) => owners[i] === p);

@@ -26,7 +26,7 @@ export function describeParams(p: SampleParams): string[] {
   return lines;
 }
 
-export function registerPreview(program: Command): void {
+export function registerPreview(program: Command, signal?: AbortSignal): void {
   const cmd = program
     .command('preview')
     .description('render a few samples per class through the full pipeline: WAVs to listen to and a PNG grid of spectrograms')
@@ -44,7 +44,7 @@ export function registerPreview(program: Command): void {
       throw new AudiogenError('--subset validation: the config has no validation split', EXIT.config);
     }
     const subset = flags.subset;
-    const sampler = await Sampler.open({ ...config, output: { ...config.output, epochs: Math.max(config.output.epochs, flags.epoch + 1), subsets: [subset] } });
+    const sampler = await Sampler.open({ ...config, output: { ...config.output, epochs: Math.max(config.output.epochs, flags.epoch + 1), subsets: [subset] } }, signal);
     const sub = sampler.plan.subsets[0];
     const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, subset, flags.epoch);
     const picked = new Map<number, number[]>();

@@ -28,7 +28,7 @@ function shardRow(outDir: string, m: ReturnType<typeof readBuiltManifest>, subse
   return buf;
 }
 
-export function registerRender(program: Command): void {
+export function registerRender(program: Command, signal?: AbortSignal): void {
   program
     .command('render')
     .description('re-create one sample of a built dataset (audio .wav + its row of x as .npy) and check it against the shard')
@@ -43,7 +43,7 @@ export function registerRender(program: Command): void {
       const outDir = resolve(buildDir);
       const m = readBuiltManifest(outDir);
       const config = configOfManifest(m, outDir);
-      const sampler = await Sampler.open(config);
+      const sampler = await Sampler.open(config, signal);
       if (sampler.datasetHash !== m.dataset_hash) {
         throw new AudiogenError(`the dataset (or hooks module) changed since ${outDir} was built: its samples can no longer be re-created exactly`);
       }

@@ -7,7 +7,7 @@ import { sampleShapeOf } from '../pipeline/describe.js';
 import { loadHooks } from '../pipeline/hooks.js';
 import { addConfigOverrideFlags, overridesFrom, type OverrideFlags } from './options.js';
 
-export function registerValidate(program: Command): void {
+export function registerValidate(program: Command, signal?: AbortSignal): void {
   const cmd = program
     .command('validate')
     .description('check a config and list its dataset: per-class sample counts, nothing processed or written')
@@ -17,7 +17,7 @@ export function registerValidate(program: Command): void {
     .action(async (flags: OverrideFlags & { config: string; json?: boolean }) => {
       const { config } = loadConfig(flags.config, overridesFrom(flags));
       const { listValidFilenames } = await loadHooks(config.hooks);
-      const listing = listDataset(config, { write: false, listValidFilenames });
+      const listing = await listDataset(config, { write: false, listValidFilenames, signal });
       const subsets = subsetsOf(config);
       if (flags.json) {
         const counts = Object.fromEntries(subsets.map((s) => [s, listing.subsets[s]!.classCounts]));

@@ -1,20 +1,38 @@
 // The background-noise files of bg_noise_dir: .wav files (recursively, sorted), each checked like a dataset clip.
-import { existsSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+// The folder is its own root: its files (and links) must stay inside it unless dataset.follow_links.
+import { join, relative } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { BackgroundFile } from '../augment/background.js';
 import { AudiogenError } from '../errors.js';
-import { listClassFiles } from './list.js';
+import { listClassFiles, otherAudioNote } from './list.js';
+import type { BadFile } from './probe.js';
+import { checkBackgroundFolder } from './roots.js';
+import type { Tick } from './tick.js';
 
-export function listBackground(config: Config, usable: (file: string, path: string) => boolean): BackgroundFile[] {
+export interface FileChecks {
+  /** Probes a clip (named relative to the dataset) and applies on_error; true when it can be used. */
+  usable(file: string, path: string): Promise<boolean>;
+  /** Applies on_error to a file the listing already knows is bad. */
+  reject(bad: BadFile): void;
+  warnings: string[];
+}
+
+export async function listBackground(config: Config, checks: FileChecks, tick: Tick): Promise<BackgroundFile[]> {
   const dir = config.generator.bg_noise_dir;
   if (dir === null) return [];
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new AudiogenError(`generator.bg_noise_dir: ${dir} is not a folder`);
+  checkBackgroundFolder(dir);
+  // Messages name files relative to the dataset directory, like every other file.
+  const label = relative(config.dataset.directory, dir) || '.';
+  const listing = await listClassFiles(dir, '.', { followLinks: config.dataset.follow_links, tick, rootName: `generator.bg_noise_dir ${dir}`, label });
+  const name = (f: string) => (label === '.' ? f : `${label}/${f}`);
+  for (const b of listing.bad) checks.reject({ file: name(b.file), reason: b.reason });
+  const note = otherAudioNote(listing.otherAudio);
+  if (note) checks.warnings.push(`generator.bg_noise_dir: ${note}`);
+  const files: BackgroundFile[] = [];
+  for (const f of listing.files) {
+    const path = join(dir, f);
+    if (await checks.usable(name(f), path)) files.push({ name: f, path: `${dir}/${f}` });
   }
-  // bg_noise_dir is named explicitly (absolute or under the dataset), so its own links are followed.
-  const names = listClassFiles(dir, '.', true);
-  const files = names.map((name) => ({ name, path: `${dir}/${name}` })).filter((f) => usable(relative(config.dataset.directory, f.path), f.path));
   if (files.length === 0) throw new AudiogenError(`generator.bg_noise_dir: no usable .wav files in ${dir}`);
   return files;
 }

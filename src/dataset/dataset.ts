@@ -5,13 +5,15 @@ import { subsetsOf } from '../config/derive.js';
 import { AudiogenError } from '../errors.js';
 import { rngFor, shuffleInPlace } from '../plan/rng.js';
 import { classIndex } from './index-file.js';
-import { isInside, listClassFiles, unknownSourceFolders } from './list.js';
+import { isInside, listClassFiles, otherAudioNote, unknownSourceFolders } from './list.js';
 import type { Hooks } from '../pipeline/hooks.js';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { splitFiles, type Split } from './split.js';
 import { probeClip, type BadFile } from './probe.js';
 import { listBackground } from './background.js';
+import { checkClassFolder, checkDatasetDirectory } from './roots.js';
+import { ticker } from './tick.js';
 import type { BackgroundFile } from '../augment/background.js';
 
 export const UNKNOWN = '_unknown_';
@@ -47,8 +49,9 @@ export interface ListOptions {
   write: boolean;
   /** The listValidFilenames hook, if any: replaces the folder walk of each class. */
   listValidFilenames?: Hooks['listValidFilenames'];
+  /** Stops the listing (InterruptedError) when aborted; the listing yields to the event loop so signals are seen. */
+  signal?: AbortSignal;
 }
-
 /** A class's files from the listValidFilenames hook: paths relative to the dataset directory, inside the class folder. */
 function filesFromHook(hook: NonNullable<Hooks['listValidFilenames']>, config: Config, className: string): string[] {
   const d = config.dataset;
@@ -74,29 +77,41 @@ function filesFromHook(hook: NonNullable<Hooks['listValidFilenames']>, config: C
     .sort();
 }
 
-export function listDataset(config: Config, opts: ListOptions): DatasetListing {
+export async function listDataset(config: Config, opts: ListOptions): Promise<DatasetListing> {
   const d = config.dataset;
   const g = config.generator;
   const subsets = subsetsOf(config);
   const warnings: string[] = [];
   const indexFiles: Record<string, string> = {};
   const skipped: BadFile[] = [];
-  /** Whether a clip decodes; a bad one stops the listing (fail) or is recorded and left out (skip). */
-  const usable = (file: string): boolean => {
-    const reason = probeClip(d.directory, file);
-    if (reason === null) return true;
+  const tick = ticker(opts.signal);
+  checkDatasetDirectory(d.directory);
+  /** A bad file stops the listing (fail) or is recorded and left out (skip). */
+  const reject = (bad: BadFile): void => {
     if (g.on_error === 'fail') {
-      throw new AudiogenError(`${file}: ${reason} (set generator.on_error: skip to leave bad files out)`);
+      throw new AudiogenError(`${bad.file}: ${bad.reason} (set generator.on_error: skip to leave bad files out)`);
     }
-    skipped.push({ file, reason });
+    skipped.push(bad);
+  };
+  /** Whether a clip decodes (`file` relative to the dataset, for messages). */
+  const usable = async (file: string, path = join(d.directory, file)): Promise<boolean> => {
+    const reason = await probeClip(path, tick);
+    if (reason === null) return true;
+    reject({ file, reason });
     return false;
   };
 
   /** A folder's files in index order, capped; known classes are checked here, unknown sources when drawn. */
-  const splitOf = (folder: string, check: boolean): Split => {
-    const listing = opts.listValidFilenames
-      ? filesFromHook(opts.listValidFilenames, config, folder)
-      : listClassFiles(d.directory, folder, d.follow_links);
+  const splitOf = async (folder: string, check: boolean): Promise<Split> => {
+    let listing: string[];
+    if (opts.listValidFilenames) listing = filesFromHook(opts.listValidFilenames, config, folder);
+    else {
+      const found = await listClassFiles(d.directory, folder, { followLinks: d.follow_links, tick });
+      for (const b of found.bad) reject({ file: `${folder}/${b.file}`, reason: b.reason });
+      const note = otherAudioNote(found.otherAudio);
+      if (note) warnings.push(`${check ? `class "${folder}"` : `folder "${folder}" (a source of ${UNKNOWN})`}: ${note}`);
+      listing = found.files;
+    }
     const index = classIndex({
       className: folder,
       listing,
@@ -109,9 +124,14 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
     const files: string[] = [];
     for (const f of index.files) {
       if (files.length >= cap) break;
-      if (!check || usable(`${folder}/${f}`)) files.push(f);
+      await tick();
+      if (!check || (await usable(`${folder}/${f}`))) files.push(f);
     }
     const split = splitFiles(files, d.validation_split_method, g.validation_split);
+    if (check) {
+      const off = splitWarning(folder, split, d.validation_split_method, g.validation_split);
+      if (off) warnings.push(off);
+    }
     const prefix = (list: string[]) => list.map((f) => `${folder}/${f}`);
     return { training: prefix(split.training), validation: prefix(split.validation) };
   };
@@ -119,8 +139,9 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
   const known = d.classes.filter((c) => c !== UNKNOWN && c !== SILENCE);
   if (known.length === 0) throw new AudiogenError(`dataset.classes: needs at least one class besides ${UNKNOWN} and ${SILENCE}`);
   const knownSplits = new Map<string, Split>();
+  for (const c of known) checkClassFolder(d.directory, d.classes, c);
   for (const c of known) {
-    const split = splitOf(c, true);
+    const split = await splitOf(c, true);
     if (split.training.length + split.validation.length === 0) {
       const bad = skipped.filter((b) => b.file.startsWith(`${c}/`)).length;
       throw new AudiogenError(`class "${c}": no ${bad ? 'usable ' : ''}.wav files in ${d.directory}/${c}${bad ? ` (${bad} left out as unreadable)` : ''}`);
@@ -130,25 +151,26 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
 
   let unknownPool: Split | null = null;
   if (d.classes.includes(UNKNOWN)) {
-    const folders = unknownSourceFolders(d.directory, d.classes);
+    const { folders, bad } = unknownSourceFolders(d.directory, d.classes);
+    for (const b of bad) reject(b);
     if (folders.length === 0) {
       throw new AudiogenError(`class "${UNKNOWN}": no other class folders in ${d.directory} to draw unknown samples from`);
     }
     unknownPool = { training: [], validation: [] };
     for (const f of folders) {
-      const s = splitOf(f, false);
+      const s = await splitOf(f, false);
       unknownPool.training.push(...s.training);
       unknownPool.validation.push(...s.validation);
     }
   }
 
-  const background = listBackground(config, (file) => usable(file));
+  const background = await listBackground(config, { usable, reject, warnings }, tick);
   const result: DatasetListing = { classes: [...d.classes], subsets: {}, warnings, indexFiles, skipped, background };
   for (const subset of subsets) {
     const samples: SampleRef[] = [];
     const classCounts: Record<string, number> = {};
     const minKnown = Math.min(...known.map((c) => knownSplits.get(c)![subset].length));
-    d.classes.forEach((name, label) => {
+    for (const [label, name] of d.classes.entries()) {
       let files: (string | null)[];
       if (name === UNKNOWN) {
         const pool = [...unknownPool![subset]];
@@ -157,7 +179,8 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
         const drawn: string[] = [];
         for (const f of pool) {
           if (drawn.length >= want) break;
-          if (usable(f)) drawn.push(f);
+          await tick();
+          if (await usable(f)) drawn.push(f);
         }
         if (drawn.length < want) {
           warnings.push(`${subset}: ${UNKNOWN} asks for ${want} samples, only ${drawn.length} usable files are available`);
@@ -171,8 +194,18 @@ export function listDataset(config: Config, opts: ListOptions): DatasetListing {
       }
       classCounts[name] = files.length;
       for (const file of files) samples.push({ label, file });
-    });
+    }
     result.subsets[subset] = { samples, classCounts };
   }
   return result;
+}
+
+/** A class whose realised validation fraction is more than 0.05 from validation_split: what was asked and got. */
+function splitWarning(folder: string, split: Split, method: 'hash' | 'index', asked: number): string | null {
+  const n = split.training.length + split.validation.length;
+  if (asked <= 0 || n === 0) return null;
+  const realised = split.validation.length / n;
+  if (Math.abs(realised - asked) <= 0.05) return null;
+  const why = method === 'hash' ? 'the hash split keeps each speaker in one subset, so a small class lands far from the fraction' : 'the index split takes int(validation_split x n) files';
+  return `class "${folder}": ${split.validation.length} of ${n} files (${realised.toFixed(2)}) went to validation, validation_split asks ${asked} (${why})`;
 }

@@ -1,9 +1,11 @@
 // Per-class index files: the order of a class's files. Sorted by default; with shuffle_index_dir, shuffled once
 // and kept, so MLTK's positional (index) split stays put across runs.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AudiogenError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
+import { NotAFileError, readRegularFile } from '../io/read.js';
+import { isInside } from './list.js';
 import { rngFor, shuffleInPlace } from '../plan/rng.js';
 
 export interface ClassIndex {
@@ -27,8 +29,19 @@ function checkLine(line: string, file: string, lineNo: number): void {
   }
 }
 
+/** The lines of an index file: a regular file inside shuffle_index_dir (a FIFO there must not block the listing). */
 export function readIndexFile(path: string): string[] {
-  const lines = readFileSync(path, 'utf8').split('\n');
+  let text: string;
+  try {
+    const real = realpathSync(path);
+    if (!isInside(realpathSync(dirname(path)), real)) throw new AudiogenError(`${path}: the index file is a symlink out of dataset.shuffle_index_dir (to ${real}); delete it to rebuild it`);
+    text = readRegularFile(path).toString('utf8');
+  } catch (err) {
+    if (err instanceof AudiogenError) throw err;
+    const why = err instanceof NotAFileError ? `is ${err.what}, not a regular file` : `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    throw new AudiogenError(`${path}: the index file ${why}; delete it to rebuild it`);
+  }
+  const lines = text.split('\n');
   const files: string[] = [];
   lines.forEach((raw, i) => {
     const line = raw.trim();

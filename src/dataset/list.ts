@@ -1,92 +1,183 @@
-// Walks one class folder for .wav files (recursively), with the reference's symlink rule and a guard against
-// anything that resolves outside the dataset directory.
-import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+// Walks one folder for .wav files (recursively), with the reference's symlink rule and a guard against anything
+// that resolves outside the listing's root. Entries that look like clips but cannot be read (FIFOs, sockets,
+// devices, dangling links, names that are not UTF-8) are returned as bad files instead of blocking or vanishing.
+import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { AudiogenError } from '../errors.js';
+import { kindOf } from '../io/read.js';
+import { decodeName, escapeName, extensionOf, notUtf8Reason } from './names.js';
+import type { BadFile } from './probe.js';
+import { noTick, type Tick } from './tick.js';
 
 export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
 }
 
-const isWav = (name: string) => name.toLowerCase().endsWith('.wav');
-const isHidden = (name: string) => name.startsWith('.');
+/** Audio formats audiogen does not read: counted, so a folder of .flac files is a warning, not a silent zero. */
+export const OTHER_AUDIO = new Set(['.flac', '.ogg', '.opus', '.mp3', '.m4a', '.aac', '.aif', '.aiff', '.au', '.webm']);
+
+const isWav = (name: string) => extensionOf(name) === '.wav';
+
+export interface FolderListing {
+  /** The .wav files, relative to the folder ('/'-separated), sorted by code unit. */
+  files: string[];
+  /** Entries that should be clips but cannot be read, relative to the folder, sorted. */
+  bad: BadFile[];
+  /** Files in other audio formats (not read), per lower-case extension. */
+  otherAudio: Record<string, number>;
+}
+
+export interface ListFolderOptions {
+  /** Follow symlinked folders, and symlinked files out of the root. */
+  followLinks: boolean;
+  tick?: Tick;
+  /** The root in messages (default 'the dataset directory'). */
+  rootName?: string;
+  /** The folder's name in messages (default the folder itself). */
+  label?: string;
+}
 
 /**
- * The class's .wav files as paths relative to the class folder ('/'-separated), sorted by code point.
- * Without followLinks, symlinked folders are not entered and a symlinked file must resolve inside the dataset.
+ * The .wav files of `folder` (relative to `root`), sorted by code unit. Without followLinks, symlinked folders are
+ * not entered and a symlinked file must resolve inside `root`.
  */
-export function listClassFiles(datasetDir: string, className: string, followLinks: boolean): string[] {
-  const root = realpathSync(datasetDir);
-  const classDir = join(datasetDir, className);
+export async function listClassFiles(root: string, folder: string, opts: ListFolderOptions): Promise<FolderListing> {
+  const { followLinks } = opts;
+  const tick = opts.tick ?? noTick;
+  const rootName = opts.rootName ?? 'the dataset directory';
+  const label = opts.label ?? folder;
+  const shown = (relPath: string) => (label === '' || label === '.' ? relPath : `${label}/${relPath}`);
+  const rootReal = realpathSync(root);
+  const classDir = join(root, folder);
   let classReal: string;
   try {
     classReal = realpathSync(classDir);
   } catch {
-    throw new AudiogenError(`class "${className}": folder ${classDir} does not exist`);
+    throw new AudiogenError(`${label}: folder ${classDir} does not exist`);
   }
-  if (!followLinks && !isInside(root, classReal)) {
-    throw new AudiogenError(`class "${className}": ${classDir} resolves outside the dataset directory ${datasetDir}`);
+  if (!followLinks && !isInside(rootReal, classReal)) {
+    throw new AudiogenError(`${label}: ${classDir} resolves outside ${rootName} ${root}`);
   }
-  if (!statSync(classReal).isDirectory()) throw new AudiogenError(`class "${className}": ${classDir} is not a folder`);
+  if (!statSync(classReal).isDirectory()) throw new AudiogenError(`${label}: ${classDir} is not a folder`);
 
   const files: string[] = [];
+  const bad: BadFile[] = [];
+  const otherAudio: Record<string, number> = {};
+  const countOther = (name: string) => {
+    const ext = extensionOf(name);
+    if (OTHER_AUDIO.has(ext)) otherAudio[ext] = (otherAudio[ext] ?? 0) + 1;
+  };
   const visited = new Set<string>([classReal]);
-  const walk = (dir: string, rel: string) => {
-    let entries: Dirent[];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    let entries: Dirent<Buffer>[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
     } catch (err) {
-      throw new AudiogenError(`class "${className}": cannot read folder ${dir} (${(err as NodeJS.ErrnoException).code})`);
+      throw new AudiogenError(`${label}: cannot read folder ${dir} (${(err as NodeJS.ErrnoException).code})`);
     }
     for (const entry of entries) {
-      if (isHidden(entry.name)) continue;
-      const path = join(dir, entry.name);
-      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      await tick();
+      if (entry.name[0] === 0x2e) continue; // hidden
+      const name = decodeName(entry.name);
+      if (name === null) {
+        const relPath = rel ? `${rel}/${escapeName(entry.name)}` : escapeName(entry.name);
+        const shownName = escapeName(entry.name);
+        if (entry.isDirectory()) bad.push({ file: relPath, reason: notUtf8Reason(entry.name, 'folder') });
+        else if (isWav(shownName)) bad.push({ file: relPath, reason: notUtf8Reason(entry.name, 'file') });
+        else countOther(shownName);
+        continue;
+      }
+      const path = join(dir, name);
+      const relPath = rel ? `${rel}/${name}` : name;
       if (entry.isSymbolicLink()) {
         let target: string;
         try {
           target = realpathSync(path);
-        } catch {
-          continue; // a dangling link holds no audio
+        } catch (err) {
+          if (isWav(name)) bad.push({ file: relPath, reason: brokenLinkReason(path, err) });
+          continue;
         }
         const stat = statSync(target);
         if (stat.isDirectory()) {
           // Keras/MLTK follow_links: only then are linked folders walked; guard against link cycles.
           if (followLinks && !visited.has(target)) {
             visited.add(target);
-            walk(path, relPath);
+            await walk(path, relPath);
           }
-        } else if (isWav(entry.name)) {
-          if (!followLinks && !isInside(root, target)) {
-            throw new AudiogenError(
-              `${className}/${relPath}: symlink points outside the dataset directory (to ${target}); set dataset.follow_links to allow it`,
-            );
+        } else if (isWav(name)) {
+          if (!followLinks && !isInside(rootReal, target)) {
+            throw new AudiogenError(`${shown(relPath)}: symlink points outside ${rootName} (to ${target}); set dataset.follow_links to allow it`);
           }
-          files.push(relPath);
-        }
+          if (stat.isFile()) files.push(relPath);
+          else bad.push({ file: relPath, reason: `is a symlink to ${kindOf(stat)} (${target}), not a regular file` });
+        } else if (stat.isFile()) countOther(name);
       } else if (entry.isDirectory()) {
-        walk(path, relPath);
-      } else if (entry.isFile() && isWav(entry.name)) {
-        files.push(relPath);
-      }
+        await walk(path, relPath);
+      } else if (isWav(name)) {
+        if (entry.isFile()) files.push(relPath);
+        else bad.push({ file: relPath, reason: notRegularReason(path) });
+      } else if (entry.isFile()) countOther(name);
     }
   };
-  walk(classDir, '');
-  return files.sort();
+  await walk(classDir, '');
+  bad.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { files: files.sort(), bad, otherAudio };
 }
 
-/** Top-level folders that can feed _unknown_: not a listed class, not starting with _, . or ~. */
-export function unknownSourceFolders(datasetDir: string, classes: readonly string[]): string[] {
-  return readdirSync(datasetDir, { withFileTypes: true })
-    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !/^[_.~]/.test(e.name) && !classes.includes(e.name))
-    .filter((e) => {
-      try {
-        return statSync(join(datasetDir, e.name)).isDirectory();
-      } catch {
-        return false;
-      }
-    })
-    .map((e) => e.name)
-    .sort();
+function notRegularReason(path: string): string {
+  let stat: Stats;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return 'is not a regular file';
+  }
+  return `is ${kindOf(stat)}, not a regular file`;
+}
+
+/** Why a symlink named like a clip leads nowhere. */
+function brokenLinkReason(path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ELOOP') return 'is a symlink loop';
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    let to = '';
+    try {
+      to = ` (to ${readlinkSync(path)}, which does not exist)`;
+    } catch {}
+    return `is a dangling symlink${to}`;
+  }
+  return `cannot follow the symlink (${code ?? String(err)})`;
+}
+
+/** "12 audio files that are not .wav were not read (.flac 10, .mp3 2)", or null when there are none. */
+export function otherAudioNote(counts: Record<string, number>): string | null {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const total = entries.reduce((a, [, n]) => a + n, 0);
+  if (total === 0) return null;
+  return `${total} audio file${total === 1 ? '' : 's'} that ${total === 1 ? 'is' : 'are'} not .wav ${total === 1 ? 'was' : 'were'} not read (${entries.map(([e, n]) => `${e} ${n}`).join(', ')})`;
+}
+
+export interface UnknownSources {
+  /** Top-level folders that can feed _unknown_: not a listed class, not starting with _, . or ~. */
+  folders: string[];
+  /** Top-level folders whose names are not UTF-8 (they cannot be read). */
+  bad: BadFile[];
+}
+
+export function unknownSourceFolders(datasetDir: string, classes: readonly string[]): UnknownSources {
+  const folders: string[] = [];
+  const bad: BadFile[] = [];
+  for (const e of readdirSync(datasetDir, { encoding: 'buffer', withFileTypes: true })) {
+    if (!(e.isDirectory() || e.isSymbolicLink()) || /^[_.~]/.test(String.fromCharCode(e.name[0]))) continue;
+    const name = decodeName(e.name);
+    if (name === null) {
+      if (e.isDirectory()) bad.push({ file: escapeName(e.name), reason: notUtf8Reason(e.name, 'folder') });
+      continue;
+    }
+    if (classes.includes(name)) continue;
+    try {
+      if (statSync(join(datasetDir, name)).isDirectory()) folders.push(name);
+    } catch {}
+  }
+  return { folders: folders.sort(), bad: bad.sort((a, b) => (a.file < b.file ? -1 : 1)) };
 }

@@ -1,8 +1,9 @@
 // Checks every listed clip before anything is planned, so a bad file either stops the build before a shard is
 // written (on_error: fail) or is left out with counts that stay consistent (on_error: skip).
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
-import { inspectWav, inspectWavHeader, WavError } from '../audio/wav.js';
+import { closeSync, readSync, statSync } from 'node:fs';
+import { checkFiniteFloats, inspectWav, inspectWavHeader, isFloatFormat, WavError, type WavSummary } from '../audio/wav.js';
+import { kindOf, NotAFileError, openRegularFile } from '../io/read.js';
+import { noTick, type Tick } from './tick.js';
 
 export interface BadFile {
   file: string;
@@ -12,27 +13,76 @@ export interface BadFile {
 // Headers live in the first bytes: reading only those keeps listing a large dataset cheap.
 const HEADER_BYTES = 4096;
 const header = Buffer.alloc(HEADER_BYTES);
+// Float samples (rare in datasets) are all checked for NaN/Inf, a slice at a time with a tick between slices.
+const SLICE_BYTES = 1 << 20;
+let slice: Buffer | null = null;
+// Files whose header reaches past HEADER_BYTES are read whole: into one reused buffer up to this size.
+const REUSED_BYTES = 16 << 20;
+let whole = Buffer.alloc(0);
 
-/** Why `file` (relative to the dataset directory) cannot be used, or null when it decodes. */
-export function probeClip(datasetDir: string, file: string): string | null {
-  const path = join(datasetDir, file);
+/** Why the clip at `path` cannot be used, or null when it decodes. Never blocks: only regular files are opened. */
+export async function probeClip(path: string, tick: Tick = noTick): Promise<string | null> {
+  let fd: number;
+  let size: number;
   try {
-    let summary;
-    const fd = openSync(path, 'r');
-    try {
-      const size = fstatSync(fd).size;
-      const got = readSync(fd, header, 0, Math.min(HEADER_BYTES, size), 0);
-      summary = inspectWavHeader(header.subarray(0, got), size);
-    } finally {
-      closeSync(fd);
-    }
+    ({ fd, size } = openRegularFile(path));
+  } catch (err) {
+    return openFailure(path, err);
+  }
+  try {
+    const got = readAt(fd, header, Math.min(HEADER_BYTES, size), 0);
     // A header that reaches further (chunks before fmt or data) is checked on the whole file.
-    if (summary === null) inspectWav(readFileSync(path));
+    const summary = inspectWavHeader(header.subarray(0, got), size) ?? inspectWav(readAll(fd, size));
+    if (isFloatFormat(summary.format)) await checkFloatSamples(fd, summary, tick);
     return null;
   } catch (err) {
     if (err instanceof WavError) return err.message;
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== undefined) return `cannot read (${code})`;
     throw err;
+  } finally {
+    closeSync(fd);
   }
+}
+
+function openFailure(path: string, err: unknown): string {
+  if (err instanceof NotAFileError) return `is ${err.what}, not a regular file`;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === undefined) throw err;
+  try {
+    // A socket refuses open() with ENXIO: say what it is.
+    const stat = statSync(path);
+    if (!stat.isFile()) return `is ${kindOf(stat)}, not a regular file`;
+  } catch {}
+  return `cannot read (${code})`;
+}
+
+async function checkFloatSamples(fd: number, s: WavSummary, tick: Tick): Promise<void> {
+  slice ??= Buffer.alloc(SLICE_BYTES);
+  const frameBytes = s.format.blockAlign;
+  const perSlice = Math.floor(SLICE_BYTES / frameBytes);
+  for (let frame = 0; frame < s.frames; frame += perSlice) {
+    const n = Math.min(perSlice, s.frames - frame);
+    if (readAt(fd, slice, n * frameBytes, s.dataOffset + frame * frameBytes) < n * frameBytes) {
+      throw new WavError('truncated: the file shrank while it was read');
+    }
+    checkFiniteFloats(slice, 0, n, s.format, s.littleEndian, frame);
+    await tick();
+  }
+}
+
+function readAt(fd: number, into: Buffer, length: number, position: number): number {
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, into, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+function readAll(fd: number, size: number): Buffer {
+  if (size > whole.length && size <= REUSED_BYTES) whole = Buffer.alloc(size);
+  const bytes = size <= whole.length ? whole : Buffer.allocUnsafe(size);
+  return bytes.subarray(0, readAt(fd, bytes, size, 0));
 }

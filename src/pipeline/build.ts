@@ -147,7 +147,7 @@ async function prepare(config: Config, opts: BuildOptions, started: number, pool
   // Partitions never write shared files, index files included: they compute the same order in memory.
   // Loaded here too: a broken hook module fails before any worker starts, and the listing hook runs here.
   const hooks = await loadHooks(config.hooks);
-  const listing = listDataset(config, { write: whole, listValidFilenames: hooks.listValidFilenames });
+  const listing = await listDataset(config, { write: whole, listValidFilenames: hooks.listValidFilenames, signal: opts.signal });
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
   const plan = makePlan(config, listing);
   const summary = summarize(listing);

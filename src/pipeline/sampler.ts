@@ -31,9 +31,9 @@ export class Sampler {
     private readonly processor: BatchProcessor,
   ) {}
 
-  static async open(config: Config): Promise<Sampler> {
+  static async open(config: Config, signal?: AbortSignal): Promise<Sampler> {
     const hooks = await loadHooks(config.hooks);
-    const listing = listDataset(config, { write: false, listValidFilenames: hooks.listValidFilenames });
+    const listing = await listDataset(config, { write: false, listValidFilenames: hooks.listValidFilenames, signal });
     const plan = makePlan(config, listing);
     const processor = await BatchProcessor.create({ config, background: listing.background });
     return new Sampler(config, listing, plan, processor);

@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { listDataset } from '../../src/dataset/dataset.js';
+import { AudiogenError, ConfigError, InterruptedError } from '../../src/errors.js';
 import { makeConfig, tempDir, toneWav, writeDataset } from '../helpers.js';
+import { floatWav, plantEntries } from '../attacks/hostile-wavs.js';
 
 const wav = toneWav(0.05);
 function dataset(counts: Record<string, number>): string {
@@ -12,9 +15,9 @@ function dataset(counts: Record<string, number>): string {
   return writeDataset(tempDir(), files);
 }
 
-test('samples come in class order with label = position in classes', () => {
+test('samples come in class order with label = position in classes', async () => {
   const dir = dataset({ yes: 3, no: 2 });
-  const l = listDataset(makeConfig(dir, '/tmp/o', { dataset: { classes: ['no', 'yes'] } }), { write: false });
+  const l = await listDataset(makeConfig(dir, '/tmp/o', { dataset: { classes: ['no', 'yes'] } }), { write: false });
   assert.deepEqual(
     l.subsets.training!.samples.map((s) => [s.label, s.file]),
     [[0, 'no/spk0_nohash_0.wav'], [0, 'no/spk1_nohash_0.wav'], [1, 'yes/spk0_nohash_0.wav'], [1, 'yes/spk1_nohash_0.wav'], [1, 'yes/spk2_nohash_0.wav']],
@@ -23,99 +26,234 @@ test('samples come in class order with label = position in classes', () => {
   assert.equal(l.subsets.validation, undefined);
 });
 
-test('_unknown_ and _silence_ counts are percentages of the smallest class, per subset', () => {
+test('_unknown_ and _silence_ counts are percentages of the smallest class, per subset', async () => {
   const dir = dataset({ yes: 10, no: 6, cat: 20, dog: 20, _background_noise_: 3 });
   const config = makeConfig(dir, '/tmp/o', {
     dataset: { classes: ['yes', 'no', '_unknown_', '_silence_'] },
     generator: { unknown_class_percentage: 1.5, silence_class_percentage: 0.5 },
   });
-  const t = listDataset(config, { write: false }).subsets.training!;
+  const t = (await listDataset(config, { write: false })).subsets.training!;
   assert.deepEqual(t.classCounts, { yes: 10, no: 6, _unknown_: 9, _silence_: 3 });
   const unknown = t.samples.filter((s) => s.label === 2).map((s) => s.file!);
   assert.ok(unknown.every((f) => /^(cat|dog)\//.test(f)), unknown.join());
   assert.equal(new Set(unknown).size, 9);
   assert.ok(t.samples.filter((s) => s.label === 3).every((s) => s.file === null));
   // Deterministic from the seed, different for another seed.
-  const again = listDataset(config, { write: false }).subsets.training!.samples.filter((s) => s.label === 2);
+  const again = (await listDataset(config, { write: false })).subsets.training!.samples.filter((s) => s.label === 2);
   assert.deepEqual(again.map((s) => s.file), unknown);
   const other = makeConfig(dir, '/tmp/o', {
     dataset: { classes: ['yes', 'no', '_unknown_', '_silence_'], seed: 7 },
     generator: { unknown_class_percentage: 1.5, silence_class_percentage: 0.5 },
   });
-  const otherUnknown = listDataset(other, { write: false }).subsets.training!.samples.filter((s) => s.label === 2);
+  const otherUnknown = (await listDataset(other, { write: false })).subsets.training!.samples.filter((s) => s.label === 2);
   assert.notDeepEqual(otherUnknown.map((s) => s.file), unknown);
 });
 
-test('unknown samples come from the same subset of their folders as the split says', () => {
+test('unknown samples come from the same subset of their folders as the split says', async () => {
   const dir = dataset({ yes: 40, no: 40, cat: 200 });
   const config = makeConfig(dir, '/tmp/o', {
     dataset: { classes: ['yes', 'no', '_unknown_'] },
     generator: { validation_split: 0.3 },
   });
-  const l = listDataset(config, { write: false });
+  const l = await listDataset(config, { write: false });
   const train = new Set(l.subsets.training!.samples.filter((s) => s.label === 2).map((s) => s.file));
   const val = l.subsets.validation!.samples.filter((s) => s.label === 2).map((s) => s.file);
   assert.ok(val.length > 0);
   for (const f of val) assert.ok(!train.has(f), `${f} in both subsets`);
 });
 
-test('max_samples_per_class caps each class', () => {
+test('max_samples_per_class caps each class', async () => {
   const dir = dataset({ yes: 10, no: 4 });
-  const l = listDataset(makeConfig(dir, '/tmp/o', { dataset: { max_samples_per_class: 5 } }), { write: false });
+  const l = await listDataset(makeConfig(dir, '/tmp/o', { dataset: { max_samples_per_class: 5 } }), { write: false });
   assert.deepEqual(l.subsets.training!.classCounts, { yes: 5, no: 4 });
 });
 
-test('a missing or empty class is an error naming it', () => {
+test('a missing class folder is a config error (exit 2) naming the key; an empty class is an error naming it', async () => {
   const dir = dataset({ yes: 2 });
-  assert.throws(() => listDataset(makeConfig(dir, '/tmp/o'), { write: false }), /class "no": folder .* does not exist/);
+  await assert.rejects(() => listDataset(makeConfig(dir, '/tmp/o'), { write: false }), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.message, `dataset.classes[1]: no folder "no" in ${dir}`);
+    return true;
+  });
   writeDataset(dir, { 'no/readme.txt': 'nothing here' });
-  assert.throws(() => listDataset(makeConfig(dir, '/tmp/o'), { write: false }), /class "no": no \.wav files/);
+  await assert.rejects(() => listDataset(makeConfig(dir, '/tmp/o'), { write: false }), /class "no": no \.wav files/);
 });
 
-test('_unknown_ without other folders is an error', () => {
+test('_unknown_ without other folders is an error', async () => {
   const dir = dataset({ yes: 2, no: 2 });
-  assert.throws(
+  await assert.rejects(
     () => listDataset(makeConfig(dir, '/tmp/o', { dataset: { classes: ['yes', 'no', '_unknown_'] } }), { write: false }),
     /class "_unknown_": no other class folders/,
   );
 });
 
-test('shuffle_index_dir: the class order is shuffled once, kept, extended with new files, redone when a file goes', () => {
+test('shuffle_index_dir: the class order is shuffled once, kept, extended with new files, redone when a file goes', async () => {
   const dir = dataset({ yes: 12, no: 12 });
   const idx = join(tempDir(), 'index');
   const config = makeConfig(dir, '/tmp/o', {
     dataset: { shuffle_index_dir: idx, validation_split_method: 'index' },
     generator: { validation_split: 0.25 },
   });
-  const first = listDataset(config, { write: true });
+  const first = await listDataset(config, { write: true });
   const order = readFileSync(join(idx, 'yes.txt'), 'utf8').trim().split('\n');
   assert.equal(order.length, 12);
   assert.notDeepEqual(order, [...order].sort(), 'shuffled');
   assert.deepEqual(first.subsets.validation!.samples.filter((s) => s.label === 0).map((s) => s.file), order.slice(0, 3).map((f) => `yes/${f}`));
 
   writeFileSync(join(dir, 'yes', 'zz_nohash_0.wav'), wav);
-  listDataset(config, { write: true });
+  await listDataset(config, { write: true });
   const extended = readFileSync(join(idx, 'yes.txt'), 'utf8').trim().split('\n');
   assert.deepEqual(extended, [...order, 'zz_nohash_0.wav']);
 
   unlinkSync(join(dir, 'yes', order[0]));
-  listDataset(config, { write: true });
+  await listDataset(config, { write: true });
   const redone = readFileSync(join(idx, 'yes.txt'), 'utf8').trim().split('\n');
   assert.equal(redone.length, 12);
   assert.ok(!redone.includes(order[0]));
 });
 
-test('an index file line pointing outside the class folder is rejected', () => {
+test('an index file line pointing outside the class folder is rejected', async () => {
   const dir = dataset({ yes: 2, no: 2 });
   const idx = tempDir();
   writeFileSync(join(idx, 'yes.txt'), 'spk0_nohash_0.wav\n../../etc/passwd.wav\n');
   const config = makeConfig(dir, '/tmp/o', { dataset: { shuffle_index_dir: idx } });
-  assert.throws(() => listDataset(config, { write: false }), /yes\.txt:2: "\.\.\/\.\.\/etc\/passwd\.wav" points outside its class folder/);
+  await assert.rejects(() => listDataset(config, { write: false }), /yes\.txt:2: "\.\.\/\.\.\/etc\/passwd\.wav" points outside its class folder/);
 });
 
-test('validate-style listing writes nothing', () => {
+test('validate-style listing writes nothing', async () => {
   const dir = dataset({ yes: 3, no: 3 });
   const idx = join(tempDir(), 'index');
-  listDataset(makeConfig(dir, '/tmp/o', { dataset: { shuffle_index_dir: idx } }), { write: false });
+  await listDataset(makeConfig(dir, '/tmp/o', { dataset: { shuffle_index_dir: idx } }), { write: false });
   assert.equal(existsSync(idx), false);
+});
+
+/** The ConfigError `err` must be, with exactly these lines. */
+const configError = (lines: string[]) => (err: unknown) => {
+  assert.ok(err instanceof ConfigError, String(err));
+  assert.equal(err.exitCode, 2);
+  assert.deepEqual(err.problems, lines);
+  return true;
+};
+
+test('a missing dataset directory is a config error naming the key; a Speech Commands path says what to download', async () => {
+  const root = tempDir();
+  await assert.rejects(listDataset(makeConfig(join(root, 'data'), '/tmp/o'), { write: false }), configError([`dataset.directory: ${root}/data does not exist`]));
+  const sc = join(root, 'speech_commands_v0.02');
+  await assert.rejects(listDataset(makeConfig(sc, '/tmp/o'), { write: false }), configError([
+    `dataset.directory: ${sc} does not exist`,
+    `dataset.directory: download Speech Commands v2 from http://download.tensorflow.org/data/speech_commands_v0.02.tar.gz and extract it there (mkdir -p ${sc} && tar -xzf speech_commands_v0.02.tar.gz -C ${sc}), or set dataset.directory to where it is`,
+  ]));
+  writeFileSync(join(root, 'file'), 'x');
+  await assert.rejects(listDataset(makeConfig(join(root, 'file'), '/tmp/o'), { write: false }), configError([`dataset.directory: ${root}/file is not a folder`]));
+});
+
+test('a missing class folder or bg_noise_dir is a config error naming the key and the path', async () => {
+  const dir = dataset({ yes: 2, no: 2 });
+  writeFileSync(join(dir, 'left'), 'not a folder');
+  await assert.rejects(listDataset(makeConfig(dir, '/tmp/o', { dataset: { classes: ['yes', 'no', 'up'] } }), { write: false }), configError([`dataset.classes[2]: no folder "up" in ${dir}`]));
+  await assert.rejects(listDataset(makeConfig(dir, '/tmp/o', { dataset: { classes: ['yes', 'left'] } }), { write: false }), configError([`dataset.classes[1]: "left" in ${dir} is not a folder`]));
+  const noise = { bg_noise_dir: 'noise', bg_noise_range: [0, 0.1] };
+  await assert.rejects(listDataset(makeConfig(dir, '/tmp/o', { generator: noise }), { write: false }), configError([`generator.bg_noise_dir: ${dir}/noise does not exist`]));
+});
+
+test('entries that cannot be clips are bad files per on_error: fail names the first, skip lists them all', async () => {
+  const dir = dataset({ yes: 3, no: 3 });
+  const planted = plantEntries(dir, 'no');
+  await assert.rejects(listDataset(makeConfig(dir, '/tmp/o'), { write: false }), (err: unknown) => {
+    assert.ok(err instanceof AudiogenError && !(err instanceof ConfigError));
+    assert.match(err.message, /^no\/\S+: .* \(set generator\.on_error: skip to leave bad files out\)$/);
+    return true;
+  });
+  const l = await listDataset(makeConfig(dir, '/tmp/o', { generator: { on_error: 'skip' } }), { write: false });
+  assert.deepEqual(l.skipped.map((b) => b.file).sort(), [...planted.bad.keys()].sort());
+  for (const b of l.skipped) assert.match(b.reason, planted.bad.get(b.file)!, b.file);
+  assert.deepEqual(l.subsets.training!.classCounts, { yes: 3, no: 3 });
+});
+
+test('a float clip with a NaN is left out before planning (on_error: skip), named with its sample', async () => {
+  const dir = dataset({ yes: 3, no: 3 });
+  writeFileSync(join(dir, 'yes', 'nan_nohash_0.wav'), floatWav('float32', NaN));
+  const l = await listDataset(makeConfig(dir, '/tmp/o', { generator: { on_error: 'skip' } }), { write: false });
+  assert.deepEqual(l.skipped, [{ file: 'yes/nan_nohash_0.wav', reason: 'sample 5 of channel 0 is NaN' }]);
+  assert.equal(l.subsets.training!.classCounts.yes, 3);
+});
+
+test('bg_noise_dir is its own root: hostile files in it are bad files, links out of it are refused without follow_links', async () => {
+  const dir = dataset({ yes: 2, no: 2 });
+  writeDataset(join(dir, '_background_noise_'), { 'hum.wav': wav });
+  execFileSync('mkfifo', [join(dir, '_background_noise_', 'pipe.wav')]);
+  const noise = { bg_noise_dir: '_background_noise_', bg_noise_range: [0, 0.1], on_error: 'skip' };
+  const l = await listDataset(makeConfig(dir, '/tmp/o', { generator: noise }), { write: false });
+  assert.deepEqual(l.background.map((b) => b.name), ['hum.wav']);
+  assert.deepEqual(l.skipped, [{ file: '_background_noise_/pipe.wav', reason: 'is a FIFO (named pipe), not a regular file' }]);
+  // A clip of the dataset is outside bg_noise_dir: the old listing followed such links anywhere.
+  symlinkSync(join(dir, 'yes', 'spk0_nohash_0.wav'), join(dir, '_background_noise_', 'speech.wav'));
+  await assert.rejects(listDataset(makeConfig(dir, '/tmp/o', { generator: noise }), { write: false }), /_background_noise_\/speech\.wav: symlink points outside generator\.bg_noise_dir/);
+  const followed = await listDataset(makeConfig(dir, '/tmp/o', { generator: noise, dataset: { follow_links: true } }), { write: false });
+  assert.deepEqual(followed.background.map((b) => b.name), ['hum.wav', 'speech.wav']);
+});
+
+test('warnings: audio files in other formats, per class folder', async () => {
+  const dir = dataset({ yes: 3, no: 3 });
+  writeDataset(dir, { 'yes/a.flac': 'x', 'yes/b.FLAC': 'x', 'yes/c.mp3': 'x', 'no/d.ogg': 'x' });
+  const l = await listDataset(makeConfig(dir, '/tmp/o'), { write: false });
+  assert.deepEqual(l.warnings, [
+    'class "yes": 3 audio files that are not .wav were not read (.flac 2, .mp3 1)',
+    'class "no": 1 audio file that is not .wav was not read (.ogg 1)',
+  ]);
+});
+
+test('warnings: a class whose validation fraction lands more than 0.05 from validation_split says asked and realised', async () => {
+  const dir = dataset({ yes: 10, no: 40 });
+  const l = await listDataset(makeConfig(dir, '/tmp/o', { generator: { validation_split: 0.2 }, dataset: { validation_split_method: 'index' } }), { write: false });
+  assert.deepEqual(l.warnings, []);
+  const hashed = await listDataset(makeConfig(dir, '/tmp/o', { generator: { validation_split: 0.2 } }), { write: false });
+  for (const c of ['yes', 'no']) {
+    const v = hashed.subsets.validation!.classCounts[c];
+    const n = v + hashed.subsets.training!.classCounts[c];
+    const far = Math.abs(v / n - 0.2) > 0.05;
+    const line = hashed.warnings.find((w) => w.startsWith(`class "${c}"`));
+    assert.equal(line !== undefined, far, `${c}: ${v} of ${n}`);
+    if (line) assert.match(line, new RegExp(`^class "${c}": ${v} of ${n} files \\(${(v / n).toFixed(2)}\\) went to validation, validation_split asks 0\\.2 \\(the hash split`));
+  }
+  const tiny = dataset({ yes: 3, no: 3 });
+  const t = await listDataset(makeConfig(tiny, '/tmp/o', { generator: { validation_split: 0.2 }, dataset: { validation_split_method: 'index' } }), { write: false });
+  assert.deepEqual(t.warnings.filter((w) => w.includes('went to validation')), [
+    'class "yes": 0 of 3 files (0.00) went to validation, validation_split asks 0.2 (the index split takes int(validation_split x n) files)',
+    'class "no": 0 of 3 files (0.00) went to validation, validation_split asks 0.2 (the index split takes int(validation_split x n) files)',
+  ]);
+});
+
+test('the listing yields to the event loop while it works, and an aborted signal stops it with InterruptedError', async () => {
+  const dir = dataset({ yes: 1500, no: 3 });
+  const config = makeConfig(dir, '/tmp/o');
+  let turns = 0;
+  let running = true;
+  const spin = () => {
+    turns++;
+    if (running) setImmediate(spin);
+  };
+  setImmediate(spin);
+  const started = performance.now();
+  await listDataset(config, { write: false });
+  running = false;
+  const ms = performance.now() - started;
+  // About one turn per 10 ms of work; a synchronous listing would give none.
+  assert.ok(turns >= Math.floor(ms / 40), `${turns} event-loop turns in ${ms.toFixed(0)} ms`);
+  const controller = new AbortController();
+  const listing = listDataset(config, { write: false, signal: controller.signal });
+  setImmediate(() => controller.abort('SIGINT'));
+  await assert.rejects(listing, (err: unknown) => err instanceof InterruptedError && /interrupted by SIGINT/.test(err.message));
+});
+
+test('an index file that is a FIFO or a link out of shuffle_index_dir is named, never read', async () => {
+  const dir = dataset({ yes: 2, no: 2 });
+  const idx = tempDir();
+  execFileSync('mkfifo', [join(idx, 'yes.txt')]);
+  const config = makeConfig(dir, '/tmp/o', { dataset: { shuffle_index_dir: idx } });
+  await assert.rejects(listDataset(config, { write: false }), new RegExp(`${idx}/yes\\.txt: the index file is a FIFO \\(named pipe\\), not a regular file; delete it to rebuild it`));
+  unlinkSync(join(idx, 'yes.txt'));
+  writeFileSync(join(dir, 'order.txt'), 'spk0_nohash_0.wav\n');
+  symlinkSync(join(dir, 'order.txt'), join(idx, 'yes.txt'));
+  await assert.rejects(listDataset(config, { write: false }), /yes\.txt: the index file is a symlink out of dataset\.shuffle_index_dir/);
 });

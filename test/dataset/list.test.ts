@@ -1,13 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listClassFiles, unknownSourceFolders } from '../../src/dataset/list.js';
+import { InterruptedError } from '../../src/errors.js';
+import { ticker } from '../../src/dataset/tick.js';
 import { tempDir, toneWav, writeDataset } from '../helpers.js';
+import { plantEntries } from '../attacks/hostile-wavs.js';
 
 const wav = toneWav(0.05);
 
-test('lists .wav files recursively, case-insensitively, sorted, skipping hidden and other files', () => {
+test('lists .wav files recursively, case-insensitively, sorted, skipping hidden and other files', async () => {
   const dir = writeDataset(tempDir(), {
     'yes/b.wav': wav,
     'yes/A.WAV': wav,
@@ -16,54 +19,54 @@ test('lists .wav files recursively, case-insensitively, sorted, skipping hidden 
     'yes/.hidden.wav': wav,
     'yes/.cache/d.wav': wav,
   });
-  assert.deepEqual(listClassFiles(dir, 'yes', false), ['A.WAV', 'b.wav', 'sub/c.Wav']);
+  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: false })).files, ['A.WAV', 'b.wav', 'sub/c.Wav']);
 });
 
-test('a missing class folder is an error naming the class', () => {
+test('a missing class folder is an error naming the class', async () => {
   const dir = writeDataset(tempDir(), { 'yes/a.wav': wav });
-  assert.throws(() => listClassFiles(dir, 'no', false), /class "no": folder .*\/no does not exist/);
+  await assert.rejects(async () => (await listClassFiles(dir, 'no', { followLinks: false })).files, /no: folder .*\/no does not exist/);
 });
 
-test('symlinked folders are entered only with follow_links', () => {
+test('symlinked folders are entered only with follow_links', async () => {
   const root = tempDir();
   const dir = writeDataset(join(root, 'data'), { 'yes/a.wav': wav, 'extra/b.wav': wav });
   symlinkSync(join(dir, 'extra'), join(dir, 'yes', 'linked'));
-  assert.deepEqual(listClassFiles(dir, 'yes', false), ['a.wav']);
-  assert.deepEqual(listClassFiles(dir, 'yes', true), ['a.wav', 'linked/b.wav']);
+  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: false })).files, ['a.wav']);
+  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: true })).files, ['a.wav', 'linked/b.wav']);
 });
 
-test('a symlinked file pointing outside the dataset is rejected without follow_links', () => {
+test('a symlinked file pointing outside the dataset is rejected without follow_links', async () => {
   const root = tempDir();
   const dir = writeDataset(join(root, 'data'), { 'yes/a.wav': wav });
   writeFileSync(join(root, 'secret.wav'), wav);
   symlinkSync(join(root, 'secret.wav'), join(dir, 'yes', 'escape.wav'));
-  assert.throws(() => listClassFiles(dir, 'yes', false), /yes\/escape\.wav: symlink points outside the dataset directory/);
-  assert.deepEqual(listClassFiles(dir, 'yes', true), ['a.wav', 'escape.wav']);
+  await assert.rejects(async () => (await listClassFiles(dir, 'yes', { followLinks: false })).files, /yes\/escape\.wav: symlink points outside the dataset directory/);
+  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: true })).files, ['a.wav', 'escape.wav']);
 });
 
-test('a symlinked file inside the dataset is listed', () => {
+test('a symlinked file inside the dataset is listed', async () => {
   const dir = writeDataset(tempDir(), { 'yes/a.wav': wav, 'no/b.wav': wav });
   symlinkSync(join(dir, 'no', 'b.wav'), join(dir, 'yes', 'b-link.wav'));
-  assert.deepEqual(listClassFiles(dir, 'yes', false), ['a.wav', 'b-link.wav']);
+  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: false })).files, ['a.wav', 'b-link.wav']);
 });
 
-test('a class folder that is a symlink out of the dataset is rejected without follow_links', () => {
+test('a class folder that is a symlink out of the dataset is rejected without follow_links', async () => {
   const root = tempDir();
   const dir = join(root, 'data');
   mkdirSync(dir);
   writeDataset(join(root, 'elsewhere'), { 'a.wav': wav });
   symlinkSync(join(root, 'elsewhere'), join(dir, 'yes'));
-  assert.throws(() => listClassFiles(dir, 'yes', false), /resolves outside the dataset directory/);
-  assert.deepEqual(listClassFiles(dir, 'yes', true), ['a.wav']);
+  await assert.rejects(async () => (await listClassFiles(dir, 'yes', { followLinks: false })).files, /resolves outside the dataset directory/);
+  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: true })).files, ['a.wav']);
 });
 
-test('follow_links survives a symlink cycle', () => {
+test('follow_links survives a symlink cycle', async () => {
   const dir = writeDataset(tempDir(), { 'yes/a.wav': wav });
   symlinkSync(join(dir, 'yes'), join(dir, 'yes', 'loop'));
-  assert.deepEqual(listClassFiles(dir, 'yes', true), ['a.wav']);
+  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: true })).files, ['a.wav']);
 });
 
-test('unknown sources are the other folders, except those starting with _, . or ~', () => {
+test('unknown sources are the other folders, except those starting with _, . or ~', async () => {
   const dir = writeDataset(tempDir(), {
     'yes/a.wav': wav,
     'cat/a.wav': wav,
@@ -73,5 +76,61 @@ test('unknown sources are the other folders, except those starting with _, . or 
     '.git/x': 'x',
     'readme.txt': 'x',
   });
-  assert.deepEqual(unknownSourceFolders(dir, ['yes', '_unknown_']), ['cat', 'dog']);
+  assert.deepEqual(unknownSourceFolders(dir, ['yes', '_unknown_']).folders, ['cat', 'dog']);
+});
+
+test('FIFOs, sockets, links to FIFOs, dangling links and names that are not UTF-8 are bad entries, never files', async () => {
+  const dir = writeDataset(tempDir(), { 'yes/a.wav': wav });
+  const planted = plantEntries(dir, 'yes');
+  const listing = await listClassFiles(dir, 'yes', { followLinks: false });
+  // empty.wav is a regular file: the probe, not the walk, finds it bad.
+  assert.deepEqual(listing.files, ['a.wav', 'empty.wav']);
+  const expected = [...planted.bad.keys()].filter((k) => k !== 'yes/empty.wav').map((k) => k.slice('yes/'.length));
+  assert.deepEqual(listing.bad.map((b) => b.file), expected.sort());
+  for (const b of listing.bad) assert.match(b.reason, planted.bad.get(`yes/${b.file}`)!, b.file);
+});
+
+test('valid names come out exactly as Node spells them (accents, both Unicode forms, a leading BOM, emoji)', async () => {
+  const names = ['caf\u00e9.wav', 'cafe\u0301.wav', '\ufeffbom.wav', 'k\u00f6ln_nohash_1.wav', '\u{1f600}.wav', 'z.WAV'];
+  const dir = writeDataset(tempDir(), Object.fromEntries(names.map((n) => [`yes/${n}`, wav])));
+  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: false })).files, readdirSync(join(dir, 'yes')).sort());
+});
+
+test('audio files in formats that are not read are counted per extension, any case', async () => {
+  const dir = writeDataset(tempDir(), { 'yes/a.wav': wav, 'yes/b.FLAC': 'x', 'yes/c.flac': 'x', 'yes/sub/d.mp3': 'x', 'yes/e.txt': 'x', 'yes/f.Opus': 'x' });
+  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: false })).otherAudio, { '.flac': 2, '.mp3': 1, '.opus': 1 });
+});
+
+test('a listing stays inside its own root: a folder listed as its own root refuses a file linked in from outside', async () => {
+  const root = tempDir();
+  writeDataset(root, { 'noise/hum.wav': wav, 'dataset/yes/a.wav': wav });
+  symlinkSync(join(root, 'dataset', 'yes', 'a.wav'), join(root, 'noise', 'escape.wav'));
+  await assert.rejects(
+    listClassFiles(join(root, 'noise'), '.', { followLinks: false, rootName: 'generator.bg_noise_dir', label: 'noise' }),
+    /noise\/escape\.wav: symlink points outside generator\.bg_noise_dir/,
+  );
+  assert.deepEqual((await listClassFiles(join(root, 'noise'), '.', { followLinks: true })).files, ['escape.wav', 'hum.wav']);
+});
+
+test('the walk ticks, and stops with InterruptedError once its signal is aborted', async () => {
+  const dir = writeDataset(tempDir(), Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`yes/${i}.wav`, wav])));
+  const controller = new AbortController();
+  controller.abort('SIGTERM');
+  await assert.rejects(listClassFiles(dir, 'yes', { followLinks: false, tick: ticker(controller.signal) }), (err: unknown) => {
+    assert.ok(err instanceof InterruptedError);
+    assert.equal(err.exitCode, 130);
+    assert.match(err.message, /interrupted by SIGTERM/);
+    return true;
+  });
+  let ticks = 0;
+  await listClassFiles(dir, 'yes', { followLinks: false, tick: () => void ticks++ });
+  assert.ok(ticks >= 50);
+});
+
+test('unknown sources skip folders whose names are not UTF-8, and report them', () => {
+  const dir = writeDataset(tempDir(), { 'yes/a.wav': wav, 'cat/a.wav': wav });
+  mkdirSync(Buffer.from(`${dir}/d\xf6g`, 'latin1'));
+  const sources = unknownSourceFolders(dir, ['yes', '_unknown_']);
+  assert.deepEqual(sources.folders, ['cat']);
+  assert.deepEqual(sources.bad.map((b) => b.file), ['d\\xf6g']);
 });

@@ -1,0 +1,47 @@
+// The folders a config names must exist before anything is listed: a missing one is a config error naming the
+// key and the path (exit 2), with what to download when the path looks like Speech Commands.
+import { statSync, type Stats } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ConfigError } from '../errors.js';
+
+export const SPEECH_COMMANDS_URL = 'http://download.tensorflow.org/data/speech_commands_v0.02.tar.gz';
+
+function statOf(path: string): Stats | string {
+  try {
+    return statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? String(err)})`;
+  }
+}
+
+/** dataset.directory must be a folder. */
+export function checkDatasetDirectory(dir: string): void {
+  const stat = statOf(dir);
+  if (typeof stat !== 'string' && stat.isDirectory()) return;
+  const problems = [`dataset.directory: ${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}`];
+  // The shipped kws-mltk.yaml points at Speech Commands: say where it comes from (the archive has no top folder).
+  if (/speech[_-]?commands/i.test(basename(dir))) {
+    problems.push(
+      `dataset.directory: download Speech Commands v2 from ${SPEECH_COMMANDS_URL} and extract it there ` +
+        `(mkdir -p ${dir} && tar -xzf speech_commands_v0.02.tar.gz -C ${dir}), or set dataset.directory to where it is`,
+    );
+  }
+  throw new ConfigError(problems);
+}
+
+/** dataset.classes[i] must be a folder of the dataset directory. */
+export function checkClassFolder(dir: string, classes: readonly string[], name: string): void {
+  const stat = statOf(join(dir, name));
+  if (typeof stat !== 'string' && stat.isDirectory()) return;
+  const key = `dataset.classes[${classes.indexOf(name)}]`;
+  if (stat === 'does not exist') throw new ConfigError([`${key}: no folder "${name}" in ${dir}`]);
+  throw new ConfigError([`${key}: "${name}" in ${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}`]);
+}
+
+/** generator.bg_noise_dir must be a folder. */
+export function checkBackgroundFolder(dir: string): void {
+  const stat = statOf(dir);
+  if (typeof stat !== 'string' && stat.isDirectory()) return;
+  throw new ConfigError([`generator.bg_noise_dir: ${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}`]);
+}

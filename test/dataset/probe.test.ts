@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { probeClip } from '../../src/dataset/probe.js';
+import { tempDir } from '../helpers.js';
+import { floatWav, wav } from '../attacks/hostile-wavs.js';
+
+test('a FIFO, a socket, a link to a FIFO or a device is a reason at once, never a blocked open', async () => {
+  const dir = tempDir();
+  execFileSync('mkfifo', [join(dir, 'pipe.wav')]);
+  symlinkSync(join(dir, 'pipe.wav'), join(dir, 'link.wav'));
+  execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', join(dir, 'sock.wav')]);
+  assert.equal(await probeClip(join(dir, 'pipe.wav')), 'is a FIFO (named pipe), not a regular file');
+  assert.equal(await probeClip(join(dir, 'link.wav')), 'is a FIFO (named pipe), not a regular file');
+  assert.equal(await probeClip(join(dir, 'sock.wav')), 'is a socket, not a regular file');
+  assert.equal(await probeClip('/dev/zero'), 'is a character device, not a regular file');
+  assert.equal(await probeClip(join(dir, 'missing.wav')), 'cannot read (ENOENT)');
+});
+
+test('an absurd header is a reason: rates, channels and duration are bounded before anything is read', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'r.wav'), wav({ rate: 0xfffffff0 }));
+  assert.match((await probeClip(join(dir, 'r.wav')))!, /^bad header: sample rate 4294967280 Hz/);
+  writeFileSync(join(dir, 'ok.wav'), wav());
+  assert.equal(await probeClip(join(dir, 'ok.wav')), null);
+});
+
+test('float WAVs are checked sample by sample, in slices with a tick between them; a NaN anywhere is named', async () => {
+  const dir = tempDir();
+  // 3 MB of float32 (more than two slices) with a NaN near the end.
+  const frames = 800_000;
+  const data = Buffer.alloc(frames * 4);
+  data.writeFloatLE(NaN, (frames - 3) * 4);
+  const bytes = wav({ tag: 3, bits: 32, data });
+  writeFileSync(join(dir, 'late-nan.wav'), bytes);
+  let ticks = 0;
+  const tick = () => {
+    ticks++;
+    return undefined;
+  };
+  assert.equal(await probeClip(join(dir, 'late-nan.wav'), tick), `sample ${frames - 3} of channel 0 is NaN`);
+  assert.ok(ticks >= 2, `${ticks} ticks`);
+  writeFileSync(join(dir, 'inf.wav'), floatWav('float64', Infinity, { channels: 2 }));
+  assert.equal(await probeClip(join(dir, 'inf.wav')), 'sample 5 of channel 1 is +Inf');
+  writeFileSync(join(dir, 'fine.wav'), floatWav('float32', 0.9));
+  assert.equal(await probeClip(join(dir, 'fine.wav')), null);
+});
+
+test('a header that reaches past the first 4 KB (a big chunk before fmt) is checked on the whole file', async () => {
+  const dir = tempDir();
+  const clip = wav();
+  const junk = Buffer.alloc(8 + 10000);
+  junk.write('JUNK', 0);
+  junk.writeUInt32LE(10000, 4);
+  writeFileSync(join(dir, 'junk.wav'), Buffer.concat([clip.subarray(0, 12), junk, clip.subarray(12)]));
+  assert.equal(await probeClip(join(dir, 'junk.wav')), null);
+  writeFileSync(join(dir, 'junk-cut.wav'), Buffer.concat([clip.subarray(0, 12), junk, clip.subarray(12, 100)]));
+  assert.match((await probeClip(join(dir, 'junk-cut.wav')))!, /^truncated: data chunk declares 3200 bytes/);
+});
