@@ -25,15 +25,16 @@ export interface AttackOptions {
 }
 
 // python3 runs the command so the peak RSS of every waited-for descendant (workers included) can be read back.
+// On a timeout the whole process group is killed: a worker stuck in a loop would otherwise hold the pipes open.
 const MEASURE = `
-import json, resource, subprocess, sys, time
+import json, os, resource, signal, subprocess, sys, time
 limit = float(sys.argv[1]); cmd = sys.argv[2:]
 t = time.monotonic(); timed_out = False
-p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 try:
     out, err = p.communicate(timeout=limit)
 except subprocess.TimeoutExpired:
-    p.kill(); out, err = p.communicate(); timed_out = True
+    os.killpg(p.pid, signal.SIGKILL); out, err = p.communicate(); timed_out = True
 json.dump({"code": p.returncode, "stdout": out.decode("utf8", "replace"), "stderr": err.decode("utf8", "replace"),
            "seconds": time.monotonic() - t, "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
            "timed_out": timed_out}, sys.stdout)
@@ -70,12 +71,14 @@ export function assertOutcome(r: AttackResult, code: number, message: RegExp, li
 /** A fingerprint of everything under `dir`: names, types, sizes, contents and link targets (not times). */
 export function treeHash(dir: string): string {
   const hash = createHash('sha256');
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
+  const root = Buffer.from(dir);
+  // Names as bytes: a name that is not UTF-8 cannot be reached through a string path.
+  const walk = (d: Buffer) => {
+    for (const name of readdirSync(d, { encoding: 'buffer' }).sort(Buffer.compare)) {
+      const p = Buffer.concat([d, Buffer.from('/'), name]);
       const st = lstatSync(p);
-      const rel = relative(dir, p);
-      if (st.isSymbolicLink()) hash.update(`L ${rel} -> ${readlinkSync(p)}\n`);
+      const rel = p.subarray(root.length + 1).toString('latin1');
+      if (st.isSymbolicLink()) hash.update(`L ${rel} -> ${readlinkSync(p, { encoding: 'buffer' }).toString('latin1')}\n`);
       else if (st.isDirectory()) {
         hash.update(`D ${rel} ${st.mode & 0o7777}\n`);
         walk(p);
@@ -83,7 +86,7 @@ export function treeHash(dir: string): string {
       else hash.update(`S ${rel} ${st.mode}\n`);
     }
   };
-  if (existsSync(dir)) walk(dir);
+  if (existsSync(dir)) walk(root);
   return hash.digest('hex');
 }
 
