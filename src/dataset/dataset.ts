@@ -128,10 +128,6 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
       if (!check || (await usable(`${folder}/${f}`))) files.push(f);
     }
     const split = splitFiles(files, d.validation_split_method, g.validation_split);
-    if (check) {
-      const off = splitWarning(folder, split, d.validation_split_method, g.validation_split);
-      if (off) warnings.push(off);
-    }
     const prefix = (list: string[]) => list.map((f) => `${folder}/${f}`);
     return { training: prefix(split.training), validation: prefix(split.validation) };
   };
@@ -148,6 +144,8 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     }
     knownSplits.set(c, split);
   }
+  const off = splitWarning(knownSplits, d.validation_split_method, g.validation_split);
+  if (off) warnings.push(off);
 
   let unknownPool: Split | null = null;
   if (d.classes.includes(UNKNOWN)) {
@@ -200,12 +198,28 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
   return result;
 }
 
-/** A class whose realised validation fraction is more than 0.05 from validation_split: what was asked and got. */
-function splitWarning(folder: string, split: Split, method: 'hash' | 'index', asked: number): string | null {
-  const n = split.training.length + split.validation.length;
-  if (asked <= 0 || n === 0) return null;
-  const realised = split.validation.length / n;
-  if (Math.abs(realised - asked) <= 0.05) return null;
-  const why = method === 'hash' ? 'the hash split keeps each speaker in one subset, so a small class lands far from the fraction' : 'the index split takes int(validation_split x n) files';
-  return `class "${folder}": ${split.validation.length} of ${n} files (${realised.toFixed(2)}) went to validation, validation_split asks ${asked} (${why})`;
+/** One line when the realised validation fraction is more than 0.05 from validation_split, overall or per class. */
+function splitWarning(splits: ReadonlyMap<string, Split>, method: 'hash' | 'index', asked: number): string | null {
+  if (asked <= 0) return null;
+  let n = 0;
+  let validation = 0;
+  const far: { name: string; realised: number }[] = [];
+  for (const [name, split] of splits) {
+    const count = split.training.length + split.validation.length;
+    n += count;
+    validation += split.validation.length;
+    const realised = split.validation.length / count;
+    if (Math.abs(realised - asked) > 0.05) far.push({ name, realised });
+  }
+  const overall = validation / Math.max(1, n);
+  if (Math.abs(overall - asked) <= 0.05 && far.length === 0) return null;
+  far.sort((a, b) => Math.abs(b.realised - asked) - Math.abs(a.realised - asked));
+  const classes = far.length
+    ? `; classes farthest from it: ${far.slice(0, 4).map((c) => `${c.name} ${c.realised.toFixed(2)}`).join(', ')}${far.length > 4 ? ` and ${far.length - 4} more` : ''}`
+    : '';
+  const why =
+    method === 'hash'
+      ? 'the hash split keeps each speaker in one subset, so a small dataset lands away from the fraction (validation_split_method: index splits each class exactly)'
+      : 'the index split takes int(validation_split x n) files of each class';
+  return `generator.validation_split: ${asked} asked, ${overall.toFixed(2)} realised (${validation} of ${n} files of the known classes)${classes}: ${why}`;
 }

@@ -1,5 +1,5 @@
 // A built output directory read back: its manifest and the config that made it.
-import { existsSync, readFileSync } from 'node:fs';
+import { readRegularFile } from '../io/read.js';
 import { join } from 'node:path';
 import { configSchema, type Config } from '../config/schema.js';
 import { AudiogenError } from '../errors.js';
@@ -14,11 +14,11 @@ export function configOfManifest(m: Pick<Manifest, 'config'>, outDir: string): C
 
 export function readBuiltManifest(outDir: string): Manifest {
   const path = join(outDir, MANIFEST);
-  if (!existsSync(path)) throw new AudiogenError(`${outDir}: no ${MANIFEST}: not an audiogen build (or not merged yet)`);
   let m: Manifest;
   try {
-    m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    m = JSON.parse(readRegularFile(path).toString('utf8')) as Manifest;
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AudiogenError(`${outDir}: no ${MANIFEST}: not an audiogen build (or not merged yet)`);
     throw new AudiogenError(`${path}: unreadable manifest (${(err as Error).message})`);
   }
   if (m.format !== 'audiogen') throw new AudiogenError(`${path}: not an audiogen manifest`);

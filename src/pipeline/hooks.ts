@@ -1,10 +1,10 @@
 // User hooks: an ES module named by the config's `hooks` key, loaded in every worker (and in the build for the
 // listing hook). Its exports take the reference's callbacks' places; a seeded `random` keeps them deterministic.
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { Config, Subset } from '../config/schema.js';
 import { AudiogenError, EXIT } from '../errors.js';
+import { NotAFileError, readRegularFile } from '../io/read.js';
 import type { TypedArray } from '../io/npy.js';
 import type { Rng } from '../plan/rng.js';
 import type { SampleParams } from './params.js';
@@ -97,6 +97,8 @@ function guarded<F extends (...args: never[]) => unknown>(what: string, fn: F): 
 
 export async function loadHooks(path: string | null): Promise<Hooks> {
   if (path === null) return {};
+  // A FIFO or device under the module's name would block the import: only a regular file is loaded.
+  hooksSource(path);
   watchExit();
   let mod: Record<string, unknown>;
   running = `the hooks module ${path}, while loading,`;
@@ -121,7 +123,16 @@ export async function loadHooks(path: string | null): Promise<Hooks> {
 
 /** A fingerprint of the hook module's source (it shapes the output, so it is part of what a resume checks). */
 export function hooksHash(path: string | null): string {
-  return path === null ? '' : createHash('sha256').update(readFileSync(path)).digest('hex');
+  return path === null ? '' : createHash('sha256').update(hooksSource(path)).digest('hex');
+}
+
+function hooksSource(path: string): Buffer {
+  try {
+    return readRegularFile(path);
+  } catch (err) {
+    const why = err instanceof NotAFileError ? `it is ${err.what}, not a module file` : `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    throw new AudiogenError(`hooks: ${path}: ${why}`, EXIT.config);
+  }
 }
 
 export class HookError extends AudiogenError {

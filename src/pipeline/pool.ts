@@ -58,6 +58,8 @@ export class ForkPool implements Executor {
   private readonly workers: Worker[] = [];
   private nextId = 0;
   private closing = false;
+  /** How the last worker to die went (`worker process 42 killed by SIGKILL`), for a batch that finds none left. */
+  private lost: string | null = null;
   // Workers are killed when the build process ends however it ends, so none outlives it.
   private readonly onExit = () => this.kill();
 
@@ -119,7 +121,10 @@ export class ForkPool implements Executor {
         p.reject(new AudiogenError(`worker process ${child.pid} ${cause} while processing ${where}${sample}`));
       }
       worker.pending.clear();
-      if (!this.closing) this.workers.splice(this.workers.indexOf(worker), 1);
+      if (!this.closing) {
+        this.lost = `worker process ${child.pid} ${cause}`;
+        this.workers.splice(this.workers.indexOf(worker), 1);
+      }
     });
   }
 
@@ -132,7 +137,10 @@ export class ForkPool implements Executor {
       (best, w) => (!best || w.pending.size < best.pending.size ? w : best),
       undefined,
     );
-    if (!worker) return Promise.reject(new AudiogenError('no worker process left to run the batch'));
+    if (!worker) {
+      const where = `batch ${job.batchIndex} of ${job.subset} epoch ${job.epoch}`;
+      return Promise.reject(new AudiogenError(this.lost ? `${this.lost} between batches, before ${where}` : `no worker process left to run ${where}`));
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       worker.pending.set(id, { job, resolve, reject });

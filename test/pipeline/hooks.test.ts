@@ -1,12 +1,13 @@
 // User hooks: each takes the reference callback's place, sees its context, and fails loudly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from '../../src/pipeline/build.js';
 import { decodeNpy } from '../../src/io/npy.js';
 import { parseCsv } from '../../src/io/csv.js';
-import { demoSubset, makeConfig, runCli, tempDir, writeConfig } from '../helpers.js';
+import { assertFails, demoSubset, makeConfig, runCli, tempDir, writeConfig } from '../helpers.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no'], 3);
 
@@ -111,5 +112,19 @@ test('a hook module that calls process.exit(0) makes the build fail (exit 1) nam
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, where);
     assert.equal(existsSync(join(dir, 'out', 'manifest.json')) && JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8')).complete, false);
+  }
+});
+
+test('a hooks path that is a FIFO or a folder is refused at once (exit 2), never blocking the build', () => {
+  for (const make of [(p: string) => execFileSync('mkfifo', [p]), (p: string) => mkdirSync(p)]) {
+    const dir = tempDir();
+    make(join(dir, 'hooks.mjs'));
+    const config = writeConfig(dir, {
+      dataset: { directory: dataset, classes: ['yes', 'no'] },
+      generator: { frontend_enabled: false, cores: 1 },
+      output: { directory: join(dir, 'out') },
+      hooks: './hooks.mjs',
+    });
+    assertFails(runCli(['build', '--config', config], { timeoutMs: 20_000 }), 2, /hooks: .*hooks\.mjs: it is (a FIFO \(named pipe\)|a folder), not a module file/);
   }
 });
