@@ -1,12 +1,15 @@
 // Reads a YAML or JSON config, applies CLI overrides, validates it, and resolves paths against the config's folder.
-import { readFileSync } from 'node:fs';
+// Hostile input ends as a config error, never a hang or a crash: only a regular file of at most 1 MiB is read,
+// alias expansion is bounded (billion laughs), and nesting too deep for the parser is reported as such.
+import { statSync } from 'node:fs';
 import { dirname, resolve as resolvePath, basename } from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, visit, type Document } from 'yaml';
 import { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
-import { problemsFromZod, formatPath, type KeyPath, type Problem } from './issues.js';
+import { problemsFromZod, formatPath, describeValue, type KeyPath, type Problem } from './issues.js';
 import { crossChecks } from './checks.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { NotAFileError, readRegularFile } from '../io/read.js';
 
 /** A CLI flag that sets a config key (validated like the key itself). */
 export interface Override {
@@ -21,15 +24,31 @@ export interface LoadedConfig {
   file: string;
 }
 
+/** A config is a few KiB; anything this big is not one (and would only cost memory to parse). */
+export const MAX_CONFIG_BYTES = 1 << 20;
+/** Alias nodes a config may expand (the yaml package's own default, made explicit): bounds "billion laughs". */
+export const MAX_ALIAS_COUNT = 100;
+/** Problems reported at most; the rest are counted (a garbage file must not print a million lines). */
+const MAX_PROBLEMS = 50;
+
+const SECTIONS = 'expected a mapping with dataset, generator, frontend and output sections';
+
 export function loadConfig(file: string, overrides: readonly Override[] = []): LoadedConfig {
   const absolute = resolvePath(file);
   let text: string;
   try {
-    text = readFileSync(absolute, 'utf8');
+    const stat = statSync(absolute);
+    if (stat.isFile() && stat.size > MAX_CONFIG_BYTES) {
+      throw new ConfigError([`${file}: not a config: ${stat.size} bytes (a config is at most ${MAX_CONFIG_BYTES} bytes)`]);
+    }
+    text = readRegularFile(absolute).toString('utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    if (err instanceof NotAFileError) throw new ConfigError([`${file}: cannot read the config: it is ${err.what}, not a file`]);
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError([`${file}: cannot read the config (${code ?? String(err)})`]);
   }
+  if (text.includes('\0')) throw new ConfigError([`${file}: not a YAML or JSON text file (it holds NUL bytes)`]);
   const config = parseConfigText(text, basename(absolute), overrides);
   return { config: resolvePaths(config, dirname(absolute)), file: absolute };
 }
@@ -37,44 +56,110 @@ export function loadConfig(file: string, overrides: readonly Override[] = []): L
 /** Parses and validates config text; `name` prefixes positions in messages. */
 export function parseConfigText(text: string, name: string, overrides: readonly Override[] = []): Config {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  const fileProblem = (message: string, pos?: { line: number; col: number }): ConfigProblem => ({
+    path: null,
+    message,
+    file: name,
+    ...(pos && { line: pos.line, column: pos.col }),
+  });
+  let doc: Document.Parsed;
+  try {
+    // The yaml package's own duplicate-key check is quadratic in a mapping's size (minutes for 1 MiB of keys).
+    doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+  } catch (err) {
+    throw new ConfigError([fileProblem(unreadable(err))]);
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return `${name}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
-      }),
+      capped(
+        doc.errors,
+        (e) => {
+          const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+          const why = /call stack/i.test(first) ? 'nested too deeply' : first;
+          return fileProblem(`not valid YAML/JSON: ${why}`, e.linePos?.[0]);
+        },
+        name,
+      ),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) {
-    throw new ConfigError([`${name}: expected a mapping with dataset, generator, frontend and output sections`]);
+  const duplicates = duplicateKeys(doc);
+  if (duplicates.length > 0) {
+    const problem = (d: { key: unknown; offset: number }) =>
+      fileProblem(`not valid YAML/JSON: key ${describeValue(d.key)} appears twice in a mapping`, lineCounter.linePos(d.offset));
+    throw new ConfigError(capped(duplicates, problem, name));
   }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw new ConfigError([fileProblem(unreadable(err))]);
+  }
+  if (raw === null || raw === undefined) throw new ConfigError([fileProblem(`the config is empty: ${SECTIONS}`)]);
+  if (!isPlainObject(raw)) {
+    throw new ConfigError([fileProblem(`${SECTIONS}, got ${Array.isArray(raw) ? 'a list' : describeValue(raw)}`)]);
+  }
+
   const flagAt = new Map<string, string>();
   for (const o of overrides) {
-    setIn(raw as Record<string, unknown>, o.path, o.value);
+    setIn(raw, o.path, o.value);
     flagAt.set(formatPath(o.path), o.flag);
   }
-  const where = (path: KeyPath, atKey = false): string => {
-    const flag = flagAt.get(formatPath(path));
-    if (flag) return ` (from ${flag})`;
-    const pos = positionOf(doc, path, lineCounter, atKey);
-    return pos ? ` (${name}:${pos.line}:${pos.col})` : ` (${name})`;
+  const toProblem = (p: Problem): ConfigProblem => {
+    const path = formatPath(p.path);
+    const flag = flagAt.get(path);
+    if (flag) return { path, message: p.message, flag };
+    const pos = positionOf(doc, p.path, lineCounter, p.atKey ?? false);
+    return { path, message: p.message, file: name, ...(pos && { line: pos.line, column: pos.col }) };
   };
-  const lines = (problems: Problem[]) => problems.map((p) => `${formatPath(p.path)}: ${p.message}${where(p.path, p.atKey)}`);
+  const fail = (problems: Problem[]) => new ConfigError(capped(problems, toProblem, name));
 
   const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(lines(problemsFromZod(parsed.error.issues, knownKeysAt)));
+  if (!parsed.success) throw fail(problemsFromZod(parsed.error.issues, knownKeysAt));
   const problems = crossChecks(parsed.data);
-  if (problems.length > 0) throw new ConfigError(lines(problems));
+  if (problems.length > 0) throw fail(problems);
   return parsed.data;
+}
+
+/** Keys given twice in one mapping (each repeat, with its offset): one pass with a set per mapping. */
+function duplicateKeys(doc: Document): { key: unknown; offset: number }[] {
+  const out: { key: unknown; offset: number }[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) out.push({ key, offset: (pair.key as { range?: number[] } | null)?.range?.[0] ?? 0 });
+        seen.add(key);
+      }
+    },
+  });
+  return out;
+}
+
+/** What went wrong turning the text into values, in the user's words. */
+function unreadable(err: unknown): string {
+  if (err instanceof RangeError) return 'not valid YAML/JSON: nested too deeply';
+  if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+    return `aliases (*name) expand to more than ${MAX_ALIAS_COUNT} nodes: refused as a resource-exhaustion ("billion laughs") YAML`;
+  }
+  return `not valid YAML/JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+}
+
+/** The first MAX_PROBLEMS as problems (only those are located: each is a scan of the file), the rest counted. */
+function capped<T>(items: readonly T[], toProblem: (item: T) => ConfigProblem, name: string): ConfigProblem[] {
+  const shown = items.slice(0, MAX_PROBLEMS).map(toProblem);
+  const rest = items.length - shown.length;
+  return rest > 0 ? [...shown, { path: null, message: `... and ${rest} more problem${rest === 1 ? '' : 's'}`, file: name }] : shown;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function setIn(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    if (!isPlainObject(node[key])) node[key] = {};
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1]] = value;

@@ -1,8 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { parseConfigText, loadConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/errors.js';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { parseConfigText, loadConfig, MAX_CONFIG_BYTES, type Override } from '../../src/config/load.js';
+import { configSchema } from '../../src/config/schema.js';
+import { ConfigError, formatProblem } from '../../src/errors.js';
 import { tempDir, writeConfig } from '../helpers.js';
 
 const base = `dataset:
@@ -12,7 +17,7 @@ output:
   directory: out
 `;
 
-function problems(text: string, overrides = []): string[] {
+function problems(text: string, overrides: Override[] = []): string[] {
   try {
     parseConfigText(text, 'kws.yaml', overrides);
   } catch (err) {
@@ -79,8 +84,8 @@ test('a noise source without its factor range (or the reverse) is an error, not 
 });
 
 test('frontend settings the frontend cannot run are refused with their key', () => {
-  const lines = problems(base + 'frontend:\n  window_size_ms: 2000\n  filterbank_upper_band_limit: 9000\n');
-  assert.ok(lines.some((l) => /^frontend\.window_size_ms: .*too long|^frontend\.sample_length_ms: sample of 16000 samples is shorter than one window/.test(l)), lines.join('\n'));
+  const lines = problems(base + 'frontend:\n  window_size_ms: 1000\n  sample_length_ms: 500\n  filterbank_upper_band_limit: 9000\n');
+  assert.ok(lines.some((l) => /^frontend\.window_size_ms: .*too long|^frontend\.sample_length_ms: sample of \d+ samples is shorter than one window/.test(l)), lines.join('\n'));
   assert.ok(lines.some((l) => /^frontend\.filterbank_upper_band_limit: 9000 Hz is above the Nyquist frequency \(8000 Hz\)/.test(l)), lines.join('\n'));
   const tflm = problems(base + 'frontend:\n  variant: tflm\n  dc_notch_filter_enable: true\n');
   assert.match(tflm.join('\n'), /^frontend\.dc_notch_filter_enable: the tflm frontend has no DC notch filter/m);
@@ -136,4 +141,74 @@ test('a missing config file is a config error naming it', () => {
     assert.match(err.message, /\/nonexistent\/kws\.yaml: cannot read the config \(ENOENT\)/);
     return true;
   });
+});
+
+// --- Hostile and copied-from-MLTK configs: every problem a config error (exit 2) naming the key. ---
+
+function parsed(text: string, overrides: Override[] = []) {
+  return { config: parseConfigText(text, 'kws.yaml', overrides) };
+}
+const raw = 'generator:\n  frontend_enabled: false\n';
+
+test('a huge or multi-line key is quoted and shortened: one line per problem', () => {
+  const [key] = problems(JSON.stringify({ dataset: { directory: 'd', classes: ['a'] }, output: { directory: 'o' }, ['k\n'.repeat(5000)]: 1 }));
+  assert.match(key, /^\["k\\nk\\n.*\.\.\. \(10000 characters\)\]: unknown key/);
+  assert.ok(key.length < 200 && !key.includes('\n'), key);
+});
+
+test('files that are no config: empty, a scalar, a list, a billion laughs, nesting too deep', () => {
+  assert.deepEqual(problems(''), ['kws.yaml: the config is empty: expected a mapping with dataset, generator, frontend and output sections']);
+  assert.deepEqual(problems('# nothing\n'), ['kws.yaml: the config is empty: expected a mapping with dataset, generator, frontend and output sections']);
+  assert.deepEqual(problems('hello\n'), ['kws.yaml: expected a mapping with dataset, generator, frontend and output sections, got "hello"']);
+  assert.deepEqual(problems('[1, 2, 3]'), ['kws.yaml: expected a mapping with dataset, generator, frontend and output sections, got a list']);
+  let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+  for (let i = 1; i < 10; i++) bomb += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+  assert.match(problems(bomb)[0], /^kws\.yaml: aliases \(\*name\) expand to more than 100 nodes: refused as a resource-exhaustion \("billion laughs"\) YAML$/);
+  assert.match(problems('['.repeat(100_000) + ']'.repeat(100_000))[0], /^kws\.yaml:1:\d+: not valid YAML\/JSON: nested too deeply$/);
+  // A few aliases are fine.
+  const c = parseConfigText(base + 'generator:\n  loudness_range: &r [0.5, 1.5]\n  bg_noise_range: *r\n  bg_noise_dir: bg\n', 'kws.yaml');
+  assert.deepEqual(c.generator.bg_noise_range, [0.5, 1.5]);
+});
+
+test('a key given twice in a mapping is an error at its second place', () => {
+  assert.deepEqual(problems(base + 'output:\n  directory: again\n'), ['kws.yaml:6:1: not valid YAML/JSON: key "output" appears twice in a mapping']);
+  assert.deepEqual(problems('{"dataset": {"classes": ["a"], "classes": ["b"]}}'), ['kws.yaml:1:32: not valid YAML/JSON: key "classes" appears twice in a mapping']);
+});
+
+test('a garbage file reports at most 50 problems and counts the rest', () => {
+  const keys = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`bogus${i}`, i]));
+  const lines = problems(JSON.stringify({ dataset: { directory: 'd', classes: ['a'] }, output: { directory: 'o' }, ...keys }));
+  assert.equal(lines.length, 51);
+  assert.equal(lines[50], 'kws.yaml: ... and 450 more problems');
+});
+
+test('config errors carry structured problems: path, message, line, column (or the flag)', () => {
+  try {
+    parseConfigText(base + 'generator:\n  offset_range: [0, 1.5]\n', 'kws.yaml', [{ path: ['output', 'epochs'], value: 0, flag: '--epochs' }]);
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.deepEqual(err.details, [
+      { path: 'generator.offset_range[1]', message: 'expected a number <= 1, got 1.5', file: 'kws.yaml', line: 7, column: 21 },
+      { path: 'output.epochs', message: 'expected a number >= 1, got 0', flag: '--epochs' },
+    ]);
+    assert.deepEqual(err.problems, [
+      'generator.offset_range[1]: expected a number <= 1, got 1.5 (kws.yaml:7:21)',
+      'output.epochs: expected a number >= 1, got 0 (from --epochs)',
+    ]);
+  }
+});
+
+test('a FIFO or a folder as the config is refused by name without blocking', () => {
+  const dir = tempDir();
+  const fifo = join(dir, 'kws.yaml');
+  execFileSync('mkfifo', [fifo]);
+  assert.throws(() => loadConfig(fifo), (err: unknown) => err instanceof ConfigError && /kws\.yaml: cannot read the config: it is a FIFO \(named pipe\), not a file/.test(err.message));
+  assert.throws(() => loadConfig(dir), (err: unknown) => err instanceof ConfigError && /cannot read the config: it is a folder, not a file/.test(err.message));
+  const big = join(dir, 'big.yaml');
+  writeFileSync(big, `x: "${'a'.repeat(MAX_CONFIG_BYTES)}"\n`);
+  assert.throws(() => loadConfig(big), (err: unknown) => err instanceof ConfigError && /big\.yaml: not a config: \d+ bytes \(a config is at most 1048576 bytes\)/.test(err.message));
+  const binary = join(dir, 'binary.yaml');
+  writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0]));
+  assert.throws(() => loadConfig(binary), (err: unknown) => err instanceof ConfigError && /binary\.yaml: not a YAML or JSON text file/.test(err.message));
 });
