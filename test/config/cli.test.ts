@@ -23,17 +23,17 @@ function config(dir: string, parts: { dataset?: object; generator?: object; outp
 
 test('validate --json on an invalid config prints the problems as records on stdout and exits 2', () => {
   const dir = tempDir();
-  const file = config(dir, { generator: { offset_range: [0, 1.5] }, output: { epochs: 0 } });
-  const r = runCli(['validate', '--config', file, '--json', '--cores', '1.5'], opts);
+  const file = config(dir, { generator: { offset_range: [0, 1.5] }, output: { epochs: 1e12 } });
+  const r = runCli(['validate', '--config', file, '--json', '--cores', '5000'], opts);
   assertFails(r, 2, /^generator\.offset_range\[1\]: expected a number <= 1, got 1\.5 \(kws\.yaml:\d+:\d+\)$/m);
   const out = JSON.parse(r.stdout);
   assert.equal(out.valid, false);
   assert.deepEqual(
     out.errors.map((e: Record<string, unknown>) => [e.path, e.message, typeof e.line, typeof e.column]),
     [
-      ['generator.cores', 'expected an integer worker count, or a fraction < 1 of the cores, got 1.5', 'object', 'object'],
+      ['generator.cores', 'expected a number <= 1024, got 5000', 'object', 'object'],
       ['generator.offset_range[1]', 'expected a number <= 1, got 1.5', 'number', 'number'],
-      ['output.epochs', 'expected a number >= 1, got 0', 'number', 'number'],
+      ['output.epochs', 'expected a number <= 1000, got 1000000000000', 'number', 'number'],
     ],
   );
   assert.equal(out.errors[0].flag, '--cores');
@@ -43,4 +43,11 @@ test('validate --json on an invalid config prints the problems as records on std
   const e = runCli(['validate', '--config', empty, '--json'], opts);
   assert.equal(e.code, 2);
   assert.deepEqual(JSON.parse(e.stdout).errors[0].path, null);
+});
+
+test('build --epochs 1e12 fails naming the flag, before any worker runs or anything is written', () => {
+  const dir = tempDir();
+  const r = runCli(['build', '--config', config(dir), '--epochs', '1e12'], opts);
+  assertFails(r, 2, /^output\.epochs: expected a number <= 1000, got 1000000000000 \(from --epochs\)$/m);
+  assert.throws(() => readFileSync(join(dir, 'out', 'manifest.json')));
 });

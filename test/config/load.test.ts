@@ -150,6 +150,46 @@ function parsed(text: string, overrides: Override[] = []) {
 }
 const raw = 'generator:\n  frontend_enabled: false\n';
 
+test('the values that used to pass validation and then crash are refused with their key', () => {
+  const cases: [string, RegExp][] = [
+    ['generator:\n  silence_class_percentage: 1e12\n', /^generator\.silence_class_percentage: expected a number <= 100, got 1000000000000 \(kws\.yaml:7:29\)$/],
+    ['frontend:\n  sample_length_ms: 1e9\n', /^frontend\.sample_length_ms: expected a number <= 60000, got 1000000000/],
+    ['generator:\n  pitch_range: [1000, 1000]\n', /^generator\.pitch_range\[0\]: expected a number <= 48, got 1000/],
+    ['generator:\n  speed_range: [1e-6, 1e-6]\n', /^generator\.speed_range\[0\]: expected a number >= 0\.1, got 0\.000001/],
+    ['generator:\n  cores: 100000\n', /^generator\.cores: expected a number <= 1024, got 100000/],
+  ];
+  for (const [text, expected] of cases) assert.match(problems(base + text)[0], expected, text);
+  assert.deepEqual(problems(base.replace('out\n', 'out\n  epochs: 1e12\n')), ['output.epochs: expected a number <= 1000, got 1000000000000 (kws.yaml:6:11)']);
+  assert.deepEqual(problems(base + raw, [{ path: ['output', 'epochs'], value: 1e12, flag: '--epochs' }]), [
+    'output.epochs: expected a number <= 1000, got 1000000000000 (from --epochs)',
+  ]);
+});
+
+test('pitch_range is bounded after MLTK\u2019s float rule: a non-integer bound counts \u00d7 12', () => {
+  assert.deepEqual(problems(base + 'generator:\n  pitch_range: [-4.5, 1.5]\n'), [
+    'generator.pitch_range[0]: expected at most \u00b148 semitones, got -4.5 (-54 semitones: with a non-integer bound, each bound is \u00d7 12) (kws.yaml:7:17)',
+  ]);
+  assert.deepEqual(parsed(base + 'generator:\n  pitch_range: [-4.0, 4]\n').config.generator.pitch_range, [-4, 4]);
+  assert.deepEqual(parsed(base + 'generator:\n  pitch_range: [-48, 48]\n').config.generator.pitch_range, [-48, 48]);
+});
+
+test('a class name with a control character is refused: it would break classes.txt and shift every label id', () => {
+  for (const bad of ['a\nb', 'a\rb', 'tab\there', 'nul\u0000', 'del\u007f', 'c1\u0085', 'ls\u2028']) {
+    const lines = problems(JSON.stringify({ dataset: { directory: 'd', classes: ['ok', bad] }, output: { directory: 'o' } }));
+    assert.equal(lines.length, 1, lines.join('\n'));
+    assert.match(lines[0], /^dataset\.classes\[1\]: expected a folder name without control characters/);
+    // The name is printed escaped: the message stays one line, nothing invisible.
+    assert.doesNotMatch(lines[0], /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+  }
+});
+
+test('huge strings are refused with a shortened echo, not a megabyte of message', () => {
+  const long = 'n'.repeat(100_000);
+  const [line] = problems(base.replace('[yes, no]', `[yes, ${long}]`));
+  assert.match(line, /^dataset\.classes\[1\]: expected a string of at most 255 characters, got "n{40}"\.\.\. \(100000 characters\)/);
+  assert.ok(line.length < 200, line);
+});
+
 test('a huge or multi-line key is quoted and shortened: one line per problem', () => {
   const [key] = problems(JSON.stringify({ dataset: { directory: 'd', classes: ['a'] }, output: { directory: 'o' }, ['k\n'.repeat(5000)]: 1 }));
   assert.match(key, /^\["k\\nk\\n.*\.\.\. \(10000 characters\)\]: unknown key/);
