@@ -5,7 +5,7 @@ import { subsetsOf } from '../config/derive.js';
 import { listDataset } from '../dataset/dataset.js';
 import { sampleShapeOf } from '../pipeline/describe.js';
 import { loadHooks } from '../pipeline/hooks.js';
-import { AudiogenError, ConfigError, type ConfigProblem } from '../errors.js';
+import { AudiogenError, ConfigError, formatProblem, type ConfigProblem } from '../errors.js';
 import { addConfigOverrideFlags, overridesFrom, type OverrideFlags } from './options.js';
 
 export function registerValidate(program: Command, signal?: AbortSignal): void {
@@ -32,14 +32,18 @@ function errorRecords(err: AudiogenError): Record<string, unknown>[] {
 }
 
 async function validate(flags: OverrideFlags & { config: string; json?: boolean }, signal?: AbortSignal): Promise<void> {
-  const { config } = loadConfig(flags.config, overridesFrom(flags));
+  const loaded = loadConfig(flags.config, overridesFrom(flags));
+  const { config } = loaded;
+  const configWarnings = loaded.warnings.map(formatProblem);
+  for (const w of configWarnings) process.stderr.write(`warning: ${w}\n`);
   const { listValidFilenames } = await loadHooks(config.hooks);
   const listing = await listDataset(config, { write: false, listValidFilenames, signal });
   const subsets = subsetsOf(config);
   if (flags.json) {
     const counts = Object.fromEntries(subsets.map((s) => [s, listing.subsets[s]!.classCounts]));
+    const warnings = [...configWarnings, ...listing.warnings];
     process.stdout.write(
-      JSON.stringify({ valid: true, classes: listing.classes, counts, sample_shape: sampleShapeOf(config), warnings: listing.warnings, skipped: listing.skipped }) + '\n',
+      JSON.stringify({ valid: true, classes: listing.classes, counts, sample_shape: sampleShapeOf(config), warnings, skipped: listing.skipped }) + '\n',
     );
     return;
   }

@@ -33,7 +33,17 @@ export function describeValue(value: unknown): string {
   return 'an object';
 }
 
-const got = (value: unknown) => `got ${describeValue(value)}`;
+/** What a value copied from Python means in YAML: `(0.9, 1.1)`, `None`, `True` arrive here as strings. */
+export function pythonHint(value: unknown): string {
+  if (typeof value !== 'string') return '';
+  const tuple = /^\s*\((.*)\)\s*$/s.exec(value);
+  if (tuple) return ` (use [${tuple[1].trim().replace(/,\s*$/, '')}]: YAML has no tuples)`;
+  if (value === 'None') return ' (use null: Python\u2019s None is not YAML)';
+  if (value === 'True' || value === 'False') return ` (use ${value.toLowerCase()})`;
+  return '';
+}
+
+const got = (value: unknown) => `got ${describeValue(value)}${pythonHint(value)}`;
 
 const TYPE_NAMES: Record<string, string> = {
   int: 'an integer',
@@ -86,15 +96,21 @@ export interface Problem {
 }
 
 /** One Problem per zod issue (one per unknown key), the message saying what was expected and what was given. */
-export function problemsFromZod(issues: readonly z.core.$ZodIssue[], knownKeysAt: (path: KeyPath) => string[]): Problem[] {
+export function problemsFromZod(
+  issues: readonly z.core.$ZodIssue[],
+  knownKeysAt: (path: KeyPath) => string[],
+  homeOf: (key: string, path: KeyPath) => string | undefined = () => undefined,
+): Problem[] {
   const out: Problem[] = [];
   for (const issue of issues) {
     const input = (issue as { input?: unknown }).input;
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
-          const hint = didYouMean(key, knownKeysAt(issue.path));
-          out.push({ path: [...issue.path, key], message: `unknown key${hint ? ` (did you mean ${hint}?)` : ''}`, atKey: true });
+          const typo = didYouMean(key, knownKeysAt(issue.path));
+          const home = typo ? undefined : homeOf(key, issue.path);
+          const hint = typo ? ` (did you mean ${typo}?)` : home ? ` (it belongs in ${home})` : '';
+          out.push({ path: [...issue.path, key], message: `unknown key${hint}`, atKey: true });
         }
         break;
       case 'invalid_type':
@@ -123,7 +139,7 @@ export function problemsFromZod(issues: readonly z.core.$ZodIssue[], knownKeysAt
         const inner = issue.errors.find((errs) => errs.length > 0 && errs.every((e) => e.path.length > 0));
         if (inner) {
           const nested = inner.map((e) => ({ ...e, path: [...issue.path, ...e.path] }));
-          out.push(...problemsFromZod(nested as z.core.$ZodIssue[], knownKeysAt));
+          out.push(...problemsFromZod(nested as z.core.$ZodIssue[], knownKeysAt, homeOf));
         } else {
           out.push({ path: issue.path, message: `${unionExpectation(issue.errors)}, ${got(input)}` });
         }

@@ -2,14 +2,17 @@
 // Hostile input ends as a config error, never a hang or a crash: only a regular file of at most 1 MiB is read,
 // alias expansion is bounded (billion laughs), and nesting too deep for the parser is reported as such.
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve as resolvePath, basename } from 'node:path';
 import { LineCounter, parseDocument, isMap, isScalar, visit, type Document } from 'yaml';
 import { z } from 'zod';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, IGNORED_KEYS, ignoredMessage, PITCH_WARN_SEMITONES, type Config } from './schema.js';
 import { problemsFromZod, formatPath, describeValue, type KeyPath, type Problem } from './issues.js';
 import { crossChecks } from './checks.js';
+import { workerCount } from './derive.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { NotAFileError, readRegularFile } from '../io/read.js';
+import { pitchSemitones } from '../pipeline/params.js';
 
 /** A CLI flag that sets a config key (validated like the key itself). */
 export interface Override {
@@ -18,8 +21,15 @@ export interface Override {
   flag: string;
 }
 
-export interface LoadedConfig {
+export interface ParsedConfig {
   config: Config;
+  /** What is accepted but doubtful: ignored MLTK keys, MLTK's pitch rule, more workers than CPUs. */
+  warnings: ConfigProblem[];
+  /** `dataset.seed: null`: config.dataset.seed was drawn at random for this run. */
+  seedDrawn: boolean;
+}
+
+export interface LoadedConfig extends ParsedConfig {
   /** The config file's absolute path. */
   file: string;
 }
@@ -49,12 +59,17 @@ export function loadConfig(file: string, overrides: readonly Override[] = []): L
     throw new ConfigError([`${file}: cannot read the config (${code ?? String(err)})`]);
   }
   if (text.includes('\0')) throw new ConfigError([`${file}: not a YAML or JSON text file (it holds NUL bytes)`]);
-  const config = parseConfigText(text, basename(absolute), overrides);
-  return { config: resolvePaths(config, dirname(absolute)), file: absolute };
+  const parsed = parseConfig(text, basename(absolute), overrides);
+  return { ...parsed, config: resolvePaths(parsed.config, dirname(absolute)), file: absolute };
 }
 
 /** Parses and validates config text; `name` prefixes positions in messages. */
 export function parseConfigText(text: string, name: string, overrides: readonly Override[] = []): Config {
+  return parseConfig(text, name, overrides).config;
+}
+
+/** Parses and validates config text, with its warnings; `name` prefixes positions in messages. */
+export function parseConfig(text: string, name: string, overrides: readonly Override[] = []): ParsedConfig {
   const lineCounter = new LineCounter();
   const fileProblem = (message: string, pos?: { line: number; col: number }): ConfigProblem => ({
     path: null,
@@ -99,10 +114,16 @@ export function parseConfigText(text: string, name: string, overrides: readonly 
     throw new ConfigError([fileProblem(`${SECTIONS}, got ${Array.isArray(raw) ? 'a list' : describeValue(raw)}`)]);
   }
 
+  // generator.frontend_settings is MLTK's name of the frontend section: flags and messages follow the user's name.
+  const generator = raw.generator;
+  const aliased = raw.frontend === undefined && isPlainObject(generator) && isPlainObject(generator.frontend_settings);
+  const userPath = <T extends PropertyKey>(path: readonly T[]): PropertyKey[] =>
+    aliased && path[0] === 'frontend' ? ['generator', 'frontend_settings', ...path.slice(1)] : [...path];
   const flagAt = new Map<string, string>();
   for (const o of overrides) {
-    setIn(raw, o.path, o.value);
-    flagAt.set(formatPath(o.path), o.flag);
+    const path = userPath(o.path) as string[];
+    setIn(raw, path, o.value);
+    flagAt.set(formatPath(path), o.flag);
   }
   const toProblem = (p: Problem): ConfigProblem => {
     const path = formatPath(p.path);
@@ -114,10 +135,60 @@ export function parseConfigText(text: string, name: string, overrides: readonly 
   const fail = (problems: Problem[]) => new ConfigError(capped(problems, toProblem, name));
 
   const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw fail(problemsFromZod(parsed.error.issues, knownKeysAt));
-  const problems = crossChecks(parsed.data);
+  if (!parsed.success) throw fail(problemsFromZod(parsed.error.issues, knownKeysAt, homeOf));
+  const config = parsed.data;
+  const problems = crossChecks(config).map((p) => ({ ...p, path: userPath(p.path) }));
   if (problems.length > 0) throw fail(problems);
-  return parsed.data;
+
+  // In file order (flags last), as a reader goes through the config.
+  const warnings = configWarnings(raw, config)
+    .map(toProblem)
+    .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+  const seedDrawn = isPlainObject(raw.dataset) && raw.dataset.seed === null;
+  return { config, warnings, seedDrawn };
+}
+
+/** Accepted but doubtful: the user should hear about it, the build goes on. */
+function configWarnings(raw: Record<string, unknown>, config: Config): Problem[] {
+  const out: Problem[] = [];
+  for (const [section, keys] of Object.entries(IGNORED_KEYS)) {
+    const given = raw[section];
+    if (!isPlainObject(given)) continue;
+    for (const [key, reason] of Object.entries(keys)) {
+      if (key in given) out.push({ path: [section, key], message: ignoredMessage(reason), atKey: true });
+    }
+  }
+  const folders: [string, string][] = [['dataset', 'shuffle_index_dir'], ['generator', 'bg_noise_dir'], ['hooks', '']];
+  for (const [section, key] of folders) {
+    const value = key ? (raw[section] as Record<string, unknown> | undefined)?.[key] : raw[section];
+    if (value === 'None') {
+      out.push({ path: key ? [section, key] : [section], message: '"None" is taken as a name here; for no value write null (Python\u2019s None is not YAML)' });
+    }
+  }
+  const pitch = config.generator.pitch_range;
+  if (pitch) {
+    const [lo, hi] = pitchSemitones(pitch);
+    if (Math.max(Math.abs(lo), Math.abs(hi)) > PITCH_WARN_SEMITONES) {
+      const st = (v: number) => `${v > 0 ? '+' : ''}${+v.toFixed(2)}`;
+      const given = `[${pitch.join(', ')}]`;
+      const message = Number.isInteger(pitch[0]) && Number.isInteger(pitch[1])
+        ? `${given} shifts by more than an octave (\u00b1${PITCH_WARN_SEMITONES} semitones)`
+        : `${given} means ${st(lo)} to ${st(hi)} semitones: MLTK\u2019s rule makes a non-integer bound a fraction of an octave (\u00d7 12), ` +
+          'almost never what is meant; for semitones write integers (e.g. [-2, 2])';
+      out.push({ path: ['generator', 'pitch_range'], message });
+    }
+  }
+  if (!config.generator.debug) {
+    const cpus = availableParallelism();
+    const workers = workerCount(config.generator.cores, cpus);
+    if (workers > cpus) {
+      out.push({
+        path: ['generator', 'cores'],
+        message: `${workers} workers on ${cpus} CPU${cpus === 1 ? '' : 's'}; they will compete (at most ${cpus} ${cpus === 1 ? 'is' : 'are'} useful)`,
+      });
+    }
+  }
+  return out;
 }
 
 /** Keys given twice in one mapping (each repeat, with its offset): one pass with a set per mapping. */
@@ -176,11 +247,19 @@ function knownKeysAt(path: KeyPath): string[] {
   return Object.keys(objectShape(schema) ?? {});
 }
 
+/** The section a misplaced key belongs in (`batch_size` under generator belongs in dataset). */
+function homeOf(key: string, path: KeyPath): string | undefined {
+  if (path.length > 1) return undefined;
+  const sections = knownKeysAt([]);
+  return sections.find((s) => s !== path[0] && knownKeysAt([s]).includes(key));
+}
+
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   let s: z.ZodType = schema;
-  // Unwrap default/prefault/nullable wrappers down to the object.
-  for (let i = 0; i < 5 && !(s instanceof z.ZodObject); i++) {
-    const inner = (s as unknown as { def: { innerType?: z.ZodType } }).def.innerType;
+  // Unwrap default/prefault/nullable/optional wrappers and transforms (pipes) down to the object.
+  for (let i = 0; i < 8 && !(s instanceof z.ZodObject); i++) {
+    const def = (s as unknown as { def: { innerType?: z.ZodType; in?: z.ZodType } }).def;
+    const inner = def.innerType ?? def.in;
     if (!inner) return undefined;
     s = inner;
   }

@@ -2,14 +2,16 @@
 // Key names are MLTK's ParallelAudioDataGenerator / flow_from_directory / AudioFeatureGeneratorSettings names.
 // Every number has a documented bound (in its description and the README): a value past it fails validation
 // instead of exhausting memory or time later.
+import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SUBSETS } from './names.js';
 import { pitchSemitones } from '../pipeline/params.js';
 
 export { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SUBSETS };
 
-/** Pitch shifts beyond this many semitones (4 octaves) are refused. */
+/** Pitch shifts beyond this many semitones (4 octaves) are refused; beyond PITCH_WARN_SEMITONES, warned about. */
 export const PITCH_MAX_SEMITONES = 48;
+export const PITCH_WARN_SEMITONES = 12;
 
 /** The longest path accepted (Linux PATH_MAX) and the longest class name (a folder name: NAME_MAX bytes). */
 const PATH_MAX = 4096;
@@ -25,6 +27,51 @@ const range = (lo: number, hi: number, what: string) =>
   z.tuple([z.number().min(lo).max(hi), z.number().min(lo).max(hi)]).refine(([a, b]) => a <= b, ordered(what));
 
 const path = () => z.string().min(1).max(PATH_MAX);
+
+/**
+ * MLTK parameters that have no meaning here, per section: why, and what to use instead. Accepted with any value and
+ * ignored with a warning, so an MLTK config carries over.
+ */
+const CALLABLE = 'a Python callable in MLTK';
+export const IGNORED_KEYS = {
+  dataset: {
+    subset: ['one MLTK iterator per subset', 'every subset is baked in one build: list them in output.subsets'],
+    class_counts: ['filled in by MLTK', 'the counts are printed by `audiogen validate` and recorded in manifest.json'],
+    list_valid_filenames_in_directory_function: [CALLABLE, 'export listValidFilenames from the hooks: module instead'],
+  },
+  generator: {
+    disable_gpu_in_subprocesses: ['MLTK\u2019s TensorFlow setting', 'audiogen uses no GPU'],
+    get_batch_function: [CALLABLE, 'export getBatch from the hooks: module instead'],
+    noaug_preprocessing_function: [CALLABLE, 'export noaugPreprocess from the hooks: module instead'],
+    preprocessing_function: [CALLABLE, 'export preprocess from the hooks: module instead'],
+    postprocessing_function: [CALLABLE, 'export postprocess from the hooks: module instead'],
+  },
+} as const satisfies Record<string, Record<string, readonly [string, string]>>;
+
+/** The warning for an ignored MLTK key. */
+export const ignoredMessage = ([why, instead]: readonly [string, string]) => `ignored (${why}): ${instead}`;
+
+function ignoredShape<K extends string>(keys: Record<K, readonly [string, string]>): Record<K, z.ZodOptional<z.ZodUnknown>> {
+  const shape = {} as Record<K, z.ZodOptional<z.ZodUnknown>>;
+  for (const [key, reason] of Object.entries(keys) as [K, readonly [string, string]][]) {
+    shape[key] = z.unknown().optional().describe(`MLTK parameter, any value accepted and ${ignoredMessage(reason)}`);
+  }
+  return shape;
+}
+
+/** Drops the ignored MLTK keys from a parsed section, so they never reach the resolved config or its hash. */
+function withoutKeys<T extends object, K extends keyof T>(keys: readonly K[]) {
+  return (section: T): Omit<T, K> => {
+    const copy = { ...section };
+    for (const k of keys) delete copy[k];
+    return copy;
+  };
+}
+
+/** A seed for `seed: null` (MLTK's "random"): drawn once; the CLI prints it and the manifest records it. */
+export function drawSeed(): number {
+  return randomInt(0, 2 ** 32);
+}
 
 const datasetKeys = z.strictObject({
   directory: path().describe('Dataset root: one sub-folder per class (relative paths are relative to the config file)'),
@@ -50,8 +97,10 @@ const datasetKeys = z.strictObject({
     .int()
     .min(0)
     .max(2 ** 32 - 1)
+    .nullable()
     .default(0)
-    .describe('Seed of every random draw (0..4294967295): permutations, splits of _unknown_, augmentations'),
+    .transform((s) => s ?? drawSeed())
+    .describe('Seed of every random draw (0..4294967295); null: drawn at random once, printed and recorded in the manifest'),
   follow_links: z.boolean().default(false).describe('Follow symlinks inside class folders'),
   max_samples_per_class: z.int().min(-1).max(100_000_000).default(-1).describe('Cap per class (-1: all; at most 100000000)'),
   shuffle_index_dir: path()
@@ -62,9 +111,12 @@ const datasetKeys = z.strictObject({
     .enum(['hash', 'index'])
     .default('hash')
     .describe('hash: stable per-file hash of the name up to _nohash_; index: MLTK positional split of each class list'),
+  ...ignoredShape(IGNORED_KEYS.dataset),
 });
 
-export const datasetSchema = datasetKeys.describe('flow_from_directory settings');
+export const datasetSchema = datasetKeys
+  .transform(withoutKeys(Object.keys(IGNORED_KEYS.dataset) as (keyof typeof IGNORED_KEYS.dataset)[]))
+  .describe('flow_from_directory settings');
 
 export const frontendSchema = z
   .strictObject({
@@ -213,9 +265,15 @@ const generatorKeys = z.strictObject({
     .nullable()
     .default(null)
     .describe('Folder of background-noise .wav files (absolute, or relative to the dataset directory)'),
+  frontend_settings: frontendSchema
+    .optional()
+    .describe('MLTK\u2019s name for the frontend section (AudioFeatureGeneratorSettings): give one of the two'),
+  ...ignoredShape(IGNORED_KEYS.generator),
 });
 
-export const generatorSchema = generatorKeys.describe('ParallelAudioDataGenerator settings');
+export const generatorSchema = generatorKeys
+  .transform(withoutKeys(Object.keys(IGNORED_KEYS.generator) as (keyof typeof IGNORED_KEYS.generator)[]))
+  .describe('ParallelAudioDataGenerator settings');
 
 export const outputSchema = z
   .strictObject({
@@ -248,19 +306,37 @@ export const configSchema = z
   .strictObject({
     dataset: datasetSchema,
     generator: generatorSchema.prefault({}),
-    frontend: frontendSchema.prefault({}),
+    frontend: frontendSchema.optional().describe('AudioFeatureGeneratorSettings (MLTK: generator.frontend_settings)'),
     output: outputSchema,
     hooks: path()
       .nullable()
       .default(null)
       .describe('ES module of user hooks (noaugPreprocess, preprocess, postprocess, getBatch, listValidFilenames); runs code'),
   })
+  .superRefine((c, ctx) => {
+    if (c.frontend !== undefined && c.generator.frontend_settings !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['generator', 'frontend_settings'],
+        input: c.generator.frontend_settings,
+        message: 'MLTK\u2019s name of the frontend section, given as well as frontend: give one of the two',
+      });
+    }
+  })
+  .transform(({ dataset, generator: { frontend_settings, ...generator }, frontend, output, hooks }) => ({
+    dataset,
+    generator,
+    // generator.frontend_settings is the frontend section under MLTK's name.
+    frontend: frontend ?? frontend_settings ?? frontendSchema.parse({}),
+    output,
+    hooks,
+  }))
   .describe('audiogen build configuration');
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-export type DatasetConfig = z.infer<typeof datasetSchema>;
-export type GeneratorConfig = z.infer<typeof generatorSchema>;
+export type DatasetConfig = Config['dataset'];
+export type GeneratorConfig = Config['generator'];
 export type FrontendSettings = z.infer<typeof frontendSchema>;
 export type OutputConfig = z.infer<typeof outputSchema>;
 export type Subset = (typeof SUBSETS)[number];
