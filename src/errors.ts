@@ -11,11 +11,41 @@ export class AudiogenError extends Error {
   }
 }
 
+/** One config problem (or warning) where the user can find it: the key, what is wrong, and where it was given. */
+export interface ConfigProblem {
+  /** The key path (`generator.offset_range[1]`); null for the file as a whole (unreadable, not YAML). */
+  path: string | null;
+  message: string;
+  /** The config file's name as positions are reported, and the 1-based position when known. */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** The command-line flag that set the key, when it did. */
+  flag?: string;
+}
+
+/** `path: message (file:line:col)`, `path: message (from --flag)`, or `file:line:col: message` for the whole file. */
+export function formatProblem(p: ConfigProblem): string {
+  const at = p.file === undefined ? '' : `${p.file}${p.line === undefined ? '' : `:${p.line}:${p.column ?? 1}`}`;
+  if (p.path === null) return at ? `${at}: ${p.message}` : p.message;
+  const where = p.flag ? ` (from ${p.flag})` : at ? ` (${at})` : '';
+  return `${p.path}: ${p.message}${where}`;
+}
+
 /** A config problem: one line per issue, each starting with the key path. Exit code 2. */
 export class ConfigError extends AudiogenError {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'), EXIT.config);
+  /** The problems as structured records (for `--json`). */
+  readonly details: ConfigProblem[];
+  /** The problems as the lines users read. */
+  readonly problems: string[];
+
+  constructor(problems: readonly (string | ConfigProblem)[]) {
+    const details = problems.map((p) => (typeof p === 'string' ? { path: null, message: p } : p));
+    const lines = details.map(formatProblem);
+    super(lines.join('\n'), EXIT.config);
     this.name = 'ConfigError';
+    this.details = details;
+    this.problems = lines;
   }
 }
 

@@ -8,6 +8,7 @@ import { configSchema } from '../src/config/schema.js';
 import { loadConfig } from '../src/config/load.js';
 import { createProgram } from '../src/cli/main.js';
 import { ROOT } from './helpers.js';
+import { leafName, numericLeaves } from './config/bounds.js';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
@@ -17,6 +18,17 @@ test('the README documents every config key', () => {
   for (const [section, s] of Object.entries(schema.properties)) {
     if (!readme.includes(`\`${section}\``)) missing.push(section);
     for (const key of Object.keys(s.properties ?? {})) if (!readme.includes(`\`${key}\``)) missing.push(`${section}.${key}`);
+  }
+  assert.deepEqual(missing, []);
+});
+
+test('the README\u2019s config tables state every numeric key\u2019s bounds', () => {
+  const missing: string[] = [];
+  for (const leaf of numericLeaves()) {
+    const key = leaf.key.split('.')[1];
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
+    if (!row) missing.push(`${leafName(leaf)}: no table row`);
+    else for (const b of [leaf.min!, leaf.max!]) if (!row.includes(String(Math.abs(b.value)))) missing.push(`${leafName(leaf)}: ${b.value} not in its row`);
   }
   assert.deepEqual(missing, []);
 });

@@ -1,6 +1,8 @@
 // `audiogen build`: bake the configured subsets and epochs into shards (all of them, or one partition's).
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
+import { settleDrawnSeed } from '../config/seed.js';
+import { formatProblem } from '../errors.js';
 import { resolvePartition } from '../plan/partition.js';
 import { build, type BuildSummary } from '../pipeline/build.js';
 import { addConfigOverrideFlags, overridesFrom, toNumber, type OverrideFlags } from './options.js';
@@ -17,9 +19,11 @@ interface BuildFlags extends OverrideFlags {
   partitions?: number;
 }
 
-function jsonSummary(s: BuildSummary): string {
+function jsonSummary(s: BuildSummary, run: { seed: number; seedDrawn: boolean; warnings: string[] }): string {
   const m = s.manifest;
   return JSON.stringify({
+    seed: run.seed,
+    seed_drawn: run.seedDrawn,
     output: s.outDir,
     partition: s.partition,
     up_to_date: s.upToDate,
@@ -36,6 +40,7 @@ function jsonSummary(s: BuildSummary): string {
       subsets: Object.fromEntries(Object.entries(m.subsets).map(([k, v]) => [k, { samples: v!.samples, class_counts: v!.class_counts }])),
       skipped: m.skipped,
     }),
+    warnings: [...run.warnings, ...(m?.warnings ?? [])],
   });
 }
 
@@ -74,13 +79,21 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
     .option('-q, --quiet', 'no progress output')
     .option('--json', 'print a machine-readable summary on stdout at the end')
     .action(async (flags: BuildFlags) => {
-      const { config } = loadConfig(flags.config, overridesFrom(flags));
+      const loaded = loadConfig(flags.config, overridesFrom(flags));
+      let { config } = loaded;
+      const warnings = loaded.warnings.map(formatProblem);
+      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       const { partition, source } = resolvePartition({
         flag: flags.partition,
         partitions: flags.partitions,
         configPartitions: config.output.partitions,
         env: process.env,
       });
+      if (loaded.seedDrawn) {
+        const settled = settleDrawnSeed(config, partition.count);
+        config = settled.config;
+        process.stderr.write(`${settled.note}\n`);
+      }
       const progress = progressReporter({ quiet: !!flags.quiet, epochs: config.output.epochs, signal });
       if (partition.count > 1) progress.note?.(`building partition ${partition.index} of ${partition.count} (from ${source})`);
       let summary: BuildSummary;
@@ -89,7 +102,7 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
       } finally {
         progress.stop();
       }
-      if (flags.json) process.stdout.write(jsonSummary(summary) + '\n');
+      if (flags.json) process.stdout.write(jsonSummary(summary, { seed: config.dataset.seed, seedDrawn: loaded.seedDrawn, warnings }) + '\n');
       else if (!flags.quiet) process.stderr.write(textSummary(summary));
     });
 }

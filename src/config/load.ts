@@ -1,12 +1,18 @@
 // Reads a YAML or JSON config, applies CLI overrides, validates it, and resolves paths against the config's folder.
-import { readFileSync } from 'node:fs';
+// Hostile input ends as a config error, never a hang or a crash: only a regular file of at most 1 MiB is read,
+// alias expansion is bounded (billion laughs), and nesting too deep for the parser is reported as such.
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve as resolvePath, basename } from 'node:path';
-import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isScalar, visit, type Document } from 'yaml';
 import { z } from 'zod';
-import { configSchema, type Config } from './schema.js';
-import { problemsFromZod, formatPath, type KeyPath, type Problem } from './issues.js';
+import { configSchema, IGNORED_KEYS, ignoredMessage, PITCH_WARN_SEMITONES, type Config } from './schema.js';
+import { problemsFromZod, formatPath, describeValue, type KeyPath, type Problem } from './issues.js';
 import { crossChecks } from './checks.js';
-import { ConfigError } from '../errors.js';
+import { workerCount } from './derive.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { NotAFileError, readRegularFile } from '../io/read.js';
+import { pitchSemitones } from '../pipeline/params.js';
 
 /** A CLI flag that sets a config key (validated like the key itself). */
 export interface Override {
@@ -15,66 +21,216 @@ export interface Override {
   flag: string;
 }
 
-export interface LoadedConfig {
+export interface ParsedConfig {
   config: Config;
+  /** What is accepted but doubtful: ignored MLTK keys, MLTK's pitch rule, more workers than CPUs. */
+  warnings: ConfigProblem[];
+  /** `dataset.seed: null`: config.dataset.seed was drawn at random for this run. */
+  seedDrawn: boolean;
+}
+
+export interface LoadedConfig extends ParsedConfig {
   /** The config file's absolute path. */
   file: string;
 }
+
+/** A config is a few KiB; anything this big is not one (and would only cost memory to parse). */
+export const MAX_CONFIG_BYTES = 1 << 20;
+/** Alias nodes a config may expand (the yaml package's own default, made explicit): bounds "billion laughs". */
+export const MAX_ALIAS_COUNT = 100;
+/** Problems reported at most; the rest are counted (a garbage file must not print a million lines). */
+const MAX_PROBLEMS = 50;
+
+const SECTIONS = 'expected a mapping with dataset, generator, frontend and output sections';
 
 export function loadConfig(file: string, overrides: readonly Override[] = []): LoadedConfig {
   const absolute = resolvePath(file);
   let text: string;
   try {
-    text = readFileSync(absolute, 'utf8');
+    const stat = statSync(absolute);
+    if (stat.isFile() && stat.size > MAX_CONFIG_BYTES) {
+      throw new ConfigError([`${file}: not a config: ${stat.size} bytes (a config is at most ${MAX_CONFIG_BYTES} bytes)`]);
+    }
+    text = readRegularFile(absolute).toString('utf8');
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    if (err instanceof NotAFileError) throw new ConfigError([`${file}: cannot read the config: it is ${err.what}, not a file`]);
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError([`${file}: cannot read the config (${code ?? String(err)})`]);
   }
-  const config = parseConfigText(text, basename(absolute), overrides);
-  return { config: resolvePaths(config, dirname(absolute)), file: absolute };
+  if (text.includes('\0')) throw new ConfigError([`${file}: not a YAML or JSON text file (it holds NUL bytes)`]);
+  const parsed = parseConfig(text, basename(absolute), overrides);
+  return { ...parsed, config: resolvePaths(parsed.config, dirname(absolute)), file: absolute };
 }
 
 /** Parses and validates config text; `name` prefixes positions in messages. */
 export function parseConfigText(text: string, name: string, overrides: readonly Override[] = []): Config {
+  return parseConfig(text, name, overrides).config;
+}
+
+/** Parses and validates config text, with its warnings; `name` prefixes positions in messages. */
+export function parseConfig(text: string, name: string, overrides: readonly Override[] = []): ParsedConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  const fileProblem = (message: string, pos?: { line: number; col: number }): ConfigProblem => ({
+    path: null,
+    message,
+    file: name,
+    ...(pos && { line: pos.line, column: pos.col }),
+  });
+  let doc: Document.Parsed;
+  try {
+    // The yaml package's own duplicate-key check is quadratic in a mapping's size (minutes for 1 MiB of keys).
+    doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
+  } catch (err) {
+    throw new ConfigError([fileProblem(unreadable(err))]);
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return `${name}${pos ? `:${pos.line}:${pos.col}` : ''}: not valid YAML/JSON: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
-      }),
+      capped(
+        doc.errors,
+        (e) => {
+          const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+          const why = /call stack/i.test(first) ? 'nested too deeply' : first;
+          return fileProblem(`not valid YAML/JSON: ${why}`, e.linePos?.[0]);
+        },
+        name,
+      ),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) {
-    throw new ConfigError([`${name}: expected a mapping with dataset, generator, frontend and output sections`]);
+  const duplicates = duplicateKeys(doc);
+  if (duplicates.length > 0) {
+    const problem = (d: { key: unknown; offset: number }) =>
+      fileProblem(`not valid YAML/JSON: key ${describeValue(d.key)} appears twice in a mapping`, lineCounter.linePos(d.offset));
+    throw new ConfigError(capped(duplicates, problem, name));
   }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw new ConfigError([fileProblem(unreadable(err))]);
+  }
+  if (raw === null || raw === undefined) throw new ConfigError([fileProblem(`the config is empty: ${SECTIONS}`)]);
+  if (!isPlainObject(raw)) {
+    throw new ConfigError([fileProblem(`${SECTIONS}, got ${Array.isArray(raw) ? 'a list' : describeValue(raw)}`)]);
+  }
+
+  // generator.frontend_settings is MLTK's name of the frontend section: flags and messages follow the user's name.
+  const generator = raw.generator;
+  const aliased = raw.frontend === undefined && isPlainObject(generator) && isPlainObject(generator.frontend_settings);
+  const userPath = <T extends PropertyKey>(path: readonly T[]): PropertyKey[] =>
+    aliased && path[0] === 'frontend' ? ['generator', 'frontend_settings', ...path.slice(1)] : [...path];
   const flagAt = new Map<string, string>();
   for (const o of overrides) {
-    setIn(raw as Record<string, unknown>, o.path, o.value);
-    flagAt.set(formatPath(o.path), o.flag);
+    const path = userPath(o.path) as string[];
+    setIn(raw, path, o.value);
+    flagAt.set(formatPath(path), o.flag);
   }
-  const where = (path: KeyPath, atKey = false): string => {
-    const flag = flagAt.get(formatPath(path));
-    if (flag) return ` (from ${flag})`;
-    const pos = positionOf(doc, path, lineCounter, atKey);
-    return pos ? ` (${name}:${pos.line}:${pos.col})` : ` (${name})`;
+  const toProblem = (p: Problem): ConfigProblem => {
+    const path = formatPath(p.path);
+    const flag = flagAt.get(path);
+    if (flag) return { path, message: p.message, flag };
+    const pos = positionOf(doc, p.path, lineCounter, p.atKey ?? false);
+    return { path, message: p.message, file: name, ...(pos && { line: pos.line, column: pos.col }) };
   };
-  const lines = (problems: Problem[]) => problems.map((p) => `${formatPath(p.path)}: ${p.message}${where(p.path, p.atKey)}`);
+  const fail = (problems: Problem[]) => new ConfigError(capped(problems, toProblem, name));
 
   const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(lines(problemsFromZod(parsed.error.issues, knownKeysAt)));
-  const problems = crossChecks(parsed.data);
-  if (problems.length > 0) throw new ConfigError(lines(problems));
-  return parsed.data;
+  if (!parsed.success) throw fail(problemsFromZod(parsed.error.issues, knownKeysAt, homeOf));
+  const config = parsed.data;
+  const problems = crossChecks(config).map((p) => ({ ...p, path: userPath(p.path) }));
+  if (problems.length > 0) throw fail(problems);
+
+  // In file order (flags last), as a reader goes through the config.
+  const warnings = configWarnings(raw, config)
+    .map(toProblem)
+    .sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+  const seedDrawn = isPlainObject(raw.dataset) && raw.dataset.seed === null;
+  return { config, warnings, seedDrawn };
+}
+
+/** Accepted but doubtful: the user should hear about it, the build goes on. */
+function configWarnings(raw: Record<string, unknown>, config: Config): Problem[] {
+  const out: Problem[] = [];
+  for (const [section, keys] of Object.entries(IGNORED_KEYS)) {
+    const given = raw[section];
+    if (!isPlainObject(given)) continue;
+    for (const [key, reason] of Object.entries(keys)) {
+      if (key in given) out.push({ path: [section, key], message: ignoredMessage(reason), atKey: true });
+    }
+  }
+  const folders: [string, string][] = [['dataset', 'shuffle_index_dir'], ['generator', 'bg_noise_dir'], ['hooks', '']];
+  for (const [section, key] of folders) {
+    const value = key ? (raw[section] as Record<string, unknown> | undefined)?.[key] : raw[section];
+    if (value === 'None') {
+      out.push({ path: key ? [section, key] : [section], message: '"None" is taken as a name here; for no value write null (Python\u2019s None is not YAML)' });
+    }
+  }
+  const pitch = config.generator.pitch_range;
+  if (pitch) {
+    const [lo, hi] = pitchSemitones(pitch);
+    if (Math.max(Math.abs(lo), Math.abs(hi)) > PITCH_WARN_SEMITONES) {
+      const st = (v: number) => `${v > 0 ? '+' : ''}${+v.toFixed(2)}`;
+      const given = `[${pitch.join(', ')}]`;
+      const message = Number.isInteger(pitch[0]) && Number.isInteger(pitch[1])
+        ? `${given} shifts by more than an octave (\u00b1${PITCH_WARN_SEMITONES} semitones)`
+        : `${given} means ${st(lo)} to ${st(hi)} semitones: MLTK\u2019s rule makes a non-integer bound a fraction of an octave (\u00d7 12), ` +
+          'almost never what is meant; for semitones write integers (e.g. [-2, 2])';
+      out.push({ path: ['generator', 'pitch_range'], message });
+    }
+  }
+  if (!config.generator.debug) {
+    const cpus = availableParallelism();
+    const workers = workerCount(config.generator.cores, cpus);
+    if (workers > cpus) {
+      out.push({
+        path: ['generator', 'cores'],
+        message: `${workers} workers on ${cpus} CPU${cpus === 1 ? '' : 's'}; they will compete (at most ${cpus} ${cpus === 1 ? 'is' : 'are'} useful)`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Keys given twice in one mapping (each repeat, with its offset): one pass with a set per mapping. */
+function duplicateKeys(doc: Document): { key: unknown; offset: number }[] {
+  const out: { key: unknown; offset: number }[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) out.push({ key, offset: (pair.key as { range?: number[] } | null)?.range?.[0] ?? 0 });
+        seen.add(key);
+      }
+    },
+  });
+  return out;
+}
+
+/** What went wrong turning the text into values, in the user's words. */
+function unreadable(err: unknown): string {
+  if (err instanceof RangeError) return 'not valid YAML/JSON: nested too deeply';
+  if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+    return `aliases (*name) expand to more than ${MAX_ALIAS_COUNT} nodes: refused as a resource-exhaustion ("billion laughs") YAML`;
+  }
+  return `not valid YAML/JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+}
+
+/** The first MAX_PROBLEMS as problems (only those are located: each is a scan of the file), the rest counted. */
+function capped<T>(items: readonly T[], toProblem: (item: T) => ConfigProblem, name: string): ConfigProblem[] {
+  const shown = items.slice(0, MAX_PROBLEMS).map(toProblem);
+  const rest = items.length - shown.length;
+  return rest > 0 ? [...shown, { path: null, message: `... and ${rest} more problem${rest === 1 ? '' : 's'}`, file: name }] : shown;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function setIn(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = target;
   for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    if (!isPlainObject(node[key])) node[key] = {};
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1]] = value;
@@ -91,11 +247,19 @@ function knownKeysAt(path: KeyPath): string[] {
   return Object.keys(objectShape(schema) ?? {});
 }
 
+/** The section a misplaced key belongs in (`batch_size` under generator belongs in dataset). */
+function homeOf(key: string, path: KeyPath): string | undefined {
+  if (path.length > 1) return undefined;
+  const sections = knownKeysAt([]);
+  return sections.find((s) => s !== path[0] && knownKeysAt([s]).includes(key));
+}
+
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   let s: z.ZodType = schema;
-  // Unwrap default/prefault/nullable wrappers down to the object.
-  for (let i = 0; i < 5 && !(s instanceof z.ZodObject); i++) {
-    const inner = (s as unknown as { def: { innerType?: z.ZodType } }).def.innerType;
+  // Unwrap default/prefault/nullable/optional wrappers and transforms (pipes) down to the object.
+  for (let i = 0; i < 8 && !(s instanceof z.ZodObject); i++) {
+    const def = (s as unknown as { def: { innerType?: z.ZodType; in?: z.ZodType } }).def;
+    const inner = def.innerType ?? def.in;
     if (!inner) return undefined;
     s = inner;
   }

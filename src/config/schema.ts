@@ -1,133 +1,122 @@
-// The config schema: the single source of the config's shape, defaults and types (via z.infer).
+// The config schema: the single source of the config's shape, defaults, bounds and types (via z.infer).
 // Key names are MLTK's ParallelAudioDataGenerator / flow_from_directory / AudioFeatureGeneratorSettings names.
+// Every number has a documented bound (in its description and the README): a value past it fails validation
+// instead of exhausting memory or time later.
+import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-
-const range = (lo: number, hi: number, what: string) =>
-  z
-    .tuple([z.number().min(lo).max(hi), z.number().min(lo).max(hi)])
-    .refine(([a, b]) => a <= b, { message: `expected [min, max] with min <= max (${what})` });
-
-const nonNegRange = (what: string) =>
-  z
-    .tuple([z.number().min(0), z.number().min(0)])
-    .refine(([a, b]) => a <= b, { message: `expected [min, max] with min <= max (${what})` });
-
 import { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SUBSETS } from './names.js';
+import { pitchSemitones } from '../pipeline/params.js';
 
 export { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SUBSETS };
 
-export const datasetSchema = z
-  .strictObject({
-    directory: z.string().min(1).describe('Dataset root: one sub-folder per class (relative paths are relative to the config file)'),
-    classes: z
-      .array(z.string().min(1))
-      .min(1)
-      .refine((c) => new Set(c).size === c.length, { message: 'class names must be unique' })
-      .describe('Class folder names, in label order; may include _unknown_ and _silence_'),
-    class_mode: z
-      .enum(['categorical', 'binary', 'sparse', 'input'])
-      .nullable()
-      .default('categorical')
-      .describe('Label format: categorical one-hot, binary, sparse int32 ids; input or null write no labels'),
-    batch_size: z.int().min(1).default(32).describe('Samples per batch: the unit handed to a worker and seen by hooks'),
-    shuffle: z.boolean().default(true).describe('Shuffle each epoch (its own permutation); false keeps the listing order'),
-    seed: z.int().min(0).max(2 ** 32 - 1).default(0).describe('Seed of every random draw: permutations, splits of _unknown_, augmentations'),
-    follow_links: z.boolean().default(false).describe('Follow symlinks inside class folders'),
-    max_samples_per_class: z.int().min(-1).default(-1).describe('Cap per class (-1: all)'),
-    shuffle_index_dir: z
-      .string()
-      .nullable()
-      .default(null)
-      .describe('If set, each class list is shuffled once and kept here as an index file, reused while its files exist'),
-    validation_split_method: z
-      .enum(['hash', 'index'])
-      .default('hash')
-      .describe('hash: stable per-file hash of the name up to _nohash_; index: MLTK positional split of each class list'),
-  })
-  .describe('flow_from_directory settings');
+/** Pitch shifts beyond this many semitones (4 octaves) are refused; beyond PITCH_WARN_SEMITONES, warned about. */
+export const PITCH_MAX_SEMITONES = 48;
+export const PITCH_WARN_SEMITONES = 12;
 
-export const generatorSchema = z
-  .strictObject({
-    cores: z
-      .number()
-      .positive()
-      .refine((c) => c < 1 || Number.isInteger(c), { message: 'expected an integer worker count, or a fraction < 1 of the cores' })
-      .default(0.25)
-      .describe('Worker processes: an integer is an exact count, a float < 1 a fraction of the available cores'),
-    debug: z.boolean().default(false).describe('Process everything in the main process (no workers)'),
-    max_batches_pending: z.int().min(1).default(4).describe('Batches in flight per worker'),
-    validation_split: z.number().min(0).lt(1).default(0).describe('Fraction of each class used for validation'),
-    validation_augmentation_enabled: z.boolean().default(true).describe('Apply augmentations to the validation subset'),
-    dtype: z.enum(DTYPES).default('float32').describe('Output dtype of x'),
-    frontend_dtype: z
-      .enum(FRONTEND_DTYPES)
-      .nullable()
-      .default(null)
-      .describe('Frontend output: uint16 raw, float32 (uint16 cast) or int8 (TFLM micro features); default: dtype'),
-    trim_threshold_db: z
-      .number()
-      .positive()
-      .nullable()
-      .default(20)
-      .describe('Trim leading/trailing audio quieter than this many dB below the peak (librosa effects.trim); null: no trim'),
-    offset_range: range(0, 1, 'offset_range')
-      .default([0, 1])
-      .describe('Where the trimmed clip sits in the sample: fraction of the free room before it'),
-    unknown_class_percentage: z.number().min(0).default(1.0).describe('_unknown_ count relative to the smallest class'),
-    silence_class_percentage: z.number().min(0).default(0.6).describe('_silence_ count relative to the smallest class'),
-    disable_random_transforms: z.boolean().default(false).describe('Identity transform for every sample (offset 0)'),
-    on_error: z
-      .enum(['fail', 'skip'])
-      .default('fail')
-      .describe('A bad audio file: fail stops the build naming it; skip leaves it out and lists it in the manifest'),
-    frontend_enabled: z.boolean().default(true).describe('Turn audio into a spectrogram with the AudioFeatureGenerator'),
-    sample_shape: z
-      .array(z.int().min(1))
-      .min(1)
-      .nullable()
-      .default(null)
-      .describe('Shape of a raw-audio sample (frontend_enabled: false); its product must equal the sample length'),
-    add_channel_dimension: z.boolean().default(true).describe('Spectrogram shape [h, w, 1] instead of [h, w]'),
-    samplewise_center: z.boolean().default(false).describe('Subtract each sample\u2019s mean'),
-    samplewise_std_normalization: z.boolean().default(false).describe('Divide each sample by its std (+1e-6)'),
-    samplewise_normalize_range: range(-Infinity, Infinity, 'samplewise_normalize_range')
-      .nullable()
-      .default(null)
-      .describe('Scale each sample to [lo, hi], after the other normalizations'),
-    rescale: z.number().nullable().default(null).describe('Multiply each sample by this value'),
-    noise_colors: z
-      .union([z.array(z.enum(NOISE_COLORS)).min(1), z.literal('all'), z.literal('none')])
-      .nullable()
-      .default(null)
-      .describe('Noise colors to draw from (list, all or none)'),
-    noise_color_range: nonNegRange('noise_color_range').nullable().default(null).describe('Colored noise factor [min, max]'),
-    speed_range: z
-      .tuple([z.number().positive(), z.number().positive()])
-      .refine(([a, b]) => a <= b, { message: 'expected [min, max] with min <= max (speed_range)' })
-      .nullable()
-      .default(null)
-      .describe('Time-stretch rate [min, max]; < 1 slower'),
-    pitch_range: z
-      .tuple([z.number(), z.number()])
-      .refine(([a, b]) => a <= b, { message: 'expected [min, max] with min <= max (pitch_range)' })
-      .nullable()
-      .default(null)
-      .describe('Pitch shift [min, max]: integers are semitones, floats fractions of an octave'),
-    vtlp_range: z
-      .tuple([z.number().positive(), z.number().positive()])
-      .refine(([a, b]) => a <= b, { message: 'expected [min, max] with min <= max (vtlp_range)' })
-      .nullable()
-      .default(null)
-      .describe('Vocal tract length perturbation warp factor [min, max]'),
-    loudness_range: nonNegRange('loudness_range').nullable().default(null).describe('Gain [min, max]'),
-    bg_noise_range: nonNegRange('bg_noise_range').nullable().default(null).describe('Background noise factor [min, max]'),
-    bg_noise_dir: z
-      .string()
-      .nullable()
-      .default(null)
-      .describe('Folder of background-noise .wav files (absolute, or relative to the dataset directory)'),
-  })
-  .describe('ParallelAudioDataGenerator settings');
+/** The longest path accepted (Linux PATH_MAX) and the longest class name (a folder name: NAME_MAX bytes). */
+const PATH_MAX = 4096;
+const NAME_MAX = 255;
+
+/** C0 and C1 controls, DEL, and the Unicode line/paragraph separators: they would split a line of classes.txt. */
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+const ordered = (what: string) => ({ message: `expected [min, max] with min <= max (${what})` });
+
+/** A [min, max] pair with both values in [lo, hi]. */
+const range = (lo: number, hi: number, what: string) =>
+  z.tuple([z.number().min(lo).max(hi), z.number().min(lo).max(hi)]).refine(([a, b]) => a <= b, ordered(what));
+
+const path = () => z.string().min(1).max(PATH_MAX);
+
+/**
+ * MLTK parameters that have no meaning here, per section: why, and what to use instead. Accepted with any value and
+ * ignored with a warning, so an MLTK config carries over.
+ */
+const CALLABLE = 'a Python callable in MLTK';
+export const IGNORED_KEYS = {
+  dataset: {
+    subset: ['one MLTK iterator per subset', 'every subset is baked in one build: list them in output.subsets'],
+    class_counts: ['filled in by MLTK', 'the counts are printed by `audiogen validate` and recorded in manifest.json'],
+    list_valid_filenames_in_directory_function: [CALLABLE, 'export listValidFilenames from the hooks: module instead'],
+  },
+  generator: {
+    disable_gpu_in_subprocesses: ['MLTK\u2019s TensorFlow setting', 'audiogen uses no GPU'],
+    get_batch_function: [CALLABLE, 'export getBatch from the hooks: module instead'],
+    noaug_preprocessing_function: [CALLABLE, 'export noaugPreprocess from the hooks: module instead'],
+    preprocessing_function: [CALLABLE, 'export preprocess from the hooks: module instead'],
+    postprocessing_function: [CALLABLE, 'export postprocess from the hooks: module instead'],
+  },
+} as const satisfies Record<string, Record<string, readonly [string, string]>>;
+
+/** The warning for an ignored MLTK key. */
+export const ignoredMessage = ([why, instead]: readonly [string, string]) => `ignored (${why}): ${instead}`;
+
+function ignoredShape<K extends string>(keys: Record<K, readonly [string, string]>): Record<K, z.ZodOptional<z.ZodUnknown>> {
+  const shape = {} as Record<K, z.ZodOptional<z.ZodUnknown>>;
+  for (const [key, reason] of Object.entries(keys) as [K, readonly [string, string]][]) {
+    shape[key] = z.unknown().optional().describe(`MLTK parameter, any value accepted and ${ignoredMessage(reason)}`);
+  }
+  return shape;
+}
+
+/** Drops the ignored MLTK keys from a parsed section, so they never reach the resolved config or its hash. */
+function withoutKeys<T extends object, K extends keyof T>(keys: readonly K[]) {
+  return (section: T): Omit<T, K> => {
+    const copy = { ...section };
+    for (const k of keys) delete copy[k];
+    return copy;
+  };
+}
+
+/** A seed for `seed: null` (MLTK's "random"): drawn once; the CLI prints it and the manifest records it. */
+export function drawSeed(): number {
+  return randomInt(0, 2 ** 32);
+}
+
+const datasetKeys = z.strictObject({
+  directory: path().describe('Dataset root: one sub-folder per class (relative paths are relative to the config file)'),
+  classes: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(NAME_MAX)
+        .refine((c) => !CONTROL_CHARACTERS.test(c), { message: 'expected a folder name without control characters (newline, tab, ...)' }),
+    )
+    .min(1)
+    .refine((c) => new Set(c).size === c.length, { message: 'class names must be unique' })
+    .describe('Class folder names (1..255 characters, no control characters), in label order; may include _unknown_ and _silence_'),
+  class_mode: z
+    .enum(['categorical', 'binary', 'sparse', 'input'])
+    .nullable()
+    .default('categorical')
+    .describe('Label format: categorical one-hot, binary, sparse int32 ids; input or null write no labels'),
+  batch_size: z.int().min(1).max(65536).default(32).describe('Samples per batch (1..65536): the unit handed to a worker and seen by hooks'),
+  shuffle: z.boolean().default(true).describe('Shuffle each epoch (its own permutation); false keeps the listing order'),
+  seed: z
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullable()
+    .default(0)
+    .transform((s) => s ?? drawSeed())
+    .describe('Seed of every random draw (0..4294967295); null: drawn at random once, printed and recorded in the manifest'),
+  follow_links: z.boolean().default(false).describe('Follow symlinks inside class folders'),
+  max_samples_per_class: z.int().min(-1).max(100_000_000).default(-1).describe('Cap per class (-1: all; at most 100000000)'),
+  shuffle_index_dir: path()
+    .nullable()
+    .default(null)
+    .describe('If set, each class list is shuffled once and kept here as an index file, reused while its files exist'),
+  validation_split_method: z
+    .enum(['hash', 'index'])
+    .default('hash')
+    .describe('hash: stable per-file hash of the name up to _nohash_; index: MLTK positional split of each class list'),
+  ...ignoredShape(IGNORED_KEYS.dataset),
+});
+
+export const datasetSchema = datasetKeys
+  .transform(withoutKeys(Object.keys(IGNORED_KEYS.dataset) as (keyof typeof IGNORED_KEYS.dataset)[]))
+  .describe('flow_from_directory settings');
 
 export const frontendSchema = z
   .strictObject({
@@ -135,40 +124,166 @@ export const frontendSchema = z
       .enum(['mltk', 'tflm'])
       .default('mltk')
       .describe('mltk: MLTK AudioFeatureGenerator; tflm: TFLM micro_speech frontend (single-precision set-up)'),
-    sample_rate_hz: z.int().min(1000).max(384000).default(16000).describe('Target sample rate: every clip is resampled to it'),
-    sample_length_ms: z.int().min(1).default(1000).describe('Sample length: clips are cropped or zero-padded to it'),
-    window_size_ms: z.int().min(1).default(25).describe('Frontend analysis window'),
-    window_step_ms: z.int().min(1).default(10).describe('Frontend step between windows'),
-    filterbank_n_channels: z.int().min(1).max(512).default(32).describe('Mel filterbank channels (spectrogram width)'),
-    filterbank_upper_band_limit: z.number().positive().default(7500).describe('Highest filterbank frequency, Hz'),
-    filterbank_lower_band_limit: z.number().min(0).default(125).describe('Lowest filterbank frequency, Hz'),
+    sample_rate_hz: z.int().min(1000).max(384000).default(16000).describe('Target sample rate (1000..384000 Hz): every clip is resampled to it'),
+    sample_length_ms: z.int().min(1).max(60000).default(1000).describe('Sample length (1..60000 ms): clips are cropped or zero-padded to it'),
+    window_size_ms: z.int().min(1).max(1000).default(25).describe('Frontend analysis window (1..1000 ms)'),
+    window_step_ms: z.int().min(1).max(1000).default(10).describe('Frontend step between windows (1..1000 ms)'),
+    filterbank_n_channels: z.int().min(1).max(512).default(32).describe('Mel filterbank channels, the spectrogram width (1..512)'),
+    filterbank_upper_band_limit: z
+      .number()
+      .positive()
+      .lt(192000)
+      .default(7500)
+      .describe('Highest filterbank frequency, Hz (0 < x < 192000, and below the Nyquist frequency)'),
+    filterbank_lower_band_limit: z
+      .number()
+      .min(0)
+      .max(190000)
+      .default(125)
+      .describe('Lowest filterbank frequency, Hz (0 <= x <= 190000, and below the upper limit)'),
     noise_reduction_enable: z.boolean().default(false).describe('Per-channel noise estimate subtraction (always on in the tflm variant)'),
-    noise_reduction_smoothing_bits: z.int().min(0).max(15).default(10).describe('Extra fixed-point bits of the noise estimate'),
-    noise_reduction_even_smoothing: z.number().min(0).max(1).default(0.025).describe('Noise estimate smoothing of even channels'),
-    noise_reduction_odd_smoothing: z.number().min(0).max(1).default(0.06).describe('Noise estimate smoothing of odd channels'),
-    noise_reduction_min_signal_remaining: z.number().min(0).max(1).default(0.05).describe('Fraction of the signal always kept'),
+    noise_reduction_smoothing_bits: z.int().min(0).max(15).default(10).describe('Extra fixed-point bits of the noise estimate (0..15)'),
+    noise_reduction_even_smoothing: z.number().min(0).max(1).default(0.025).describe('Noise estimate smoothing of even channels (0..1)'),
+    noise_reduction_odd_smoothing: z.number().min(0).max(1).default(0.06).describe('Noise estimate smoothing of odd channels (0..1)'),
+    noise_reduction_min_signal_remaining: z.number().min(0).max(1).default(0.05).describe('Fraction of the signal always kept (0..1)'),
     pcan_enable: z.boolean().default(false).describe('Per-channel amplitude normalization (needs noise reduction)'),
-    pcan_strength: z.number().min(0).default(0.95).describe('PCAN gain exponent'),
-    pcan_offset: z.number().min(0).default(80).describe('PCAN offset'),
-    pcan_gain_bits: z.int().min(1).max(30).default(21).describe('PCAN fixed-point gain bits'),
+    pcan_strength: z.number().min(0).max(10).default(0.95).describe('PCAN gain exponent (0..10)'),
+    pcan_offset: z.number().min(0).max(10000).default(80).describe('PCAN offset (0..10000)'),
+    pcan_gain_bits: z.int().min(1).max(30).default(21).describe('PCAN fixed-point gain bits (1..30)'),
     log_scale_enable: z.boolean().default(true).describe('Log-scale the channels'),
-    log_scale_shift: z.int().min(0).max(15).default(6).describe('Log scale fixed-point shift'),
+    log_scale_shift: z.int().min(0).max(15).default(6).describe('Log scale fixed-point shift (0..15)'),
     activity_detection_enable: z.boolean().default(false).describe('Run the activity detector (mltk only)'),
-    activity_detection_alpha_a: z.number().min(0).max(1).default(0.5).describe('Activity detector fast smoothing'),
-    activity_detection_alpha_b: z.number().min(0).max(1).default(0.8).describe('Activity detector slow smoothing'),
-    activity_detection_arm_threshold: z.number().min(0).max(1).default(0.75).describe('Activity detector arm threshold'),
-    activity_detection_trip_threshold: z.number().min(0).max(1).default(0.8).describe('Activity detector trip threshold'),
+    activity_detection_alpha_a: z.number().min(0).max(1).default(0.5).describe('Activity detector fast smoothing (0..1)'),
+    activity_detection_alpha_b: z.number().min(0).max(1).default(0.8).describe('Activity detector slow smoothing (0..1)'),
+    activity_detection_arm_threshold: z.number().min(0).max(1).default(0.75).describe('Activity detector arm threshold (0..1)'),
+    activity_detection_trip_threshold: z.number().min(0).max(1).default(0.8).describe('Activity detector trip threshold (0..1)'),
     dc_notch_filter_enable: z.boolean().default(false).describe('DC notch filter before the window (mltk only)'),
-    dc_notch_filter_coefficient: z.number().min(0).max(1).default(0.95).describe('DC notch filter coefficient'),
+    dc_notch_filter_coefficient: z.number().min(0).max(1).default(0.95).describe('DC notch filter coefficient (0..1)'),
     quantize_dynamic_scale_enable: z.boolean().default(false).describe('int8 output by dynamic range instead of the fixed 0..666 mapping'),
-    quantize_dynamic_scale_range_db: z.number().positive().default(40).describe('Dynamic int8 range below the maximum, dB'),
+    quantize_dynamic_scale_range_db: z
+      .number()
+      .positive()
+      .max(200)
+      .default(40)
+      .describe('Dynamic int8 range below the maximum (0 < x <= 200 dB)'),
   })
   .describe('AudioFeatureGeneratorSettings');
 
+const generatorKeys = z.strictObject({
+  cores: z
+    .number()
+    .positive()
+    .max(1024)
+    .refine((c) => c < 1 || Number.isInteger(c), { message: 'expected an integer worker count, or a fraction < 1 of the cores' })
+    .default(0.25)
+    .describe('Worker processes: an integer is an exact count (at most 1024), a float 0 < x < 1 a fraction of the available cores'),
+  debug: z.boolean().default(false).describe('Process everything in the main process (no workers)'),
+  max_batches_pending: z.int().min(1).max(64).default(4).describe('Batches in flight per worker (1..64)'),
+  validation_split: z.number().min(0).lt(1).default(0).describe('Fraction of each class used for validation (0 <= x < 1)'),
+  validation_augmentation_enabled: z.boolean().default(true).describe('Apply augmentations to the validation subset'),
+  dtype: z.enum(DTYPES).default('float32').describe('Output dtype of x'),
+  frontend_dtype: z
+    .enum(FRONTEND_DTYPES)
+    .nullable()
+    .default(null)
+    .describe('Frontend output: uint16 raw, float32 (uint16 cast) or int8 (TFLM micro features); default: dtype'),
+  trim_threshold_db: z
+    .number()
+    .positive()
+    .max(200)
+    .nullable()
+    .default(20)
+    .describe('Trim leading/trailing audio quieter than this many dB below the peak (0 < x <= 200; librosa effects.trim); null: no trim'),
+  offset_range: range(0, 1, 'offset_range')
+    .default([0, 1])
+    .describe('Where the trimmed clip sits in the sample: fraction of the free room before it, each in 0..1'),
+  unknown_class_percentage: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(1.0)
+    .describe('_unknown_ count relative to the smallest class (0..100: 1.0 is as many)'),
+  silence_class_percentage: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(0.6)
+    .describe('_silence_ count relative to the smallest class (0..100: 1.0 is as many)'),
+  disable_random_transforms: z.boolean().default(false).describe('Identity transform for every sample (offset 0)'),
+  on_error: z
+    .enum(['fail', 'skip'])
+    .default('fail')
+    .describe('A bad audio file: fail stops the build naming it; skip leaves it out and lists it in the manifest'),
+  frontend_enabled: z.boolean().default(true).describe('Turn audio into a spectrogram with the AudioFeatureGenerator'),
+  sample_shape: z
+    .array(z.int().min(1).max(23_040_000))
+    .min(1)
+    .max(8)
+    .nullable()
+    .default(null)
+    .describe('Shape of a raw-audio sample (frontend_enabled: false; 1..8 sizes of 1..23040000); its product must equal the sample length'),
+  add_channel_dimension: z.boolean().default(true).describe('Spectrogram shape [h, w, 1] instead of [h, w]'),
+  samplewise_center: z.boolean().default(false).describe('Subtract each sample\u2019s mean'),
+  samplewise_std_normalization: z.boolean().default(false).describe('Divide each sample by its std (+1e-6)'),
+  samplewise_normalize_range: range(-1_000_000, 1_000_000, 'samplewise_normalize_range')
+    .nullable()
+    .default(null)
+    .describe('Scale each sample to [lo, hi], after the other normalizations; each in -1000000..1000000'),
+  rescale: z.number().min(-1_000_000).max(1_000_000).nullable().default(null).describe('Multiply each sample by this value (-1000000..1000000)'),
+  noise_colors: z
+    .union([z.array(z.enum(NOISE_COLORS)).min(1), z.literal('all'), z.literal('none')])
+    .nullable()
+    .default(null)
+    .describe('Noise colors to draw from (list, all or none)'),
+  noise_color_range: range(0, 10, 'noise_color_range').nullable().default(null).describe('Colored noise factor [min, max], each in 0..10'),
+  speed_range: range(0.1, 10, 'speed_range').nullable().default(null).describe('Time-stretch rate [min, max], each in 0.1..10; < 1 slower'),
+  pitch_range: z
+    .tuple([z.number().min(-PITCH_MAX_SEMITONES).max(PITCH_MAX_SEMITONES), z.number().min(-PITCH_MAX_SEMITONES).max(PITCH_MAX_SEMITONES)])
+    .superRefine((r, ctx) => {
+      // MLTK's rule: any non-integer bound makes both fractions of an octave (x 12); the bound holds after it.
+      const semitones = pitchSemitones(r);
+      for (const i of [0, 1]) {
+        // Past the plain bound the item's own check has said so already.
+        if (Math.abs(r[i]) <= PITCH_MAX_SEMITONES && Math.abs(semitones[i]) > PITCH_MAX_SEMITONES) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            input: r[i],
+            message: `expected at most \u00b148 semitones, got ${r[i]} (${+semitones[i].toFixed(2)} semitones: with a non-integer bound, each bound is \u00d7 12)`,
+          });
+        }
+      }
+    })
+    .refine(([a, b]) => a <= b, ordered('pitch_range'))
+    .nullable()
+    .default(null)
+    .describe('Pitch shift [min, max], at most \u00b148 semitones: integers are semitones, non-integers fractions of an octave (\u00d7 12)'),
+  vtlp_range: range(0.5, 2, 'vtlp_range').nullable().default(null).describe('Vocal tract length perturbation warp factor [min, max], each in 0.5..2'),
+  loudness_range: range(0, 10, 'loudness_range').nullable().default(null).describe('Gain [min, max], each in 0..10'),
+  bg_noise_range: range(0, 10, 'bg_noise_range').nullable().default(null).describe('Background noise factor [min, max], each in 0..10'),
+  bg_noise_dir: path()
+    .nullable()
+    .default(null)
+    .describe('Folder of background-noise .wav files (absolute, or relative to the dataset directory)'),
+  frontend_settings: frontendSchema
+    .optional()
+    .describe('MLTK\u2019s name for the frontend section (AudioFeatureGeneratorSettings): give one of the two'),
+  ...ignoredShape(IGNORED_KEYS.generator),
+});
+
+export const generatorSchema = generatorKeys
+  .transform(withoutKeys(Object.keys(IGNORED_KEYS.generator) as (keyof typeof IGNORED_KEYS.generator)[]))
+  .describe('ParallelAudioDataGenerator settings');
+
 export const outputSchema = z
   .strictObject({
-    directory: z.string().min(1).describe('Output folder (relative paths are relative to the config file)'),
-    epochs: z.int().min(1).default(1).describe('Epochs to bake, each with its own permutation and draws'),
+    directory: path().describe('Output folder (relative paths are relative to the config file)'),
+    epochs: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(1)
+      .describe('Epochs to bake (1..1000: folders epoch-000..epoch-999), each with its own permutation and draws'),
     subsets: z
       .array(z.enum(SUBSETS))
       .min(1)
@@ -176,13 +291,14 @@ export const outputSchema = z
       .nullable()
       .default(null)
       .describe('Subsets to bake; default: training, plus validation when validation_split > 0'),
-    samples_per_shard: z.int().min(0).default(0).describe('Samples per shard file; 0: one shard per epoch'),
+    samples_per_shard: z.int().min(0).max(10_000_000).default(0).describe('Samples per shard file (0..10000000); 0: one shard per epoch'),
     partitions: z
       .int()
       .min(1)
+      .max(10000)
       .nullable()
       .default(null)
-      .describe('Partition count for Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX); --partitions overrides it'),
+      .describe('Partition count for Kubernetes Indexed Jobs (1..10000; JOB_COMPLETION_INDEX); --partitions overrides it'),
   })
   .describe('Where and how much to write');
 
@@ -190,21 +306,37 @@ export const configSchema = z
   .strictObject({
     dataset: datasetSchema,
     generator: generatorSchema.prefault({}),
-    frontend: frontendSchema.prefault({}),
+    frontend: frontendSchema.optional().describe('AudioFeatureGeneratorSettings (MLTK: generator.frontend_settings)'),
     output: outputSchema,
-    hooks: z
-      .string()
-      .min(1)
+    hooks: path()
       .nullable()
       .default(null)
       .describe('ES module of user hooks (noaugPreprocess, preprocess, postprocess, getBatch, listValidFilenames); runs code'),
   })
+  .superRefine((c, ctx) => {
+    if (c.frontend !== undefined && c.generator.frontend_settings !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['generator', 'frontend_settings'],
+        input: c.generator.frontend_settings,
+        message: 'MLTK\u2019s name of the frontend section, given as well as frontend: give one of the two',
+      });
+    }
+  })
+  .transform(({ dataset, generator: { frontend_settings, ...generator }, frontend, output, hooks }) => ({
+    dataset,
+    generator,
+    // generator.frontend_settings is the frontend section under MLTK's name.
+    frontend: frontend ?? frontend_settings ?? frontendSchema.parse({}),
+    output,
+    hooks,
+  }))
   .describe('audiogen build configuration');
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-export type DatasetConfig = z.infer<typeof datasetSchema>;
-export type GeneratorConfig = z.infer<typeof generatorSchema>;
+export type DatasetConfig = Config['dataset'];
+export type GeneratorConfig = Config['generator'];
 export type FrontendSettings = z.infer<typeof frontendSchema>;
 export type OutputConfig = z.infer<typeof outputSchema>;
 export type Subset = (typeof SUBSETS)[number];
