@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
+import { loadConfigWarned } from './options.js';
 import { frontendDtypeOf } from '../config/derive.js';
 import type { FrontendDtype } from '../config/schema.js';
 import { mixToMono } from '../audio/wav.js';
@@ -86,7 +86,7 @@ export function registerFeatures(program: Command): void {
     .argument('<inputs...>', '.wav files (resampled, cropped/zero-padded to the sample length) or .npy int16 PCM')
     .action((inputs: string[], flags: { config: string; out: string; variant?: string; json?: boolean }) => {
       const overrides = flags.variant === undefined ? [] : [{ path: ['frontend', 'variant'], value: flags.variant, flag: '--variant' }];
-      const { config } = loadConfig(flags.config, overrides);
+      const { config } = loadConfigWarned(flags.config, overrides);
       const dtype: FrontendDtype = frontendDtypeOf(config);
       const frontend = new AudioFeatureGenerator(config.frontend);
       const raw = new Uint16Array(frontend.frames * frontend.channels);

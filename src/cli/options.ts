@@ -1,7 +1,8 @@
 // Flags shared by commands that read a config, turned into validated config overrides.
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Override } from '../config/load.js';
+import { loadConfig, type LoadedConfig, type Override } from '../config/load.js';
+import { formatProblem } from '../errors.js';
 
 export const toNumber = (flag: string) => (value: string) => {
   const n = Number(value);
@@ -31,4 +32,14 @@ export function overridesFrom(flags: OverrideFlags): Override[] {
   if (flags.cores !== undefined) out.push({ path: ['generator', 'cores'], value: flags.cores, flag: '--cores' });
   if (flags.seed !== undefined) out.push({ path: ['dataset', 'seed'], value: flags.seed, flag: '--seed' });
   return out;
+}
+
+/**
+ * Loads a config for a command and prints its warnings on stderr (`warning: …` lines); a seed drawn at random
+ * (`seed: null`) is printed too, so whatever the command made can be made again.
+ */
+export function loadConfigWarned(file: string, overrides: readonly Override[] = []): LoadedConfig {
+  const loaded = loadConfig(file, overrides);
+  for (const w of loaded.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+  return loaded;
 }

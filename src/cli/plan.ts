@@ -1,12 +1,11 @@
 // `audiogen plan`: which partition makes which shards, without building anything.
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
 import { listDataset } from '../dataset/dataset.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { assignShards } from '../plan/partition.js';
 import { plannedShards, summarize } from '../pipeline/describe.js';
 import { loadHooks } from '../pipeline/hooks.js';
-import { addConfigOverrideFlags, overridesFrom, toNumber, type OverrideFlags } from './options.js';
+import { addConfigOverrideFlags, loadConfigWarned, overridesFrom, toNumber, type OverrideFlags } from './options.js';
 
 export function registerPlan(program: Command, signal?: AbortSignal): void {
   const cmd = program
@@ -19,7 +18,7 @@ export function registerPlan(program: Command, signal?: AbortSignal): void {
     .action(async (flags: OverrideFlags & { config: string; partitions: number; json?: boolean }) => {
       const n = flags.partitions;
       if (!Number.isInteger(n) || n < 1) throw new AudiogenError(`--partitions: expected a positive integer, got ${n}`, EXIT.config);
-      const { config } = loadConfig(flags.config, overridesFrom(flags));
+      const { config } = loadConfigWarned(flags.config, overridesFrom(flags));
       const { listValidFilenames } = await loadHooks(config.hooks);
       const shards = plannedShards(config, summarize(await listDataset(config, { write: false, listValidFilenames, signal })));
       const owners = assignShards(shards.map((s) => s.spec.count), n);

@@ -2,7 +2,6 @@
 // frontend) and one PNG grid of their spectrograms, labelled with class and drawn parameters.
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
 import { frontendShape } from '../frontend/frontend.js';
 import { encodeWavPcm16 } from '../audio/wav.js';
 import { AudiogenError, EXIT } from '../errors.js';
@@ -12,7 +11,7 @@ import { epochOrder } from '../plan/plan.js';
 import { PARAM_COLUMNS, type SampleParams } from '../pipeline/params.js';
 import { Sampler, type RenderedRow } from '../pipeline/sampler.js';
 import { renderGrid, type PreviewCell } from '../preview/grid.js';
-import { overridesFrom, toNumber } from './options.js';
+import { loadConfigWarned, overridesFrom, toNumber } from './options.js';
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 
@@ -39,7 +38,8 @@ export function registerPreview(program: Command, signal?: AbortSignal): void {
   cmd.action(async (flags: { config: string; count: number; out: string; subset: string; epoch: number; seed?: number }) => {
     if (!Number.isInteger(flags.count) || flags.count < 1) throw new AudiogenError(`--count: expected a positive integer, got ${flags.count}`, EXIT.config);
     if (flags.subset !== 'training' && flags.subset !== 'validation') throw new AudiogenError(`--subset: expected training or validation, got "${flags.subset}"`, EXIT.config);
-    const { config } = loadConfig(flags.config, overridesFrom({ seed: flags.seed }));
+    const { config, seedDrawn } = loadConfigWarned(flags.config, overridesFrom({ seed: flags.seed }));
+    if (seedDrawn) process.stderr.write(`seed: drawn at random: ${config.dataset.seed} (--seed ${config.dataset.seed} repeats this preview)\n`);
     if (flags.subset === 'validation' && config.generator.validation_split === 0) {
       throw new AudiogenError('--subset validation: the config has no validation split', EXIT.config);
     }

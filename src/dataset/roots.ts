@@ -19,13 +19,15 @@ function statOf(path: string): Stats | string {
 export function checkDatasetDirectory(dir: string): void {
   const stat = statOf(dir);
   if (typeof stat !== 'string' && stat.isDirectory()) return;
-  const problems = [`dataset.directory: ${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}`];
+  const problems = [{ path: 'dataset.directory', message: `${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` }];
   // The shipped kws-mltk.yaml points at Speech Commands: say where it comes from (the archive has no top folder).
   if (/speech[_-]?commands/i.test(basename(dir))) {
-    problems.push(
-      `dataset.directory: download Speech Commands v2 from ${SPEECH_COMMANDS_URL} and extract it there ` +
+    problems.push({
+      path: 'dataset.directory',
+      message:
+        `download Speech Commands v2 from ${SPEECH_COMMANDS_URL} and extract it there ` +
         `(mkdir -p ${dir} && tar -xzf speech_commands_v0.02.tar.gz -C ${dir}), or set dataset.directory to where it is`,
-    );
+    });
   }
   throw new ConfigError(problems);
 }
@@ -35,13 +37,13 @@ export function checkClassFolder(dir: string, classes: readonly string[], name: 
   const stat = statOf(join(dir, name));
   if (typeof stat !== 'string' && stat.isDirectory()) return;
   const key = `dataset.classes[${classes.indexOf(name)}]`;
-  if (stat === 'does not exist') throw new ConfigError([`${key}: no folder "${name}" in ${dir}`]);
-  throw new ConfigError([`${key}: "${name}" in ${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}`]);
+  if (stat === 'does not exist') throw new ConfigError([{ path: key, message: `no folder "${name}" in ${dir}` }]);
+  throw new ConfigError([{ path: key, message: `"${name}" in ${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` }]);
 }
 
 /** generator.bg_noise_dir must be a folder. */
 export function checkBackgroundFolder(dir: string): void {
   const stat = statOf(dir);
   if (typeof stat !== 'string' && stat.isDirectory()) return;
-  throw new ConfigError([`generator.bg_noise_dir: ${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}`]);
+  throw new ConfigError([{ path: 'generator.bg_noise_dir', message: `${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` }]);
 }

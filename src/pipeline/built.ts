@@ -9,7 +9,13 @@ import { FORMAT_VERSION, type Manifest } from '../io/manifest.js';
 /** The config a manifest records, completed with defaults for the run-only keys it leaves out. */
 export function configOfManifest(m: Pick<Manifest, 'config'>, outDir: string): Config {
   const output = { ...(m.config.output as object), directory: outDir };
-  return configSchema.parse({ ...m.config, output });
+  const parsed = configSchema.safeParse({ ...m.config, output });
+  if (parsed.success) return parsed.data;
+  // A build made by an audiogen with other rules (a bound added since, a key renamed): say so, not a ZodError.
+  const first = parsed.error.issues[0];
+  throw new AudiogenError(
+    `${outDir}: its recorded config is not valid for this audiogen version (${first.path.join('.')}: ${first.message}); rebuild it, or use the audiogen that made it`,
+  );
 }
 
 export function readBuiltManifest(outDir: string): Manifest {

@@ -4,7 +4,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { isInside } from '../dataset/list.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
 
 /** The real path of `path`, resolving links in the part that exists (the rest may be created later). */
 export function realPathOf(path: string): string {
@@ -28,11 +28,11 @@ function inputFolders(config: Config): [string, string][] {
 /** Refuses (config error, exit 2) an output folder that overlaps a folder the config reads. */
 export function checkOutputPlacement(config: Config, output = config.output.directory, key = 'output.directory'): void {
   const out = realPathOf(output);
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
   for (const [name, dir] of inputFolders(config)) {
     const input = realPathOf(dir);
     const relation = out === input ? 'is' : isInside(input, out) ? 'lies inside' : isInside(out, input) ? 'contains' : null;
-    if (relation) problems.push(`${key}: ${output} ${relation} ${name} (${dir}); audiogen never writes where it reads: choose an output folder outside it`);
+    if (relation) problems.push({ path: key, message: `${output} ${relation} ${name} (${dir}); audiogen never writes where it reads: choose an output folder outside it` });
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }
