@@ -1,5 +1,6 @@
-// The frontend's per-frame core (window -> fixed-point FFT -> filterbank square roots) on wasm/frontend.wasm,
-// bit-exact with the JS stages it replaces (window.ts, fft-fixed.ts, filterbank.ts). This file lays out the
+// The frontend's 'simd' engine: the per-frame core (window -> fixed-point FFT -> filterbank square roots, then noise
+// reduction, PCAN and the log) on wasm/frontend.wasm, bit-exact with the JS stages it replaces (window.ts,
+// fft-fixed.ts, filterbank.ts, noise-reduction.ts, pcan.ts, log-scale.ts). This file lays out the
 // instance's memory and writes the tables those stages compute; assembly/frontend.ts only reads them.
 import { instantiate, reserve } from '../wasm/load.js';
 import { fixedFftPlan, imagPart, realPart } from './fft-fixed.js';
@@ -31,7 +32,7 @@ export interface FramesGeometry {
   fftSize: number;
 }
 
-export class WasmFrames {
+export class SimdFrames {
   /** Float audio in (for fromFloat). */
   readonly audio: Float32Array;
   /** The int16 clip the frames are taken from. */

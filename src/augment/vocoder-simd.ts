@@ -1,5 +1,6 @@
-// The phase-vocoder time stretch in WebAssembly (assembly/vocoder.ts): timeStretch's production path, float32
-// SIMD from the first window to the last overlap-add in one call per clip, with no buffer allocated per call.
+// Time stretch's 'simd' engine: the phase vocoder of assembly/vocoder.ts, float32 SIMD from the first window to the
+// last overlap-add in one call per clip, with no buffer allocated per call (time-stretch.ts holds the float64
+// 'reference' vocoder it follows).
 // Memory: the module's tables and scratch, then the padded input, the overlap-add sums, the window sum square and
 // the output.
 import { instantiate, reserve } from '../wasm/load.js';
@@ -12,7 +13,7 @@ interface VocoderExports {
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
-export class WasmVocoder {
+export class SimdVocoder {
   private readonly wasm: VocoderExports;
   private readonly base: number;
   private heap = new Float32Array(0);
@@ -49,19 +50,19 @@ export class WasmVocoder {
   }
 }
 
-const vocoders = new Map<string, WasmVocoder>();
+const vocoders = new Map<string, SimdVocoder>();
 
 /** The module's frame sizes: powers of two from 32 (its FFT's first stage works on whole vectors of quarters). */
-export function wasmVocoderFits(nFft: number): boolean {
+export function simdVocoderFits(nFft: number): boolean {
   return nFft >= 32 && (nFft & (nFft - 1)) === 0;
 }
 
-/** The shared vocoder for (nFft, hop); nFft must fit (wasmVocoderFits). */
-export function wasmVocoder(nFft: number, hop: number): WasmVocoder {
+/** The shared vocoder for (nFft, hop); nFft must fit (simdVocoderFits). */
+export function simdVocoder(nFft: number, hop: number): SimdVocoder {
   const key = `${nFft}/${hop}`;
   let v = vocoders.get(key);
   if (!v) {
-    v = new WasmVocoder(nFft, hop);
+    v = new SimdVocoder(nFft, hop);
     vocoders.set(key, v);
   }
   return v;
