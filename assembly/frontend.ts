@@ -28,6 +28,10 @@ let startIndex: i32;
 let endIndex: i32;
 let channels: i32;
 
+/**
+ * Where the per-frame tables and buffers are (byte addresses) and the geometry: window and step in samples, the
+ * complex FFT size n (real size / 2) and its leaf radix, the radix-4 stages, the filterbank's bins and channels.
+ */
 export function configure(
   windowSize: i32, stepSize: i32, complexSize: i32, radix: i32,
   coefficientsAt: usize, windowedAt: usize, gatherAt: usize, leafInputAt: usize, workAt: usize,
@@ -395,6 +399,11 @@ let logShift: i32;
 let correction: i32;
 let logLut: usize; // int32 × 130 (log-scale.ts LOG_LUT)
 
+/**
+ * The stages finish() runs: noise reduction (on or off; its smoothing bits, even/odd smoothing and minimum
+ * remaining signal in Q14; its per-channel estimates), PCAN (on or off; its gain table, SNR shift) and the log
+ * (on or off; its scale shift, the correction shift applied before it; its table).
+ */
 export function configurePost(
   noise: bool, bits: i32, even: u32, odd: u32, remaining: u32, estimatesAt: usize,
   pcan: bool, lutAt: usize, shiftSnr: i32, log: bool, shiftLog: i32, correctionBits: i32, logLutAt: usize,

@@ -1,29 +1,20 @@
-// Time stretch's 'simd' engine: the phase vocoder of assembly/vocoder.ts, float32 SIMD from the first window to the
-// last overlap-add in one call per clip, with no buffer allocated per call (time-stretch.ts holds the float64
-// 'reference' vocoder it follows).
-// Memory: the module's tables and scratch, then the padded input, the overlap-add sums, the window sum square and
-// the output.
-import { instantiate, reserve } from '../wasm/load.js';
-
-interface VocoderExports {
-  memory: WebAssembly.Memory;
-  plan(nFft: number, hop: number): number;
-  stretch(input: number, frames: number, rate: number, outFrames: number, length: number, acc: number, wss: number, out: number): void;
-}
-
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+// Time stretch's 'simd' engine: the phase vocoder of assembly/vocoder.ts, through src/wasm/generated/vocoder.ts,
+// float32 SIMD from the first window to the last overlap-add in one call per clip, with no buffer allocated per call
+// (time-stretch.ts holds the float64 'reference' vocoder it follows). Memory: the module's tables and scratch
+// (plan() lays them out and returns where they end), then the padded input, the overlap-add sums, the window sum
+// square and the output.
+import { VocoderModule } from '../wasm/generated/vocoder.js';
+import { Heap } from '../wasm/heap.js';
 
 export class SimdVocoder {
-  private readonly wasm: VocoderExports;
-  private readonly base: number;
-  private heap = new Float32Array(0);
+  private readonly module = new VocoderModule();
+  private readonly heap: Heap;
 
   constructor(
     readonly nFft: number,
     readonly hop: number,
   ) {
-    this.wasm = instantiate<VocoderExports>('vocoder');
-    this.base = this.wasm.plan(nFft, hop);
+    this.heap = new Heap(this.module.memory, this.module.plan({ n: nFft, hopLength: hop }));
   }
 
   /**
@@ -31,22 +22,22 @@ export class SimdVocoder {
    * module's memory, valid until the next call.
    */
   stretch(y: Float32Array, frames: number, rate: number, outFrames: number, length: number): Float32Array {
-    const { nFft, hop } = this;
-    const input = this.base;
+    const { nFft, hop, heap } = this;
+    heap.reset();
     // The analysis reads n_fft/2 zeros before the signal and up to n_fft/2 after it.
-    const acc = align16(input + 4 * (y.length + nFft));
+    const input = heap.alloc(4 * (y.length + nFft));
     const span = 4 * ((outFrames - 1) * hop + nFft + 4);
-    const wss = align16(acc + span);
-    const out = align16(wss + span);
-    const memory = reserve(this.wasm.memory, out + 4 * (length + 4));
-    if (this.heap.buffer !== memory.buffer) this.heap = new Float32Array(memory.buffer);
-    const heap = this.heap;
+    const acc = heap.alloc(span);
+    const wss = heap.alloc(span);
+    const out = heap.alloc(4 * (length + 4));
+    heap.reserve();
+    const floats = heap.floats();
     const at = input / 4 + nFft / 2;
-    heap.fill(0, input / 4, at);
-    heap.set(y, at);
-    heap.fill(0, at + y.length, at + y.length + nFft / 2);
-    this.wasm.stretch(input, frames, rate, outFrames, length, acc, wss, out);
-    return heap.subarray(out / 4, out / 4 + length);
+    floats.fill(0, input / 4, at);
+    floats.set(y, at);
+    floats.fill(0, at + y.length, at + y.length + nFft / 2);
+    this.module.stretch({ input, frames, rate, outFrames, length, acc, wss, out });
+    return floats.subarray(out / 4, out / 4 + length);
   }
 }
 
