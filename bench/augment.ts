@@ -2,13 +2,14 @@
 // shared: time spent waiting for a core is not counted). Reported: the fastest of 7 batches (the least disturbed).
 //   node --import tsx bench/augment.ts
 import seedrandom from 'seedrandom';
-import { coloredNoise, NOISE_COLORS } from '../src/augment/colored-noise.js';
+import { coloredNoise } from '../src/augment/colored-noise.js';
 import { timeStretch } from '../src/augment/time-stretch.js';
 import { pitchShift, speedAndPitch } from '../src/augment/pitch-shift.js';
 import { vtlp } from '../src/augment/vtlp.js';
 import { addLooped } from '../src/augment/background.js';
 import { resample } from '../src/audio/resample.js';
 import { RealFFT } from '../src/dsp/fft.js';
+import { NOISE_COLORS } from '../src/config/names.js';
 import { simdFftBuild } from '../src/dsp/fft-simd.js';
 
 const SR = 16000;

@@ -3,18 +3,16 @@
 // FFT, fft.js's, instead of a forward and an inverse); white noise skips the FFT altogether. The normal values come
 // from WebAssembly SIMD (assembly/noise.ts, through src/wasm/generated/noise.ts) keyed by four draws of the
 // caller's stream: the stream's own speed, one call per value, was most of the cost.
+import { NOISE_COLORS } from '../config/names.js';
+import type { NoiseColor } from '../config/schema.js';
 import { RealFFT } from '../dsp/fft.js';
 import { NoiseModule } from '../wasm/generated/noise.js';
 import { Heap } from '../wasm/heap.js';
 
-import type { NoiseColor } from '../config/schema.js';
-
 export type { NoiseColor };
 
-/** PSD exponent β of each colour. */
+/** PSD exponent β of each colour (src/config/names.ts NOISE_COLORS lists them). */
 export const NOISE_BETA: Readonly<Record<NoiseColor, number>> = { white: 0, pink: -1, brown: -2, blue: 1, violet: 2 };
-
-export const NOISE_COLORS = Object.keys(NOISE_BETA) as NoiseColor[];
 
 /** The wasm generator and its output buffer. */
 class SimdNormals {
