@@ -1,7 +1,7 @@
-// Real FFT in f32x4 SIMD, shared by the modules that transform audio frames. A real transform of n points is one
+// Real FFT in f32x4 SIMD for modules that transform audio frames (vocoder.ts). A real transform of n points is one
 // complex transform of m = n/2 points of the samples read as pairs (x[2j] + i·x[2j+1]) plus a split step; the
 // complex transform is a radix-4 Stockham FFT on split re/im arrays (natural order in and out, no bit reversal).
-// Unnormalised, like numpy's rfft; the inverse computes n·irfft. One size per instance (plan()).
+// Unnormalised, like numpy's rfft; the inverse computes n·irfft. One size per instance (fftPlan()).
 import { ensure } from './_heap';
 
 /** Complex points m = n/2: a power of two >= 16. */

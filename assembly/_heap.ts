@@ -1,4 +1,5 @@
-// A module's free memory: where it starts (for the JavaScript side to lay out buffers from), and growing it.
+// A module's free memory: where it starts (for the JavaScript side to lay out buffers from: src/wasm/heap.ts), and
+// growing it. Exported functions take buffers as usize byte addresses (Ptr in src/wasm/generated/).
 
 /** The first 16-byte-aligned byte after the module's static data. */
 export function heapBase(): usize {

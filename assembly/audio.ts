@@ -1,5 +1,8 @@
-// Per-clip audio kernels in WebAssembly SIMD, bit-exact with the JS they replace (src/audio/kernels.ts wraps
-// them; the tests hold them to the JS versions): int16 PCM to float, and librosa trim's per-hop sums of squares.
+// Per-clip audio kernels in WebAssembly SIMD, bit-exact with the plain JS loops they replace (the tests hold them to
+// those): int16 PCM to float (WAV decoding), librosa trim's per-hop sums of squares, and the loudness gain and noise
+// mixing of a sample. src/audio/kernels.ts lays out the memory, from address 0 (the module has no static data),
+// copies each call's input in and its result out, and calls these through src/wasm/generated/audio.ts. A usize is a
+// byte address.
 
 /** int16 samples to float32 · 2^-15 (exact in float32: scipy's int16 / 32768). */
 export function int16ToFloat(input: usize, output: usize, count: i32): void {

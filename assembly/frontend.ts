@@ -1,8 +1,15 @@
-// The frontend's per-frame core in WebAssembly SIMD: Hann window, kissfft's fixed-point real FFT and the mel
-// filterbank's energies and square roots, bit-exact with src/frontend/{window,fft-fixed,filterbank}.ts (the
-// readable reference, which the tests compare this against). Noise reduction, PCAN and the log stay in JS.
-// All tables are computed and laid out by src/frontend/frontend-wasm.ts; this module only reads them.
-// Complex values are planar int32 (re plane, then im plane), each holding an int16 value.
+// The microfrontend's stages in WebAssembly SIMD: the 'simd' engine of src/frontend/frontend.ts, bit-exact with the
+// readable JS stages in src/frontend/ (the 'reference' engine, which the tests hold this to). In wasm: float audio
+// to int16 (floatToInt16, src/frontend/pcm.ts); per frame the Hann window, kissfft's fixed-point real FFT and the
+// mel filterbank's energies and square roots (spectrogram: window.ts, fft-fixed.ts, filterbank.ts); then noise
+// reduction, PCAN and the log over every frame (finish: noise-reduction.ts, pcan.ts, log-scale.ts). In JS: the DC
+// notch filter (over the whole clip, before spectrogram), activity detection and, when it is on, the stages after
+// it (it sits between the filterbank and noise reduction: frontend.ts then runs them per frame), and the int8 or
+// float32 conversion of the result.
+// src/frontend/frames-simd.ts writes every table the JS stages compute (window, FFT plan and twiddles, filterbank
+// weights, PCAN and log tables) into this instance's memory, laid out from address 0 (the module has no static
+// data), and calls configure/configurePost through src/wasm/generated/frontend.ts; this module only reads them. A
+// usize is a byte address. Complex values are planar int32 (re plane, then im plane), each holding an int16 value.
 
 const HALF: i32 = 1 << 14;
 
@@ -28,6 +35,10 @@ let startIndex: i32;
 let endIndex: i32;
 let channels: i32;
 
+/**
+ * Where the per-frame tables and buffers are (byte addresses) and the geometry: window and step in samples, the
+ * complex FFT size n (real size / 2) and its leaf radix, the radix-4 stages, the filterbank's bins and channels.
+ */
 export function configure(
   windowSize: i32, stepSize: i32, complexSize: i32, radix: i32,
   coefficientsAt: usize, windowedAt: usize, gatherAt: usize, leafInputAt: usize, workAt: usize,
@@ -395,6 +406,11 @@ let logShift: i32;
 let correction: i32;
 let logLut: usize; // int32 × 130 (log-scale.ts LOG_LUT)
 
+/**
+ * The stages finish() runs: noise reduction (on or off; its smoothing bits, even/odd smoothing and minimum
+ * remaining signal in Q14; its per-channel estimates), PCAN (on or off; its gain table, SNR shift) and the log
+ * (on or off; its scale shift, the correction shift applied before it; its table).
+ */
 export function configurePost(
   noise: bool, bits: i32, even: u32, odd: u32, remaining: u32, estimatesAt: usize,
   pcan: bool, lutAt: usize, shiftSnr: i32, log: bool, shiftLog: i32, correctionBits: i32, logLutAt: usize,

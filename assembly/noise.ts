@@ -1,5 +1,7 @@
 // Standard normal float32 values in SIMD: four xoshiro128** streams (one per lane) seeded from a 128-bit key, and
 // the Box–Muller transform with polynomial log, sin and cos. Eight values per step, no branches, no tables.
+// src/augment/colored-noise.ts draws from it (its key from the sample's stream) and shapes the spectrum in JS; it
+// has no JS twin: the tests check the values' distribution. A usize is a byte address.
 export { heapBase } from './_heap';
 
 const GOLDEN: u32 = 0x9e3779b9;

@@ -1,6 +1,7 @@
 // The windowed-sinc resampler's inner loops in f32x4 SIMD: each output sample is a dot product of the input
-// around its time with one filter row (or two, blended). src/audio/resample.ts builds the tables and lays out the
-// memory: the table, then the input with `lead` zeros before it and a row's length of zeros after it.
+// around its time with one filter row (or two, blended). src/audio/resample.ts builds the tables in JS and lays out
+// the memory from heapBase(): the table, then the input with `lead` zeros before it and a row's length of zeros
+// after it, then the output. A usize is a byte address.
 // Two outputs per iteration, each with two accumulators per row: independent chains keep the vector units busy
 // where one chain would wait on each add.
 export { heapBase } from './_heap';

@@ -1,6 +1,8 @@
 // Phase-vocoder time stretch (librosa.effects.time_stretch) in f32x4 SIMD: input frames analysed on demand, the
-// vocoder step, inverse FFT and overlap-add, all in one call per clip. src/augment/time-stretch.ts holds the
-// float64 JavaScript vocoder this one follows step for step; src/augment/vocoder.ts lays out the buffers.
+// vocoder step, inverse FFT and overlap-add, all in one call per clip: time stretch's 'simd' engine.
+// src/augment/time-stretch.ts holds the float64 JavaScript vocoder this one follows step for step (the 'reference'
+// engine); src/augment/vocoder-simd.ts lays out the buffers after the module's own tables (plan() returns where they
+// end). A usize is a byte address.
 import { fftPlan, forwardReal, halfBytes, inverseReal, resultIm, resultRe } from './_fft';
 import { ensure, heapBase } from './_heap';
 

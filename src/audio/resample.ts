@@ -4,7 +4,8 @@
 //
 // Output sample m sits at input time m·from/to (zero phase: an impulse at input time t lands at output time
 // t·to/from); samples beyond either edge of the input are zeros.
-import { instantiate, reserve } from '../wasm/load.js';
+import { ResampleModule } from '../wasm/generated/resample.js';
+import { Heap, type Ptr } from '../wasm/heap.js';
 
 /**
  * Filter per quality: zero crossings of the sinc on each side of the centre, and the Kaiser beta.
@@ -83,63 +84,55 @@ function checkRates(fromRate: number, toRate: number): void {
   if (!(toRate > 0 && Number.isFinite(toRate))) throw new Error(`resample: toRate ${toRate} is not a positive rate`);
 }
 
-interface ResampleExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  exact(x: number, table: number, taps: number, up: number, down: number, out: number, count: number): void;
-  interpolated(x: number, table: number, taps: number, phases: number, step: number, out: number, count: number): void;
-}
-
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
-
 /**
- * The SIMD inner loops (assembly/resample.ts) and their memory: the current table first (copied in only when it
- * changes), then the zero-padded input, then the output.
+ * The SIMD inner loops (assembly/resample.ts, through src/wasm/generated/resample.ts) and their memory: the current
+ * table first (copied in only when it changes), then the zero-padded input, then the output.
  */
-class Kernels {
-  private readonly wasm = instantiate<ResampleExports>('resample');
-  private readonly at = this.wasm.heapBase();
-  private heap = new Float32Array(0);
+class SimdResampler {
+  private readonly module = new ResampleModule();
+  private readonly heap = new Heap(this.module.memory, this.module.heapBase());
   private loaded: Table | null = null;
 
-  /** Copies table and input in; returns the byte offsets of table, padded input and output. */
-  private prepare(input: Float32Array, table: Table, outLength: number): { at: number; x: number; out: number } {
-    const at = this.at;
-    const x = align16(at + 4 * table.coeffs.length);
+  /** Copies table and input in; returns the addresses of table, padded input and output. */
+  private prepare(input: Float32Array, table: Table, outLength: number): { at: Ptr; x: Ptr; out: Ptr } {
+    const heap = this.heap;
+    heap.reset();
+    const at = heap.alloc(4 * table.coeffs.length);
     // Tap j of output time i0 + frac reads padded sample i0 + j, so the kernels never test bounds. One spare sample:
     // the last output time may round up to just below n in the interpolated path.
     const padded = table.lead + input.length + table.taps + 1;
-    const out = align16(x + 4 * padded);
-    const memory = reserve(this.wasm.memory, out + 4 * outLength);
-    if (this.heap.buffer !== memory.buffer) this.heap = new Float32Array(memory.buffer);
+    const x = heap.alloc(4 * padded);
+    const out = heap.alloc(4 * outLength);
+    heap.reserve();
+    const floats = heap.floats();
     if (this.loaded !== table) {
-      this.heap.set(table.coeffs, at / 4);
+      floats.set(table.coeffs, at / 4);
       this.loaded = table;
     }
     const x0 = x / 4;
-    this.heap.fill(0, x0, x0 + table.lead);
-    this.heap.set(input, x0 + table.lead);
-    this.heap.fill(0, x0 + table.lead + input.length, x0 + padded);
+    floats.fill(0, x0, x0 + table.lead);
+    floats.set(input, x0 + table.lead);
+    floats.fill(0, x0 + table.lead + input.length, x0 + padded);
     return { at, x, out };
   }
 
   /** Exact polyphase: output m at input time m·down/up, row (m·down) mod up. */
   exact(input: Float32Array, output: Float32Array, table: Table, up: number, down: number): void {
     const { at, x, out } = this.prepare(input, table, output.length);
-    this.wasm.exact(x, at, table.taps, up, down, out, output.length);
-    output.set(this.heap.subarray(out / 4, out / 4 + output.length));
+    this.module.exact({ x, table: at, taps: table.taps, up, down, out, count: output.length });
+    output.set(this.heap.floats().subarray(out / 4, out / 4 + output.length));
   }
 
   /** Any ratio: the two table rows around the fractional time m·step, blended linearly. */
   interpolated(input: Float32Array, output: Float32Array, table: Table, step: number): void {
     const { at, x, out } = this.prepare(input, table, output.length);
-    this.wasm.interpolated(x, at, table.taps, table.phases, step, out, output.length);
-    output.set(this.heap.subarray(out / 4, out / 4 + output.length));
+    this.module.interpolated({ x, table: at, taps: table.taps, phases: table.phases, step, out, count: output.length });
+    output.set(this.heap.floats().subarray(out / 4, out / 4 + output.length));
   }
 }
 
-let kernels: Kernels | null = null;
-const simd = () => (kernels ??= new Kernels());
+let resampler: SimdResampler | null = null;
+const simd = () => (resampler ??= new SimdResampler());
 
 /**
  * Kaiser-windowed sinc rows for a cutoff of ROLLOFF·scale/2 cycles per input sample (scale = min(1, to/from)).

@@ -1,45 +1,39 @@
 // Coloured Gaussian noise with power spectral density ∝ f^β, peak-normalised to 1.
 // White noise's DFT is itself white complex Gaussian noise, so the shaped spectrum is drawn directly (one inverse
 // FFT, fft.js's, instead of a forward and an inverse); white noise skips the FFT altogether. The normal values come
-// from WebAssembly SIMD (assembly/noise.ts) keyed by four draws of the caller's stream: the stream's own speed,
-// one call per value, was most of the cost.
-import { RealFFT } from '../dsp/fft.js';
-import { instantiate, reserve } from '../wasm/load.js';
-
+// from WebAssembly SIMD (assembly/noise.ts, through src/wasm/generated/noise.ts) keyed by four draws of the
+// caller's stream: the stream's own speed, one call per value, was most of the cost.
+import { NOISE_COLORS } from '../config/names.js';
 import type { NoiseColor } from '../config/schema.js';
+import { RealFFT } from '../dsp/fft.js';
+import { NoiseModule } from '../wasm/generated/noise.js';
+import { Heap } from '../wasm/heap.js';
 
 export type { NoiseColor };
 
-/** PSD exponent β of each colour. */
+/** PSD exponent β of each colour (src/config/names.ts NOISE_COLORS lists them). */
 export const NOISE_BETA: Readonly<Record<NoiseColor, number>> = { white: 0, pink: -1, brown: -2, blue: 1, violet: 2 };
 
-export const NOISE_COLORS = Object.keys(NOISE_BETA) as NoiseColor[];
-
-interface NoiseExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  gaussian(out: number, count: number, k0: number, k1: number, k2: number, k3: number): void;
-}
-
 /** The wasm generator and its output buffer. */
-class Gaussians {
-  private readonly wasm = instantiate<NoiseExports>('noise');
-  private readonly at = this.wasm.heapBase();
-  private heap = new Float32Array(0);
+class SimdNormals {
+  private readonly module = new NoiseModule();
+  private readonly heap = new Heap(this.module.memory, this.module.heapBase());
 
   /** n independent standard normal values, keyed by four 32-bit draws from rng: a view valid until the next call. */
   draw(n: number, rng: () => number): Float32Array {
     const count = Math.ceil(n / 8) * 8;
-    const memory = reserve(this.wasm.memory, this.at + 4 * count);
-    if (this.heap.buffer !== memory.buffer) this.heap = new Float32Array(memory.buffer);
+    const heap = this.heap;
+    heap.reset();
+    const out = heap.alloc(4 * count);
+    heap.reserve();
     const key = () => Math.floor(rng() * 2 ** 32);
-    this.wasm.gaussian(this.at, count, key(), key(), key(), key());
-    return this.heap.subarray(this.at / 4, this.at / 4 + n);
+    this.module.gaussian({ out, count, k0: key(), k1: key(), k2: key(), k3: key() });
+    return heap.floats().subarray(out / 4, out / 4 + n);
   }
 }
 
-let gaussians: Gaussians | null = null;
-const normals = (n: number, rng: () => number) => (gaussians ??= new Gaussians()).draw(n, rng);
+let simdNormals: SimdNormals | null = null;
+const normals = (n: number, rng: () => number) => (simdNormals ??= new SimdNormals()).draw(n, rng);
 
 const scratch = new Map<number, { spectrum: Float64Array; signal: Float64Array; amplitude: Map<number, Float64Array> }>();
 

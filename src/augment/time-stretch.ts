@@ -1,9 +1,10 @@
 // Time stretch as librosa.effects.time_stretch: STFT, phase vocoder (librosa.phase_vocoder), ISTFT to round(n / rate).
 // The vocoder streams: each output frame needs input frames floor(t·rate) and +1 only, so input frames are
-// analysed on demand and output frames overlap-added at once; no spectrogram is held. The 'fast' engine runs it in
-// WebAssembly (vocoder.ts); the JavaScript one here is the float64 reference ('exact') and serves small frames.
+// analysed on demand and output frames overlap-added at once; no spectrogram is held. The 'simd' engine (the
+// default) runs it in WebAssembly (vocoder-simd.ts); the JavaScript one here is the float64 'reference' engine, and
+// serves the 'simd' engine's frame sizes the module does not take (over the STFT's PFFFT).
 import { checkHop, StftPlan, stftFrameCount, synthesisFrameCount, type StftOptions } from '../dsp/stft.js';
-import { wasmVocoder, wasmVocoderFits } from './vocoder.js';
+import { simdVocoder, simdVocoderFits } from './vocoder-simd.js';
 
 /** Python's round(): halves go to the even neighbour (librosa sizes outputs with int(round(n / rate))). */
 export function roundHalfEven(x: number): number {
@@ -105,19 +106,19 @@ export function timeStretchTransient(y: Float32Array, rate: number, options: Tim
 function stretch(y: Float32Array, rate: number, options: TimeStretchOptions, copy: boolean): Float32Array {
   if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`time stretch rate must be a positive number, got ${rate}`);
   const length = options.length ?? roundHalfEven(y.length / rate);
-  const { nFft = 2048, engine = 'fast' } = options;
+  const { nFft = 2048, engine = 'simd' } = options;
   const hop = options.hop ?? nFft / 4;
-  if (engine === 'fast' && wasmVocoderFits(nFft)) {
+  if (engine === 'simd' && simdVocoderFits(nFft)) {
     checkHop(nFft, hop);
     const frames = stftFrameCount(y.length, hop);
     const outFrames = synthesisFrameCount(vocoderFrameCount(frames, rate), length, nFft, hop);
-    const out = wasmVocoder(nFft, hop).stretch(y, frames, rate, outFrames, length);
+    const out = simdVocoder(nFft, hop).stretch(y, frames, rate, outFrames, length);
     return copy ? out.slice() : out;
   }
   return stretchJs(y, rate, length, StftPlan.of(nFft, hop, engine));
 }
 
-/** The JavaScript vocoder over an StftPlan (float64 with the 'exact' engine). */
+/** The JavaScript vocoder over an StftPlan (float64 throughout with the 'reference' engine). */
 function stretchJs(y: Float32Array, rate: number, length: number, plan: StftPlan): Float32Array {
   const v = vocoderFor(plan);
   const bins = plan.bins;

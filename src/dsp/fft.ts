@@ -1,5 +1,5 @@
-// Real FFT of power-of-two sizes on Float64Array over fft.js: the exact (float64) engine, used for colored noise
-// and as the STFT's 'exact' engine; fft-wasm.ts has the fast one.
+// Real FFT of power-of-two sizes on Float64Array over fft.js, in float64: used for colored noise and as the STFT's
+// 'reference' engine (src/wasm/engine.ts); fft-simd.ts has the 'simd' one.
 import FFT from 'fft.js';
 
 export class RealFFT {

@@ -1,7 +1,8 @@
 // librosa-compatible STFT / ISTFT: center=True with zero padding, periodic Hann window, window-sum-square
 // normalisation and `length` in the inverse. Frames can be produced and consumed one at a time, so the
 // augmentations stream through them without holding a whole spectrogram.
-import { fastRealFFT, type RealTransform } from './fft-wasm.js';
+import type { Engine } from '../wasm/engine.js';
+import { simdRealFFT, type RealTransform } from './fft-simd.js';
 import { RealFFT } from './fft.js';
 
 export type Samples = Float32Array | Float64Array;
@@ -12,17 +13,18 @@ export interface Spectrogram {
   hop: number;
   frames: number;
   data: Float64Array;
-  engine?: FftEngine;
+  engine?: Engine;
 }
 
 export interface StftOptions {
   nFft?: number;
   hop?: number;
-  /** 'fast' (default): PFFFT in float32, as librosa computes float32 audio; 'exact': fft.js in float64. */
-  engine?: FftEngine;
+  /**
+   * Which FFT (src/wasm/engine.ts): 'simd' (default) is PFFFT in float32, as librosa computes float32 audio;
+   * 'reference' is fft.js in float64.
+   */
+  engine?: Engine;
 }
-
-export type FftEngine = 'fast' | 'exact';
 
 // numpy's float32 `tiny`: librosa divides by the window sum square wherever it exceeds this.
 const TINY = 1.1754943508222875e-38;
@@ -72,7 +74,7 @@ export class StftPlan {
 
   private static readonly cache = new Map<string, StftPlan>();
 
-  static of(nFft = 2048, hop = nFft / 4, engine: FftEngine = 'fast'): StftPlan {
+  static of(nFft = 2048, hop = nFft / 4, engine: Engine = 'simd'): StftPlan {
     const key = `${nFft}/${hop}/${engine}`;
     let plan = StftPlan.cache.get(key);
     if (!plan) {
@@ -82,9 +84,9 @@ export class StftPlan {
     return plan;
   }
 
-  constructor(nFft: number, hop: number, engine: FftEngine = 'fast') {
+  constructor(nFft: number, hop: number, engine: Engine = 'simd') {
     checkHop(nFft, hop);
-    this.fft = engine === 'fast' ? fastRealFFT(nFft) : RealFFT.of(nFft);
+    this.fft = engine === 'simd' ? simdRealFFT(nFft) : RealFFT.of(nFft);
     this.nFft = nFft;
     this.hop = hop;
     this.bins = nFft / 2 + 1;

@@ -12,17 +12,11 @@ import { NoiseReduction } from './noise-reduction.js';
 import { PcanGainControl } from './pcan.js';
 import { dynamicInt8, dynamicRange, fixedInt8, toFloat32 } from './quantize.js';
 import { applyWindow, windowCoefficients } from './window.js';
-import { WasmFrames } from './frames-wasm.js';
+import { SimdFrames } from './frames-simd.js';
 import { floatToInt16 } from './pcm.js';
+import type { Engine } from '../wasm/engine.js';
 
 export { floatToInt16 } from './pcm.js';
-
-/**
- * Where the per-frame stages run: 'wasm' (assembly/frontend.ts, SIMD, the default; activity detection, when on,
- * stays in JS) or 'js' (the readable stages in this folder). Both give the same bits; the tests hold them to each
- * other and to the reference.
- */
-export type FrontendEngine = 'wasm' | 'js';
 
 interface Geometry {
   samples: number;
@@ -111,11 +105,17 @@ export class AudioFeatureGenerator {
   readonly pcan: PcanGainControl | null;
   readonly log: LogScale;
   private readonly range: number;
-  private readonly wasm: WasmFrames | null;
-  /** The JS engine's int16 clip, for processAudio. */
+  private readonly simd: SimdFrames | null;
+  /** The reference engine's int16 clip, for processAudio. */
   private readonly pcm: Int16Array;
 
-  constructor(s: FrontendSettings, readonly engine: FrontendEngine = 'wasm') {
+  /**
+   * `engine` is where the stages run (src/wasm/engine.ts): 'simd' (assembly/frontend.ts through frames-simd.ts, the
+   * default; the DC notch filter, and activity detection with the stages after it when it is on, stay in JS) or
+   * 'reference' (the readable stages in this folder, each following the C code line by line). Both give the same
+   * bits; the tests hold them to each other and to the C reference's outputs.
+   */
+  constructor(s: FrontendSettings, readonly engine: Engine = 'simd') {
     const issues = checkFrontendSettings(s);
     if (issues.length > 0) throw new Error(`invalid frontend settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     const g = geometry(s);
@@ -166,20 +166,20 @@ export class AudioFeatureGenerator {
       : null;
     this.log = new LogScale(s.log_scale_enable, s.log_scale_shift, correction);
     this.range = s.quantize_dynamic_scale_enable ? dynamicRange(s.quantize_dynamic_scale_range_db, s.log_scale_shift) : 0;
-    this.wasm = engine === 'wasm' ? new WasmFrames(this.coefficients, { ...g, fftSize }, this.filterbank.layout, this) : null;
-    this.pcm = new Int16Array(engine === 'wasm' ? 0 : g.samples);
+    this.simd = engine === 'simd' ? new SimdFrames(this.coefficients, { ...g, fftSize }, this.filterbank.layout, this) : null;
+    this.pcm = new Int16Array(engine === 'simd' ? 0 : g.samples);
   }
 
   /** Runs one clip of float audio in [-1, 1] (converted as floatToInt16) into `out` (frames × channels). */
   processAudio(audio: Float32Array, out: Uint16Array): boolean {
     if (audio.length !== this.samples) throw new Error(`frontend expects ${this.samples} samples, got ${audio.length}`);
-    if (this.wasm === null) {
+    if (this.simd === null) {
       floatToInt16(audio, this.pcm);
       return this.process(this.pcm, out);
     }
-    this.wasm.audio.set(audio);
-    this.wasm.fromFloat();
-    return this.runWasm(this.wasm, out);
+    this.simd.audio.set(audio);
+    this.simd.fromFloat();
+    return this.runSimd(this.simd, out);
   }
 
   /** Runs one clip of exactly `samples` samples from a reset state into `out` (frames × channels). */
@@ -188,9 +188,9 @@ export class AudioFeatureGenerator {
     if (out.length < this.frames * this.channels) {
       throw new Error(`frontend output holds ${out.length} values, needs ${this.frames * this.channels}`);
     }
-    if (this.wasm !== null) {
-      this.wasm.pcm.set(pcm);
-      return this.runWasm(this.wasm, out);
+    if (this.simd !== null) {
+      this.simd.pcm.set(pcm);
+      return this.runSimd(this.simd, out);
     }
     let source = pcm;
     if (this.dcNotch !== null) {
@@ -214,20 +214,20 @@ export class AudioFeatureGenerator {
     return this.activity?.tripped ?? false;
   }
 
-  private runWasm(wasm: WasmFrames, out: Uint16Array): boolean {
+  private runSimd(simd: SimdFrames, out: Uint16Array): boolean {
     if (out.length < this.frames * this.channels) {
       throw new Error(`frontend output holds ${out.length} values, needs ${this.frames * this.channels}`);
     }
-    if (this.dcNotch !== null) dcNotchFilter(this.dcNotch, wasm.pcm, wasm.filtered, this.samples);
-    wasm.run(this.dcNotch !== null ? 'filtered' : 'pcm');
+    if (this.dcNotch !== null) dcNotchFilter(this.dcNotch, simd.pcm, simd.filtered, this.samples);
+    simd.run(this.dcNotch !== null ? 'filtered' : 'pcm');
     if (this.activity === null) {
-      wasm.finish();
-      out.set(wasm.spectrogram);
+      simd.finish();
+      out.set(simd.spectrogram);
       return false;
     }
     this.noise?.reset();
     this.activity?.reset();
-    for (let frame = 0; frame < this.frames; frame++) this.finishFrame(wasm.signals[frame], out, frame);
+    for (let frame = 0; frame < this.frames; frame++) this.finishFrame(simd.signals[frame], out, frame);
     return this.activity?.tripped ?? false;
   }
 

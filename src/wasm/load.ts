@@ -1,6 +1,7 @@
 // Loads a module compiled from assembly/ (scripts/build-wasm.mjs writes wasm/<name>.wasm at the package root).
 // Compiled once per process, synchronously, so the DSP classes keep plain constructors; each caller gets its own
-// instance, and so its own memory.
+// instance, and so its own memory. Only the generated facades (src/wasm/generated/) call this: they give the
+// exports their types.
 import { existsSync, readFileSync } from 'node:fs';
 
 const compiled = new Map<string, WebAssembly.Module>();
@@ -19,8 +20,8 @@ function compile(name: string): WebAssembly.Module {
   return module;
 }
 
-/** A fresh instance of wasm/<name>.wasm; its exports include its memory. */
-export function instantiate<T extends { memory: WebAssembly.Memory }>(name: string): T {
+/** A fresh instance of wasm/<name>.wasm; its exports include its memory. `T` is what the caller knows them to be. */
+export function instantiate<T>(name: string): T {
   const instance = new WebAssembly.Instance(compile(name), {
     env: {
       abort: (_msg: number, _file: number, line: number, column: number) => {
@@ -29,11 +30,4 @@ export function instantiate<T extends { memory: WebAssembly.Memory }>(name: stri
     },
   });
   return instance.exports as unknown as T;
-}
-
-/** Grows `memory` to hold at least `bytes` and returns it. */
-export function reserve(memory: WebAssembly.Memory, bytes: number): WebAssembly.Memory {
-  const pages = Math.ceil(bytes / 65536) - memory.buffer.byteLength / 65536;
-  if (pages > 0) memory.grow(pages);
-  return memory;
 }

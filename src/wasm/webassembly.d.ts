@@ -1,4 +1,4 @@
-// The part of the WebAssembly JS API that src/wasm/load.ts uses (lib "ES2022" without "DOM" does not declare it).
+// The part of the WebAssembly JS API that src/wasm/ uses (lib "ES2022" without "DOM" does not declare it).
 declare namespace WebAssembly {
   type Exports = Record<string, unknown>;
   class Module {

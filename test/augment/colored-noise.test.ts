@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
-import { coloredNoise, NOISE_BETA, NOISE_COLORS, type NoiseColor } from '../../src/augment/colored-noise.js';
+import { coloredNoise, NOISE_BETA, type NoiseColor } from '../../src/augment/colored-noise.js';
+import { NOISE_COLORS } from '../../src/config/names.js';
 import { logLogSlope, welch } from './spectrum.js';
 
 function rngFor(key: string): () => number {

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { frontendSchema } from '../../src/config/schema.js';
-import { AudioFeatureGenerator, type FrontendEngine } from '../../src/frontend/frontend.js';
+import { AudioFeatureGenerator } from '../../src/frontend/frontend.js';
 import { decodeNpy } from '../../src/io/npy.js';
+import { ENGINES } from '../../src/wasm/engine.js';
 
 // Reference outputs of the MLTK C core and TensorFlow's audio_microfrontend op (fixtures/conformance/README.md).
 const dir = join(new URL('../..', import.meta.url).pathname, 'fixtures/conformance/frontend');
@@ -36,8 +37,8 @@ test('the conformance set has 126 cases over six settings and both variants', ()
   assert.deepEqual([...new Set(cases.map((c) => c.variant))].sort(), ['mltk', 'tflm']);
 });
 
-// Both engines: the wasm core the pipeline runs, and the JS stages it mirrors.
-for (const [c, engine] of cases.flatMap((c) => (['wasm', 'js'] as FrontendEngine[]).map((e) => [c, e] as const))) {
+// Both engines: the simd core the pipeline runs, and the reference JS stages it mirrors.
+for (const [c, engine] of cases.flatMap((c) => ENGINES.map((e) => [c, e] as const))) {
   const name = `${c.config}/${c.variant}: ${c.input.replace(/^inputs\/|\.npy$/g, '')}`;
   test(`reproduces ${name} exactly with the ${engine} engine (uint16, int8${c.activity_detected === undefined ? '' : ', activity'})`, () => {
     const generator = new AudioFeatureGenerator(frontendSchema.parse({ ...configs[c.config], variant: c.variant }), engine);

@@ -1,7 +1,9 @@
-// The frontend's per-frame core (window -> fixed-point FFT -> filterbank square roots) on wasm/frontend.wasm,
-// bit-exact with the JS stages it replaces (window.ts, fft-fixed.ts, filterbank.ts). This file lays out the
-// instance's memory and writes the tables those stages compute; assembly/frontend.ts only reads them.
-import { instantiate, reserve } from '../wasm/load.js';
+// The frontend's 'simd' engine: assembly/frontend.ts (window -> fixed-point FFT -> filterbank square roots per
+// frame, then noise reduction, PCAN and the log) through its facade src/wasm/generated/frontend.ts, bit-exact with
+// the JS stages it replaces (window.ts, fft-fixed.ts, filterbank.ts, noise-reduction.ts, pcan.ts, log-scale.ts).
+// This file lays out the instance's memory and writes the tables those stages compute; the module only reads them.
+import { Heap, type Ptr } from '../wasm/heap.js';
+import { FrontendModule } from '../wasm/generated/frontend.js';
 import { fixedFftPlan, imagPart, realPart } from './fft-fixed.js';
 import type { FilterbankLayout } from './filterbank-setup.js';
 import { LOG_LUT, type LogScale } from './log-scale.js';
@@ -15,15 +17,6 @@ export interface PostStages {
   log: LogScale;
 }
 
-interface FrontendExports {
-  memory: WebAssembly.Memory;
-  configure(...args: number[]): void;
-  floatToInt16(input: number, output: number, count: number): void;
-  spectrogram(pcm: number, frames: number, out: number): void;
-  configurePost(...args: number[]): void;
-  finish(signal: number, frames: number, out: number): void;
-}
-
 export interface FramesGeometry {
   samples: number;
   frames: number;
@@ -31,7 +24,7 @@ export interface FramesGeometry {
   fftSize: number;
 }
 
-export class WasmFrames {
+export class SimdFrames {
   /** Float audio in (for fromFloat). */
   readonly audio: Float32Array;
   /** The int16 clip the frames are taken from. */
@@ -42,20 +35,18 @@ export class WasmFrames {
   readonly signals: Uint32Array[];
   /** The spectrogram finish() writes (frames × channels). */
   readonly spectrogram: Uint16Array;
-  private readonly wasm: FrontendExports;
-  private readonly at: { audio: number; pcm: number; filtered: number; out: number; spectrogram: number };
+  private readonly module = new FrontendModule();
+  private readonly frames: number;
+  private readonly at: { audio: Ptr; pcm: Ptr; filtered: Ptr; out: Ptr; spectrogram: Ptr };
 
   constructor(coefficients: Int16Array, g: FramesGeometry, layout: FilterbankLayout, post: PostStages) {
     const plan = fixedFftPlan(g.fftSize);
     const n = plan.n;
     const channels = layout.channels;
     const bands = channels + 1;
-    let top = 0;
-    const alloc = (bytes: number): number => {
-      const p = top;
-      top += Math.ceil(bytes / 16) * 16;
-      return p;
-    };
+    // From address 0: the module has no static data.
+    const heap = new Heap(this.module.memory);
+    const alloc = (bytes: number) => heap.alloc(bytes);
     const audioAt = alloc(g.samples * 4);
     const pcmAt = alloc(g.samples * 2 + 16); // +16: the window's 4-sample loads may read past the last frame
     const filteredAt = alloc(g.samples * 2 + 16);
@@ -77,8 +68,7 @@ export class WasmFrames {
     const pcanLutAt = alloc((post.pcan?.lut.length ?? 1) * 2);
     const logLutAt = alloc(LOG_LUT.length * 4);
 
-    this.wasm = instantiate<FrontendExports>('frontend');
-    const buffer = reserve(this.wasm.memory, top).buffer;
+    const buffer = heap.reserve();
     const i32 = new Int32Array(buffer);
     i32.set(coefficients, coefficientsAt >> 2);
     // Leaf block b reads complex inputs leafSource[b] + q·n/radix; grouped by q so four blocks load as one vector.
@@ -106,43 +96,67 @@ export class WasmFrames {
     i32.set(layout.binCount, binCountAt >> 2);
     for (let j = 0; j < layout.weights.length; j++) i32[(weightsAt >> 2) + j] = layout.weights[j] | (layout.unweights[j] << 16);
 
-    this.wasm.configure(
-      coefficients.length, g.step, n, plan.leafRadix,
-      coefficientsAt, windowedAt, gatherAt, leafInputAt, workAt,
-      stagesAt, plan.stages.length, superAt, energiesAt,
-      binStartAt, binCountAt, weightsAt, layout.startIndex, layout.endIndex, channels,
-    );
-    if (post.pcan) new Int16Array(buffer, pcanLutAt, post.pcan.lut.length).set(post.pcan.lut);
+    this.module.configure({
+      windowSize: coefficients.length,
+      stepSize: g.step,
+      complexSize: n,
+      radix: plan.leafRadix,
+      coefficientsAt,
+      windowedAt,
+      gatherAt,
+      leafInputAt,
+      workAt,
+      stagesAt,
+      stagesCount: plan.stages.length,
+      superTwiddlesAt: superAt,
+      energiesAt,
+      binStartAt,
+      binCountAt,
+      weightsAt,
+      firstBin: layout.startIndex,
+      lastBin: layout.endIndex,
+      channelCount: channels,
+    });
+    if (post.pcan) heap.view(Int16Array, pcanLutAt, post.pcan.lut.length).set(post.pcan.lut);
     i32.set(LOG_LUT, logLutAt >> 2);
     const { noise, pcan, log } = post;
-    this.wasm.configurePost(
-      noise ? 1 : 0, noise?.smoothingBits ?? 0, noise?.even ?? 0, noise?.odd ?? 0, noise?.minRemaining ?? 0, estimatesAt,
-      pcan ? 1 : 0, pcanLutAt, pcan?.snrShift ?? 0, log.enabled ? 1 : 0, log.scaleShift, log.correctionBits, logLutAt,
-    );
+    this.module.configurePost({
+      noise: noise !== null,
+      bits: noise?.smoothingBits ?? 0,
+      even: noise?.even ?? 0,
+      odd: noise?.odd ?? 0,
+      remaining: noise?.minRemaining ?? 0,
+      estimatesAt,
+      pcan: pcan !== null,
+      lutAt: pcanLutAt,
+      shiftSnr: pcan?.snrShift ?? 0,
+      log: log.enabled,
+      shiftLog: log.scaleShift,
+      correctionBits: log.correctionBits,
+      logLutAt,
+    });
     // The memory never grows after this, so these views stay valid.
-    this.audio = new Float32Array(buffer, audioAt, g.samples);
-    this.pcm = new Int16Array(buffer, pcmAt, g.samples);
-    this.filtered = new Int16Array(buffer, filteredAt, g.samples);
+    this.audio = heap.view(Float32Array, audioAt, g.samples);
+    this.pcm = heap.view(Int16Array, pcmAt, g.samples);
+    this.filtered = heap.view(Int16Array, filteredAt, g.samples);
     this.signals = Array.from({ length: g.frames }, (_, f) => new Uint32Array(buffer, outAt + f * channels * 4, channels));
-    this.spectrogram = new Uint16Array(buffer, spectrogramAt, g.frames * channels);
+    this.spectrogram = heap.view(Uint16Array, spectrogramAt, g.frames * channels);
     this.at = { audio: audioAt, pcm: pcmAt, filtered: filteredAt, out: outAt, spectrogram: spectrogramAt };
     this.frames = g.frames;
   }
 
-  private readonly frames: number;
-
   /** `audio` (float, [-1, 1]) to `pcm` (int16), as src/frontend/pcm.ts floatToInt16. */
   fromFloat(): void {
-    this.wasm.floatToInt16(this.at.audio, this.at.pcm, this.pcm.length);
+    this.module.floatToInt16({ input: this.at.audio, output: this.at.pcm, count: this.pcm.length });
   }
 
   /** Noise reduction, PCAN and the log over `signals` into `spectrogram` (clips without activity detection). */
   finish(): void {
-    this.wasm.finish(this.at.out, this.frames, this.at.spectrogram);
+    this.module.finish({ signal: this.at.out, frames: this.frames, out: this.at.spectrogram });
   }
 
   /** Runs every frame of `pcm` (or of `filtered`) into `signals`. */
   run(source: 'pcm' | 'filtered'): void {
-    this.wasm.spectrogram(source === 'pcm' ? this.at.pcm : this.at.filtered, this.frames, this.at.out);
+    this.module.spectrogram({ pcm: source === 'pcm' ? this.at.pcm : this.at.filtered, frames: this.frames, out: this.at.out });
   }
 }

@@ -16,8 +16,9 @@ function testClip(samples: number, seed: number): Int16Array {
   });
 }
 
+/** [simd, reference] spectrograms of `pcm`. */
 function bothEngines(s: FrontendSettings, pcm: Int16Array): [Uint16Array, Uint16Array] {
-  const outs = (['wasm', 'js'] as const).map((engine) => {
+  const outs = (['simd', 'reference'] as const).map((engine) => {
     const g = new AudioFeatureGenerator(s, engine);
     const out = new Uint16Array(g.frames * g.channels);
     g.process(pcm, out);
@@ -35,25 +36,25 @@ for (const [rate, windowMs, stepMs, channels, upper] of [
   [16000, 30, 20, 40, 7500], // 480 -> 512 (n = 256)
   [44100, 90, 10, 80, 20000], // 3969 -> 4096 (n = 2048)
 ] as const) {
-  test(`the wasm and JS engines agree bit for bit at ${rate} Hz with a ${windowMs} ms window`, () => {
+  test(`the simd and reference engines agree bit for bit at ${rate} Hz with a ${windowMs} ms window`, () => {
     const s = settings({
       sample_rate_hz: rate, window_size_ms: windowMs, window_step_ms: stepMs, filterbank_n_channels: channels,
       filterbank_lower_band_limit: 125, filterbank_upper_band_limit: upper, noise_reduction_enable: true, pcan_enable: true,
     });
     for (const seed of [1, 2]) {
       const g = new AudioFeatureGenerator(s);
-      const [wasm, js] = bothEngines(s, testClip(g.samples, seed));
-      assert.ok(js.some((v) => v > 0), 'the clip gives a non-empty spectrogram');
-      assert.deepEqual(wasm, js);
+      const [simd, reference] = bothEngines(s, testClip(g.samples, seed));
+      assert.ok(reference.some((v) => v > 0), 'the clip gives a non-empty spectrogram');
+      assert.deepEqual(simd, reference);
     }
   });
 }
 
-test('the wasm engine runs the DC notch filter like the JS engine', () => {
+test('the simd engine runs the DC notch filter like the reference engine', () => {
   const s = settings({ sample_rate_hz: 8000, filterbank_upper_band_limit: 3800, dc_notch_filter_enable: true });
   const pcm = testClip(8000, 3).map((v) => Math.max(-32768, Math.min(32767, v + 5000)));
-  const [wasm, js] = bothEngines(s, pcm);
-  assert.deepEqual(wasm, js);
+  const [simd, reference] = bothEngines(s, pcm);
+  assert.deepEqual(simd, reference);
 });
 
 test('processAudio converts float audio like floatToInt16, NaN and full scale included', () => {
@@ -65,14 +66,14 @@ test('processAudio converts float audio like floatToInt16, NaN and full scale in
   audio[201] = -7;
   audio[202] = Infinity;
   audio[16000 - 1] = -1;
-  for (const engine of ['wasm', 'js'] as const) {
+  for (const engine of ['simd', 'reference'] as const) {
     const generator = new AudioFeatureGenerator(s, engine);
     const viaAudio = new Uint16Array(g.frames * g.channels);
     generator.processAudio(audio, viaAudio);
     const pcm = new Int16Array(g.samples);
     floatToInt16(audio, pcm);
     const viaPcm = new Uint16Array(viaAudio.length);
-    new AudioFeatureGenerator(s, 'js').process(pcm, viaPcm);
+    new AudioFeatureGenerator(s, 'reference').process(pcm, viaPcm);
     assert.deepEqual(viaAudio, viaPcm, engine);
   }
 });

@@ -1,6 +1,8 @@
-// The STFT's real FFT on PFFFT compiled to WebAssembly (SIMD when the runtime has it): about 5× fft.js at 2048
-// points, which is most of a phase-vocoder pass. Same interface and scaling as RealFFT (numpy rfft / irfft);
-// float32 inside, which is librosa's own precision for float32 audio. WebAssembly float math is deterministic.
+// The STFT's 'simd' engine FFT: PFFFT compiled to WebAssembly (@echogarden/pffft-wasm, a third-party module with its
+// own loader and allocator; its SIMD build when the runtime has SIMD): about 5× fft.js at 2048 points, which is most
+// of a phase-vocoder pass. Same interface and scaling as RealFFT (fft.ts, the 'reference' engine's float64 FFT:
+// numpy rfft / irfft); float32 inside, which is librosa's own precision for float32 audio. WebAssembly float math is
+// deterministic. Without WebAssembly (or for sizes PFFFT does not take) the 'simd' engine falls back to RealFFT.
 import { RealFFT } from './fft.js';
 
 interface PffftModule {
@@ -14,11 +16,12 @@ const REAL = 0;
 const FORWARD = 0;
 const BACKWARD = 1;
 
-async function load(): Promise<PffftModule | null> {
-  for (const entry of ['@echogarden/pffft-wasm/simd', '@echogarden/pffft-wasm']) {
+/** PFFFT's SIMD build, else its scalar build, else none (fft.js then). */
+async function load(): Promise<{ module: PffftModule; build: 'pffft-simd' | 'pffft' } | null> {
+  for (const [entry, build] of [['@echogarden/pffft-wasm/simd', 'pffft-simd'], ['@echogarden/pffft-wasm', 'pffft']] as const) {
     try {
       const factory = (await import(entry)).default as () => Promise<PffftModule>;
-      return await factory();
+      return { module: await factory(), build };
     } catch {
       // no SIMD here (or no wasm at all): try the next build, else fall back to fft.js
     }
@@ -26,7 +29,7 @@ async function load(): Promise<PffftModule | null> {
   return null;
 }
 
-const wasm = await load();
+const pffft = await load();
 
 export interface RealTransform {
   readonly size: number;
@@ -35,7 +38,7 @@ export interface RealTransform {
   inverse(spectrum: Float64Array, output: Float64Array, at?: number): void;
 }
 
-class WasmRealFFT implements RealTransform {
+class PffftRealFFT implements RealTransform {
   readonly bins: number;
   private readonly setup: number;
   private readonly input: number;
@@ -125,16 +128,16 @@ class WasmRealFFT implements RealTransform {
 
 const instances = new Map<number, RealTransform>();
 
-/** The fastest real FFT of size n available (PFFFT for sizes it supports, fft.js otherwise); shared per size. */
-export function fastRealFFT(n: number): RealTransform {
+/** The 'simd' engine's real FFT of size n (PFFFT for sizes it supports, fft.js otherwise); shared per size. */
+export function simdRealFFT(n: number): RealTransform {
   let t = instances.get(n);
   if (!t) {
     // PFFFT's real transform needs n to be a multiple of 32.
-    t = wasm && n % 32 === 0 ? new WasmRealFFT(wasm, n) : RealFFT.of(n);
+    t = pffft && n % 32 === 0 ? new PffftRealFFT(pffft.module, n) : RealFFT.of(n);
     instances.set(n, t);
   }
   return t;
 }
 
-/** Which engine fastRealFFT uses (benchmarks print it: without wasm the figures are fft.js's). */
-export const fftEngine = wasm ? 'pffft-wasm' : 'fft.js';
+/** What simdRealFFT runs on here (benchmarks print it: without WebAssembly the figures are fft.js's). */
+export const simdFftBuild: 'pffft-simd' | 'pffft' | 'fft.js' = pffft?.build ?? 'fft.js';
