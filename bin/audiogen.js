@@ -21,7 +21,7 @@ const main = async () => {
   // `build` forks its worker processes before loading the rest of the CLI, so their start-up overlaps it.
   const asksHelp = argv.slice(3).some((a) => a === '--help' || a === '-h');
   if (argv[2] === 'build' && !asksHelp) {
-    const { prestartWorkers } = await import('../dist/src/pipeline/prestart.js');
+    const { prestartWorkers } = await import('../dist/src/workers/prestart.js');
     prestartWorkers(availableParallelism());
   }
   const { run } = await import('../dist/src/cli/main.js');

@@ -1,10 +1,10 @@
 // `audiogen build`: bake the configured subsets and epochs into shards (all of them, or one partition's).
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { settleDrawnSeed } from '../config/seed.js';
+import { settleDrawnSeed } from '../build/seed.js';
 import { formatProblem } from '../errors.js';
 import { resolvePartition } from '../plan/partition.js';
-import { build, type BuildSummary } from '../pipeline/build.js';
+import { build, type BuildSummary } from '../build/build.js';
 import { addConfigOverrideFlags, overridesFrom, toNumber, type OverrideFlags } from './options.js';
 import { progressReporter } from './progress.js';
 

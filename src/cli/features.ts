@@ -13,7 +13,7 @@ import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import { allocTyped, decodeNpy, encodeNpy } from '../io/npy.js';
-import { placeClip } from '../pipeline/sample.js';
+import { placeClip } from '../sample/render.js';
 
 /** int16 PCM of exactly `samples`: a WAV resampled to `rate`, or an int16 .npy, cropped or zero-padded at the end. */
 export function loadPcm(path: string, rate: number, samples: number): Int16Array {

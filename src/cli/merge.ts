@@ -1,7 +1,7 @@
 // `audiogen merge OUT`: check every partition's shards and write the final manifest.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { merge } from '../pipeline/merge.js';
+import { merge } from '../build/merge.js';
 
 export function registerMerge(program: Command): void {
   program

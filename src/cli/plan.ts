@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { listDataset } from '../dataset/dataset.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { assignShards } from '../plan/partition.js';
-import { plannedShards, summarize } from '../pipeline/describe.js';
-import { loadHooks } from '../pipeline/hooks.js';
+import { plannedShards, summarize } from '../build/manifest.js';
+import { loadHooks } from '../sample/hooks.js';
 import { addConfigOverrideFlags, loadConfigWarned, overridesFrom, toNumber, type OverrideFlags } from './options.js';
 
 export function registerPlan(program: Command, signal?: AbortSignal): void {

@@ -8,8 +8,8 @@ import { AudiogenError, EXIT } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { csvLine } from '../io/csv.js';
 import { epochOrder } from '../plan/plan.js';
-import { PARAM_COLUMNS, type SampleParams } from '../pipeline/params.js';
-import { Sampler, type RenderedRow } from '../pipeline/sampler.js';
+import { PARAM_COLUMNS, type SampleParams } from '../sample/params.js';
+import { Sampler, type RenderedRow } from './sampler.js';
 import { renderGrid, type PreviewCell } from '../preview/grid.js';
 import { loadConfigWarned, overridesFrom, toNumber } from './options.js';
 

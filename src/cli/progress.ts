@@ -2,7 +2,7 @@
 // progress per subset, then the whole build's bar, rate and ETA), erased at the end. Off a terminal (CI logs):
 // the finished epochs and, every few seconds, one overall line; no escape codes. Nothing with --quiet.
 import { SUBSETS, type Subset } from '../config/schema.js';
-import type { BuildEvents } from '../pipeline/build.js';
+import type { BuildEvents } from '../build/build.js';
 import { LiveRegion, type TerminalStream } from './live-region.js';
 
 export interface ProgressOptions {

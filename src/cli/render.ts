@@ -8,8 +8,8 @@ import { encodeWavPcm16 } from '../audio/wav.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { encodeNpy } from '../io/npy.js';
-import { configOfManifest, readBuiltManifest } from '../pipeline/built.js';
-import { Sampler } from '../pipeline/sampler.js';
+import { configOfManifest, readBuiltManifest } from '../build/read-manifest.js';
+import { Sampler } from './sampler.js';
 import { toNumber } from './options.js';
 
 /** The bytes of row `position` as stored in the shard that holds it, or null when that epoch is not built. */

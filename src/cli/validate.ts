@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { subsetsOf } from '../config/derive.js';
 import { listDataset } from '../dataset/dataset.js';
-import { sampleShapeOf } from '../pipeline/describe.js';
-import { loadHooks } from '../pipeline/hooks.js';
+import { sampleShapeOf } from '../build/manifest.js';
+import { loadHooks } from '../sample/hooks.js';
 import { AudiogenError, ConfigError, formatProblem, type ConfigProblem } from '../errors.js';
 import { addConfigOverrideFlags, overridesFrom, type OverrideFlags } from './options.js';
 

@@ -12,7 +12,7 @@ import { crossChecks } from './checks.js';
 import { workerCount } from './derive.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { NotAFileError, readRegularFile } from '../io/read.js';
-import { pitchSemitones } from '../pipeline/params.js';
+import { pitchSemitones } from '../sample/params.js';
 
 /** A CLI flag that sets a config key (validated like the key itself). */
 export interface Override {

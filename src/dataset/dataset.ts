@@ -3,10 +3,10 @@
 import type { Config, Subset } from '../config/schema.js';
 import { subsetsOf } from '../config/derive.js';
 import { AudiogenError } from '../errors.js';
-import { rngFor, shuffleInPlace } from '../plan/rng.js';
+import { rngFor, shuffleInPlace } from '../random/rng.js';
 import { classIndex } from './index-file.js';
 import { isInside, listClassFiles, otherAudioNote, unknownSourceFolders } from './list.js';
-import type { Hooks } from '../pipeline/hooks.js';
+import type { Hooks } from '../sample/hooks.js';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { splitFiles, type Split } from './split.js';

@@ -6,7 +6,7 @@ import { AudiogenError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { NotAFileError, readRegularFile } from '../io/read.js';
 import { isInside } from './list.js';
-import { rngFor, shuffleInPlace } from '../plan/rng.js';
+import { rngFor, shuffleInPlace } from '../random/rng.js';
 
 export interface ClassIndex {
   /** Files relative to the class folder, in index order. */

@@ -7,7 +7,7 @@ import { ensureDir, outputError } from './atomic.js';
 import { STATE_DIR } from './layout.js';
 import { NotAFileError, readRegularFile } from './read.js';
 import type { ShardRecord } from './shard-writer.js';
-import type { ListingSummary } from '../pipeline/describe.js';
+import type { ListingSummary } from '../build/manifest.js';
 import type { Partition } from '../plan/partition.js';
 import type { InputsFingerprint } from '../plan/inputs.js';
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Subset } from '../config/schema.js';
 import type { SampleRef } from '../dataset/dataset.js';
-import { rngFor, shuffleInPlace } from './rng.js';
+import { rngFor, shuffleInPlace } from '../random/rng.js';
 
 export interface ShardSpec {
   subset: Subset;

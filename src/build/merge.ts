@@ -9,9 +9,9 @@ import { manifestJson, type Manifest } from '../io/manifest.js';
 import type { ShardRecord } from '../io/shard-writer.js';
 import { readState, STATE_FILE_PATTERN, type StateHeader } from '../io/state.js';
 import { assignShards } from '../plan/partition.js';
-import { buildManifest, plannedShards, shardLookup } from './describe.js';
-import { checkRecord, shardDefect } from './resume.js';
-import { configOfManifest } from './built.js';
+import { buildManifest, plannedShards, shardLookup } from './manifest.js';
+import { checkRecord, shardDefect } from './existing.js';
+import { configOfManifest } from './read-manifest.js';
 
 interface Log {
   file: string;

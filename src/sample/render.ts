@@ -10,7 +10,7 @@ import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
 import { allocTyped, type TypedArray } from '../io/npy.js';
 import { castInto, normalize, normalizes, type Normalization } from './normalize.js';
 import type { SampleParams } from './params.js';
-import type { Rng } from '../plan/rng.js';
+import type { Rng } from '../random/rng.js';
 import type { BackgroundNoise } from '../augment/background.js';
 import { coloredNoise } from '../augment/colored-noise.js';
 import { speedAndPitch } from '../augment/pitch-shift.js';

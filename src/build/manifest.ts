@@ -11,7 +11,7 @@ import { FORMAT_VERSION, TOOL_VERSION, outputConfig, type Manifest, type SubsetE
 import type { ShardRecord, XFormat } from '../io/shard-writer.js';
 import { shardFiles, type ShardFiles } from '../io/layout.js';
 import { shardRanges, type ShardSpec } from '../plan/plan.js';
-import { PARAM_COLUMNS } from './params.js';
+import { PARAM_COLUMNS } from '../sample/params.js';
 
 export interface OutputLayout {
   x: XFormat;

@@ -1,6 +1,6 @@
 // What crosses the process boundary between the build and its workers (a discriminated union, no `any`).
 import type { Config, Subset } from '../config/schema.js';
-import type { SampleParams } from './params.js';
+import type { SampleParams } from '../sample/params.js';
 import type { BackgroundFile } from '../augment/background.js';
 
 /** What every worker needs besides the batches: the config and the background-noise files. */

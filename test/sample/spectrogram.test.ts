@@ -3,13 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../../src/pipeline/build.js';
+import { build } from '../../src/build/build.js';
 import { decodeNpy } from '../../src/io/npy.js';
 import { parseCsv } from '../../src/io/csv.js';
 import { decodeWav, mixToMono } from '../../src/audio/wav.js';
 import { resample } from '../../src/audio/resample.js';
 import { AudioFeatureGenerator, floatToInt16 } from '../../src/frontend/frontend.js';
-import { placeClip } from '../../src/pipeline/sample.js';
+import { placeClip } from '../../src/sample/render.js';
 import { demoSubset, makeConfig, tempDir } from '../helpers.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no'], 4);

@@ -2,7 +2,7 @@
 // adding a parameter never changes the others). Every drawn value goes to the index CSV.
 import type { Config, GeneratorConfig, NoiseColor, Subset } from '../config/schema.js';
 import { NOISE_COLORS } from '../config/names.js';
-import { randomIndex, rngFor, uniform, type Rng } from '../plan/rng.js';
+import { randomIndex, rngFor, uniform, type Rng } from '../random/rng.js';
 
 export interface SampleParams {
   /** Where the trimmed clip sits: fraction of the free room placed before it. */

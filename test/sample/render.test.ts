@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { placeClip, SampleRenderer } from '../../src/pipeline/sample.js';
-import { IDENTITY } from '../../src/pipeline/params.js';
+import { placeClip, SampleRenderer } from '../../src/sample/render.js';
+import { IDENTITY } from '../../src/sample/params.js';
 import { resample } from '../../src/audio/resample.js';
 import { trimBounds } from '../../src/audio/trim.js';
 import { makeConfig } from '../helpers.js';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirS
 import { tmpdir } from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { build } from '../../src/pipeline/build.js';
+import { build } from '../../src/build/build.js';
 import { demoSubset, makeConfig, readTree, runCli, startCli, tempDir, writeConfig } from '../helpers.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no', 'up'], 12);

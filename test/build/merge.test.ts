@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../../src/pipeline/build.js';
-import { merge } from '../../src/pipeline/merge.js';
+import { build } from '../../src/build/build.js';
+import { merge } from '../../src/build/merge.js';
 import { demoSubset, makeConfig, readTree, tempDir } from '../helpers.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no'], 6);

@@ -5,11 +5,11 @@ import { listDataset, type DatasetListing } from '../dataset/dataset.js';
 import { AudiogenError } from '../errors.js';
 import type { TypedArray } from '../io/npy.js';
 import { batchesOf, epochOrder, firstBatchIndices, planHash, type Plan } from '../plan/plan.js';
-import { BatchProcessor } from './batch.js';
-import { makePlan } from './build.js';
-import { loadHooks } from './hooks.js';
-import type { BatchItem } from './messages.js';
-import type { SampleParams } from './params.js';
+import { BatchProcessor } from '../sample/batch.js';
+import { makePlan } from '../build/build.js';
+import { loadHooks } from '../sample/hooks.js';
+import type { BatchItem } from '../workers/messages.js';
+import type { SampleParams } from '../sample/params.js';
 
 export interface RenderedRow {
   subset: Subset;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { recordedSeed, settleDrawnSeed } from '../../src/config/seed.js';
+import { recordedSeed, settleDrawnSeed } from '../../src/build/seed.js';
 import { ConfigError } from '../../src/errors.js';
 import { makeConfig, tempDir } from '../helpers.js';
 

@@ -9,13 +9,13 @@ import { NotAFileError } from '../io/read.js';
 import { AudiogenError } from '../errors.js';
 import { outputError } from '../io/atomic.js';
 import type { TypedArray } from '../io/npy.js';
-import { bulkRngFor, rngFor } from '../plan/rng.js';
-import { sampleShapeOf } from './describe.js';
+import { bulkRngFor, rngFor } from '../random/rng.js';
+import { sampleShapeOf } from '../build/manifest.js';
 import { callSampleHook, checkNumbers, HookError, loadHooks, type Hooks, type SampleContext } from './hooks.js';
 import { castInto } from './normalize.js';
 import { drawParams, sampleRng, type SampleParams } from './params.js';
-import { SampleRenderer } from './sample.js';
-import type { BatchJob, BatchResult, WorkContext } from './messages.js';
+import { SampleRenderer } from './render.js';
+import type { BatchJob, BatchResult, WorkContext } from '../workers/messages.js';
 
 // One file buffer per process, grown to the largest clip: reading a clip allocates nothing (decodeWav copies out).
 const fileBuffer: ReadBuffer = { bytes: Buffer.alloc(1 << 16) };

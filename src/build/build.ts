@@ -14,15 +14,15 @@ import { readState, StateWriter, stateFile } from '../io/state.js';
 import { compareInputs, fingerprintInputs, inputFiles, inputsToRecord, type InputsFingerprint } from '../plan/inputs.js';
 import { assignShards, WHOLE, type Partition } from '../plan/partition.js';
 import { batchesOf, epochOrder, firstBatchIndices, planHash, shardRanges, type Plan } from '../plan/plan.js';
-import { buildManifest, outputLayout, plannedShards, shardLookup, summarize, type ListingSummary, type OutputLayout, type PlannedShard } from './describe.js';
-import type { BatchItem } from './messages.js';
-import { PARAM_COLUMNS, type SampleParams } from './params.js';
-import { ForkPool, InlineExecutor, type Executor } from './pool.js';
-import { discardWorkers } from './prestart.js';
-import { inspectOutput, readOwnManifest, refuseForeignOutput, removePartials, removePreviousBuild } from './resume.js';
+import { buildManifest, outputLayout, plannedShards, shardLookup, summarize, type ListingSummary, type OutputLayout, type PlannedShard } from './manifest.js';
+import type { BatchItem } from '../workers/messages.js';
+import { PARAM_COLUMNS, type SampleParams } from '../sample/params.js';
+import { ForkPool, InlineExecutor, type Executor } from '../workers/pool.js';
+import { discardWorkers } from '../workers/prestart.js';
+import { inspectOutput, readOwnManifest, refuseForeignOutput, removePartials, removePreviousBuild } from './existing.js';
 import { checkOutputPlacement } from './placement.js';
 import { OutputLock } from '../io/lock.js';
-import { hooksHash, loadHooks } from './hooks.js';
+import { hooksHash, loadHooks } from '../sample/hooks.js';
 
 export interface BuildEvents {
   /** Before the first epoch: this partition's samples over all epochs and subsets, and those already on disk. */

@@ -12,7 +12,7 @@ import { readRegularFile } from '../io/read.js';
 import { sha256File, type ShardRecord } from '../io/shard-writer.js';
 import { readState, STATE_FILE_PATTERN, type StateHeader } from '../io/state.js';
 import { compareInputs, type InputsFingerprint } from '../plan/inputs.js';
-import type { ShardLookup } from './describe.js';
+import type { ShardLookup } from './manifest.js';
 
 export type OutputState =
   | { kind: 'fresh' }

@@ -4,7 +4,7 @@ import { readFileSync, statSync, existsSync, mkdirSync, mkdtempSync, readdirSync
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { build } from '../../src/pipeline/build.js';
+import { build } from '../../src/build/build.js';
 import type { Manifest } from '../../src/io/manifest.js';
 import { DEMO_DATASET, demoSubset, makeConfig, python, readTree, tempDir } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 // Worker process entry: receives batches from the build, processes them, reports the drawn parameters.
 import { fstatSync, writeSync } from 'node:fs';
 import { AudiogenError, errorMessage, EXIT } from '../errors.js';
-import { BatchProcessor } from './batch.js';
+import { BatchProcessor } from '../sample/batch.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { PROGRESS_FD } from './prestart.js';
 

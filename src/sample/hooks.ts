@@ -6,7 +6,7 @@ import type { Config, Subset } from '../config/schema.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { NotAFileError, readRegularFile } from '../io/read.js';
 import type { TypedArray } from '../io/npy.js';
-import type { Rng } from '../plan/rng.js';
+import type { Rng } from '../random/rng.js';
 import type { SampleParams } from './params.js';
 
 /** What a per-sample hook receives besides the sample (the reference's arguments, plus a seeded generator). */

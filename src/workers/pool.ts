@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readSync } from 'node:fs';
 import { AudiogenError } from '../errors.js';
-import { BatchProcessor } from './batch.js';
+import { BatchProcessor } from '../sample/batch.js';
 import { closeQuietly, discardWorkers, takeWorker } from './prestart.js';
 import type { BatchJob, BatchResult, FromWorker, ToWorker, WorkContext } from './messages.js';
 

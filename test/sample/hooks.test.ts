@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from '../../src/pipeline/build.js';
+import { build } from '../../src/build/build.js';
 import { decodeNpy } from '../../src/io/npy.js';
 import { parseCsv } from '../../src/io/csv.js';
 import { assertFails, demoSubset, makeConfig, runCli, tempDir, writeConfig } from '../helpers.js';

@@ -3,11 +3,11 @@
 // reproducible build instead of mixing shards of two seeds or being refused as "another config".
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './schema.js';
+import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { STATE_DIR } from '../io/layout.js';
 import { readState, STATE_FILE_PATTERN } from '../io/state.js';
-import { readOwnManifest } from '../pipeline/resume.js';
+import { readOwnManifest } from './existing.js';
 
 /** The seed an earlier build recorded in `outDir`, or null when there is none (or nothing readable). */
 export function recordedSeed(outDir: string): number | null {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { castInto, normalize, normalizes } from '../../src/pipeline/normalize.js';
+import { castInto, normalize, normalizes } from '../../src/sample/normalize.js';
 
 const none = { rescale: null, samplewise_center: false, samplewise_std_normalization: false, samplewise_normalize_range: null };
 
