@@ -64,7 +64,9 @@ export const BIN = join(ROOT, 'bin/audiogen.js');
 const CLI_TIMEOUT_MS = 120_000;
 
 // The CLI tests run the compiled code: `npm test` compiles it first, a stale dist/ would test old code.
-{
+let distChecked = false;
+export function assertDistFresh(): void {
+  if (distChecked) return;
   const newest = (dir: string, ext: string): number => {
     let t = 0;
     if (!existsSync(dir)) return t;
@@ -78,6 +80,7 @@ const CLI_TIMEOUT_MS = 120_000;
   if (newest(join(ROOT, 'src'), '.ts') > newest(join(ROOT, 'dist/src'), '.js')) {
     throw new Error('dist/ is older than src/: run `npm run build` (npm test does it) before running CLI tests');
   }
+  distChecked = true;
 }
 
 export interface CliOptions {
@@ -92,6 +95,7 @@ export interface CliOptions {
 
 /** Runs `audiogen ...args` through bin/audiogen.js to completion; throws if it does not exit in time. */
 export function runCli(args: string[], opts: CliOptions = {}): CliResult {
+  assertDistFresh();
   const timeout = opts.timeoutMs ?? CLI_TIMEOUT_MS;
   const r = spawnSync(process.execPath, [...(opts.nodeFlags ?? []), BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
@@ -110,6 +114,7 @@ export function runCli(args: string[], opts: CliOptions = {}): CliResult {
 
 /** Starts `audiogen ...args` through bin/audiogen.js in the background (for interrupt tests). */
 export function startCli(args: string[], opts: CliOptions = {}): ChildProcess {
+  assertDistFresh();
   return spawn(process.execPath, [...(opts.nodeFlags ?? []), BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } });
 }
 
@@ -134,6 +139,7 @@ export function python(code: string, args: string[] = []): string {
 }
 
 import { parseConfigText, resolvePaths } from '../src/config/load.js';
+import { frontendConfigCheck } from '../src/frontend/frontend.js';
 import type { Config } from '../src/config/schema.js';
 
 type Section = Record<string, unknown>;
@@ -145,7 +151,7 @@ export function makeConfig(datasetDir: string, outDir: string, parts: { dataset?
     frontend: { ...parts.frontend },
     output: { directory: outDir, ...parts.output },
   };
-  return resolvePaths(parseConfigText(stringify(raw), 'test.yaml'), '/');
+  return resolvePaths(parseConfigText(stringify(raw), 'test.yaml', [], [frontendConfigCheck]), '/');
 }
 
 /** Every file under `dir` (relative path -> contents as base64), for byte-for-byte comparisons of outputs. */

@@ -2,7 +2,7 @@
 // only the bytes decoding needs (the header walk and the data chunk), so a clip followed by gigabytes of junk costs
 // nothing. Throws the system error, NotAFileError or WavError; callers name the file.
 import { closeSync, readSync } from 'node:fs';
-import { openRegularFile } from '../io/read.js';
+import { openRegularFile } from '../files/read.js';
 import { decodeWav, inspectWavHeader, type DecodedAudio } from './wav.js';
 
 // The header is nearly always in the first bytes; only a file whose chunks before fmt/data reach further is read whole.

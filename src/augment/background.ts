@@ -4,13 +4,8 @@ import { mixToMono, WavError } from '../audio/wav.js';
 import { readWav } from '../audio/wav-read.js';
 import { resample } from '../audio/resample.js';
 import { AudiogenError } from '../errors.js';
-import { NotAFileError } from '../io/read.js';
-
-export interface BackgroundFile {
-  /** Path relative to bg_noise_dir ('/'-separated): what the index CSV records. */
-  name: string;
-  path: string;
-}
+import { NotAFileError } from '../files/read.js';
+import type { BackgroundFile } from '../dataset/background.js';
 
 export class BackgroundNoise {
   private readonly clips = new Map<string, Float32Array>();

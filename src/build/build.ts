@@ -3,19 +3,20 @@
 import { join } from 'node:path';
 import type { Config, Subset } from '../config/schema.js';
 import { workerCount } from '../config/derive.js';
-import { listDataset, type DatasetListing } from '../dataset/dataset.js';
+import { listDataset, summarize, type DatasetListing } from '../dataset/dataset.js';
 import { InterruptedError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { csvLine } from '../io/csv.js';
-import { CLASSES, MANIFEST } from '../io/layout.js';
-import { configHash, manifestJson, outputConfig, type Manifest } from '../io/manifest.js';
+import { CLASSES, MANIFEST, type Partition } from '../io/layout.js';
+import { configHash, manifestJson, outputConfig, type ListingSummary, type Manifest } from '../io/manifest.js';
 import { ShardWriter, type ShardRecord } from '../io/shard-writer.js';
-import { readState, StateWriter, stateFile } from '../io/state.js';
-import { compareInputs, fingerprintInputs, inputFiles, inputsToRecord, type InputsFingerprint } from '../plan/inputs.js';
-import { assignShards, WHOLE, type Partition } from '../plan/partition.js';
-import { batchesOf, epochOrder, firstBatchIndices, planHash, shardRanges, type Plan } from '../plan/plan.js';
-import { buildManifest, outputLayout, plannedShards, shardLookup, summarize, type ListingSummary, type OutputLayout, type PlannedShard } from './manifest.js';
-import type { BatchItem } from '../workers/messages.js';
+import { readState, StateWriter, stateFile, type InputsFingerprint } from '../io/state.js';
+import { compareInputs, fingerprintInputs, inputFiles, inputsToRecord } from '../plan/inputs.js';
+import { WHOLE } from '../plan/partition.js';
+import { batchesOf, epochOrder, firstBatchIndices, planHash, type Plan } from '../plan/plan.js';
+import { makePlan, ownedShards, plannedShards, shardLookup, type PlannedShard } from '../plan/shards.js';
+import { buildManifest, outputLayout, type OutputLayout } from './manifest.js';
+import type { BatchItem } from '../sample/batch.js';
 import { PARAM_COLUMNS, type SampleParams } from '../sample/params.js';
 import { ForkPool, InlineExecutor, type Executor } from '../workers/pool.js';
 import { discardWorkers } from '../workers/prestart.js';
@@ -57,25 +58,6 @@ export interface BuildSummary {
   samplesPerSecond: number;
   /** The final manifest of a whole build; null for a partition (merge writes it). */
   manifest: Manifest | null;
-}
-
-export function makePlan(config: Config, listing: DatasetListing): Plan {
-  return {
-    epochs: config.output.epochs,
-    background: listing.background.map((b) => b.name),
-    hooks: hooksHash(config.hooks),
-    subsets: Object.entries(listing.subsets).map(([subset, s]) => ({
-      subset: subset as Subset,
-      samples: s!.samples,
-      shards: shardRanges(s!.samples.length, config.output.samples_per_shard),
-    })),
-  };
-}
-
-/** The shards a partition owns, in canonical order. */
-export function ownedShards(shards: readonly PlannedShard[], partition: Partition): PlannedShard[] {
-  const owners = assignShards(shards.map((s) => s.spec.count), partition.count);
-  return shards.filter((_, i) => owners[i] === partition.index);
 }
 
 export async function build(config: Config, opts: BuildOptions = {}): Promise<BuildSummary> {
@@ -149,7 +131,7 @@ async function prepare(config: Config, opts: BuildOptions, started: number, pool
   const hooks = await loadHooks(config.hooks);
   const listing = await listDataset(config, { write: whole, listValidFilenames: hooks.listValidFilenames, signal: opts.signal });
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
-  const plan = makePlan(config, listing);
+  const plan = makePlan(config, listing, hooksHash(config.hooks));
   const summary = summarize(listing);
   const files = inputFiles(config.dataset.directory, plan.subsets.flatMap((s) => s.samples.map((r) => r.file)), listing.background);
   const inputs = await fingerprintInputs(files, { contents: opts.verifyInputs, signal: opts.signal });

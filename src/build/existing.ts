@@ -8,11 +8,11 @@ import { AudiogenError, EXIT, InterruptedError } from '../errors.js';
 import { outputError, tmpName } from '../io/atomic.js';
 import { CLASSES, isLayoutFolder, isShardPath, MANIFEST, STATE_DIR, type ShardFiles } from '../io/layout.js';
 import { configChanges, identityOf, outputConfig, type Manifest } from '../io/manifest.js';
-import { readRegularFile } from '../io/read.js';
+import { readRegularFile } from '../files/read.js';
 import { sha256File, type ShardRecord } from '../io/shard-writer.js';
-import { readState, STATE_FILE_PATTERN, type StateHeader } from '../io/state.js';
-import { compareInputs, type InputsFingerprint } from '../plan/inputs.js';
-import type { ShardLookup } from './manifest.js';
+import { readState, STATE_FILE_PATTERN, type InputsFingerprint, type StateHeader } from '../io/state.js';
+import { compareInputs } from '../plan/inputs.js';
+import type { ShardLookup } from '../plan/shards.js';
 
 export type OutputState =
   | { kind: 'fresh' }

@@ -9,7 +9,8 @@ import { manifestJson, type Manifest } from '../io/manifest.js';
 import type { ShardRecord } from '../io/shard-writer.js';
 import { readState, STATE_FILE_PATTERN, type StateHeader } from '../io/state.js';
 import { assignShards } from '../plan/partition.js';
-import { buildManifest, plannedShards, shardLookup } from './manifest.js';
+import { buildManifest } from './manifest.js';
+import { plannedShards, shardLookup } from '../plan/shards.js';
 import { checkRecord, shardDefect } from './existing.js';
 import { configOfManifest } from './read-manifest.js';
 

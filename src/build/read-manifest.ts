@@ -1,5 +1,5 @@
 // A built output directory read back: its manifest and the config that made it.
-import { readRegularFile } from '../io/read.js';
+import { readRegularFile } from '../files/read.js';
 import { join } from 'node:path';
 import { configSchema, type Config } from '../config/schema.js';
 import { AudiogenError } from '../errors.js';

@@ -1,11 +1,10 @@
 // `audiogen build`: bake the configured subsets and epochs into shards (all of them, or one partition's).
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
 import { settleDrawnSeed } from '../build/seed.js';
 import { formatProblem } from '../errors.js';
 import { resolvePartition } from '../plan/partition.js';
 import { build, type BuildSummary } from '../build/build.js';
-import { addConfigOverrideFlags, overridesFrom, toNumber, type OverrideFlags } from './options.js';
+import { addConfigOverrideFlags, loadCommandConfig, overridesFrom, toNumber, type OverrideFlags } from './options.js';
 import { progressReporter } from './progress.js';
 
 interface BuildFlags extends OverrideFlags {
@@ -79,7 +78,7 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
     .option('-q, --quiet', 'no progress output')
     .option('--json', 'print a machine-readable summary on stdout at the end')
     .action(async (flags: BuildFlags) => {
-      const loaded = loadConfig(flags.config, overridesFrom(flags));
+      const loaded = loadCommandConfig(flags.config, overridesFrom(flags));
       let { config } = loaded;
       const warnings = loaded.warnings.map(formatProblem);
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);

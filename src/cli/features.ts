@@ -7,7 +7,7 @@ import { frontendDtypeOf } from '../config/derive.js';
 import type { FrontendDtype } from '../config/schema.js';
 import { mixToMono } from '../audio/wav.js';
 import { readWav } from '../audio/wav-read.js';
-import { NotAFileError, readRegularFile } from '../io/read.js';
+import { NotAFileError, readRegularFile } from '../files/read.js';
 import { resample } from '../audio/resample.js';
 import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
 import { AudiogenError, EXIT } from '../errors.js';

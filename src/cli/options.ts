@@ -2,6 +2,8 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig, type LoadedConfig, type Override } from '../config/load.js';
+import type { ConfigCheck } from '../config/checks.js';
+import { frontendConfigCheck } from '../frontend/frontend.js';
 import { formatProblem } from '../errors.js';
 
 export const toNumber = (flag: string) => (value: string) => {
@@ -34,12 +36,20 @@ export function overridesFrom(flags: OverrideFlags): Override[] {
   return out;
 }
 
+/** The rules of the rooms a config configures, beyond the config's own. */
+export const CONFIG_CHECKS: readonly ConfigCheck[] = [frontendConfigCheck];
+
+/** Loads a config for a command, with every room's rules. */
+export function loadCommandConfig(file: string, overrides: readonly Override[] = []): LoadedConfig {
+  return loadConfig(file, overrides, CONFIG_CHECKS);
+}
+
 /**
  * Loads a config for a command and prints its warnings on stderr (`warning: …` lines); a seed drawn at random
  * (`seed: null`) is printed too, so whatever the command made can be made again.
  */
 export function loadConfigWarned(file: string, overrides: readonly Override[] = []): LoadedConfig {
-  const loaded = loadConfig(file, overrides);
+  const loaded = loadCommandConfig(file, overrides);
   for (const w of loaded.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   return loaded;
 }

@@ -1,9 +1,9 @@
 // `audiogen plan`: which partition makes which shards, without building anything.
 import type { Command } from 'commander';
-import { listDataset } from '../dataset/dataset.js';
+import { listDataset, summarize } from '../dataset/dataset.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { assignShards } from '../plan/partition.js';
-import { plannedShards, summarize } from '../build/manifest.js';
+import { plannedShards } from '../plan/shards.js';
 import { loadHooks } from '../sample/hooks.js';
 import { addConfigOverrideFlags, loadConfigWarned, overridesFrom, toNumber, type OverrideFlags } from './options.js';
 

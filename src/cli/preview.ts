@@ -2,7 +2,7 @@
 // frontend) and one PNG grid of their spectrograms, labelled with class and drawn parameters.
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { frontendShape } from '../frontend/frontend.js';
+import { frontendShape } from '../config/derive.js';
 import { encodeWavPcm16 } from '../audio/wav.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';

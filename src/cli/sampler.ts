@@ -6,9 +6,9 @@ import { AudiogenError } from '../errors.js';
 import type { TypedArray } from '../io/npy.js';
 import { batchesOf, epochOrder, firstBatchIndices, planHash, type Plan } from '../plan/plan.js';
 import { BatchProcessor } from '../sample/batch.js';
-import { makePlan } from '../build/build.js';
-import { loadHooks } from '../sample/hooks.js';
-import type { BatchItem } from '../workers/messages.js';
+import { makePlan } from '../plan/shards.js';
+import { hooksHash, loadHooks } from '../sample/hooks.js';
+import type { BatchItem } from '../sample/batch.js';
 import type { SampleParams } from '../sample/params.js';
 
 export interface RenderedRow {
@@ -34,7 +34,7 @@ export class Sampler {
   static async open(config: Config, signal?: AbortSignal): Promise<Sampler> {
     const hooks = await loadHooks(config.hooks);
     const listing = await listDataset(config, { write: false, listValidFilenames: hooks.listValidFilenames, signal });
-    const plan = makePlan(config, listing);
+    const plan = makePlan(config, listing, hooksHash(config.hooks));
     const processor = await BatchProcessor.create({ config, background: listing.background });
     return new Sampler(config, listing, plan, processor);
   }

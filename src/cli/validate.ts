@@ -1,12 +1,11 @@
 // `audiogen validate`: check the config, list the dataset, print the per-class counts; process nothing.
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
 import { subsetsOf } from '../config/derive.js';
 import { listDataset } from '../dataset/dataset.js';
-import { sampleShapeOf } from '../build/manifest.js';
+import { sampleShapeOf } from '../config/derive.js';
 import { loadHooks } from '../sample/hooks.js';
 import { AudiogenError, ConfigError, formatProblem, type ConfigProblem } from '../errors.js';
-import { addConfigOverrideFlags, overridesFrom, type OverrideFlags } from './options.js';
+import { addConfigOverrideFlags, loadCommandConfig, overridesFrom, type OverrideFlags } from './options.js';
 
 export function registerValidate(program: Command, signal?: AbortSignal): void {
   const cmd = program
@@ -32,7 +31,7 @@ function errorRecords(err: AudiogenError): Record<string, unknown>[] {
 }
 
 async function validate(flags: OverrideFlags & { config: string; json?: boolean }, signal?: AbortSignal): Promise<void> {
-  const loaded = loadConfig(flags.config, overridesFrom(flags));
+  const loaded = loadCommandConfig(flags.config, overridesFrom(flags));
   const { config } = loaded;
   const configWarnings = loaded.warnings.map(formatProblem);
   for (const w of configWarnings) process.stderr.write(`warning: ${w}\n`);

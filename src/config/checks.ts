@@ -2,11 +2,16 @@
 import type { Config } from './schema.js';
 import type { Problem } from './issues.js';
 import { sampleLength } from './derive.js';
-import { checkFrontendSettings } from '../frontend/frontend.js';
 
 const RAW_AUDIO_DTYPES = ['float32', 'float64', 'int16'];
 
-export function crossChecks(config: Config): Problem[] {
+/**
+ * A rule a room above config adds to validation (the frontend's feasibility rules: src/frontend/frontend.ts), given
+ * by whoever loads the config, so config never imports the rooms it configures.
+ */
+export type ConfigCheck = (config: Config) => Problem[];
+
+export function crossChecks(config: Config, extra: readonly ConfigCheck[] = []): Problem[] {
   const problems: Problem[] = [];
   const g = config.generator;
   const add = (path: (string | number)[], message: string) => problems.push({ path, message });
@@ -35,7 +40,6 @@ export function crossChecks(config: Config): Problem[] {
   if (n < 1) add(['frontend', 'sample_length_ms'], 'the sample holds no audio samples at this sample rate');
 
   if (g.frontend_enabled) {
-    for (const p of checkFrontendSettings(config.frontend)) problems.push({ path: p.path.split('.'), message: p.message });
     if (g.sample_shape !== null) add(['generator', 'sample_shape'], 'applies to raw audio only (frontend_enabled: false); spectrogram shapes follow the frontend settings');
   } else {
     if (!RAW_AUDIO_DTYPES.includes(g.dtype)) {
@@ -56,5 +60,6 @@ export function crossChecks(config: Config): Problem[] {
       if (set) add(['generator', key], 'applies to spectrograms only (frontend_enabled: true), as in the reference');
     }
   }
+  for (const check of extra) problems.push(...check(config));
   return problems;
 }

@@ -23,3 +23,31 @@ export function frontendDtypeOf(config: Config): FrontendDtype {
 export function workerCount(cores: number, available = availableParallelism()): number {
   return cores >= 1 ? Math.round(cores) : Math.max(1, Math.floor(cores * available));
 }
+
+/** The frontend's framing of a clip: samples, window and step in samples, and the frames that fit (0 if none). */
+export function frontendGeometry(s: FrontendSettings): { samples: number; window: number; step: number; frames: number } {
+  const samples = sampleLength(s);
+  const window = Math.floor((s.window_size_ms * s.sample_rate_hz) / 1000);
+  const step = Math.floor((s.window_step_ms * s.sample_rate_hz) / 1000);
+  const frames = window > 0 && step > 0 && samples >= window ? Math.floor((samples - window) / step) + 1 : 0;
+  return { samples, window, step, frames };
+}
+
+/** Clip length in samples, spectrogram frames and channels for these settings. */
+export function frontendShape(s: FrontendSettings): { samples: number; frames: number; channels: number } {
+  const g = frontendGeometry(s);
+  return { samples: g.samples, frames: g.frames, channels: s.filterbank_n_channels };
+}
+
+/** Shape of one sample in x: [frames, channels(, 1)] for spectrograms, sample_shape (or [samples]) for audio. */
+export function sampleShapeOf(config: Config): number[] {
+  const g = config.generator;
+  if (!g.frontend_enabled) return g.sample_shape ?? [sampleLength(config.frontend)];
+  const { frames, channels } = frontendShape(config.frontend);
+  return g.add_channel_dimension ? [frames, channels, 1] : [frames, channels];
+}
+
+/** pitch_range in semitones: integers are semitones; any non-integer bound means fractions of an octave (×12). */
+export function pitchSemitones(range: readonly [number, number]): [number, number] {
+  return Number.isInteger(range[0]) && Number.isInteger(range[1]) ? [range[0], range[1]] : [range[0] * 12, range[1] * 12];
+}

@@ -8,11 +8,10 @@ import { LineCounter, parseDocument, isMap, isScalar, visit, type Document } fro
 import { z } from 'zod';
 import { configSchema, IGNORED_KEYS, ignoredMessage, PITCH_WARN_SEMITONES, type Config } from './schema.js';
 import { problemsFromZod, formatPath, describeValue, type KeyPath, type Problem } from './issues.js';
-import { crossChecks } from './checks.js';
-import { workerCount } from './derive.js';
+import { crossChecks, type ConfigCheck } from './checks.js';
+import { pitchSemitones, workerCount } from './derive.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
-import { NotAFileError, readRegularFile } from '../io/read.js';
-import { pitchSemitones } from '../sample/params.js';
+import { NotAFileError, readRegularFile } from '../files/read.js';
 
 /** A CLI flag that sets a config key (validated like the key itself). */
 export interface Override {
@@ -43,7 +42,7 @@ const MAX_PROBLEMS = 50;
 
 const SECTIONS = 'expected a mapping with dataset, generator, frontend and output sections';
 
-export function loadConfig(file: string, overrides: readonly Override[] = []): LoadedConfig {
+export function loadConfig(file: string, overrides: readonly Override[] = [], checks: readonly ConfigCheck[] = []): LoadedConfig {
   const absolute = resolvePath(file);
   let text: string;
   try {
@@ -59,17 +58,18 @@ export function loadConfig(file: string, overrides: readonly Override[] = []): L
     throw new ConfigError([`${file}: cannot read the config (${code ?? String(err)})`]);
   }
   if (text.includes('\0')) throw new ConfigError([`${file}: not a YAML or JSON text file (it holds NUL bytes)`]);
-  const parsed = parseConfig(text, basename(absolute), overrides);
+  const parsed = parseConfig(text, basename(absolute), overrides, checks);
   return { ...parsed, config: resolvePaths(parsed.config, dirname(absolute)), file: absolute };
 }
 
 /** Parses and validates config text; `name` prefixes positions in messages. */
-export function parseConfigText(text: string, name: string, overrides: readonly Override[] = []): Config {
-  return parseConfig(text, name, overrides).config;
+export function parseConfigText(text: string, name: string, overrides: readonly Override[] = [], checks: readonly ConfigCheck[] = []): Config {
+  return parseConfig(text, name, overrides, checks).config;
 }
 
 /** Parses and validates config text, with its warnings; `name` prefixes positions in messages. */
-export function parseConfig(text: string, name: string, overrides: readonly Override[] = []): ParsedConfig {
+/** `checks`: the rules of the rooms the config configures (src/cli/options.ts gives the frontend's). */
+export function parseConfig(text: string, name: string, overrides: readonly Override[] = [], checks: readonly ConfigCheck[] = []): ParsedConfig {
   const lineCounter = new LineCounter();
   const fileProblem = (message: string, pos?: { line: number; col: number }): ConfigProblem => ({
     path: null,
@@ -137,7 +137,7 @@ export function parseConfig(text: string, name: string, overrides: readonly Over
   const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw fail(problemsFromZod(parsed.error.issues, knownKeysAt, homeOf));
   const config = parsed.data;
-  const problems = crossChecks(config).map((p) => ({ ...p, path: userPath(p.path) }));
+  const problems = crossChecks(config, checks).map((p) => ({ ...p, path: userPath(p.path) }));
   if (problems.length > 0) throw fail(problems);
 
   // In file order (flags last), as a reader goes through the config.

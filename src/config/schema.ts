@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SUBSETS } from './names.js';
-import { pitchSemitones } from '../sample/params.js';
+import { pitchSemitones } from './derive.js';
 
 export { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SUBSETS };
 

@@ -2,7 +2,6 @@
 // The folder is its own root: its files (and links) must stay inside it unless dataset.follow_links.
 import { join, relative } from 'node:path';
 import type { Config } from '../config/schema.js';
-import type { BackgroundFile } from '../augment/background.js';
 import { AudiogenError } from '../errors.js';
 import { listClassFiles, otherAudioNote } from './list.js';
 import type { BadFile } from './probe.js';
@@ -15,6 +14,13 @@ export interface FileChecks {
   /** Applies on_error to a file the listing already knows is bad. */
   reject(bad: BadFile): void;
   warnings: string[];
+}
+
+/** A background-noise file, in draw order. */
+export interface BackgroundFile {
+  /** Path relative to bg_noise_dir ('/'-separated): what the index CSV records. */
+  name: string;
+  path: string;
 }
 
 export async function listBackground(config: Config, checks: FileChecks, tick: Tick): Promise<BackgroundFile[]> {

@@ -1,20 +1,19 @@
 // The dataset as the plan sees it: for each subset, the samples (label + file) in class order, with _unknown_
 // drawn from the other folders and _silence_ clips added.
 import type { Config, Subset } from '../config/schema.js';
+import type { ListingSummary } from '../io/manifest.js';
 import { subsetsOf } from '../config/derive.js';
 import { AudiogenError } from '../errors.js';
 import { rngFor, shuffleInPlace } from '../random/rng.js';
 import { classIndex } from './index-file.js';
 import { isInside, listClassFiles, otherAudioNote, unknownSourceFolders } from './list.js';
-import type { Hooks } from '../sample/hooks.js';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { splitFiles, type Split } from './split.js';
 import { probeClip, type BadFile } from './probe.js';
-import { listBackground } from './background.js';
 import { checkClassFolder, checkDatasetDirectory } from './roots.js';
 import { ticker } from './tick.js';
-import type { BackgroundFile } from '../augment/background.js';
+import { listBackground, type BackgroundFile } from './background.js';
 
 export const UNKNOWN = '_unknown_';
 export const SILENCE = '_silence_';
@@ -44,16 +43,26 @@ export interface DatasetListing {
   background: BackgroundFile[];
 }
 
+/** The reference's list_valid_filenames_in_directory_function (a hook): returns [className, files] or files. */
+export type ListValidFilenames = (
+  baseDirectory: string,
+  searchClass: string,
+  whiteListFormats: string[],
+  split: [number, number],
+  followLinks: boolean,
+  shuffleIndexDirectory: string | null,
+) => [string, string[]] | string[];
+
 export interface ListOptions {
   /** Write shuffled index files (build) or only read them (validate). */
   write: boolean;
   /** The listValidFilenames hook, if any: replaces the folder walk of each class. */
-  listValidFilenames?: Hooks['listValidFilenames'];
+  listValidFilenames?: ListValidFilenames;
   /** Stops the listing (InterruptedError) when aborted; the listing yields to the event loop so signals are seen. */
   signal?: AbortSignal;
 }
 /** A class's files from the listValidFilenames hook: paths relative to the dataset directory, inside the class folder. */
-function filesFromHook(hook: NonNullable<Hooks['listValidFilenames']>, config: Config, className: string): string[] {
+function filesFromHook(hook: ListValidFilenames, config: Config, className: string): string[] {
   const d = config.dataset;
   let result: unknown;
   try {
@@ -222,4 +231,13 @@ function splitWarning(splits: ReadonlyMap<string, Split>, method: 'hash' | 'inde
       ? 'the hash split keeps each speaker in one subset, so a small dataset lands away from the fraction (validation_split_method: index splits each class exactly)'
       : 'the index split takes int(validation_split x n) files of each class';
   return `generator.validation_split: ${asked} asked, ${overall.toFixed(2)} realised (${validation} of ${n} files of the known classes)${classes}: ${why}`;
+}
+
+/** The listing as a build records it: class names, counts per subset, files left out, warnings. */
+export function summarize(listing: DatasetListing): ListingSummary {
+  const subsets: ListingSummary['subsets'] = {};
+  for (const [name, s] of Object.entries(listing.subsets)) {
+    subsets[name as Subset] = { samples: s!.samples.length, class_counts: s!.classCounts };
+  }
+  return { classes: listing.classes, subsets, skipped: listing.skipped, warnings: listing.warnings };
 }

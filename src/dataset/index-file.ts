@@ -4,7 +4,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AudiogenError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { NotAFileError, readRegularFile } from '../io/read.js';
+import { NotAFileError, readRegularFile } from '../files/read.js';
 import { isInside } from './list.js';
 import { rngFor, shuffleInPlace } from '../random/rng.js';
 

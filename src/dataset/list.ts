@@ -4,7 +4,7 @@
 import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { AudiogenError } from '../errors.js';
-import { kindOf } from '../io/read.js';
+import { kindOf } from '../files/read.js';
 import { decodeName, escapeName, extensionOf, notUtf8Reason } from './names.js';
 import type { BadFile } from './probe.js';
 import { noTick, type Tick } from './tick.js';

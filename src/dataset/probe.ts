@@ -2,7 +2,7 @@
 // written (on_error: fail) or is left out with counts that stay consistent (on_error: skip).
 import { closeSync, readSync, statSync } from 'node:fs';
 import { checkFiniteFloats, inspectWav, inspectWavHeader, isFloatFormat, WavError, type WavSummary } from '../audio/wav.js';
-import { kindOf, NotAFileError, openRegularFile } from '../io/read.js';
+import { kindOf, NotAFileError, openRegularFile } from '../files/read.js';
 import { noTick, type Tick } from './tick.js';
 
 export interface BadFile {

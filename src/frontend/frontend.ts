@@ -15,35 +15,20 @@ import { applyWindow, windowCoefficients } from './window.js';
 import { SimdFrames } from './frames-simd.js';
 import { floatToInt16 } from './pcm.js';
 import type { Engine } from '../wasm/engine.js';
+import { frontendGeometry } from '../config/derive.js';
+import type { ConfigCheck } from '../config/checks.js';
 
 export { floatToInt16 } from './pcm.js';
 
-interface Geometry {
-  samples: number;
-  window: number;
-  step: number;
-  frames: number;
-}
-
-function geometry(s: FrontendSettings): Geometry {
-  const samples = Math.floor((s.sample_rate_hz * s.sample_length_ms) / 1000);
-  const window = Math.floor((s.window_size_ms * s.sample_rate_hz) / 1000);
-  const step = Math.floor((s.window_step_ms * s.sample_rate_hz) / 1000);
-  const frames = window > 0 && step > 0 && samples >= window ? Math.floor((samples - window) / step) + 1 : 0;
-  return { samples, window, step, frames };
-}
-
-/** Clip length in samples, spectrogram frames and channels for these settings. */
-export function frontendShape(s: FrontendSettings): { samples: number; frames: number; channels: number } {
-  const g = geometry(s);
-  return { samples: g.samples, frames: g.frames, channels: s.filterbank_n_channels };
-}
+/** The frontend's rules as a config check: feasibility of the settings when the frontend is on. */
+export const frontendConfigCheck: ConfigCheck = (config) =>
+  config.generator.frontend_enabled ? checkFrontendSettings(config.frontend).map((p) => ({ path: p.path.split('.'), message: p.message })) : [];
 
 /** Problems the schema cannot see (combinations the reference rejects or mis-handles). Empty when fine. */
 export function checkFrontendSettings(s: FrontendSettings): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   const add = (key: string, message: string) => issues.push({ path: `frontend.${key}`, message });
-  const g = geometry(s);
+  const g = frontendGeometry(s);
   const nyquist = s.sample_rate_hz / 2;
   if (g.window < 4) add('window_size_ms', `window of ${g.window} samples is too short (need >= 4 samples)`);
   else if (g.window > 32768) add('window_size_ms', `window of ${g.window} samples is too long (the reference indexes FFT bins as int16)`);
@@ -118,7 +103,7 @@ export class AudioFeatureGenerator {
   constructor(s: FrontendSettings, readonly engine: Engine = 'simd') {
     const issues = checkFrontendSettings(s);
     if (issues.length > 0) throw new Error(`invalid frontend settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    const g = geometry(s);
+    const g = frontendGeometry(s);
     const tflm = s.variant === 'tflm';
     this.settings = s;
     this.samples = g.samples;

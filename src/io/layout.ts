@@ -5,6 +5,22 @@ import type { Subset } from '../config/schema.js';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+/** A shard: its place in the build (subset, epoch, number) and its positions [start, start + count) of the epoch. */
+export interface ShardSpec {
+  subset: Subset;
+  epoch: number;
+  shard: number;
+  /** First position (within the epoch) and number of samples. */
+  start: number;
+  count: number;
+}
+
+/** One of N independent jobs a build is split into (a one-machine build is partition 0 of 1). */
+export interface Partition {
+  index: number;
+  count: number;
+}
+
 export interface ShardFiles {
   x: string;
   y: string;

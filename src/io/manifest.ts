@@ -20,6 +20,14 @@ export interface SubsetEntry {
   epochs: EpochEntry[];
 }
 
+/** What a build needs to know of the dataset listing to describe its output (kept in every partition's log). */
+export interface ListingSummary {
+  classes: string[];
+  subsets: Partial<Record<Subset, { samples: number; class_counts: Record<string, number> }>>;
+  skipped: SkippedFile[];
+  warnings: string[];
+}
+
 export interface SkippedFile {
   file: string;
   reason: string;

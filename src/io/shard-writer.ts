@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { Dtype } from '../config/schema.js';
-import type { ShardSpec } from '../plan/plan.js';
+import type { ShardSpec } from './layout.js';
 import { ensureDir, outputError, tmpName } from './atomic.js';
 import { csvLine } from './csv.js';
 import { encodeLabels, type LabelFormat } from './labels.js';

@@ -5,11 +5,18 @@ import { dirname, join } from 'node:path';
 import { AudiogenError } from '../errors.js';
 import { ensureDir, outputError } from './atomic.js';
 import { STATE_DIR } from './layout.js';
-import { NotAFileError, readRegularFile } from './read.js';
+import { NotAFileError, readRegularFile } from '../files/read.js';
 import type { ShardRecord } from './shard-writer.js';
-import type { ListingSummary } from '../build/manifest.js';
-import type { Partition } from '../plan/partition.js';
-import type { InputsFingerprint } from '../plan/inputs.js';
+import type { ListingSummary } from './manifest.js';
+import type { Partition } from './layout.js';
+
+/** A fingerprint of the files a build read (src/plan/inputs.ts makes it). */
+export interface InputsFingerprint {
+  /** sha256 over (name, size, mtime) of every input file, in a fixed order. */
+  stat: string;
+  /** sha256 over (name, sha256 of its contents) of every input file; only with --verify-inputs. */
+  content?: string;
+}
 
 export interface StateHeader {
   kind: 'audiogen-state';

@@ -6,13 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InterruptedError } from '../errors.js';
-
-export interface InputsFingerprint {
-  /** sha256 over (name, size, mtime) of every input file, in a fixed order. */
-  stat: string;
-  /** sha256 over (name, sha256 of its contents) of every input file; only with --verify-inputs. */
-  content?: string;
-}
+import type { InputsFingerprint } from '../io/state.js';
 
 export interface InputFile {
   /** How the file is named in the fingerprint (relative to its root). */

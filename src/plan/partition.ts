@@ -1,11 +1,7 @@
 // Partitions: the shards of a build split among N independent jobs (Slurm array tasks, Kubernetes Indexed Job
 // pods, CI matrix jobs). The unit of work is the shard; the owner of each shard follows from the plan alone.
 import { AudiogenError, EXIT } from '../errors.js';
-
-export interface Partition {
-  index: number;
-  count: number;
-}
+import type { Partition } from '../io/layout.js';
 
 export const WHOLE: Partition = { index: 0, count: 1 };
 

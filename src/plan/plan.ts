@@ -2,17 +2,9 @@
 // parent, every worker and a partitioned build all derive the same one.
 import { createHash } from 'node:crypto';
 import type { Subset } from '../config/schema.js';
+import type { ShardSpec } from '../io/layout.js';
 import type { SampleRef } from '../dataset/dataset.js';
 import { rngFor, shuffleInPlace } from '../random/rng.js';
-
-export interface ShardSpec {
-  subset: Subset;
-  epoch: number;
-  shard: number;
-  /** First position (within the epoch) and number of samples. */
-  start: number;
-  count: number;
-}
 
 export interface BatchSpec {
   shard: ShardSpec;

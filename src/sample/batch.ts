@@ -5,17 +5,47 @@ import { join } from 'node:path';
 import { BackgroundNoise } from '../augment/background.js';
 import { WavError, type DecodedAudio } from '../audio/wav.js';
 import { readWav, type ReadBuffer } from '../audio/wav-read.js';
-import { NotAFileError } from '../io/read.js';
+import { NotAFileError } from '../files/read.js';
 import { AudiogenError } from '../errors.js';
 import { outputError } from '../io/atomic.js';
 import type { TypedArray } from '../io/npy.js';
 import { bulkRngFor, rngFor } from '../random/rng.js';
-import { sampleShapeOf } from '../build/manifest.js';
+import { sampleShapeOf } from '../config/derive.js';
 import { callSampleHook, checkNumbers, HookError, loadHooks, type Hooks, type SampleContext } from './hooks.js';
 import { castInto } from './normalize.js';
 import { drawParams, sampleRng, type SampleParams } from './params.js';
 import { SampleRenderer } from './render.js';
-import type { BatchJob, BatchResult, WorkContext } from '../workers/messages.js';
+import type { BackgroundFile } from '../dataset/background.js';
+import type { Config, Subset } from '../config/schema.js';
+
+/** What every worker needs besides the batches: the config and the background-noise files. */
+export interface WorkContext {
+  config: Config;
+  background: BackgroundFile[];
+}
+
+export interface BatchItem {
+  position: number;
+  label: number;
+  /** Relative to the dataset directory; null for _silence_. */
+  file: string | null;
+}
+
+/** A batch: consecutive positions of one shard. The worker writes their x rows into the shard's file itself. */
+export interface BatchJob {
+  subset: Subset;
+  epoch: number;
+  batchIndex: number;
+  items: BatchItem[];
+  /** Absolute path of the shard's x file being written, and the byte offset of the batch's first row. */
+  xPath: string;
+  xOffset: number;
+}
+
+export interface BatchResult {
+  /** Drawn parameters per item, in item order. */
+  params: SampleParams[];
+}
 
 // One file buffer per process, grown to the largest clip: reading a clip allocates nothing (decodeWav copies out).
 const fileBuffer: ReadBuffer = { bytes: Buffer.alloc(1 << 16) };

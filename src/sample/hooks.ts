@@ -4,9 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { Config, Subset } from '../config/schema.js';
 import { AudiogenError, EXIT } from '../errors.js';
-import { NotAFileError, readRegularFile } from '../io/read.js';
+import { NotAFileError, readRegularFile } from '../files/read.js';
 import type { TypedArray } from '../io/npy.js';
 import type { Rng } from '../random/rng.js';
+import type { ListValidFilenames } from '../dataset/dataset.js';
 import type { SampleParams } from './params.js';
 
 /** What a per-sample hook receives besides the sample (the reference's arguments, plus a seeded generator). */
@@ -56,14 +57,7 @@ export interface Hooks {
   /** Replaces the per-batch processing: returns the batch's x rows (an array of rows, or one flat array). */
   getBatch?: (batch: BatchContext) => ArrayLike<number> | ArrayLike<number>[];
   /** Replaces the per-class listing: the reference's signature, returns [className, files] or files. */
-  listValidFilenames?: (
-    baseDirectory: string,
-    searchClass: string,
-    whiteListFormats: string[],
-    split: [number, number],
-    followLinks: boolean,
-    shuffleIndexDirectory: string | null,
-  ) => [string, string[]] | string[];
+  listValidFilenames?: ListValidFilenames;
 }
 
 const NAMES = ['noaugPreprocess', 'preprocess', 'postprocess', 'getBatch', 'listValidFilenames'] as const;

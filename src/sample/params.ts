@@ -1,5 +1,6 @@
 // The random parameters of one sample, drawn from the sample's own seeded streams (one stream per parameter, so
 // adding a parameter never changes the others). Every drawn value goes to the index CSV.
+import { pitchSemitones } from '../config/derive.js';
 import type { Config, GeneratorConfig, NoiseColor, Subset } from '../config/schema.js';
 import { NOISE_COLORS } from '../config/names.js';
 import { randomIndex, rngFor, uniform, type Rng } from '../random/rng.js';
@@ -50,11 +51,6 @@ export function augmentationEnabled(config: Config, subset: Subset): boolean {
 export function noiseColorsOf(g: GeneratorConfig): NoiseColor[] {
   if (g.noise_colors === null || g.noise_colors === 'none') return [];
   return g.noise_colors === 'all' ? [...NOISE_COLORS] : g.noise_colors;
-}
-
-/** pitch_range in semitones: integers are semitones; any non-integer bound means fractions of an octave (×12). */
-export function pitchSemitones(range: readonly [number, number]): [number, number] {
-  return Number.isInteger(range[0]) && Number.isInteger(range[1]) ? [range[0], range[1]] : [range[0] * 12, range[1] * 12];
 }
 
 /** The random stream for one purpose of one sample. */

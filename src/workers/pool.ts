@@ -4,7 +4,8 @@ import { readSync } from 'node:fs';
 import { AudiogenError } from '../errors.js';
 import { BatchProcessor } from '../sample/batch.js';
 import { closeQuietly, discardWorkers, takeWorker } from './prestart.js';
-import type { BatchJob, BatchResult, FromWorker, ToWorker, WorkContext } from './messages.js';
+import type { BatchJob, BatchResult, WorkContext } from '../sample/batch.js';
+import type { FromWorker, ToWorker } from './messages.js';
 
 export interface Executor {
   run(job: BatchJob): Promise<BatchResult>;

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BIN, ROOT, STACK_TRACE, type CliResult } from '../helpers.js';
+import { assertDistFresh, BIN, ROOT, STACK_TRACE, type CliResult } from '../helpers.js';
 
 export interface AttackResult extends CliResult {
   seconds: number;
@@ -42,6 +42,7 @@ json.dump({"code": p.returncode, "stdout": out.decode("utf8", "replace"), "stder
 
 /** Runs `audiogen ...args` through the shipped entry point, bounded in time and heap. */
 export function attack(args: string[], opts: AttackOptions = {}): AttackResult {
+  assertDistFresh();
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const node = [process.execPath, `--max-old-space-size=${opts.heapMiB ?? 256}`, BIN, ...args];
   const r = spawnSync('python3', ['-c', MEASURE, String(timeoutMs / 1000), ...node], {

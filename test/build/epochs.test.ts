@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, ownedShards } from '../../src/build/build.js';
-import { plannedShards, summarize } from '../../src/build/manifest.js';
+import { build } from '../../src/build/build.js';
+import { ownedShards, plannedShards } from '../../src/plan/shards.js';
 import { merge } from '../../src/build/merge.js';
-import { listDataset } from '../../src/dataset/dataset.js';
+import { listDataset, summarize } from '../../src/dataset/dataset.js';
 import type { Manifest } from '../../src/io/manifest.js';
 import { demoSubset, makeConfig, readTree, tempDir } from '../helpers.js';
 

@@ -9,6 +9,7 @@ import { parseConfigText, parseConfig, loadConfig, MAX_CONFIG_BYTES, type Overri
 import { configSchema } from '../../src/config/schema.js';
 import { ConfigError, formatProblem } from '../../src/errors.js';
 import { tempDir, writeConfig } from '../helpers.js';
+import { frontendConfigCheck } from '../../src/frontend/frontend.js';
 
 const base = `dataset:
   directory: data
@@ -19,7 +20,7 @@ output:
 
 function problems(text: string, overrides: Override[] = []): string[] {
   try {
-    parseConfigText(text, 'kws.yaml', overrides);
+    parseConfigText(text, 'kws.yaml', overrides, [frontendConfigCheck]);
   } catch (err) {
     assert.ok(err instanceof ConfigError, String(err));
     assert.equal(err.exitCode, 2);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { frontendSchema, type FrontendSettings } from '../../src/config/schema.js';
-import { AudioFeatureGenerator, checkFrontendSettings, floatToInt16, frontendShape } from '../../src/frontend/frontend.js';
+import { AudioFeatureGenerator, checkFrontendSettings, floatToInt16 } from '../../src/frontend/frontend.js';
 
 const settings = (over: Partial<FrontendSettings> = {}): FrontendSettings => frontendSchema.parse(over);
 const paths = (s: FrontendSettings) => checkFrontendSettings(s).map((i) => i.path);
@@ -9,16 +9,6 @@ const paths = (s: FrontendSettings) => checkFrontendSettings(s).map((i) => i.pat
 function tone(samples: number, hz: number, rate: number, amplitude: number, offset = 0): Int16Array {
   return Int16Array.from({ length: samples }, (_, i) => Math.round(offset + amplitude * Math.sin((2 * Math.PI * hz * i) / rate)));
 }
-
-test('derives samples, frames and channels like the reference wrapper', () => {
-  assert.deepEqual(frontendShape(settings()), { samples: 16000, frames: 98, channels: 32 });
-  assert.deepEqual(
-    frontendShape(settings({ window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 })),
-    { samples: 16000, frames: 49, channels: 40 },
-  );
-  // 44.1 kHz: 25 ms = 1102 samples, 10 ms = 441, 1 s = 44100 -> (44100 - 1102) div 441 + 1 = 98.
-  assert.deepEqual(frontendShape(settings({ sample_rate_hz: 44100, filterbank_upper_band_limit: 7500 })).frames, 98);
-});
 
 test('accepts the defaults and flags what the reference would reject', () => {
   assert.deepEqual(checkFrontendSettings(settings()), []);

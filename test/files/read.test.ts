@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NotAFileError, openRegularFile, readRegularFile } from '../../src/io/read.js';
+import { NotAFileError, openRegularFile, readRegularFile } from '../../src/files/read.js';
 import { tempDir } from '../helpers.js';
 
 test('reads a regular file whole, into a given buffer when it fits', () => {
