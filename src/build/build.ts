@@ -4,24 +4,21 @@ import { join } from 'node:path';
 import type { Config, Subset } from '../config/schema.js';
 import { workerCount } from '../config/derive.js';
 import { listDataset, summarize, type DatasetListing } from '../dataset/dataset.js';
-import { InterruptedError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { csvLine } from '../io/csv.js';
 import { CLASSES, MANIFEST, type Partition } from '../io/layout.js';
 import { configHash, manifestJson, outputConfig, type ListingSummary, type Manifest } from '../io/manifest.js';
-import { ShardWriter, type ShardRecord } from '../io/shard-writer.js';
+import type { ShardRecord } from '../io/shard-writer.js';
 import { readState, StateWriter, stateFile, type InputsFingerprint } from '../io/state.js';
 import { compareInputs, fingerprintInputs, inputFiles, inputsToRecord } from '../plan/inputs.js';
 import { WHOLE } from '../plan/partition.js';
-import { batchesOf, epochOrder, firstBatchIndices, planHash, type Plan } from '../plan/plan.js';
+import { planHash, type Plan } from '../plan/plan.js';
 import { makePlan, ownedShards, plannedShards, shardLookup, type PlannedShard } from '../plan/shards.js';
 import { buildManifest, outputLayout, type OutputLayout } from './manifest.js';
-import type { BatchItem } from '../sample/batch.js';
-import { PARAM_COLUMNS, type SampleParams } from '../sample/params.js';
-import { ForkPool, InlineExecutor, type Executor } from '../workers/pool.js';
+import { ForkPool } from '../workers/pool.js';
 import { discardWorkers } from '../workers/prestart.js';
 import { inspectOutput, readOwnManifest, refuseForeignOutput, removePartials, removePreviousBuild } from './existing.js';
 import { checkOutputPlacement } from './placement.js';
+import { Bake } from './bake.js';
 import { OutputLock } from '../io/lock.js';
 import { hooksHash, loadHooks } from '../sample/hooks.js';
 
@@ -235,126 +232,22 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
   }
   const samplesIn = (shards: PlannedShard[]) => shards.reduce((a, s) => a + s.spec.count, 0);
   events.buildStart?.(samplesIn(mine), samplesIn(mine.filter((s) => records.has(s.files.x))));
-  const built = await bake(run, records, state, () => whole && writeManifest(false));
+  const built = await new Bake({
+    config,
+    plan: run.plan,
+    mine,
+    layout: run.layout,
+    outDir,
+    classes: run.listing.classes,
+    background: run.listing.background,
+    pool: run.pool,
+    workers: run.workers,
+    events,
+    signal: run.opts.signal,
+    records,
+    state,
+    // A trainer following the build sees each finished epoch (one-machine builds only).
+    epochFinished: () => whole && writeManifest(false),
+  }).run();
   return summaryOf(run, whole ? writeManifest(true) : null, { ...built, kept: kept.length, workers: run.workers, upToDate: false });
-}
-
-/** Hands every missing shard's batches to the workers, finishing shards (and epochs) as their batches return. */
-async function bake(run: Run, records: Map<string, ShardRecord>, state: StateWriter, epochFinished: () => void): Promise<{ built: number; samples: number }> {
-  const { config, opts, events, plan, mine, layout, outDir, listing, pool, workers } = run;
-  const context = { config, background: listing.background };
-  // An interrupt while the workers load stops them at once.
-  const stopPool = () => pool?.kill();
-  opts.signal?.addEventListener('abort', stopPool);
-  let executor: Executor;
-  try {
-    if (pool) {
-      await pool.init(context);
-      executor = pool;
-    } else {
-      executor = await InlineExecutor.start(context);
-    }
-  } catch (err) {
-    if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
-    throw err;
-  } finally {
-    opts.signal?.removeEventListener('abort', stopPool);
-  }
-  if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
-  const limit = config.generator.debug ? 1 : workers * config.generator.max_batches_pending;
-  const open = new Set<ShardWriter>();
-  const inFlight = new Set<Promise<void>>();
-  let failure: unknown = null;
-  let samplesBuilt = 0;
-  let shardsBuilt = 0;
-  const stopped = () => opts.signal?.aborted || failure !== null;
-  const onAbort = () => executor.kill();
-  opts.signal?.addEventListener('abort', onAbort);
-
-  try {
-    // Epoch by epoch, each subset in turn: a trainer following the build gets validation epoch e with training epoch e.
-    for (let epoch = 0; epoch < plan.epochs && !stopped(); epoch++) {
-      for (const sub of plan.subsets) {
-        if (stopped()) break;
-        const firstBatch = firstBatchIndices(sub.shards, config.dataset.batch_size);
-        const epochShards = mine.filter((s) => s.spec.subset === sub.subset && s.spec.epoch === epoch);
-        if (epochShards.length === 0) continue;
-        const pending = epochShards.filter((s) => !records.has(s.files.x));
-        const total = epochShards.reduce((a, s) => a + s.spec.count, 0);
-        const doneAlready = total - pending.reduce((a, s) => a + s.spec.count, 0);
-        events.epochStart?.(sub.subset, epoch, total, doneAlready);
-        if (pending.length === 0) {
-          events.epochDone?.(sub.subset, epoch);
-          continue;
-        }
-        const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, sub.subset, epoch);
-        let epochShardsLeft = pending.length;
-        const finishShard = async (writer: ShardWriter) => {
-          const record = await writer.finalize();
-          open.delete(writer);
-          records.set(record.x.path, record);
-          state.record(record);
-          shardsBuilt++;
-          if (--epochShardsLeft === 0) {
-            // A trainer following the build sees each finished epoch (one-machine builds only).
-            epochFinished();
-            events.epochDone?.(sub.subset, epoch);
-          }
-        };
-        for (const { spec, files } of pending) {
-          if (stopped()) break;
-          const writer = new ShardWriter(outDir, spec, files, layout.x, layout.y, layout.columns);
-          open.add(writer);
-          let batchesLeft = Math.ceil(spec.count / config.dataset.batch_size);
-          // An empty subset still gets its (empty) shard files, so every planned epoch exists.
-          if (batchesLeft === 0) await finishShard(writer);
-          for (const batch of batchesOf(spec, config.dataset.batch_size, firstBatch[spec.shard])) {
-            if (stopped()) break;
-            const items: BatchItem[] = [];
-            for (let p = batch.start; p < batch.start + batch.count; p++) {
-              const ref = sub.samples[order[p]];
-              items.push({ position: p, label: ref.label, file: ref.file });
-            }
-            const job = { subset: sub.subset, epoch, batchIndex: batch.batchIndex, items, xPath: writer.xTmpPath, xOffset: writer.xOffset(batch.start) };
-            const task = executor
-              .run(job)
-              .then(async (res) => {
-                writer.addBatch(batch.start, items.map((i) => i.label), csvRows(items, res.params, listing.classes));
-                samplesBuilt += items.length;
-                events.progress?.(sub.subset, epoch, items.length);
-                if (--batchesLeft === 0) await finishShard(writer);
-              })
-              .catch((err) => {
-                failure ??= err;
-              });
-            inFlight.add(task);
-            void task.finally(() => inFlight.delete(task));
-            while (inFlight.size >= limit && !stopped()) await Promise.race(inFlight);
-          }
-        }
-      }
-    }
-    await Promise.allSettled([...inFlight]);
-    if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
-    if (failure) throw failure;
-    await executor.close();
-  } catch (err) {
-    executor.kill();
-    await Promise.allSettled([...inFlight]);
-    for (const w of open) w.abort();
-    if (opts.signal?.aborted && !(err instanceof InterruptedError)) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
-    throw err;
-  } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
-  }
-  return { built: shardsBuilt, samples: samplesBuilt };
-}
-
-function csvRows(items: BatchItem[], params: SampleParams[], classes: string[]): string {
-  let out = '';
-  items.forEach((item, i) => {
-    const p = params[i];
-    out += csvLine([item.position, item.label, classes[item.label], item.file, ...PARAM_COLUMNS.map((c) => p[c])]);
-  });
-  return out;
 }

@@ -1,12 +1,24 @@
 // manifest.json: everything a trainer needs to load the shards, and everything needed to check them.
 // Deterministic: no timestamps or host names, so two builds of the same config write the same bytes.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Config, Dtype, Subset } from '../config/schema.js';
 import type { LabelFormat } from './labels.js';
 import type { ShardRecord } from './shard-writer.js';
 
 export const FORMAT_VERSION = 1;
-export const TOOL_VERSION = '0.1.0';
+/** The version in package.json, read once from the package root (src/io/ under tsx, dist/src/io/ when built). */
+export const TOOL_VERSION: string = (() => {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'audiogen' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not at this depth
+    }
+  }
+  throw new Error('audiogen: package.json not found next to the installed code');
+})();
 
 export interface EpochEntry {
   epoch: number;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { listDataset } from '../../src/dataset/dataset.js';
 import { AudiogenError, ConfigError, InterruptedError } from '../../src/errors.js';

@@ -1,0 +1,194 @@
+// Baking a partition's missing shards: batches go to the workers (at most `limit` in flight), each returning batch
+// is written into its shard, a shard whose batches are all back is finalized and logged, and an epoch whose shards
+// are all done is announced. One small state object holds what is in flight.
+import type { Config, Subset } from '../config/schema.js';
+import type { BackgroundFile } from '../dataset/background.js';
+import { InterruptedError } from '../errors.js';
+import { csvLine } from '../io/csv.js';
+import { ShardWriter, type ShardRecord } from '../io/shard-writer.js';
+import type { StateWriter } from '../io/state.js';
+import { batchesOf, epochOrder, firstBatchIndices, type BatchSpec, type Plan, type SubsetPlan } from '../plan/plan.js';
+import type { PlannedShard } from '../plan/shards.js';
+import type { BatchItem } from '../sample/batch.js';
+import { PARAM_COLUMNS, type SampleParams } from '../sample/params.js';
+import { InlineExecutor, type Executor, type ForkPool } from '../workers/pool.js';
+import type { BuildEvents } from './build.js';
+import type { OutputLayout } from './manifest.js';
+
+export interface BakeInput {
+  config: Config;
+  plan: Plan;
+  /** This partition's shards, in canonical order. */
+  mine: readonly PlannedShard[];
+  layout: OutputLayout;
+  outDir: string;
+  classes: readonly string[];
+  background: BackgroundFile[];
+  /** Pre-started workers, or null to run in this process (`debug`). */
+  pool: ForkPool | null;
+  workers: number;
+  events: BuildEvents;
+  signal?: AbortSignal;
+  /** Finished shards by x path: the ones kept, and each one baked here as it finishes. */
+  records: Map<string, ShardRecord>;
+  state: StateWriter;
+  /** Called when an epoch of a subset has all its shards (the build rewrites the manifest for followers). */
+  epochFinished: () => void;
+}
+
+/** An epoch of a subset being baked: how many of its shards are still open. */
+interface EpochInProgress {
+  subset: Subset;
+  epoch: number;
+  shardsLeft: number;
+}
+
+/** A shard being baked: its writer and how many of its batches are still out. */
+interface ShardInProgress {
+  writer: ShardWriter;
+  batchesLeft: number;
+  epoch: EpochInProgress;
+}
+
+const interrupted = (signal: AbortSignal) => new InterruptedError(String(signal.reason ?? 'a signal'));
+
+export class Bake {
+  private executor: Executor | null = null;
+  private readonly open = new Set<ShardWriter>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown = null;
+  private samples = 0;
+  private shards = 0;
+  private readonly onAbort = () => (this.executor ?? this.input.pool)?.kill();
+
+  constructor(private readonly input: BakeInput) {}
+
+  /** Bakes every missing shard; resolves with the counts, or rejects (interrupt, a failed batch) with nothing open. */
+  async run(): Promise<{ built: number; samples: number }> {
+    const { signal } = this.input;
+    // An interrupt from here on stops the workers at once, also while they load.
+    signal?.addEventListener('abort', this.onAbort);
+    try {
+      this.executor = await this.startExecutor();
+      // Epoch by epoch, each subset in turn: a trainer following the build gets validation epoch e with training e.
+      for (let epoch = 0; epoch < this.input.plan.epochs && !this.stopped(); epoch++) {
+        for (const sub of this.input.plan.subsets) {
+          if (this.stopped()) break;
+          await this.bakeEpoch(sub, epoch);
+        }
+      }
+      await Promise.allSettled([...this.inFlight]);
+      if (signal?.aborted) throw interrupted(signal);
+      if (this.failure) throw this.failure;
+      await this.executor.close();
+    } catch (err) {
+      this.executor?.kill();
+      await Promise.allSettled([...this.inFlight]);
+      for (const w of this.open) w.abort();
+      if (signal?.aborted && !(err instanceof InterruptedError)) throw interrupted(signal);
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', this.onAbort);
+    }
+    return { built: this.shards, samples: this.samples };
+  }
+
+  private stopped(): boolean {
+    return this.input.signal?.aborted === true || this.failure !== null;
+  }
+
+  private async startExecutor(): Promise<Executor> {
+    const { config, background, pool, signal } = this.input;
+    const context = { config, background };
+    try {
+      if (!pool) return await InlineExecutor.start(context);
+      await pool.init(context);
+      return pool;
+    } catch (err) {
+      if (signal?.aborted) throw interrupted(signal);
+      throw err;
+    }
+  }
+
+  /** Hands out every batch of the missing shards of one subset's epoch (finished ones are only announced). */
+  private async bakeEpoch(sub: SubsetPlan, epoch: number): Promise<void> {
+    const { config, mine, records, events } = this.input;
+    const shards = mine.filter((s) => s.spec.subset === sub.subset && s.spec.epoch === epoch);
+    if (shards.length === 0) return;
+    const pending = shards.filter((s) => !records.has(s.files.x));
+    const samplesIn = (list: readonly PlannedShard[]) => list.reduce((a, s) => a + s.spec.count, 0);
+    events.epochStart?.(sub.subset, epoch, samplesIn(shards), samplesIn(shards) - samplesIn(pending));
+    if (pending.length === 0) {
+      events.epochDone?.(sub.subset, epoch);
+      return;
+    }
+    const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, sub.subset, epoch);
+    const firstBatch = firstBatchIndices(sub.shards, config.dataset.batch_size);
+    const progress: EpochInProgress = { subset: sub.subset, epoch, shardsLeft: pending.length };
+    for (const { spec, files } of pending) {
+      if (this.stopped()) return;
+      const writer = new ShardWriter(this.input.outDir, spec, files, this.input.layout.x, this.input.layout.y, this.input.layout.columns);
+      this.open.add(writer);
+      const shard: ShardInProgress = { writer, batchesLeft: Math.ceil(spec.count / config.dataset.batch_size), epoch: progress };
+      // An empty subset still gets its (empty) shard files, so every planned epoch exists.
+      if (shard.batchesLeft === 0) await this.finishShard(shard);
+      for (const batch of batchesOf(spec, config.dataset.batch_size, firstBatch[spec.shard])) {
+        if (this.stopped()) return;
+        this.dispatch(sub, order, batch, shard);
+        await this.throttle();
+      }
+    }
+  }
+
+  /** Sends one batch to a worker; its result is written into the shard when it returns. */
+  private dispatch(sub: SubsetPlan, order: Uint32Array, batch: BatchSpec, shard: ShardInProgress): void {
+    const items: BatchItem[] = [];
+    for (let p = batch.start; p < batch.start + batch.count; p++) {
+      const ref = sub.samples[order[p]];
+      items.push({ position: p, label: ref.label, file: ref.file });
+    }
+    const { writer } = shard;
+    const job = { subset: sub.subset, epoch: shard.epoch.epoch, batchIndex: batch.batchIndex, items, xPath: writer.xTmpPath, xOffset: writer.xOffset(batch.start) };
+    const task = this.executor!
+      .run(job)
+      .then(async (res) => {
+        writer.addBatch(batch.start, items.map((i) => i.label), csvRows(items, res.params, this.input.classes));
+        this.samples += items.length;
+        this.input.events.progress?.(sub.subset, shard.epoch.epoch, items.length);
+        if (--shard.batchesLeft === 0) await this.finishShard(shard);
+      })
+      .catch((err) => {
+        this.failure ??= err;
+      });
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+  }
+
+  /** Waits while `limit` batches are out: memory stays bounded whatever the dataset's size. */
+  private async throttle(): Promise<void> {
+    const { config, pool, workers } = this.input;
+    const limit = pool ? workers * config.generator.max_batches_pending : 1;
+    while (this.inFlight.size >= limit && !this.stopped()) await Promise.race(this.inFlight);
+  }
+
+  private async finishShard(shard: ShardInProgress): Promise<void> {
+    const record = await shard.writer.finalize();
+    this.open.delete(shard.writer);
+    this.input.records.set(record.x.path, record);
+    this.input.state.record(record);
+    this.shards++;
+    if (--shard.epoch.shardsLeft === 0) {
+      this.input.epochFinished();
+      this.input.events.epochDone?.(shard.epoch.subset, shard.epoch.epoch);
+    }
+  }
+}
+
+function csvRows(items: BatchItem[], params: SampleParams[], classes: readonly string[]): string {
+  let out = '';
+  items.forEach((item, i) => {
+    const p = params[i];
+    out += csvLine([item.position, item.label, classes[item.label], item.file, ...PARAM_COLUMNS.map((c) => p[c])]);
+  });
+  return out;
+}
