@@ -155,29 +155,31 @@ const stale = (name) =>
   !existsSync(wasmFile(name)) || !existsSync(facadeFile(name)) || statSync(wasmFile(name)).mtimeMs < newestSource();
 
 let failed = false;
+// (Not console.error: assemblyscript's own typings redeclare console for the code it compiles.)
+const fail = (/** @type {string} */ message) => {
+  process.stderr.write(message + '\n');
+  failed = true;
+};
+
 if (check) {
   for (const name of modules) {
     let wasm, text;
     try {
       ({ wasm, facade: text } = await compile(name));
     } catch (e) {
-      console.error(e.message);
-      failed = true;
+      fail(e instanceof Error ? e.message : String(e));
       continue;
     }
     if (!existsSync(wasmFile(name)) || !Buffer.from(wasm).equals(readFileSync(wasmFile(name)))) {
-      console.error(`build-wasm --check: wasm/${name}.wasm is not what assembly/${name}.ts compiles to (run \`npm run build\`)`);
-      failed = true;
+      fail(`build-wasm --check: wasm/${name}.wasm is not what assembly/${name}.ts compiles to (run \`npm run build\`)`);
     }
     if (!existsSync(facadeFile(name)) || readFileSync(facadeFile(name), 'utf8') !== text) {
-      console.error(`build-wasm --check: src/wasm/generated/${name}.ts is not what assembly/${name}.ts gives (run \`npm run build\`)`);
-      failed = true;
+      fail(`build-wasm --check: src/wasm/generated/${name}.ts is not what assembly/${name}.ts gives (run \`npm run build\`)`);
     }
   }
   for (const file of existsSync(facades) ? readdirSync(facades) : []) {
     if (!modules.includes(file.replace(/\.ts$/, ''))) {
-      console.error(`build-wasm --check: src/wasm/generated/${file} has no module in assembly/ (delete it)`);
-      failed = true;
+      fail(`build-wasm --check: src/wasm/generated/${file} has no module in assembly/ (delete it)`);
     }
   }
 } else {
@@ -191,8 +193,7 @@ if (check) {
       // Written only when it changes: it is committed, and tsc need not see a new file.
       if (!existsSync(facadeFile(name)) || readFileSync(facadeFile(name), 'utf8') !== text) writeFileSync(facadeFile(name), text);
     } catch (e) {
-      console.error(e.message);
-      failed = true;
+      fail(e instanceof Error ? e.message : String(e));
     }
   }
 }
