@@ -70,15 +70,21 @@ export function getBatch(batch) {
   rows.forEach((r, i) => assert.ok(x.data.subarray(i * 1600, (i + 1) * 1600).every((v) => v === Number(r[1]))));
 });
 
-test('a hook that throws stops the build naming the hook, the file and the message, leaving no partial file', async () => {
+/** A folder with hooks.mjs holding `source` and a raw-audio config of the dataset that loads it. */
+function projectWithHooks(source: string): { dir: string; config: string } {
   const dir = tempDir();
-  writeFileSync(join(dir, 'hooks.mjs'), `export function preprocess(x, ctx) { if (ctx.fileName.startsWith('no/')) throw new Error('boom'); return x; }`);
+  writeFileSync(join(dir, 'hooks.mjs'), source);
   const config = writeConfig(dir, {
     dataset: { directory: dataset, classes: ['yes', 'no'] },
     generator: { frontend_enabled: false, cores: 1 },
     output: { directory: join(dir, 'out') },
     hooks: './hooks.mjs',
   });
+  return { dir, config };
+}
+
+test('a hook that throws stops the build naming the hook, the file and the message, leaving no partial file', async () => {
+  const { dir, config } = projectWithHooks(`export function preprocess(x, ctx) { if (ctx.fileName.startsWith('no/')) throw new Error('boom'); return x; }`);
   const r = runCli(['build', '--config', config]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /hook preprocess failed on no\/\S+\.wav: boom/);
@@ -100,14 +106,7 @@ test('a hook module that calls process.exit(0) makes the build fail (exit 1) nam
     ['process.exit(0);\nexport function preprocess(x) { return x; }', /the hooks module .*hooks\.mjs, while loading, called process\.exit\(0\)/],
     ['export function preprocess(x) { process.exit(0); }', /hook preprocess \(.*hooks\.mjs\) called process\.exit\(0\)/],
   ] as const) {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'hooks.mjs'), body);
-    const config = writeConfig(dir, {
-      dataset: { directory: dataset, classes: ['yes', 'no'] },
-      generator: { frontend_enabled: false, cores: 1 },
-      output: { directory: join(dir, 'out') },
-      hooks: './hooks.mjs',
-    });
+    const { dir, config } = projectWithHooks(body);
     const r = runCli(['build', '--config', config]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, where);
