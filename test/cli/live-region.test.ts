@@ -2,7 +2,7 @@
 // throttling, erasing).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LiveRegion } from '../../src/cli/live-region.js';
+import { LiveRegion, cut } from '../../src/cli/live-region.js';
 import { FakeTerminal, screen, until } from './terminal.js';
 
 test('the live region draws, logs above itself, and erases itself with exact escape sequences', () => {
@@ -67,4 +67,32 @@ test('a shrinking live region leaves no blank line behind', () => {
   assert.deepEqual(screen(term.output).lines, ['done a', 'done b', 'c']);
   region.close();
   assert.deepEqual(screen(term.output).lines, ['done a', 'done b']);
+});
+
+test('cut turns line breaks into spaces and shortens a line to the width', () => {
+  assert.equal(cut('a\r\nb\nc', 10), 'a b c');
+  assert.equal(cut('abcdef', 3), 'abc');
+  assert.equal(cut('abc', 3), 'abc');
+});
+
+test('a stream that does not say its width is drawn at 80 columns', () => {
+  const frames: string[] = [];
+  const region = new LiveRegion({ write: (t: string) => frames.push(t) }, () => ['x'.repeat(100)]);
+  region.flush();
+  assert.deepEqual(frames, ['\x1b[?25l' + 'x'.repeat(79) + '\n']);
+  region.close();
+});
+
+test('an empty region writes nothing and never hides the cursor; once closed, nothing redraws', async () => {
+  const term = new FakeTerminal();
+  let lines: string[] = [];
+  const region = new LiveRegion(term, () => lines, 1);
+  region.flush();
+  region.close();
+  assert.deepEqual(term.frames, []);
+  lines = ['late'];
+  region.invalidate();
+  region.flush();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(term.frames, []);
 });
