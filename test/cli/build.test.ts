@@ -1,11 +1,26 @@
-// `audiogen build` through the shipped bin: config and flag errors, the --json summary, a rerun with nothing to do.
+// `audiogen build` through the shipped bin: config and flag errors, the --json summary, a rerun with nothing to do,
+// seed: null drawn, printed and reused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
+import { assertFails, demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no'], 6);
+const opts = { timeoutMs: 60_000 };
+
+/** A raw-audio config file for `dataset` (one worker), with sections merged over it. */
+function kwsConfig(dir: string, parts: { dataset?: object; generator?: object; output?: object } = {}, name = 'kws.yaml'): string {
+  return writeConfig(
+    dir,
+    {
+      dataset: { directory: dataset, classes: ['yes', 'no'], ...parts.dataset },
+      generator: { frontend_enabled: false, cores: 1, ...parts.generator },
+      output: { directory: join(dir, 'out'), ...parts.output },
+    },
+    name,
+  );
+}
 
 test('a bad config exits 2 with one line per problem and writes nothing', () => {
   const dir = tempDir();
@@ -47,4 +62,52 @@ test('build prints a JSON summary with --json and exits 0', () => {
   const again = runCli(['build', '--config', config, '--epochs', '2']);
   assert.equal(again.code, 0);
   assert.match(again.stderr, /already built from this config: nothing to do/);
+});
+
+test('build --epochs 1e12 fails naming the flag, before any worker runs or anything is written', () => {
+  const dir = tempDir();
+  const r = runCli(['build', '--config', kwsConfig(dir), '--epochs', '1e12'], opts);
+  assertFails(r, 2, /^output\.epochs: expected a number <= 1000, got 1000000000000 \(from --epochs\)$/m);
+  assert.throws(() => readFileSync(join(dir, 'out', 'manifest.json')));
+});
+
+test('build with seed: null draws a seed, prints it, records it; a rerun and a resume reuse it', () => {
+  const dir = tempDir();
+  const file = kwsConfig(dir, { dataset: { seed: null }, generator: { disable_gpu_in_subprocesses: true } });
+  const first = runCli(['build', '--config', file, '--json'], opts);
+  assert.equal(first.code, 0, first.stderr);
+  const m = /^seed: drawn at random: (\d+) \(recorded in the manifest; --seed \1 repeats it\)$/m.exec(first.stderr);
+  assert.ok(m, first.stderr);
+  assert.match(first.stderr, /^warning: generator\.disable_gpu_in_subprocesses: ignored .*audiogen uses no GPU/m);
+  const seed = Number(m[1]);
+  const summary = JSON.parse(first.stdout);
+  assert.deepEqual([summary.seed, summary.seed_drawn], [seed, true]);
+  assert.match(summary.warnings[0], /^generator\.disable_gpu_in_subprocesses: ignored/);
+  const manifest = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8'));
+  assert.equal(manifest.config.dataset.seed, seed);
+
+  // The same folder again: the recorded seed, so the finished build is recognised (not "another config").
+  const again = runCli(['build', '--config', file, '--json'], opts);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, new RegExp(`^seed: null: using ${seed}, the seed recorded in .* by an earlier build`, 'm'));
+  assert.equal(JSON.parse(again.stdout).up_to_date, true);
+
+  // A resume (no manifest yet, only the state log) reuses it too.
+  rmSync(join(dir, 'out', 'manifest.json'));
+  const resumed = runCli(['build', '--config', file, '--json'], opts);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, new RegExp(`^seed: null: using ${seed}, the seed recorded in`, 'm'));
+  assert.equal(JSON.parse(resumed.stdout).shards_kept, 1);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8')).config.dataset.seed, seed);
+
+  // And --seed with the printed number is the same build.
+  const repeat = runCli(['build', '--config', file, '--seed', String(seed), '--json'], opts);
+  assert.equal(repeat.code, 0, repeat.stderr);
+  assert.equal(JSON.parse(repeat.stdout).up_to_date, true);
+});
+
+test('a partitioned build refuses seed: null (each partition would draw its own)', () => {
+  const dir = tempDir();
+  const r = runCli(['build', '--config', kwsConfig(dir, { dataset: { seed: null } }), '--partition', '0/2'], opts);
+  assertFails(r, 2, /^dataset\.seed: null \(drawn at random\) cannot be used for a partitioned build/m);
 });
