@@ -6,23 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommanderError } from 'commander';
 import { ROOT, demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
+import { stderrOf } from './support.js';
 import { createProgram, report, run } from '../../src/cli/main.js';
 import { AudiogenError, ConfigError, EXIT, InterruptedError } from '../../src/errors.js';
-
-/** What `fn` writes on stderr while it runs, and what it returns. */
-async function stderrOf<T>(fn: () => T | Promise<T>): Promise<{ result: T; stderr: string }> {
-  const write = process.stderr.write;
-  let stderr = '';
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    return { result: await fn(), stderr };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 const argv = (...args: string[]) => ['node', 'audiogen', ...args];
 

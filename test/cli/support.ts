@@ -1,5 +1,5 @@
-// What the render, preview and sampler tests share: a small demo dataset with background noise, and settings that
-// turn every augmentation on.
+// What the command tests share: a small demo dataset with background noise, settings that turn every augmentation
+// on, and what an in-process call writes on stderr.
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_DATASET, demoSubset, tempDir } from '../helpers.js';
@@ -23,3 +23,18 @@ export const augmented = {
   pitch_range: [-2, 2],
   vtlp_range: [0.9, 1.1],
 };
+
+/** What `fn` writes on stderr while it runs, and what it returns. */
+export async function stderrOf<T>(fn: () => T | Promise<T>): Promise<{ result: T; stderr: string }> {
+  const write = process.stderr.write;
+  let stderr = '';
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    return { result: await fn(), stderr };
+  } finally {
+    process.stderr.write = write;
+  }
+}
