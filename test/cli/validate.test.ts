@@ -2,7 +2,7 @@
 // and in --json; an invalid config's problems as records with --json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertFails, demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
 
@@ -79,4 +79,20 @@ test('validate prints config warnings on stderr, and in --json with the dataset\
   assert.equal(out.valid, true);
   assert.equal(out.warnings.length, 3);
   assert.match(out.warnings[0], /^dataset\.subset: ignored/);
+});
+
+test('validate lists the bad files on_error: skip leaves out and totals each subset; --json gives them with the sample shape', () => {
+  const dir = tempDir();
+  const data = demoSubset(join(dir, 'data'), ['yes', 'no'], 3);
+  writeFileSync(join(data, 'no', 'bad_nohash_0.wav'), 'not audio');
+  const file = kwsConfig(dir, { dataset: { directory: data }, generator: { on_error: 'skip' } });
+  const r = runCli(['validate', '--config', file], opts);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.startsWith(`config OK: ${file}\ndataset: ${data}\n`), r.stdout);
+  assert.match(r.stdout, /^total\s+6$/m);
+  assert.match(r.stdout, /^per epoch; 1 epoch\(s\), sample shape \[16000\] float32$/m);
+  assert.match(r.stdout, /^bad file left out \(on_error: skip\): no\/bad_nohash_0\.wav: not a WAV file: /m);
+  const json = JSON.parse(runCli(['validate', '--config', file, '--json'], opts).stdout);
+  assert.deepEqual([json.valid, json.classes, json.counts, json.sample_shape], [true, ['yes', 'no'], { training: { yes: 3, no: 3 } }, [16000]]);
+  assert.deepEqual(json.skipped.map((b: { file: string }) => b.file), ['no/bad_nohash_0.wav']);
 });
