@@ -29,23 +29,6 @@ function problems(text: string, overrides: Override[] = []): string[] {
   assert.fail('expected the config to be rejected');
 }
 
-test('a minimal config gets the reference defaults', () => {
-  const c = parseConfigText(base + 'generator:\n  frontend_enabled: false\n', 'kws.yaml');
-  assert.equal(c.dataset.class_mode, 'categorical');
-  assert.equal(c.dataset.shuffle, true);
-  assert.equal(c.generator.cores, 0.25);
-  assert.equal(c.generator.max_batches_pending, 4);
-  assert.equal(c.generator.trim_threshold_db, 20);
-  assert.deepEqual(c.generator.offset_range, [0, 1]);
-  assert.equal(c.generator.unknown_class_percentage, 1.0);
-  assert.equal(c.generator.silence_class_percentage, 0.6);
-  assert.equal(c.generator.dtype, 'float32');
-  assert.equal(c.frontend.window_size_ms, 25);
-  assert.equal(c.frontend.filterbank_n_channels, 32);
-  assert.equal(c.output.epochs, 1);
-  assert.equal(c.output.samples_per_shard, 0);
-});
-
 test('an out-of-range tuple element is reported with its path, expectation, value and line', () => {
   const lines = problems(base + 'generator:\n  frontend_enabled: false\n  offset_range: [0, 1.5]\n');
   assert.deepEqual(lines, ['generator.offset_range[1]: expected a number <= 1, got 1.5 (kws.yaml:8:21)']);
