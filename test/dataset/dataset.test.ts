@@ -79,6 +79,19 @@ test('a missing class folder is a config error (exit 2) naming the key; an empty
   await assert.rejects(() => listDataset(makeConfig(dir, '/tmp/o'), { write: false }), /class "no": no \.wav files/);
 });
 
+test('a class whose every file is unreadable says so, counting only its own files left out (on_error: skip)', async () => {
+  const dir = dataset({ yes: 2, no: 2 });
+  for (const f of ['spk0_nohash_0.wav', 'spk1_nohash_0.wav']) writeFileSync(join(dir, 'yes', f), 'not audio');
+  execFileSync('mkfifo', [join(dir, 'yes', 'pipe.wav')]);
+  writeFileSync(join(dir, 'no', 'bad_nohash_0.wav'), 'not audio');
+  const config = makeConfig(dir, '/tmp/o', { generator: { on_error: 'skip' } });
+  await assert.rejects(listDataset(config, { write: false }), (err: unknown) => {
+    assert.ok(err instanceof AudiogenError && !(err instanceof ConfigError), String(err));
+    assert.equal(err.message, `class "yes": no usable .wav files in ${dir}/yes (3 left out as unreadable)`);
+    return true;
+  });
+});
+
 test('_unknown_ without other folders is an error', async () => {
   const dir = dataset({ yes: 2, no: 2 });
   await assert.rejects(
