@@ -1,136 +1,13 @@
-// The build's progress display: the live region's exact frames against a fake terminal, the reporter's screen and
-// its CI lines, and the real thing: long builds in a tmux pane, read back with capture-pane as a person sees them.
+// The build's progress display: the reporter's screen against a fake terminal and its CI lines, and the real thing:
+// long builds in a tmux pane, read back with capture-pane as a person sees them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LiveRegion } from '../../src/cli/live-region.js';
 import { duration, progressReporter } from '../../src/cli/progress.js';
 import { BIN, demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
-
-class FakeTerminal extends EventEmitter {
-  readonly isTTY: boolean;
-  frames: string[] = [];
-  constructor(public columns = 100, tty = true) {
-    super();
-    this.isTTY = tty;
-  }
-  write(text: string) {
-    this.frames.push(text);
-    return true;
-  }
-  get output() {
-    return this.frames.join('');
-  }
-}
-
-/** What a terminal shows after `output` (scrollback included): lines, and whether the cursor is visible. */
-function screen(output: string): { lines: string[]; cursor: boolean } {
-  const lines: string[] = [''];
-  let row = 0;
-  let col = 0;
-  let cursor = true;
-  for (let i = 0; i < output.length; i++) {
-    const ch = output[i];
-    if (ch === '\x1b') {
-      const m = /^\x1b\[(\??)(\d*)([A-Za-z])/.exec(output.slice(i));
-      assert.ok(m, `unknown escape at ${JSON.stringify(output.slice(i, i + 8))}`);
-      const [all, private_, n, op] = m;
-      if (private_ && n === '25') cursor = op === 'h';
-      else if (op === 'A') row = Math.max(0, row - Number(n || 1));
-      else if (op === 'K' && n === '2') lines[row] = '';
-      else assert.fail(`unexpected escape ${JSON.stringify(all)}`);
-      i += all.length - 1;
-    } else if (ch === '\n') {
-      row++;
-      col = 0;
-      if (row === lines.length) lines.push('');
-    } else if (ch === '\r') col = 0;
-    else {
-      lines[row] = lines[row].slice(0, col).padEnd(col) + ch + lines[row].slice(col + 1);
-      col++;
-    }
-  }
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  return { lines, cursor };
-}
-
-/** Resolves once `ready()` holds; polls generously, fails after `ms`. */
-async function until(ready: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ready()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-// ---- the live region ---------------------------------------------------------------------------------------------
-
-test('the live region draws, logs above itself, and erases itself with exact escape sequences', () => {
-  const term = new FakeTerminal();
-  let lines = ['first', 'second'];
-  const region = new LiveRegion(term, () => lines);
-  region.flush();
-  assert.deepEqual(term.frames, ['\x1b[?25lfirst\nsecond\n']);
-  lines = ['third'];
-  region.log('training epoch 1/2: 10 clips');
-  assert.equal(term.frames[1], '\r\x1b[2K' + '\x1b[1A\x1b[2K'.repeat(2) + 'training epoch 1/2: 10 clips\nthird\n');
-  region.close();
-  assert.equal(term.frames[2], '\r\x1b[2K' + '\x1b[1A\x1b[2K'.repeat(1) + '\x1b[?25h');
-  assert.deepEqual(screen(term.output), { lines: ['training epoch 1/2: 10 clips'], cursor: true });
-  // Closed: plain lines, nothing to erase, no escapes.
-  region.log('after');
-  region.close();
-  assert.deepEqual(term.frames.slice(3), ['after\n']);
-});
-
-test('the live region cuts lines to one less than the terminal width and never breaks one', () => {
-  const term = new FakeTerminal(10);
-  const region = new LiveRegion(term, () => ['0123456789abcdef', 'two\nlines']);
-  region.flush();
-  assert.equal(term.frames[0], '\x1b[?25l012345678\ntwo lines\n');
-  region.close();
-});
-
-test('after a resize the live region erases the rows its lines now wrap onto and redraws at the new width', () => {
-  const term = new FakeTerminal(100);
-  const region = new LiveRegion(term, (columns) => ['x'.repeat(50), `${columns} columns`]);
-  region.flush();
-  term.columns = 20;
-  term.emit('resize');
-  // 50 characters reflowed at 20 columns take 3 rows, the second line 1.
-  assert.equal(term.frames[1], '\r\x1b[2K' + '\x1b[1A\x1b[2K'.repeat(4) + 'x'.repeat(19) + '\n20 columns\n');
-  region.close();
-  assert.equal(term.listenerCount('resize'), 0);
-});
-
-test('the live region draws at most once per interval, with the newest lines', async () => {
-  const term = new FakeTerminal();
-  let renders = 0;
-  let n = 0;
-  const region = new LiveRegion(term, () => (renders++, [`n=${n}`]), 30);
-  for (n = 1; n <= 100; n++) region.invalidate();
-  assert.equal(term.frames.length, 0, 'a redraw is scheduled, not done at once');
-  await until(() => term.frames.length > 0, 'the first redraw');
-  assert.deepEqual(term.frames, ['\x1b[?25ln=101\n']);
-  assert.equal(renders, 1);
-  region.close();
-});
-
-test('a shrinking live region leaves no blank line behind', () => {
-  const term = new FakeTerminal();
-  let lines = ['a', 'b', 'c'];
-  const region = new LiveRegion(term, () => lines);
-  region.flush();
-  lines = ['c'];
-  region.log('done a');
-  region.log('done b');
-  assert.deepEqual(screen(term.output).lines, ['done a', 'done b', 'c']);
-  region.close();
-  assert.deepEqual(screen(term.output).lines, ['done a', 'done b']);
-});
+import { FakeTerminal, screen, until } from './terminal.js';
 
 // ---- the reporter on a terminal ----------------------------------------------------------------------------------
 
