@@ -44,10 +44,7 @@ export function loadCommandConfig(file: string, overrides: readonly Override[] =
   return loadConfig(file, overrides, CONFIG_CHECKS);
 }
 
-/**
- * Loads a config for a command and prints its warnings on stderr (`warning: …` lines); a seed drawn at random
- * (`seed: null`) is printed too, so whatever the command made can be made again.
- */
+/** Loads a config for a command and prints its warnings on stderr (`warning: …` lines). */
 export function loadConfigWarned(file: string, overrides: readonly Override[] = []): LoadedConfig {
   const loaded = loadCommandConfig(file, overrides);
   for (const w of loaded.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
