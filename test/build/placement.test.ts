@@ -15,7 +15,7 @@ function root(): string {
   mkdirSync(join(dir, 'noise'));
   return dir;
 }
-const config = (dir: string, out: string, generator: object = {}, dataset: object = {}) => makeConfig(join(dir, 'data'), out, { generator, dataset });
+const config = (dir: string, out: string, generator: Record<string, unknown> = {}, dataset: Record<string, unknown> = {}) => makeConfig(join(dir, 'data'), out, { generator, dataset });
 
 /** Asserts a config error on output.directory whose lines are `lines`. */
 function refused(fn: () => void, lines: string[]): void {
