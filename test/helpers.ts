@@ -28,7 +28,8 @@ export function smallTmpfs(t: { after(fn: () => void): void }, options: string):
   const dir = mkdtempSync(join(tmpdir(), 'audiogen-tmpfs-'));
   const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]).status === 0;
   t.after(() => {
-    if (mounted) spawnSync('umount', [dir]);
+    // Lazy: a failed test may still hold a file open in it, which a plain umount refuses.
+    if (mounted) spawnSync('umount', ['-l', dir]);
     rmSync(dir, { recursive: true, force: true });
   });
   return mounted ? dir : null;
