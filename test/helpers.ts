@@ -19,6 +19,22 @@ export function tempDir(prefix = 'audiogen-test-'): string {
   return dir;
 }
 
+/**
+ * A folder with a small tmpfs mounted on it (`size=64k,nr_inodes=8`: a disk that fills up), unmounted and removed
+ * when the test ends; null where mounting needs root and this is not root.
+ */
+export function smallTmpfs(t: { after(fn: () => void): void }, options: string): string | null {
+  if (process.getuid?.() !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'audiogen-tmpfs-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]).status === 0;
+  t.after(() => {
+    // Lazy: a failed test may still hold a file open in it, which a plain umount refuses.
+    if (mounted) spawnSync('umount', ['-l', dir]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return mounted ? dir : null;
+}
+
 /** A 16-bit mono WAV of a tone (or silence with amplitude 0). */
 export function toneWav(seconds: number, rate = 16000, freq = 440, amplitude = 0.5): Buffer {
   const n = Math.round(seconds * rate);

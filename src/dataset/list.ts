@@ -11,7 +11,8 @@ import { noTick, type Tick } from './tick.js';
 
 export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+  // `..` as a whole first component only: a name such as `..out` is inside.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
 }
 
 /** Audio formats audiogen does not read: counted, so a folder of .flac files is a warning, not a silent zero. */

@@ -18,7 +18,8 @@ export function ensureDir(path: string): void {
       stat = statSync(p);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' || dirname(p) === p) throw outputError(p, err);
+      // ENOTDIR: a file further up; walking on reaches it and names it.
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dirname(p) === p) throw outputError(p, err);
       missing.push(p);
       continue;
     }

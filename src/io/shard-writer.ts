@@ -219,6 +219,8 @@ export class ShardWriter {
   /** Removes the temporary files (interrupt or failure). */
   abort(): void {
     for (const f of [this.x, this.y, this.index]) if (f) removeTmp(f, !this.closed);
+    // Closed once: the numbers may belong to other files by a second call.
+    this.closed = true;
   }
 
 }

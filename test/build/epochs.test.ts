@@ -1,13 +1,11 @@
 // Epochs are not part of a build's identity: raising output.epochs adds epochs, lowering it leaves the extra
-// epochs on disk but out of the manifest, and partitioned builds keep their shards' owners.
+// epochs on disk but out of the manifest, and partitioned builds keep their shards' owners (test/plan/shards.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from '../../src/build/build.js';
-import { ownedShards, plannedShards } from '../../src/plan/shards.js';
 import { merge } from '../../src/build/merge.js';
-import { listDataset, summarize } from '../../src/dataset/dataset.js';
 import type { Manifest } from '../../src/io/manifest.js';
 import { demoSubset, makeConfig, readTree, tempDir } from '../helpers.js';
 
@@ -48,17 +46,6 @@ test('lowering epochs keeps the extra epochs on disk, out of the manifest, and s
   const again = await build(config(out, 3));
   assert.equal(again.shardsBuilt, 0, 'the epoch left on disk is listed again, not rebuilt');
   assert.equal(manifestOf(out).subsets.validation!.epochs.length, 3);
-});
-
-test('adding epochs appends shards to the canonical order, so every finished shard keeps its partition', async () => {
-  const summary = summarize(await Promise.resolve(listDataset(config('/tmp/unused', 2), { write: false })));
-  for (const count of [2, 3, 4]) {
-    for (let index = 0; index < count; index++) {
-      const before = ownedShards(plannedShards(config('/x', 2), summary), { index, count }).map((s) => s.files.x);
-      const after = ownedShards(plannedShards(config('/x', 5), summary), { index, count }).map((s) => s.files.x);
-      assert.deepEqual(after.slice(0, before.length), before, `partition ${index} of ${count}`);
-    }
-  }
 });
 
 test('partitions raised to more epochs merge to the bytes of a one-machine build with that count', async () => {

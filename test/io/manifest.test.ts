@@ -1,0 +1,74 @@
+// The config a manifest records and the hash that names a build: only what changes the bytes counts, and the
+// epoch count is not part of a build's identity.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Config } from '../../src/config/schema.js';
+import { configChanges, configHash, identityOf, manifestJson, outputConfig, type Manifest } from '../../src/io/manifest.js';
+import { makeConfig } from '../helpers.js';
+
+const base = (parts: Parameters<typeof makeConfig>[2] = {}) => makeConfig('/data', '/out', parts);
+
+/** The same config with every object's keys in reverse order. */
+function reversedKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(reversedKeys) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)])) as T;
+  }
+  return value;
+}
+
+test('outputConfig drops the keys that only change how a build runs, and sorts every key', () => {
+  const config = base({ generator: { cores: 7, debug: true, max_batches_pending: 9 }, output: { partitions: 4 } });
+  const recorded = outputConfig(config) as Record<string, Record<string, unknown>>;
+  for (const [section, key] of [['generator', 'cores'], ['generator', 'debug'], ['generator', 'max_batches_pending'], ['output', 'directory'], ['output', 'partitions']]) {
+    assert.equal(key in recorded[section], false, `${section}.${key} is not recorded`);
+  }
+  assert.equal(recorded.output.epochs, 1);
+  assert.equal(recorded.dataset.directory, '/data', 'the dataset folder is part of what was built');
+  const sorted = (o: Record<string, unknown>) => assert.deepEqual(Object.keys(o), Object.keys(o).sort());
+  sorted(recorded);
+  for (const section of Object.values(recorded)) if (section && typeof section === 'object' && !Array.isArray(section)) sorted(section);
+  assert.ok('cores' in config.generator, 'the config itself is left as it was');
+});
+
+test('configHash ignores key order, run-only keys and output.epochs; every other key changes it', () => {
+  const hash = configHash(base());
+  assert.match(hash, /^[0-9a-f]{64}$/);
+  assert.equal(configHash(reversedKeys(base())), hash);
+  assert.equal(configHash(base({ generator: { cores: 2, debug: true, max_batches_pending: 1 } })), hash);
+  assert.equal(configHash(makeConfig('/data', '/elsewhere', { output: { partitions: 3 } })), hash);
+  assert.equal(configHash(base({ output: { epochs: 50 } })), hash, 'raising epochs adds epochs to the same build');
+  assert.notEqual(configHash(base({ dataset: { seed: 1 } })), hash);
+  assert.notEqual(configHash(base({ output: { samples_per_shard: 5 } })), hash);
+  assert.notEqual(configHash(base({ generator: { offset_range: [0, 0.5] } })), hash);
+  assert.notEqual(configHash(makeConfig('/data2', '/out')), hash);
+});
+
+test('identityOf leaves out output.epochs without touching what it was given', () => {
+  const recorded = outputConfig(base({ output: { epochs: 3 } }));
+  const identity = identityOf(recorded) as { output: Record<string, unknown> };
+  assert.equal('epochs' in identity.output, false);
+  assert.equal((recorded.output as { epochs: number }).epochs, 3);
+  assert.deepEqual(identityOf({ dataset: {} }), { dataset: {} }, 'a record without an output section');
+});
+
+test('configChanges: one "path: old -> new" line per changed leaf, arrays whole, added and removed keys included', () => {
+  const before = outputConfig(base());
+  const after = outputConfig(base({ dataset: { seed: 5 }, generator: { offset_range: [0, 0.5] } }));
+  assert.deepEqual(configChanges(before, after), ['dataset.seed: 0 -> 5', 'generator.offset_range: [0,1] -> [0,0.5]']);
+  assert.deepEqual(configChanges(before, before), []);
+  assert.deepEqual(configChanges(reversedKeys(before), before), [], 'key order alone is no change');
+  assert.deepEqual(configChanges({ a: { b: 1 } }, { a: { b: 1, c: 'x' }, d: null }), ['a.c: undefined -> "x"', 'd: undefined -> null']);
+  assert.deepEqual(configChanges({ a: [1, 2] }, { a: [1, 2, 3] }), ['a: [1,2] -> [1,2,3]']);
+  assert.deepEqual(configChanges({ a: { b: 1 } }, { a: 7 }), ['a: {"b":1} -> 7']);
+});
+
+test('manifestJson: two-space JSON with a final newline, the same bytes for the same manifest', () => {
+  const m = { format: 'audiogen', format_version: 1, subsets: {} } as unknown as Manifest;
+  assert.equal(manifestJson(m), '{\n  "format": "audiogen",\n  "format_version": 1,\n  "subsets": {}\n}\n');
+});
+
+test('outputConfig of a real config has the same bytes however it was put together', () => {
+  const c: Config = base({ generator: { loudness_range: [0.5, 1.5] } });
+  assert.equal(JSON.stringify(outputConfig(reversedKeys(c))), JSON.stringify(outputConfig(c)));
+});
