@@ -49,15 +49,17 @@ export async function sha256File(path: string): Promise<string> {
 
 const fsyncAsync = promisify(fsync);
 
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+}
+
 /** Closes (when still open) and deletes a temporary file, ignoring what is already gone. */
 function removeTmp(f: OpenFile, close: boolean): void {
-  if (close) {
-    try {
-      closeSync(f.fd);
-    } catch {
-      // already closed
-    }
-  }
+  if (close) closeQuietly(f.fd);
   try {
     unlinkSync(f.tmp);
   } catch {
@@ -189,10 +191,12 @@ export class ShardWriter {
       open.map(async (f) => {
         try {
           await fsyncAsync(f.fd);
-          closeSync(f.fd);
         } catch (err) {
+          // The build fails; the descriptor is closed all the same (abort() leaves them to this code now).
+          closeQuietly(f.fd);
           throw outputError(f.tmp, err);
         }
+        closeSync(f.fd);
       }),
     );
     const record = async (f: OpenFile, rel: string): Promise<FileRecord> => {

@@ -133,7 +133,8 @@ function withTmpfsOut(t: { after(fn: () => void): void }, options: string): { di
   mkdirSync(out);
   const mounted = isRoot && spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', out]).status === 0;
   t.after(() => {
-    if (mounted) spawnSync('umount', [out]);
+    // Lazy: a failed test may still hold a file open in it, which a plain umount refuses.
+    if (mounted) spawnSync('umount', ['-l', out]);
     rmSync(dir, { recursive: true, force: true });
   });
   return { dir, out, mounted };
