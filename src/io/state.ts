@@ -67,7 +67,7 @@ export function readState(path: string): StateLog {
     } catch {
       return; // torn write of a killed build: that shard is simply not done
     }
-    if (value === null || typeof value !== 'object') return;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
     if ((value as StateHeader).kind === 'audiogen-state') header = value as StateHeader;
     else if (header) shards.push({ record: value as ShardRecord, line: i + 1 });
   });
