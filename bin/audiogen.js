@@ -36,7 +36,7 @@ main().then(
     if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/src/')) {
       process.stderr.write('audiogen is not built: run `npm install` (or `npm run build`) in the audiogen folder first\n');
     } else {
-      process.stderr.write(`audiogen: internal error (please report it): ${err && err.stack ? err.stack : String(err)}\n`);
+      process.stderr.write(`audiogen: internal error (please report it): ${err?.stack ? err.stack : String(err)}\n`);
     }
     process.exit(EXIT_FAILED);
   },

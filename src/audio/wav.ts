@@ -302,7 +302,7 @@ export function encodeWavPcm16(samples: Float32Array, sampleRate: number): Buffe
     let q: number;
     if (v >= 32767) q = 32767;
     else if (v <= -32768) q = -32768;
-    else if (v === v) {
+    else if (!Number.isNaN(v)) {
       q = Math.round(v);
       if (q - v === 0.5 && (q & 1) !== 0) q -= 1; // Math.round sends halves up; ties go to even like numpy/lrint
     } else q = 0;

@@ -33,7 +33,10 @@ class SimdNormals {
 }
 
 let simdNormals: SimdNormals | null = null;
-const normals = (n: number, rng: () => number) => (simdNormals ??= new SimdNormals()).draw(n, rng);
+function normals(n: number, rng: () => number): Float32Array {
+  simdNormals ??= new SimdNormals();
+  return simdNormals.draw(n, rng);
+}
 
 const scratch = new Map<number, { spectrum: Float64Array; signal: Float64Array; amplitude: Map<number, Float64Array> }>();
 

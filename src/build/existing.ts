@@ -10,7 +10,7 @@ import { CLASSES, isLayoutFolder, isShardPath, MANIFEST, STATE_DIR, type ShardFi
 import { configChanges, identityOf, outputConfig, type Manifest } from '../io/manifest.js';
 import { readRegularFile } from '../files/read.js';
 import { sha256File, type ShardRecord } from '../io/shard-writer.js';
-import { readState, STATE_FILE_PATTERN, type InputsFingerprint, type StateHeader } from '../io/state.js';
+import { readState, STATE_FILE_PATTERN, type InputsFingerprint, type StateHeader, type StateLog } from '../io/state.js';
 import { compareInputs } from '../plan/inputs.js';
 import type { ShardLookup } from '../plan/shards.js';
 
@@ -191,7 +191,7 @@ function tryRmdir(dir: string): void {
 
 /** The shard files a log names, restricted to layout-shaped paths (a corrupt record cannot point elsewhere). */
 function loggedFiles(logPath: string): string[] {
-  let state;
+  let state: StateLog;
   try {
     state = readState(logPath);
   } catch {

@@ -1,4 +1,5 @@
 // `audiogen features`: only the frontend (no augmentation, no trim) on given clips, to check them against firmware.
+import type { DecodedAudio } from '../audio/wav.js';
 import { statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -18,7 +19,7 @@ import { placeClip } from '../sample/render.js';
 /** int16 PCM of exactly `samples`: a WAV resampled to `rate`, or an int16 .npy, cropped or zero-padded at the end. */
 export function loadPcm(path: string, rate: number, samples: number): Int16Array {
   const pcm = new Int16Array(samples);
-  let audio;
+  let audio: DecodedAudio;
   try {
     if (extname(path).toLowerCase() === '.npy') {
       const arr = decodeNpy(readRegularFile(path));

@@ -17,6 +17,7 @@ function gainAt(s: PcanSettings, inputBits: number, x: number): number {
   // C float arithmetic with powf, emulated by rounding every result to float.
   const round = Math.fround;
   const xAsFloat = round(round(x) / 2 ** inputBits);
+  // biome-ignore lint/style/useExponentiationOperator: powf of the reference, called as such (no constant folding)
   const gain = round(2 ** s.gainBits * round(Math.pow(round(xAsFloat + Math.fround(s.offset)), -Math.fround(s.strength))));
   if (gain > 0x7fff) return 0x7fff;
   return Math.trunc(round(gain + 0.5)) << 16 >> 16;

@@ -1,5 +1,5 @@
 // Files appear under their final names only when complete: write a temporary sibling, then rename.
-import { writeFileSync, renameSync, unlinkSync, mkdirSync, statSync } from 'node:fs';
+import { writeFileSync, renameSync, unlinkSync, mkdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AudiogenError } from '../errors.js';
 
@@ -13,7 +13,7 @@ export const tmpName = (path: string) => `${path}.partial`;
 export function ensureDir(path: string): void {
   const missing: string[] = [];
   for (let p = resolve(path); ; p = dirname(p)) {
-    let stat;
+    let stat: Stats;
     try {
       stat = statSync(p);
     } catch (err) {

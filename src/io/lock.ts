@@ -98,7 +98,7 @@ export class OutputLock {
       const blocker = lock ? OutputLock.conflicting(dir, partition, self) : { path, holder: readHolder(path) };
       if (lock && !blocker) return lock;
       lock?.release();
-      if (blocker && blocker.holder && isStale(blocker.holder, self)) {
+      if (blocker?.holder && isStale(blocker.holder, self)) {
         opts.note?.(`removing the stale lock ${blocker.path} (${describe(blocker.holder)}: no longer running)`);
         try {
           unlinkSync(blocker.path);

@@ -96,14 +96,19 @@ export function renderGrid(rows: PreviewCell[][], opts: GridOptions = {}): Buffe
   const rgb = new Uint8Array(L.width * L.height * 3);
   for (let i = 0; i < rgb.length; i += 3) { rgb[i] = BACKGROUND[0]; rgb[i + 1] = BACKGROUND[1]; rgb[i + 2] = BACKGROUND[2]; }
   if (opts.title) drawText(rgb, L.width, MARGIN, MARGIN, fitText(opts.title, L.width - 2 * MARGIN, TITLE_SCALE), TITLE_COLOR, TITLE_SCALE);
-  rows.forEach((row, r) => row.forEach((cell, c) => {
-    const x0 = MARGIN + c * (L.cellW + GAP_X), y0 = MARGIN + L.headerH + r * (L.cellH + GAP_Y);
-    if (cell.spectrogram) drawSpectrogram(rgb, L.width, x0, y0, cell.spectrogram, scale);
-    else drawPlaceholder(rgb, L.width, x0, y0, L.cellW, L.plotH);
-    drawText(rgb, L.width, x0, y0 + L.textTop, fitText(cell.title, L.cellW, TITLE_SCALE), TITLE_COLOR, TITLE_SCALE);
-    const linesTop = y0 + L.textTop + GLYPH_H * TITLE_SCALE + 4;
-    cell.lines.forEach((line, i) => drawText(rgb, L.width, x0, linesTop + i * L.lineH, fitText(line, L.cellW), LINE_COLOR, 1));
-  }));
+  rows.forEach((row, r) => {
+    row.forEach((cell, c) => {
+      const x0 = MARGIN + c * (L.cellW + GAP_X);
+      const y0 = MARGIN + L.headerH + r * (L.cellH + GAP_Y);
+      if (cell.spectrogram) drawSpectrogram(rgb, L.width, x0, y0, cell.spectrogram, scale);
+      else drawPlaceholder(rgb, L.width, x0, y0, L.cellW, L.plotH);
+      drawText(rgb, L.width, x0, y0 + L.textTop, fitText(cell.title, L.cellW, TITLE_SCALE), TITLE_COLOR, TITLE_SCALE);
+      const linesTop = y0 + L.textTop + GLYPH_H * TITLE_SCALE + 4;
+      cell.lines.forEach((line, i) => {
+        drawText(rgb, L.width, x0, linesTop + i * L.lineH, fitText(line, L.cellW), LINE_COLOR, 1);
+      });
+    });
+  });
   return encodePng(L.width, L.height, rgb);
 }
 

@@ -192,7 +192,9 @@ export class BatchProcessor {
     const n = this.renderer.rowElements;
     const count = job.items.length;
     if (Array.isArray(result) && result.length === count && result.every((r) => Array.isArray(r) || ArrayBuffer.isView(r))) {
-      result.forEach((r, i) => castInto(checkNumbers('getBatch', files[i], r, n), rows.subarray(i * n, (i + 1) * n)));
+      result.forEach((r, i) => {
+        castInto(checkNumbers('getBatch', files[i], r, n), rows.subarray(i * n, (i + 1) * n));
+      });
     } else {
       castInto(checkNumbers('getBatch', first, result, count * n), rows);
     }

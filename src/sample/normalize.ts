@@ -48,7 +48,7 @@ function mean(x: Float64Array): number {
   return s / x.length;
 }
 
-const INT_RANGE = new Map<Function, [number, number]>([
+const INT_RANGE = new Map<object, [number, number]>([
   [Int8Array, [-128, 127]],
   [Uint8Array, [0, 255]],
   [Int16Array, [-32768, 32767]],
@@ -66,6 +66,6 @@ export function castInto(values: ArrayLike<number>, out: TypedArray): void {
   const [lo, hi] = range;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    out[i] = v !== v ? 0 : v <= lo ? lo : v >= hi ? hi : Math.trunc(v);
+    out[i] = Number.isNaN(v) ? 0 : v <= lo ? lo : v >= hi ? hi : Math.trunc(v);
   }
 }

@@ -95,7 +95,9 @@ export function treeHash(dir: string): string {
 export function unchanged<T>(dirs: string[], fn: () => T): T {
   const before = dirs.map(treeHash);
   const result = fn();
-  dirs.forEach((d, i) => assert.equal(treeHash(d), before[i], `${d} changed: an attack must not touch files outside the output directory`));
+  dirs.forEach((d, i) => {
+    assert.equal(treeHash(d), before[i], `${d} changed: an attack must not touch files outside the output directory`);
+  });
   return result;
 }
 

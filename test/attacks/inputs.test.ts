@@ -144,9 +144,9 @@ test('background noise: hostile files in bg_noise_dir are bad files per on_error
     ['../noise/nan.wav', /sample 5 of channel 0 is NaN/],
   ]));
   // Its own root: a file linked in from elsewhere (here the dataset) is refused without follow_links.
-  symlinkSync(join(s.data, 'yes', readdirSync(join(s.data, 'yes'))[0]), join(noise, 'escape.wav'));
-  const escape = attack(['validate', '--config', config(s, { ...noiseKeys, on_error: 'skip' }, {}, 'escape.yaml')], LIMITS);
-  assertOutcome(escape, 1, /\.\.\/noise\/escape\.wav: symlink points outside generator\.bg_noise_dir/, MEMORY);
+  symlinkSync(join(s.data, 'yes', readdirSync(join(s.data, 'yes'))[0]), join(noise, 'escaped.wav'));
+  const escaped = attack(['validate', '--config', config(s, { ...noiseKeys, on_error: 'skip' }, {}, 'escaped.yaml')], LIMITS);
+  assertOutcome(escaped, 1, /\.\.\/noise\/escaped\.wav: symlink points outside generator\.bg_noise_dir/, MEMORY);
   const followed = attack(['validate', '--config', config(s, { ...noiseKeys, on_error: 'skip' }, { follow_links: true }, 'follow.yaml')], LIMITS);
   assertOutcome(followed, 0, /^/, MEMORY);
 });

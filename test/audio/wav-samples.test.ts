@@ -81,7 +81,9 @@ test('IEEE floats pass through unchanged (values beyond [-1, 1] too), float64 ro
   const le32 = new Uint8Array(Float32Array.from(values).buffer);
   assert.deepEqual(decode(le32, format('float32')), [f32(values)]);
   const be32 = new Uint8Array(16);
-  values.forEach((v, i) => new DataView(be32.buffer).setFloat32(4 * i, v, false));
+  values.forEach((v, i) => {
+    new DataView(be32.buffer).setFloat32(4 * i, v, false);
+  });
   assert.deepEqual(decode(be32, format('float32'), false), [f32(values)]);
   const le64 = new Uint8Array(Float64Array.from([0.1, -3]).buffer);
   assert.deepEqual(decode(le64, format('float64', 2)), [[Math.fround(0.1)], [-3]]);
@@ -111,7 +113,9 @@ test('firstNonFinite finds the first NaN or \u00b1Inf (a float64 beyond float32 
   assert.equal(firstNonFinite(le64([0, 1e300]), 0, 2, 'float64', true), 1);
   assert.equal(firstNonFinite(le64([-1e39]), 0, 1, 'float64', true), 0);
   const be = new Uint8Array(12);
-  [1, 2, NaN].forEach((v, i) => new DataView(be.buffer).setFloat32(4 * i, v, false));
+  [1, 2, NaN].forEach((v, i) => {
+    new DataView(be.buffer).setFloat32(4 * i, v, false);
+  });
   assert.equal(firstNonFinite(be, 0, 3, 'float32', false), 2);
   const odd = new Uint8Array(1 + 8);
   odd.set(le32([1, Infinity]), 1);

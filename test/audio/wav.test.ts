@@ -267,7 +267,7 @@ test('decoding needs only the first WavSummary.end bytes: a clip followed by jun
   // Streaming sizes mean "data runs to the end of the file": there, what follows is audio.
   for (const name of readdirSync(DIR).filter((f) => f.endsWith('.wav') && !f.startsWith('stream_size'))) {
     const bytes = read(name);
-    let whole;
+    let whole: DecodedAudio;
     try {
       whole = decodeWav(bytes);
     } catch {

@@ -47,7 +47,14 @@ test('the live region draws at most once per interval, with the newest lines', a
   const term = new FakeTerminal();
   let renders = 0;
   let n = 0;
-  const region = new LiveRegion(term, () => (renders++, [`n=${n}`]), 30);
+  const region = new LiveRegion(
+    term,
+    () => {
+      renders++;
+      return [`n=${n}`];
+    },
+    30,
+  );
   for (n = 1; n <= 100; n++) region.invalidate();
   assert.equal(term.frames.length, 0, 'a redraw is scheduled, not done at once');
   await until(() => term.frames.length > 0, 'the first redraw');

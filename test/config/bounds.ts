@@ -44,7 +44,9 @@ export function numericLeaves(): NumericLeaf[] {
       }
     }
     for (const branch of s.anyOf ?? []) walk(branch, path, key, description, maxItems);
-    s.prefixItems?.forEach((item, i) => walk(item, [...path, i], key, description));
+    s.prefixItems?.forEach((item, i) => {
+      walk(item, [...path, i], key, description);
+    });
     if (typeof s.items === 'object') walk(s.items, [...path, 0], key, description, s.maxItems);
     if (s.type === 'number' || s.type === 'integer') {
       const bound = (inclusive?: number, exclusive?: number) =>

@@ -33,7 +33,10 @@ function recorder(unusable: string[] = []) {
   const asked: [string, string][] = [];
   const rejected: BadFile[] = [];
   const checks: FileChecks = {
-    usable: async (file, path) => (asked.push([file, path]), !unusable.includes(file)),
+    usable: async (file, path) => {
+      asked.push([file, path]);
+      return !unusable.includes(file);
+    },
     reject: (bad) => rejected.push(bad),
     warnings: [],
   };

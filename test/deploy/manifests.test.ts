@@ -10,6 +10,7 @@ import { ROOT, runCli, tempDir } from '../helpers.js';
 import { assertSameBuild, AUDIOGEN_CMD, demoConfig, NO_CLUSTER_ENV, runAsync, runCliAsync } from './support.js';
 
 /** Parsed YAML, navigated by the assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML of the deploy manifests, walked by key
 type Obj = Record<string, any>;
 
 const k8sDocs = (file: string): Obj[] =>

@@ -70,7 +70,10 @@ test('with wait, acquire waits until the holder releases, saying once that it wa
   const first = await OutputLock.acquire(out, WHOLE);
   const notes: string[] = [];
   let taken = false;
-  const second = OutputLock.acquire(out, WHOLE, { wait: true, note: (m) => notes.push(m) }).then((l) => ((taken = true), l));
+  const second = OutputLock.acquire(out, WHOLE, { wait: true, note: (m) => notes.push(m) }).then((l) => {
+    taken = true;
+    return l;
+  });
   await new Promise((r) => setTimeout(r, 1200));
   assert.equal(taken, false, 'still waiting while the lock is held');
   first.release();

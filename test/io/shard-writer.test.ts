@@ -27,7 +27,9 @@ const csvRows = (positions: number[]) => positions.map((p) => `${p},${p % 4},c${
 /** What a worker does: writes the rows of `positions` into the shard's x file at their offset. */
 function writeRows(w: ShardWriter, positions: number[]): void {
   const rows = new Int16Array(positions.length * 6);
-  positions.forEach((p, i) => rows.fill(p * 100 + i, i * 6, (i + 1) * 6).set([p], i * 6));
+  positions.forEach((p, i) => {
+    rows.fill(p * 100 + i, i * 6, (i + 1) * 6).set([p], i * 6);
+  });
   const fd = openSync(w.xTmpPath, 'r+');
   writeSync(fd, rows, 0, rows.byteLength, w.xOffset(positions[0]));
   closeSync(fd);

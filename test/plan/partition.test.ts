@@ -10,7 +10,9 @@ test('each shard goes to the least loaded partition, lowest index on ties: equal
   assert.deepEqual(assignShards([100, 10, 10, 10, 10], 2), [0, 1, 1, 1, 1]);
   const owners = assignShards(Array.from({ length: 40 }, (_, i) => (i % 7 === 6 ? 3 : 8)), 4);
   const load = [0, 0, 0, 0];
-  owners.forEach((p, i) => (load[p] += i % 7 === 6 ? 3 : 8));
+  owners.forEach((p, i) => {
+    load[p] += i % 7 === 6 ? 3 : 8;
+  });
   assert.ok(Math.max(...load) - Math.min(...load) <= 8, load.join());
 });
 

@@ -67,7 +67,9 @@ export function getBatch(batch) {
   return batch.positions.map((p, i) => new Array(batch.sampleShape[0]).fill(batch.classIds[i] + 100 * batch.batchIndex));
 }`);
   assert.deepEqual(m.subsets.training.class_counts, { yes: 1, no: 1 });
-  rows.forEach((r, i) => assert.ok(x.data.subarray(i * 1600, (i + 1) * 1600).every((v) => v === Number(r[1]))));
+  rows.forEach((r, i) => {
+    assert.ok(x.data.subarray(i * 1600, (i + 1) * 1600).every((v) => v === Number(r[1])));
+  });
 });
 
 /** A folder with hooks.mjs holding `source` and a raw-audio config of the dataset that loads it. */
