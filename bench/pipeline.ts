@@ -21,12 +21,20 @@ const dataset = arg('dataset', join(tmpdir(), `audiogen-bench-${clips}`));
 
 if (!existsSync(join(dataset, '.bench-dataset'))) {
   console.log(`making a ${clips}-clip dataset in ${dataset} (scripts/make-bench-dataset.sh, about a minute)…`);
-  const r = spawnSync('bash', [join(ROOT, 'scripts/make-bench-dataset.sh'), dataset, String(clips)], { stdio: 'inherit' });
+  const r = spawnSync('bash', [join(ROOT, 'scripts/make-bench-dataset.sh'), dataset, String(clips)], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exit(1);
 }
 const words = readdirSync(dataset).filter((d) => !d.startsWith('_') && !d.startsWith('.'));
 
-const frontend = { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40, noise_reduction_enable: true, pcan_enable: true };
+const frontend = {
+  window_size_ms: 30,
+  window_step_ms: 20,
+  filterbank_n_channels: 40,
+  noise_reduction_enable: true,
+  pcan_enable: true,
+};
 const augmentation = {
   loudness_range: [0.5, 1.5],
   noise_colors: 'all',
@@ -74,7 +82,11 @@ async function run(name: string): Promise<void> {
     }),
   );
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin/audiogen.js'), 'build', '--config', config, '--json', '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/audiogen.js'), 'build', '--config', config, '--json', '--quiet'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   let peak = 0;

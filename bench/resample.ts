@@ -31,5 +31,7 @@ for (const [name, from, to, quality] of cases) {
   }
   times.sort((a, b) => a - b);
   const median = times[times.length >> 1];
-  console.log(`${name.padEnd(34)} ${median.toFixed(2).padStart(6)} ms per 1 s (median of ${runs}, best ${times[0].toFixed(2)})   table ${build.toFixed(1)} ms`);
+  console.log(
+    `${name.padEnd(34)} ${median.toFixed(2).padStart(6)} ms per 1 s (median of ${runs}, best ${times[0].toFixed(2)})   table ${build.toFixed(1)} ms`,
+  );
 }

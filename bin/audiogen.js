@@ -34,7 +34,9 @@ main().then(
   (code) => process.exit(code),
   (err) => {
     if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/src/')) {
-      process.stderr.write('audiogen is not built: run `npm install` (or `npm run build`) in the audiogen folder first\n');
+      process.stderr.write(
+        'audiogen is not built: run `npm install` (or `npm run build`) in the audiogen folder first\n',
+      );
     } else {
       process.stderr.write(`audiogen: internal error (please report it): ${err?.stack ? err.stack : String(err)}\n`);
     }

@@ -20,7 +20,10 @@ const facades = join(root, 'src/wasm/generated');
 const ifStale = process.argv.includes('--if-stale');
 const check = process.argv.includes('--check');
 
-const modules = readdirSync(source).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => f.slice(0, -3)).sort();
+const modules = readdirSync(source)
+  .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
+  .map((f) => f.slice(0, -3))
+  .sort();
 const shared = readdirSync(source).filter((f) => f.startsWith('_') && f.endsWith('.ts'));
 
 /** Compiles assembly/<name>.ts: the module's bytes and its facade's source. */
@@ -29,10 +32,18 @@ async function compile(name) {
   const { error, stderr } = await asc.main(
     [
       join(source, `${name}.ts`),
-      '--outFile', join(target, `${name}.wasm`),
-      '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd',
-      '--initialMemory', '1',
-      '--bindings', 'raw',
+      '--outFile',
+      join(target, `${name}.wasm`),
+      '-O3',
+      '--noAssert',
+      '--runtime',
+      'stub',
+      '--enable',
+      'simd',
+      '--initialMemory',
+      '1',
+      '--bindings',
+      'raw',
     ],
     { writeFile: (file, contents) => void out.set(basename(file).replace(/^.*?\./, ''), contents) },
   );
@@ -44,7 +55,16 @@ async function compile(name) {
 // methods take their arguments as one object, named as in the source and mapped to positions here only.
 
 /** TypeScript type of each AssemblyScript type an export may take or return; usize is an address. */
-const TS_TYPES = { bool: 'boolean', i32: 'number', u32: 'number', f32: 'number', f64: 'number', i64: 'bigint', u64: 'bigint', usize: 'Ptr' };
+const TS_TYPES = {
+  bool: 'boolean',
+  i32: 'number',
+  u32: 'number',
+  f32: 'number',
+  f64: 'number',
+  i64: 'bigint',
+  u64: 'bigint',
+  usize: 'Ptr',
+};
 
 /** The functions a module exports, from asc's .d.ts: names, parameters and AssemblyScript types. */
 function parseDeclarations(name, dts) {
@@ -56,20 +76,27 @@ function parseDeclarations(name, dts) {
   let memory = false;
   for (const [, doc, kind, id, rest] of body.matchAll(entry)) {
     if (kind === 'const') {
-      if (id !== 'memory' || rest !== ': WebAssembly.Memory') throw new Error(`build-wasm: ${name}: exports ${id}: only functions and the memory can be`);
+      if (id !== 'memory' || rest !== ': WebAssembly.Memory')
+        throw new Error(`build-wasm: ${name}: exports ${id}: only functions and the memory can be`);
       memory = true;
       continue;
     }
     const where = /^\s*\* (assembly\/[\w/]+)$/m.exec(doc)?.[1];
     const params = [...doc.matchAll(/@param (\w+) `([^`]+)`/g)].map(([, param, type]) => ({ name: param, type }));
     const returns = /@returns `([^`]+)`/.exec(doc)?.[1] ?? 'void';
-    const declared = /^\((.*)\): .+$/.exec(rest)?.[1].split(', ').filter(Boolean).map((p) => p.split(':')[0]);
+    const declared = /^\((.*)\): .+$/
+      .exec(rest)?.[1]
+      .split(', ')
+      .filter(Boolean)
+      .map((p) => p.split(':')[0]);
     if (!where || declared?.join() !== params.map((p) => p.name).join()) {
       throw new Error(`build-wasm: ${name}: cannot read the declaration of ${id}: ${doc} ${rest}`);
     }
     for (const [what, type] of [...params.map((p) => [`parameter ${p.name}`, p.type]), ['result', returns]]) {
       if (!(type in TS_TYPES) && !(what === 'result' && type === 'void')) {
-        throw new Error(`build-wasm: assembly/${name}.ts ${id}: ${what} is ${type}; exports take and return ${Object.keys(TS_TYPES).join(', ')} only`);
+        throw new Error(
+          `build-wasm: assembly/${name}.ts ${id}: ${what} is ${type}; exports take and return ${Object.keys(TS_TYPES).join(', ')} only`,
+        );
       }
     }
     functions.push({ id, params, returns, source: `${where.slice(0, where.lastIndexOf('/'))}.ts` });
@@ -83,7 +110,10 @@ function docComment(file, id) {
   const text = readFileSync(join(root, file), 'utf8');
   const match = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*export function ${id}\\(`).exec(text);
   if (!match) return [];
-  return match[1].split('\n').map((l) => l.replace(/^\s*\*? ?/, '').trimEnd()).filter((l, i, all) => l !== '' || (i > 0 && i < all.length - 1));
+  return match[1]
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*? ?/, '').trimEnd())
+    .filter((l, i, all) => l !== '' || (i > 0 && i < all.length - 1));
 }
 
 /** `head(items...)tail`, on one line when it fits in 120 columns, else one item per line. */
@@ -107,7 +137,12 @@ function facade(name, dts) {
     `export interface ${type}Exports {`,
     '  readonly memory: WebAssembly.Memory;',
     ...functions.flatMap((f) =>
-      list('  ', `${f.id}(`, f.params.map((p) => `${p.name}: ${TS_TYPES[p.type]}`), `): ${f.returns === 'void' ? 'void' : f.returns === 'usize' || f.returns === 'u32' || f.returns === 'bool' ? 'number' : TS_TYPES[f.returns]};`),
+      list(
+        '  ',
+        `${f.id}(`,
+        f.params.map((p) => `${p.name}: ${TS_TYPES[p.type]}`),
+        `): ${f.returns === 'void' ? 'void' : f.returns === 'usize' || f.returns === 'u32' || f.returns === 'bool' ? 'number' : TS_TYPES[f.returns]};`,
+      ),
     ),
     '}',
     '',
@@ -118,7 +153,14 @@ function facade(name, dts) {
     `export class ${type}Module {`,
     `  /** Each export's parameters, in the module's order. */`,
     '  static readonly parameters = {',
-    ...functions.flatMap((f) => list('    ', `${f.id}: [`, f.params.map((p) => `'${p.name}'`), '],')),
+    ...functions.flatMap((f) =>
+      list(
+        '    ',
+        `${f.id}: [`,
+        f.params.map((p) => `'${p.name}'`),
+        '],',
+      ),
+    ),
     '  } as const;',
     '',
     '  readonly memory: WebAssembly.Memory;',
@@ -133,11 +175,21 @@ function facade(name, dts) {
     const call = `this.exports.${f.id}(`;
     const args = f.params.map((p) => `args.${p.name}`);
     const value =
-      f.returns === 'usize' ? ['(', ' >>> 0) as Ptr;'] : f.returns === 'u32' ? ['', ' >>> 0;'] : f.returns === 'bool' ? ['', ' !== 0;'] : ['', ';'];
+      f.returns === 'usize'
+        ? ['(', ' >>> 0) as Ptr;']
+        : f.returns === 'u32'
+          ? ['', ' >>> 0;']
+          : f.returns === 'bool'
+            ? ['', ' !== 0;']
+            : ['', ';'];
     if (f.params.length === 0) {
       lines.push(`  ${f.id}(): ${result(f)} {`);
     } else {
-      lines.push(`  ${f.id}(args: {`, ...f.params.map((p) => `    ${p.name}: ${TS_TYPES[p.type]}; // ${p.type}`), `  }): ${result(f)} {`);
+      lines.push(
+        `  ${f.id}(args: {`,
+        ...f.params.map((p) => `    ${p.name}: ${TS_TYPES[p.type]}; // ${p.type}`),
+        `  }): ${result(f)} {`,
+      );
     }
     const body = list('    ', `${f.returns === 'void' ? '' : 'return '}${value[0]}${call}`, args, `)${value[1]}`);
     lines.push(...body, '  }');
@@ -148,7 +200,12 @@ function facade(name, dts) {
 
 // ---- Build, or check.
 
-const newestSource = () => Math.max(0, ...[...modules.map((m) => `${m}.ts`), ...shared].map((f) => statSync(join(source, f)).mtimeMs), statSync(new URL(import.meta.url)).mtimeMs);
+const newestSource = () =>
+  Math.max(
+    0,
+    ...[...modules.map((m) => `${m}.ts`), ...shared].map((f) => statSync(join(source, f)).mtimeMs),
+    statSync(new URL(import.meta.url)).mtimeMs,
+  );
 const wasmFile = (name) => join(target, `${name}.wasm`);
 const facadeFile = (name) => join(facades, `${name}.ts`);
 const stale = (name) =>
@@ -174,7 +231,9 @@ if (check) {
       fail(`build-wasm --check: wasm/${name}.wasm is not what assembly/${name}.ts compiles to (run \`npm run build\`)`);
     }
     if (!existsSync(facadeFile(name)) || readFileSync(facadeFile(name), 'utf8') !== text) {
-      fail(`build-wasm --check: src/wasm/generated/${name}.ts is not what assembly/${name}.ts gives (run \`npm run build\`)`);
+      fail(
+        `build-wasm --check: src/wasm/generated/${name}.ts is not what assembly/${name}.ts gives (run \`npm run build\`)`,
+      );
     }
   }
   for (const file of existsSync(facades) ? readdirSync(facades) : []) {
@@ -191,7 +250,8 @@ if (check) {
       const { wasm, facade: text } = await compile(name);
       writeFileSync(wasmFile(name), wasm);
       // Written only when it changes: it is committed, and tsc need not see a new file.
-      if (!existsSync(facadeFile(name)) || readFileSync(facadeFile(name), 'utf8') !== text) writeFileSync(facadeFile(name), text);
+      if (!existsSync(facadeFile(name)) || readFileSync(facadeFile(name), 'utf8') !== text)
+        writeFileSync(facadeFile(name), text);
     } catch (e) {
       fail(e instanceof Error ? e.message : String(e));
     }

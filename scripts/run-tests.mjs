@@ -32,9 +32,13 @@ const skipLog = join(scratch, 'skipped.jsonl');
 const node = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx', '--test',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    `--test-reporter=${join(root, 'scripts/skip-reporter.mjs')}`, `--test-reporter-destination=${skipLog}`,
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts/skip-reporter.mjs')}`,
+    `--test-reporter-destination=${skipLog}`,
     ...files,
   ],
   { cwd: root, stdio: 'inherit' },
@@ -44,20 +48,36 @@ let failed = node.status !== 0;
 let pySkipped = [];
 const pyTests = join(root, 'python', 'tests');
 if (!only.length && existsSync(pyTests)) {
-  const py = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', pyTests, '-t', root, '-v'], { cwd: root, encoding: 'utf8' });
+  const py = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', pyTests, '-t', root, '-v'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   process.stdout.write(py.stdout);
   process.stderr.write(py.stderr);
   failed ||= py.status !== 0;
   // unittest -v prints "test_x (module.Class.test_x) ... skipped 'reason'".
-  pySkipped = [...py.stderr.matchAll(/^(\S+) \((\S+)\)(?: \.\.\.|\n.*?\.\.\.) skipped '(.*)'$/gm)].map((m) => ({ kind: 'test', name: `${m[2]}`, file: 'python/tests', reason: m[3] }));
+  pySkipped = [...py.stderr.matchAll(/^(\S+) \((\S+)\)(?: \.\.\.|\n.*?\.\.\.) skipped '(.*)'$/gm)].map((m) => ({
+    kind: 'test',
+    name: `${m[2]}`,
+    file: 'python/tests',
+    reason: m[3],
+  }));
 }
 
 const skipped = existsSync(skipLog)
-  ? readFileSync(skipLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  ? readFileSync(skipLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
   : [];
 skipped.push(...pySkipped);
 rmSync(scratch, { recursive: true, force: true });
 const suites = skipped.filter((s) => s.kind === 'suite').length;
-console.log(`\n== ${failed ? 'FAILED' : 'passed'}; skipped: ${skipped.length - suites} test(s) and ${suites} suite(s)${skipped.length ? ':' : ''}`);
-for (const s of skipped) console.log(`   ${s.kind} "${s.name}"${s.file ? ` (${relative(root, s.file.replace(/^file:\/\//, ''))})` : ''}: ${s.reason}`);
+console.log(
+  `\n== ${failed ? 'FAILED' : 'passed'}; skipped: ${skipped.length - suites} test(s) and ${suites} suite(s)${skipped.length ? ':' : ''}`,
+);
+for (const s of skipped)
+  console.log(
+    `   ${s.kind} "${s.name}"${s.file ? ` (${relative(root, s.file.replace(/^file:\/\//, ''))})` : ''}: ${s.reason}`,
+  );
 process.exit(failed ? 1 : 0);

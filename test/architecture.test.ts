@@ -35,7 +35,11 @@ const rankOf = (room: string) => (room === '.' ? 0 : RANK[room]);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? sources(join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
@@ -47,9 +51,18 @@ function importsOf(file: string): string[] {
 }
 
 test('every folder of src/ is a room with a rank', () => {
-  const rooms = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-  assert.deepEqual(rooms.filter((r) => RANK[r] === undefined), []);
-  assert.deepEqual(Object.keys(RANK).filter((r) => !rooms.includes(r)), [], 'a room in the table that no longer exists');
+  const rooms = readdirSync(SRC, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
+  assert.deepEqual(
+    rooms.filter((r) => RANK[r] === undefined),
+    [],
+  );
+  assert.deepEqual(
+    Object.keys(RANK).filter((r) => !rooms.includes(r)),
+    [],
+    'a room in the table that no longer exists',
+  );
 });
 
 test('imports run one way: no room imports a room of its rank or above', () => {
@@ -59,7 +72,10 @@ test('imports run one way: no room imports a room of its rank or above', () => {
     for (const target of importsOf(file)) {
       const to = roomOf(target);
       if (to === from) continue;
-      if (rankOf(to) >= rankOf(from)) upward.push(`${relative(SRC, file)} -> ${relative(SRC, target)} (${from} ${rankOf(from)} -> ${to} ${rankOf(to)})`);
+      if (rankOf(to) >= rankOf(from))
+        upward.push(
+          `${relative(SRC, file)} -> ${relative(SRC, target)} (${from} ${rankOf(from)} -> ${to} ${rankOf(to)})`,
+        );
     }
   }
   assert.deepEqual(upward, []);

@@ -13,11 +13,14 @@ import { leafName, numericLeaves } from './config/bounds.js';
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 test('the README documents every config key', () => {
-  const schema = z.toJSONSchema(configSchema, { io: 'input' }) as { properties: Record<string, { properties?: Record<string, unknown> }> };
+  const schema = z.toJSONSchema(configSchema, { io: 'input' }) as {
+    properties: Record<string, { properties?: Record<string, unknown> }>;
+  };
   const missing: string[] = [];
   for (const [section, s] of Object.entries(schema.properties)) {
     if (!readme.includes(`\`${section}\``)) missing.push(section);
-    for (const key of Object.keys(s.properties ?? {})) if (!readme.includes(`\`${key}\``)) missing.push(`${section}.${key}`);
+    for (const key of Object.keys(s.properties ?? {}))
+      if (!readme.includes(`\`${key}\``)) missing.push(`${section}.${key}`);
   }
   assert.deepEqual(missing, []);
 });
@@ -28,7 +31,9 @@ test('the README\u2019s config tables state every numeric key\u2019s bounds', ()
     const key = leaf.key.split('.')[1];
     const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` |`));
     if (!row) missing.push(`${leafName(leaf)}: no table row`);
-    else for (const b of [leaf.min!, leaf.max!]) if (!row.includes(String(Math.abs(b.value)))) missing.push(`${leafName(leaf)}: ${b.value} not in its row`);
+    else
+      for (const b of [leaf.min!, leaf.max!])
+        if (!row.includes(String(Math.abs(b.value)))) missing.push(`${leafName(leaf)}: ${b.value} not in its row`);
   }
   assert.deepEqual(missing, []);
 });
@@ -47,7 +52,11 @@ test('the README names every command the CLI has, and documents each flag', () =
     assert.ok(readme.includes(`audiogen ${cmd.name()}`), cmd.name());
     for (const option of cmd.options) {
       if (option.long === '--help') continue;
-      assert.match(readme, new RegExp(`${option.long}(?![\\w-])`), `audiogen ${cmd.name()} ${option.long} is not in the README`);
+      assert.match(
+        readme,
+        new RegExp(`${option.long}(?![\\w-])`),
+        `audiogen ${cmd.name()} ${option.long} is not in the README`,
+      );
     }
   }
 });

@@ -1,6 +1,16 @@
 // Shared test helpers: temporary folders, small datasets of real clips, running the CLI as users do.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, copyFileSync, readdirSync, readFileSync, writeFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import {
+  mkdtempSync,
+  mkdirSync,
+  copyFileSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  rmSync,
+  existsSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
@@ -123,7 +133,9 @@ export function runCli(args: string[], opts: CliOptions = {}): CliResult {
     maxBuffer: 64 << 20,
   });
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
-    throw new Error(`audiogen ${args.join(' ')} did not exit within ${timeout / 1000} s (it hangs)\nstderr: ${r.stderr}`);
+    throw new Error(
+      `audiogen ${args.join(' ')} did not exit within ${timeout / 1000} s (it hangs)\nstderr: ${r.stderr}`,
+    );
   }
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -131,7 +143,10 @@ export function runCli(args: string[], opts: CliOptions = {}): CliResult {
 /** Starts `audiogen ...args` through bin/audiogen.js in the background (for interrupt tests). */
 export function startCli(args: string[], opts: CliOptions = {}): ChildProcess {
   assertDistFresh();
-  return spawn(process.execPath, [...(opts.nodeFlags ?? []), BIN, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } });
+  return spawn(process.execPath, [...(opts.nodeFlags ?? []), BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+  });
 }
 
 /** A stack trace or an internal error in what a user sees. */
@@ -160,7 +175,11 @@ import type { Config } from '../src/config/schema.js';
 
 type Section = Record<string, unknown>;
 /** A validated config for a dataset folder; sections merge over raw-audio defaults. */
-export function makeConfig(datasetDir: string, outDir: string, parts: { dataset?: Section; generator?: Section; frontend?: Section; output?: Section } = {}): Config {
+export function makeConfig(
+  datasetDir: string,
+  outDir: string,
+  parts: { dataset?: Section; generator?: Section; frontend?: Section; output?: Section } = {},
+): Config {
   const raw = {
     dataset: { directory: datasetDir, classes: ['yes', 'no'], ...parts.dataset },
     generator: { frontend_enabled: false, cores: 1, ...parts.generator },

@@ -17,7 +17,10 @@ test('the packed tarball installs into an empty prefix and its audiogen runs --v
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
   assert.ok(tarball, pack.stdout);
   const prefix = join(work, 'prefix');
-  const install = npm(['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(work, tarball!)], work);
+  const install = npm(
+    ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(work, tarball!)],
+    work,
+  );
   assert.equal(install.status, 0, `npm install of the tarball failed:\n${install.stderr}`);
   const bin = join(prefix, 'bin', 'audiogen');
   assert.ok(existsSync(bin), 'the package installs an audiogen command');
@@ -27,11 +30,15 @@ test('the packed tarball installs into an empty prefix and its audiogen runs --v
   assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
 
   const out = join(work, 'demo');
-  const demo = spawnSync(bin, ['build', '--config', join(ROOT, 'configs', 'demo.yaml'), '--out', out, '--epochs', '1', '--json', '--quiet'], {
-    cwd: work,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const demo = spawnSync(
+    bin,
+    ['build', '--config', join(ROOT, 'configs', 'demo.yaml'), '--out', out, '--epochs', '1', '--json', '--quiet'],
+    {
+      cwd: work,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   assert.equal(demo.status, 0, demo.stderr);
   const summary = JSON.parse(demo.stdout);
   assert.equal(summary.epochs, 1);

@@ -52,12 +52,19 @@ export function resampledLength(n: number, fromRate: number, toRate: number): nu
 }
 
 /** `input` resampled from `fromRate` to `toRate` Hz (the same array when the rates are equal). */
-export function resample(input: Float32Array, fromRate: number, toRate: number, quality: ResampleQuality = 'best'): Float32Array {
+export function resample(
+  input: Float32Array,
+  fromRate: number,
+  toRate: number,
+  quality: ResampleQuality = 'best',
+): Float32Array {
   checkRates(fromRate, toRate);
   if (fromRate === toRate) return input;
   const outLength = resampledLength(input.length, fromRate, toRate);
   if (outLength > MAX_OUTPUT) {
-    throw new Error(`resample: ${input.length} samples from ${fromRate} to ${toRate} Hz would make ${outLength} samples, more than the ${MAX_OUTPUT} allowed`);
+    throw new Error(
+      `resample: ${input.length} samples from ${fromRate} to ${toRate} Hz would make ${outLength} samples, more than the ${MAX_OUTPUT} allowed`,
+    );
   }
   const output = new Float32Array(outLength);
   if (input.length === 0) return output;
@@ -67,20 +74,25 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
     const up = toRate / g;
     const down = fromRate / g;
     if (up <= MAX_EXACT_PHASES) {
-      const table = cached(`${quality} exact ${up}/${down}`, () => buildTable(Math.min(1, up / down), up, up, quality, fromRate, toRate));
+      const table = cached(`${quality} exact ${up}/${down}`, () =>
+        buildTable(Math.min(1, up / down), up, up, quality, fromRate, toRate),
+      );
       simd().exact(input, output, table, up, down);
       return output;
     }
   }
   const scale = quantizedScale(toRate / fromRate, FILTERS[quality].cutoffSteps);
   const phases = FILTERS[quality].phases;
-  const table = cached(`${quality} fine ${scale}`, () => buildTable(scale, phases, phases + 1, quality, fromRate, toRate));
+  const table = cached(`${quality} fine ${scale}`, () =>
+    buildTable(scale, phases, phases + 1, quality, fromRate, toRate),
+  );
   simd().interpolated(input, output, table, fromRate / toRate);
   return output;
 }
 
 function checkRates(fromRate: number, toRate: number): void {
-  if (!(fromRate > 0 && Number.isFinite(fromRate))) throw new Error(`resample: fromRate ${fromRate} is not a positive rate`);
+  if (!(fromRate > 0 && Number.isFinite(fromRate)))
+    throw new Error(`resample: fromRate ${fromRate} is not a positive rate`);
   if (!(toRate > 0 && Number.isFinite(toRate))) throw new Error(`resample: toRate ${toRate} is not a positive rate`);
 }
 
@@ -138,14 +150,23 @@ const simd = () => (resampler ??= new SimdResampler());
  * Kaiser-windowed sinc rows for a cutoff of ROLLOFF·scale/2 cycles per input sample (scale = min(1, to/from)).
  * Row r holds the kernel at input offsets (j - lead) - r/phases, each row normalised to unit DC gain.
  */
-function buildTable(scale: number, phases: number, rows: number, quality: ResampleQuality, fromRate: number, toRate: number): Table {
+function buildTable(
+  scale: number,
+  phases: number,
+  rows: number,
+  quality: ResampleQuality,
+  fromRate: number,
+  toRate: number,
+): Table {
   const { zeroCrossings, beta } = FILTERS[quality];
   const cutoff = ROLLOFF * scale; // twice the cutoff frequency, in cycles per input sample
   const width = zeroCrossings / cutoff; // half-length of the window in input samples
   const lead = Math.ceil(width) - 1; // offsets -lead .. ceil(width) cover |offset - frac| < width for frac in [0, 1]
   const taps = Math.ceil((2 * lead + 2) / 4) * 4;
   if (rows * taps > MAX_TABLE) {
-    throw new Error(`resample: ${fromRate} to ${toRate} Hz needs a filter of ${rows} x ${taps} coefficients, more than the ${MAX_TABLE} allowed`);
+    throw new Error(
+      `resample: ${fromRate} to ${toRate} Hz needs a filter of ${rows} x ${taps} coefficients, more than the ${MAX_TABLE} allowed`,
+    );
   }
   const coeffs = new Float32Array(rows * taps);
   const norm = 1 / besselI0(beta);

@@ -14,7 +14,8 @@ export const WAV_LIMITS = {
 /** Why a header's channel count or sample rate is out of bounds, or null. */
 export function formatLimitReason(channels: number, rate: number): string | null {
   if (channels === 0) return 'bad header: 0 channels';
-  if (channels > WAV_LIMITS.maxChannels) return `bad header: ${channels} channels (audiogen reads at most ${WAV_LIMITS.maxChannels})`;
+  if (channels > WAV_LIMITS.maxChannels)
+    return `bad header: ${channels} channels (audiogen reads at most ${WAV_LIMITS.maxChannels})`;
   if (rate < WAV_LIMITS.minRate || rate > WAV_LIMITS.maxRate) {
     return `bad header: sample rate ${rate} Hz (audiogen reads ${WAV_LIMITS.minRate} to ${WAV_LIMITS.maxRate} Hz)`;
   }

@@ -93,10 +93,19 @@ export function decodeSamples(
  * Index of the first of `count` interleaved float samples at `offset` that decodes to NaN or ±Inf (a float64 beyond
  * float32's range included), or -1. Checks the values as decoded, so it agrees with decodeSamples.
  */
-export function firstNonFinite(bytes: Uint8Array, offset: number, count: number, kind: 'float32' | 'float64', le: boolean): number {
+export function firstNonFinite(
+  bytes: Uint8Array,
+  offset: number,
+  count: number,
+  kind: 'float32' | 'float64',
+  le: boolean,
+): number {
   const width = kind === 'float32' ? 4 : 8;
   const b = hostOrder(bytes, offset, count, width, le);
-  const v = kind === 'float32' ? new Float32Array(b.buffer, b.byteOffset, count) : new Float64Array(b.buffer, b.byteOffset, count);
+  const v =
+    kind === 'float32'
+      ? new Float32Array(b.buffer, b.byteOffset, count)
+      : new Float64Array(b.buffer, b.byteOffset, count);
   for (let i = 0; i < count; i++) {
     const x = Math.fround(v[i]);
     if (x - x !== 0) return i; // NaN and ±Inf are the values for which x - x is not 0

@@ -87,7 +87,6 @@ const CODEC_NAMES: Record<number, string> = {
 // The last 8 bytes of every KSDATAFORMAT_SUBTYPE_* GUID {XXXXXXXX-0000-0010-8000-00AA00389B71}.
 const KS_GUID_TAIL = [0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 
-
 interface ParsedWav {
   format: WavFormat;
   dataOffset: number;
@@ -144,7 +143,14 @@ export const isFloatFormat = (format: WavFormat): boolean => format.kind === 'fl
  * Throws a WavError naming the first sample of `frames` whole frames at `offset` that is NaN or ±Inf once decoded
  * (float formats only; `firstFrame` is the first frame's number in the file, for the message).
  */
-export function checkFiniteFloats(bytes: Uint8Array, offset: number, frames: number, format: WavFormat, le: boolean, firstFrame = 0): void {
+export function checkFiniteFloats(
+  bytes: Uint8Array,
+  offset: number,
+  frames: number,
+  format: WavFormat,
+  le: boolean,
+  firstFrame = 0,
+): void {
   if (format.kind !== 'float32' && format.kind !== 'float64') return;
   const n = format.channelCount;
   const i = firstNonFinite(bytes, offset, frames * n, format.kind, le);
@@ -152,7 +158,13 @@ export function checkFiniteFloats(bytes: Uint8Array, offset: number, frames: num
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const at = offset + i * format.bytesPerSample;
   const v = format.kind === 'float32' ? view.getFloat32(at, le) : view.getFloat64(at, le);
-  const what = Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : `${v}, beyond the float32 range`;
+  const what = Number.isNaN(v)
+    ? 'NaN'
+    : v === Infinity
+      ? '+Inf'
+      : v === -Infinity
+        ? '-Inf'
+        : `${v}, beyond the float32 range`;
   throw new WavError(`sample ${firstFrame + Math.floor(i / n)} of channel ${i % n} is ${what}`);
 }
 
@@ -170,7 +182,15 @@ export function inspectWavHeader(prefix: Uint8Array, fileLength: number): WavSum
 }
 
 function summary({ format, frames, dataOffset, le, end }: ParsedWav): WavSummary {
-  return { sampleRate: format.sampleRate, channelCount: format.channelCount, frames, format, dataOffset, littleEndian: le, end };
+  return {
+    sampleRate: format.sampleRate,
+    channelCount: format.channelCount,
+    frames,
+    format,
+    dataOffset,
+    littleEndian: le,
+    end,
+  };
 }
 
 /** Thrown when parseWav needs bytes past the prefix it was given. */
@@ -251,7 +271,13 @@ function parseWav(bytes: Uint8Array, length: number): ParsedWav {
   }
   const tooLong = durationLimitReason(frames, format.sampleRate);
   if (tooLong) throw new WavError(tooLong);
-  return { format, dataOffset, frames, le, end: Math.min(length, Math.max(reached, dataOffset + frames * format.blockAlign)) };
+  return {
+    format,
+    dataOffset,
+    frames,
+    le,
+    end: Math.min(length, Math.max(reached, dataOffset + frames * format.blockAlign)),
+  };
 }
 
 /** The mean of the channels; a mono file's own channel array (not a copy). */
@@ -392,8 +418,34 @@ function nextChunk(bytes: Uint8Array, view: DataView, body: number, size: number
 
 // Chunk ids common in WAV files: a shifted read of one of them is what betrays a missing pad byte.
 const COMMON_CHUNK_IDS = new Set([
-  'data', 'fmt ', 'fact', 'LIST', 'JUNK', 'junk', 'PAD ', 'FLLR', 'cue ', 'bext', 'iXML', 'axml', 'ds64', 'smpl',
-  'inst', 'PEAK', 'id3 ', 'ID3 ', 'afsp', 'acid', 'DISP', 'cart', 'umid', 'plst', 'labl', 'note', 'ltxt', 'wavl',
+  'data',
+  'fmt ',
+  'fact',
+  'LIST',
+  'JUNK',
+  'junk',
+  'PAD ',
+  'FLLR',
+  'cue ',
+  'bext',
+  'iXML',
+  'axml',
+  'ds64',
+  'smpl',
+  'inst',
+  'PEAK',
+  'id3 ',
+  'ID3 ',
+  'afsp',
+  'acid',
+  'DISP',
+  'cart',
+  'umid',
+  'plst',
+  'labl',
+  'note',
+  'ltxt',
+  'wavl',
 ]);
 
 /** 2 for a common chunk id, 1 for another printable id whose body fits the file, 0 for anything else. */

@@ -39,9 +39,11 @@ function readBackground(f: BackgroundFile) {
     return readWav(f.path);
   } catch (err) {
     const why =
-      err instanceof WavError ? err.message
-      : err instanceof NotAFileError ? `is ${err.what}, not a regular file`
-      : `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+      err instanceof WavError
+        ? err.message
+        : err instanceof NotAFileError
+          ? `is ${err.what}, not a regular file`
+          : `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
     throw new AudiogenError(`background noise file ${f.path}: ${why}`);
   }
 }

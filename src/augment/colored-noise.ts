@@ -38,7 +38,10 @@ function normals(n: number, rng: () => number): Float32Array {
   return simdNormals.draw(n, rng);
 }
 
-const scratch = new Map<number, { spectrum: Float64Array; signal: Float64Array; amplitude: Map<number, Float64Array> }>();
+const scratch = new Map<
+  number,
+  { spectrum: Float64Array; signal: Float64Array; amplitude: Map<number, Float64Array> }
+>();
 
 function buffersFor(size: number) {
   let s = scratch.get(size);
@@ -62,8 +65,10 @@ function amplitudeFor(size: number, beta: number, cache: Map<number, Float64Arra
 
 /** `length` samples of `color` noise from the uniform [0, 1) stream `rng`, scaled so max |x| = 1. */
 export function coloredNoise(color: NoiseColor, length: number, rng: () => number): Float32Array {
-  if (!Object.hasOwn(NOISE_BETA, color)) throw new Error(`unknown noise color '${color}' (expected one of ${NOISE_COLORS.join(', ')})`);
-  if (!Number.isInteger(length) || length < 0) throw new Error(`noise length must be a non-negative integer, got ${length}`);
+  if (!Object.hasOwn(NOISE_BETA, color))
+    throw new Error(`unknown noise color '${color}' (expected one of ${NOISE_COLORS.join(', ')})`);
+  if (!Number.isInteger(length) || length < 0)
+    throw new Error(`noise length must be a non-negative integer, got ${length}`);
   const beta = NOISE_BETA[color];
   const out = new Float32Array(length);
   if (length === 0) return out;

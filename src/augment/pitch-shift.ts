@@ -13,11 +13,13 @@ function fixLength(y: Float32Array, length: number): Float32Array {
 }
 
 function checkSemitones(semitones: number): void {
-  if (!Number.isFinite(semitones)) throw new Error(`pitch shift must be a finite number of semitones, got ${semitones}`);
+  if (!Number.isFinite(semitones))
+    throw new Error(`pitch shift must be a finite number of semitones, got ${semitones}`);
 }
 
 function checkRate(sampleRate: number): void {
-  if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) throw new Error(`sample rate must be positive, got ${sampleRate}`);
+  if (!(sampleRate > 0) || !Number.isFinite(sampleRate))
+    throw new Error(`sample rate must be positive, got ${sampleRate}`);
 }
 
 /** Stretches by `stretch`, then resamples as a pitch shift of `semitones`, to `length` samples. */

@@ -104,7 +104,8 @@ export function timeStretchTransient(y: Float32Array, rate: number, options: Tim
 }
 
 function stretch(y: Float32Array, rate: number, options: TimeStretchOptions, copy: boolean): Float32Array {
-  if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`time stretch rate must be a positive number, got ${rate}`);
+  if (!(rate > 0) || !Number.isFinite(rate))
+    throw new Error(`time stretch rate must be a positive number, got ${rate}`);
   const length = options.length ?? roundHalfEven(y.length / rate);
   const { nFft = 2048, engine = 'simd' } = options;
   const hop = options.hop ?? nFft / 4;

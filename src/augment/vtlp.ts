@@ -165,10 +165,12 @@ const warpers = new Map<StftPlan, Warper>();
 
 /** y with its STFT frequency axis warped by α (> 1 moves formants up, < 1 down); same length as y. */
 export function vtlp(y: Float32Array, sampleRate: number, alpha: number, options: VtlpOptions = {}): Float32Array {
-  if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) throw new Error(`sample rate must be positive, got ${sampleRate}`);
+  if (!(sampleRate > 0) || !Number.isFinite(sampleRate))
+    throw new Error(`sample rate must be positive, got ${sampleRate}`);
   if (!(alpha > 0) || !Number.isFinite(alpha)) throw new Error(`VTLP factor must be a positive number, got ${alpha}`);
   const mode = options.phase ?? 'moved';
-  if (mode !== 'moved' && mode !== 'coherent') throw new Error(`VTLP phase mode must be 'moved' or 'coherent', got '${mode}'`);
+  if (mode !== 'moved' && mode !== 'coherent')
+    throw new Error(`VTLP phase mode must be 'moved' or 'coherent', got '${mode}'`);
   const plan = StftPlan.of(options.nFft, options.hop, options.engine);
   let w = warpers.get(plan);
   if (!w) {

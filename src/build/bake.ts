@@ -127,9 +127,20 @@ export class Bake {
     const progress: EpochInProgress = { subset: sub.subset, epoch, shardsLeft: pending.length };
     for (const { spec, files } of pending) {
       if (this.stopped()) return;
-      const writer = new ShardWriter(this.input.outDir, spec, files, this.input.layout.x, this.input.layout.y, this.input.layout.columns);
+      const writer = new ShardWriter(
+        this.input.outDir,
+        spec,
+        files,
+        this.input.layout.x,
+        this.input.layout.y,
+        this.input.layout.columns,
+      );
       this.open.add(writer);
-      const shard: ShardInProgress = { writer, batchesLeft: Math.ceil(spec.count / config.dataset.batch_size), epoch: progress };
+      const shard: ShardInProgress = {
+        writer,
+        batchesLeft: Math.ceil(spec.count / config.dataset.batch_size),
+        epoch: progress,
+      };
       // An empty subset still gets its (empty) shard files, so every planned epoch exists.
       if (shard.batchesLeft === 0) await this.finishShard(shard);
       for (const batch of batchesOf(spec, config.dataset.batch_size, firstBatch[spec.shard])) {
@@ -148,11 +159,21 @@ export class Bake {
       items.push({ position: p, label: ref.label, file: ref.file });
     }
     const { writer } = shard;
-    const job = { subset: sub.subset, epoch: shard.epoch.epoch, batchIndex: batch.batchIndex, items, xPath: writer.xTmpPath, xOffset: writer.xOffset(batch.start) };
-    const task = this.executor!
-      .run(job)
+    const job = {
+      subset: sub.subset,
+      epoch: shard.epoch.epoch,
+      batchIndex: batch.batchIndex,
+      items,
+      xPath: writer.xTmpPath,
+      xOffset: writer.xOffset(batch.start),
+    };
+    const task = this.executor!.run(job)
       .then(async (res) => {
-        writer.addBatch(batch.start, items.map((i) => i.label), csvRows(items, res.params, this.input.classes));
+        writer.addBatch(
+          batch.start,
+          items.map((i) => i.label),
+          csvRows(items, res.params, this.input.classes),
+        );
         this.samples += items.length;
         this.input.events.progress?.(sub.subset, shard.epoch.epoch, items.length);
         if (--shard.batchesLeft === 0) await this.finishShard(shard);

@@ -16,7 +16,13 @@ import { makePlan, ownedShards, plannedShards, shardLookup, type PlannedShard } 
 import { buildManifest, outputLayout, type OutputLayout } from './manifest.js';
 import { ForkPool } from '../workers/pool.js';
 import { discardWorkers } from '../workers/prestart.js';
-import { inspectOutput, readOwnManifest, refuseForeignOutput, removePartials, removePreviousBuild } from './existing.js';
+import {
+  inspectOutput,
+  readOwnManifest,
+  refuseForeignOutput,
+  removePartials,
+  removePreviousBuild,
+} from './existing.js';
 import { checkOutputPlacement } from './placement.js';
 import { Bake } from './bake.js';
 import { OutputLock } from '../io/lock.js';
@@ -97,20 +103,38 @@ interface Run {
   workers: number;
 }
 
-async function buildWith(config: Config, opts: BuildOptions, started: number, pool: ForkPool | null, workers: number): Promise<BuildSummary> {
+async function buildWith(
+  config: Config,
+  opts: BuildOptions,
+  started: number,
+  pool: ForkPool | null,
+  workers: number,
+): Promise<BuildSummary> {
   const run = await prepare(config, opts, started, pool, workers);
   // A finished build of this very config needs no lock and no write (it may be a read-only copy).
   const before = run.whole && !opts.force ? readOwnManifest(run.outDir) : null;
-  if (before?.complete && before.config_hash === run.hash && before.dataset_hash === run.datasetHash && before.epochs === config.output.epochs) {
+  if (
+    before?.complete &&
+    before.config_hash === run.hash &&
+    before.dataset_hash === run.datasetHash &&
+    before.epochs === config.output.epochs
+  ) {
     // Its inputs unchanged since (when its log is here to tell), and nothing new to record.
     const header = readState(run.statePath).header;
     const unchanged = header && compareInputs(header.inputs, run.inputs) === 'same';
-    if (!header || (unchanged && JSON.stringify(inputsToRecord(header.inputs, run.inputs)) === JSON.stringify(header.inputs))) {
+    if (
+      !header ||
+      (unchanged && JSON.stringify(inputsToRecord(header.inputs, run.inputs)) === JSON.stringify(header.inputs))
+    ) {
       return summaryOf(run, before, { built: 0, kept: 0, samples: 0, workers: 0, upToDate: true });
     }
   }
   refuseForeignOutput(run.outDir, opts.force ?? false);
-  const lock = await OutputLock.acquire(run.outDir, run.partition, { wait: opts.wait, note: run.events.note, signal: opts.signal });
+  const lock = await OutputLock.acquire(run.outDir, run.partition, {
+    wait: opts.wait,
+    note: run.events.note,
+    signal: opts.signal,
+  });
   try {
     return await buildLocked(run);
   } finally {
@@ -119,18 +143,32 @@ async function buildWith(config: Config, opts: BuildOptions, started: number, po
 }
 
 /** Lists the dataset and plans the build (nothing is written yet). */
-async function prepare(config: Config, opts: BuildOptions, started: number, pool: ForkPool | null, workers: number): Promise<Run> {
+async function prepare(
+  config: Config,
+  opts: BuildOptions,
+  started: number,
+  pool: ForkPool | null,
+  workers: number,
+): Promise<Run> {
   const events = opts.events ?? {};
   const partition = opts.partition ?? WHOLE;
   const whole = partition.count === 1;
   // Partitions never write shared files, index files included: they compute the same order in memory.
   // Loaded here too: a broken hook module fails before any worker starts, and the listing hook runs here.
   const hooks = await loadHooks(config.hooks);
-  const listing = await listDataset(config, { write: whole, listValidFilenames: hooks.listValidFilenames, signal: opts.signal });
+  const listing = await listDataset(config, {
+    write: whole,
+    listValidFilenames: hooks.listValidFilenames,
+    signal: opts.signal,
+  });
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
   const plan = makePlan(config, listing, hooksHash(config.hooks));
   const summary = summarize(listing);
-  const files = inputFiles(config.dataset.directory, plan.subsets.flatMap((s) => s.samples.map((r) => r.file)), listing.background);
+  const files = inputFiles(
+    config.dataset.directory,
+    plan.subsets.flatMap((s) => s.samples.map((r) => r.file)),
+    listing.background,
+  );
   const inputs = await fingerprintInputs(files, { contents: opts.verifyInputs, signal: opts.signal });
   return {
     config,
@@ -154,7 +192,11 @@ async function prepare(config: Config, opts: BuildOptions, started: number, pool
   };
 }
 
-function summaryOf(run: Run, manifest: Manifest | null, n: { built: number; kept: number; samples: number; workers: number; upToDate: boolean }): BuildSummary {
+function summaryOf(
+  run: Run,
+  manifest: Manifest | null,
+  n: { built: number; kept: number; samples: number; workers: number; upToDate: boolean },
+): BuildSummary {
   // Nothing (more) to build: the early workers are not needed.
   if (n.built === 0) run.pool?.kill();
   const seconds = (performance.now() - run.started) / 1000;
@@ -190,17 +232,24 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
   if (existing.kind === 'finished') {
     // Same inputs, maybe newly fingerprinted by contents or with new times (a touched file): recorded for next time.
     const inputs = existing.header && inputsToRecord(existing.header.inputs, run.inputs);
-    if (existing.header && JSON.stringify(inputs) !== JSON.stringify(existing.header.inputs)) new StateWriter(run.statePath).updateHeader({ ...existing.header, inputs: inputs! });
+    if (existing.header && JSON.stringify(inputs) !== JSON.stringify(existing.header.inputs))
+      new StateWriter(run.statePath).updateHeader({ ...existing.header, inputs: inputs! });
     return summaryOf(run, existing.manifest, { built: 0, kept: 0, samples: 0, workers: 0, upToDate: true });
   }
 
   if (existing.kind === 'fresh') removePreviousBuild(outDir, run.statePath, whole);
   removePartials(outDir, whole ? null : mine.map((s) => s.files));
   // Every intact shard of this log stays in it, also of epochs beyond the configured count (a later run may list them).
-  const logged = existing.kind === 'resume' ? existing.kept.filter((s) => s.epoch >= epochs || mine.some((m) => m.files.x === s.x.path)) : [];
+  const logged =
+    existing.kind === 'resume'
+      ? existing.kept.filter((s) => s.epoch >= epochs || mine.some((m) => m.files.x === s.x.path))
+      : [];
   const kept = logged.filter((s) => s.epoch < epochs);
   const beyond = new Set(logged.filter((s) => s.epoch >= epochs).map((s) => s.epoch)).size;
-  if (beyond > 0) events.note?.(`output.epochs is ${epochs}: ${beyond} more finished epoch(s) stay on disk but out of the manifest (raise epochs to list them again)`);
+  if (beyond > 0)
+    events.note?.(
+      `output.epochs is ${epochs}: ${beyond} more finished epoch(s) stay on disk but out of the manifest (raise epochs to list them again)`,
+    );
   const state = new StateWriter(run.statePath);
   state.start({
     kind: 'audiogen-state',
@@ -214,13 +263,22 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
   });
   for (const s of logged) state.record(s);
   if (existing.kind === 'resume' && kept.length > 0) {
-    events.note?.(`resuming: ${kept.length} finished shards kept${existing.dropped ? `, ${existing.dropped} failed their check and are rebuilt` : ''}`);
+    events.note?.(
+      `resuming: ${kept.length} finished shards kept${existing.dropped ? `, ${existing.dropped} failed their check and are rebuilt` : ''}`,
+    );
   }
   if (whole) writeFileAtomic(join(outDir, CLASSES), run.listing.classes.join('\n') + '\n');
 
   const records = new Map<string, ShardRecord>(kept.map((s) => [s.x.path, s]));
   const writeManifest = (complete: boolean) => {
-    const m = buildManifest({ config, hash: run.hash, datasetHash: run.datasetHash, summary: run.summary, records, complete });
+    const m = buildManifest({
+      config,
+      hash: run.hash,
+      datasetHash: run.datasetHash,
+      summary: run.summary,
+      records,
+      complete,
+    });
     writeFileAtomic(join(outDir, MANIFEST), manifestJson(m));
     return m;
   };
@@ -228,7 +286,13 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
   if (whole) writeManifest(false);
   if (mine.every((s) => records.has(s.files.x))) {
     const upToDate = existing.kind === 'resume' && kept.length === mine.length;
-    return summaryOf(run, whole ? writeManifest(true) : null, { built: 0, kept: kept.length, samples: 0, workers: 0, upToDate });
+    return summaryOf(run, whole ? writeManifest(true) : null, {
+      built: 0,
+      kept: kept.length,
+      samples: 0,
+      workers: 0,
+      upToDate,
+    });
   }
   const samplesIn = (shards: PlannedShard[]) => shards.reduce((a, s) => a + s.spec.count, 0);
   events.buildStart?.(samplesIn(mine), samplesIn(mine.filter((s) => records.has(s.files.x))));
@@ -249,5 +313,10 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
     // A trainer following the build sees each finished epoch (one-machine builds only).
     epochFinished: () => whole && writeManifest(false),
   }).run();
-  return summaryOf(run, whole ? writeManifest(true) : null, { ...built, kept: kept.length, workers: run.workers, upToDate: false });
+  return summaryOf(run, whole ? writeManifest(true) : null, {
+    ...built,
+    kept: kept.length,
+    workers: run.workers,
+    upToDate: false,
+  });
 }

@@ -67,7 +67,10 @@ export function refuseForeignOutput(outDir: string, force: boolean): void {
   } catch (err) {
     if (err instanceof AudiogenError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new AudiogenError(`output.directory: cannot read ${outDir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, EXIT.config);
+    throw new AudiogenError(
+      `output.directory: cannot read ${outDir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      EXIT.config,
+    );
   }
   if (entries.length === 0 || force || isAudiogenOutput(outDir)) return;
   const foreign = entries.find((e) => e !== MANIFEST) ?? entries[0];
@@ -87,10 +90,20 @@ function corrupt(log: string, line: number, what: string): AudiogenError {
 }
 
 /** Checks a record of this config's log against the layout: the paths must be the ones the layout computes. */
-export function checkRecord(log: string, { record: r, line }: { record: ShardRecord; line: number }, shardAt: ShardLookup): void {
+export function checkRecord(
+  log: string,
+  { record: r, line }: { record: ShardRecord; line: number },
+  shardAt: ShardLookup,
+): void {
   const planned = Number.isInteger(r.epoch) && r.epoch >= 0 ? shardAt(r.subset, r.epoch, r.shard) : null;
-  if (!planned) throw corrupt(log, line, `it names ${JSON.stringify(r.subset)} epoch ${r.epoch} shard ${r.shard}, which this build does not have`);
-  if (planned.spec.start !== r.start || planned.spec.count !== r.count) throw corrupt(log, line, `its positions differ from the plan's for ${planned.files.x}`);
+  if (!planned)
+    throw corrupt(
+      log,
+      line,
+      `it names ${JSON.stringify(r.subset)} epoch ${r.epoch} shard ${r.shard}, which this build does not have`,
+    );
+  if (planned.spec.start !== r.start || planned.spec.count !== r.count)
+    throw corrupt(log, line, `its positions differ from the plan's for ${planned.files.x}`);
   const expect: [keyof ShardFiles, { path: string } | null][] = [
     ['x', r.x],
     ['y', r.y],
@@ -99,7 +112,12 @@ export function checkRecord(log: string, { record: r, line }: { record: ShardRec
   for (const [key, rec] of expect) {
     const want = key === 'y' && !planned.hasY ? null : planned.files[key];
     const got = rec && typeof rec.path === 'string' ? rec.path : null;
-    if (got !== want) throw corrupt(log, line, `its ${key} file is ${JSON.stringify(got)} where the layout has ${JSON.stringify(want)}`);
+    if (got !== want)
+      throw corrupt(
+        log,
+        line,
+        `its ${key} file is ${JSON.stringify(got)} where the layout has ${JSON.stringify(want)}`,
+      );
   }
 }
 
@@ -123,7 +141,9 @@ export async function inspectOutput(opts: {
     const changes = configChanges(identityOf(previous.config ?? {}), identityOf(outputConfig(config))).slice(0, 20);
     throw new AudiogenError(
       `${outDir} holds a build of a different config; rerun with --force to rebuild it, or choose another output directory. ` +
-        (changes.length ? `Changed:\n${changes.map((c) => `  ${c}`).join('\n')}` : 'It was made by another audiogen version.'),
+        (changes.length
+          ? `Changed:\n${changes.map((c) => `  ${c}`).join('\n')}`
+          : 'It was made by another audiogen version.'),
     );
   }
   if (previous && previous.dataset_hash !== datasetHash) {
@@ -197,7 +217,9 @@ function loggedFiles(logPath: string): string[] {
   } catch {
     return [];
   }
-  return state.shards.flatMap(({ record: r }) => [r.x, r.y, r.index]).flatMap((f) => (f && typeof f.path === 'string' && isShardPath(f.path) ? [f.path] : []));
+  return state.shards
+    .flatMap(({ record: r }) => [r.x, r.y, r.index])
+    .flatMap((f) => (f && typeof f.path === 'string' && isShardPath(f.path) ? [f.path] : []));
 }
 
 /**
@@ -207,7 +229,11 @@ function loggedFiles(logPath: string): string[] {
  */
 export function removePreviousBuild(outDir: string, ownLog: string, whole: boolean): void {
   const stateDir = join(outDir, STATE_DIR);
-  const logs = whole ? safeList(stateDir).filter((n) => STATE_FILE_PATTERN.test(n)).map((n) => join(stateDir, n)) : [ownLog];
+  const logs = whole
+    ? safeList(stateDir)
+        .filter((n) => STATE_FILE_PATTERN.test(n))
+        .map((n) => join(stateDir, n))
+    : [ownLog];
   for (const log of logs) {
     for (const rel of loggedFiles(log)) removeFile(join(outDir, rel));
     removeFile(log);

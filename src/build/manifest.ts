@@ -3,7 +3,14 @@
 import type { Config } from '../config/schema.js';
 import { frontendDtypeOf, sampleShapeOf, subsetsOf } from '../config/derive.js';
 import { labelFormat, type LabelFormat } from '../io/labels.js';
-import { FORMAT_VERSION, TOOL_VERSION, outputConfig, type ListingSummary, type Manifest, type SubsetEntry } from '../io/manifest.js';
+import {
+  FORMAT_VERSION,
+  TOOL_VERSION,
+  outputConfig,
+  type ListingSummary,
+  type Manifest,
+  type SubsetEntry,
+} from '../io/manifest.js';
 import type { ShardRecord, XFormat } from '../io/shard-writer.js';
 import { plannedShards } from '../plan/shards.js';
 import { PARAM_COLUMNS } from '../sample/params.js';
@@ -36,9 +43,15 @@ export function buildManifest(opts: {
   const shards = plannedShards(config, summary);
   const subsets: Manifest['subsets'] = {};
   for (const subset of subsetsOf(config)) {
-    const entry: SubsetEntry = { samples: summary.subsets[subset]!.samples, class_counts: summary.subsets[subset]!.class_counts, epochs: [] };
+    const entry: SubsetEntry = {
+      samples: summary.subsets[subset]!.samples,
+      class_counts: summary.subsets[subset]!.class_counts,
+      epochs: [],
+    };
     for (let epoch = 0; epoch < config.output.epochs; epoch++) {
-      const mine = shards.filter((s) => s.spec.subset === subset && s.spec.epoch === epoch).map((s) => records.get(s.files.x));
+      const mine = shards
+        .filter((s) => s.spec.subset === subset && s.spec.epoch === epoch)
+        .map((s) => records.get(s.files.x));
       // Only whole epochs are listed, in order: a follower never sees a gap.
       if (mine.some((s) => !s)) break;
       entry.epochs.push({ epoch, shards: mine as ShardRecord[] });
@@ -58,7 +71,9 @@ export function buildManifest(opts: {
     sample_shape: layout.x.sampleShape,
     dtype: layout.x.dtype,
     label: layout.y,
-    frontend: config.generator.frontend_enabled ? { ...config.frontend, enabled: true, output_dtype: frontendDtypeOf(config) } : null,
+    frontend: config.generator.frontend_enabled
+      ? { ...config.frontend, enabled: true, output_dtype: frontendDtypeOf(config) }
+      : null,
     epochs: config.output.epochs,
     index_columns: layout.columns,
     subsets,

@@ -24,7 +24,8 @@ interface Log {
 
 function readLogs(outDir: string): Log[] {
   const dir = join(outDir, STATE_DIR);
-  if (!existsSync(dir)) throw new AudiogenError(`${outDir}: no build records (${STATE_DIR}/ is missing): nothing to merge`);
+  if (!existsSync(dir))
+    throw new AudiogenError(`${outDir}: no build records (${STATE_DIR}/ is missing): nothing to merge`);
   const logs: Log[] = [];
   for (const name of readdirSync(dir).sort()) {
     const m = STATE_FILE_PATTERN.exec(name);
@@ -44,8 +45,12 @@ function agreed<T>(logs: Log[], what: string, value: (l: Log) => T): T {
     groups.set(key, [...(groups.get(key) ?? []), `partition ${l.index} of ${l.count}`]);
   }
   if (groups.size > 1) {
-    const lines = [...groups.entries()].map(([k, who]) => `  ${what} ${k.length > 20 ? k.slice(1, 13) : k}: ${who.join(', ')}`);
-    throw new AudiogenError(`partitions disagree on the ${what}; rerun the odd ones with the same config and --partitions, or remove their records:\n${lines.join('\n')}`);
+    const lines = [...groups.entries()].map(
+      ([k, who]) => `  ${what} ${k.length > 20 ? k.slice(1, 13) : k}: ${who.join(', ')}`,
+    );
+    throw new AudiogenError(
+      `partitions disagree on the ${what}; rerun the odd ones with the same config and --partitions, or remove their records:\n${lines.join('\n')}`,
+    );
   }
   return value(logs[0]);
 }
@@ -59,7 +64,10 @@ export interface MergeResult {
 export async function merge(outDir: string): Promise<MergeResult> {
   const logs = readLogs(outDir);
   const unreadable = logs.filter((l) => !l.header);
-  if (unreadable.length) throw new AudiogenError(`unreadable partition records: ${unreadable.map((l) => l.file).join(', ')}; rerun those partitions`);
+  if (unreadable.length)
+    throw new AudiogenError(
+      `unreadable partition records: ${unreadable.map((l) => l.file).join(', ')}; rerun those partitions`,
+    );
   const count = agreed(logs, 'partition count', (l) => l.count);
   const hash = agreed(logs, 'config hash', (l) => l.header!.config_hash);
   const datasetHash = agreed(logs, 'dataset hash', (l) => l.header!.dataset_hash);
@@ -68,7 +76,10 @@ export async function merge(outDir: string): Promise<MergeResult> {
 
   const config = configOfManifest(header, outDir);
   const planned = plannedShards(config, header.listing);
-  const owners = assignShards(planned.map((s) => s.spec.count), count);
+  const owners = assignShards(
+    planned.map((s) => s.spec.count),
+    count,
+  );
   const shardAt = shardLookup(config, header.listing);
   const byPath = new Map<string, ShardRecord>();
   for (const l of logs) {
@@ -81,7 +92,8 @@ export async function merge(outDir: string): Promise<MergeResult> {
 
   const problems: string[] = [];
   const present = new Set(logs.map((l) => l.index));
-  for (let p = 0; p < count; p++) if (!present.has(p)) problems.push(`partition ${p} of ${count}: no record (it never ran here)`);
+  for (let p = 0; p < count; p++)
+    if (!present.has(p)) problems.push(`partition ${p} of ${count}: no record (it never ran here)`);
   for (const [i, s] of planned.entries()) {
     const owner = `partition ${owners[i]} of ${count}`;
     const record = byPath.get(s.files.x);
@@ -97,7 +109,14 @@ export async function merge(outDir: string): Promise<MergeResult> {
         problems.map((p) => `  ${p}`).join('\n'),
     );
   }
-  const manifest = buildManifest({ config, hash, datasetHash, summary: header.listing, records: byPath, complete: true });
+  const manifest = buildManifest({
+    config,
+    hash,
+    datasetHash,
+    summary: header.listing,
+    records: byPath,
+    complete: true,
+  });
   writeFileAtomic(join(outDir, CLASSES), header.listing.classes.join('\n') + '\n');
   writeFileAtomic(join(outDir, MANIFEST), manifestJson(manifest));
   return { manifest, partitions: count, shards: planned.length };

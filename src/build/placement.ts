@@ -21,7 +21,8 @@ export function realPathOf(path: string): string {
 function inputFolders(config: Config): [string, string][] {
   const out: [string, string][] = [['dataset.directory', config.dataset.directory]];
   if (config.generator.bg_noise_dir !== null) out.push(['generator.bg_noise_dir', config.generator.bg_noise_dir]);
-  if (config.dataset.shuffle_index_dir !== null) out.push(['dataset.shuffle_index_dir', config.dataset.shuffle_index_dir]);
+  if (config.dataset.shuffle_index_dir !== null)
+    out.push(['dataset.shuffle_index_dir', config.dataset.shuffle_index_dir]);
   return out;
 }
 
@@ -31,8 +32,13 @@ export function checkOutputPlacement(config: Config, output = config.output.dire
   const problems: ConfigProblem[] = [];
   for (const [name, dir] of inputFolders(config)) {
     const input = realPathOf(dir);
-    const relation = out === input ? 'is' : isInside(input, out) ? 'lies inside' : isInside(out, input) ? 'contains' : null;
-    if (relation) problems.push({ path: key, message: `${output} ${relation} ${name} (${dir}); audiogen never writes where it reads: choose an output folder outside it` });
+    const relation =
+      out === input ? 'is' : isInside(input, out) ? 'lies inside' : isInside(out, input) ? 'contains' : null;
+    if (relation)
+      problems.push({
+        path: key,
+        message: `${output} ${relation} ${name} (${dir}); audiogen never writes where it reads: choose an output folder outside it`,
+      });
   }
   if (problems.length > 0) throw new ConfigError(problems);
 }

@@ -24,12 +24,15 @@ export function readBuiltManifest(outDir: string): Manifest {
   try {
     m = JSON.parse(readRegularFile(path).toString('utf8')) as Manifest;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AudiogenError(`${outDir}: no ${MANIFEST}: not an audiogen build (or not merged yet)`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new AudiogenError(`${outDir}: no ${MANIFEST}: not an audiogen build (or not merged yet)`);
     throw new AudiogenError(`${path}: unreadable manifest (${(err as Error).message})`);
   }
   if (m.format !== 'audiogen') throw new AudiogenError(`${path}: not an audiogen manifest`);
   if (m.format_version > FORMAT_VERSION) {
-    throw new AudiogenError(`${path}: format_version ${m.format_version} is newer than this audiogen understands (${FORMAT_VERSION})`);
+    throw new AudiogenError(
+      `${path}: format_version ${m.format_version} is newer than this audiogen understands (${FORMAT_VERSION})`,
+    );
   }
   return m;
 }

@@ -15,7 +15,9 @@ export function recordedSeed(outDir: string): number | null {
   if (fromManifest !== null) return fromManifest;
   let logs: string[];
   try {
-    logs = readdirSync(join(outDir, STATE_DIR)).filter((n) => STATE_FILE_PATTERN.test(n)).sort();
+    logs = readdirSync(join(outDir, STATE_DIR))
+      .filter((n) => STATE_FILE_PATTERN.test(n))
+      .sort();
   } catch {
     return null;
   }
@@ -46,7 +48,11 @@ export function settleDrawnSeed(config: Config, partitions: number): { config: C
   const recorded = recordedSeed(outDir);
   if (recorded === null && partitions > 1) {
     throw new ConfigError([
-      { path: 'dataset.seed', message: 'null (drawn at random) cannot be used for a partitioned build: each partition would draw its own; give a number (or --seed N)' },
+      {
+        path: 'dataset.seed',
+        message:
+          'null (drawn at random) cannot be used for a partitioned build: each partition would draw its own; give a number (or --seed N)',
+      },
     ]);
   }
   const seed = recorded ?? config.dataset.seed;

@@ -36,7 +36,9 @@ function jsonSummary(s: BuildSummary, run: { seed: number; seedDrawn: boolean; w
       epochs: m.epochs,
       sample_shape: m.sample_shape,
       dtype: m.dtype,
-      subsets: Object.fromEntries(Object.entries(m.subsets).map(([k, v]) => [k, { samples: v!.samples, class_counts: v!.class_counts }])),
+      subsets: Object.fromEntries(
+        Object.entries(m.subsets).map(([k, v]) => [k, { samples: v!.samples, class_counts: v!.class_counts }]),
+      ),
       skipped: m.skipped,
     }),
     warnings: [...run.warnings, ...(m?.warnings ?? [])],
@@ -56,7 +58,9 @@ function textSummary(s: BuildSummary): string {
     `${who}built ${s.samplesBuilt} samples in ${s.seconds.toFixed(1)} s (${Math.round(s.samplesPerSecond)} clips/s, ${s.workers} worker${s.workers === 1 ? '' : 's'})` +
     `${s.shardsKept ? `, ${s.shardsKept} shards kept from an earlier run` : ''}\n`;
   if (m) {
-    const counts = Object.entries(m.subsets).map(([k, v]) => `${k} ${v!.samples}`).join(', ');
+    const counts = Object.entries(m.subsets)
+      .map(([k, v]) => `${k} ${v!.samples}`)
+      .join(', ');
     out += `${m.epochs} epoch(s) of ${counts} samples, shape [${m.sample_shape.join(', ')}] ${m.dtype} -> ${s.outDir}/manifest.json\n`;
   } else {
     out += `when every partition is done: audiogen merge ${s.outDir}\n`;
@@ -71,8 +75,15 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
     .requiredOption('-c, --config <file>', 'config file (YAML or JSON)');
   addConfigOverrideFlags(cmd)
     .option('--partition <I/N>', 'build only partition I (0-based) of N; then `audiogen merge`')
-    .option('--partitions <n>', 'partition count, with a Slurm array task or Kubernetes JOB_COMPLETION_INDEX', toNumber('--partitions'))
-    .option('--force', 'build even where the output directory holds another config\'s build or other files (only audiogen\'s own files are replaced)')
+    .option(
+      '--partitions <n>',
+      'partition count, with a Slurm array task or Kubernetes JOB_COMPLETION_INDEX',
+      toNumber('--partitions'),
+    )
+    .option(
+      '--force',
+      "build even where the output directory holds another config's build or other files (only audiogen's own files are replaced)",
+    )
     .option('--wait', 'if another build holds this output (or partition), wait for it instead of failing')
     .option('--verify-inputs', 'notice edited clips by their contents (sha256), not only by size and modification time')
     .option('-q, --quiet', 'no progress output')
@@ -94,14 +105,25 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
         process.stderr.write(`${settled.note}\n`);
       }
       const progress = progressReporter({ quiet: !!flags.quiet, epochs: config.output.epochs, signal });
-      if (partition.count > 1) progress.note?.(`building partition ${partition.index} of ${partition.count} (from ${source})`);
+      if (partition.count > 1)
+        progress.note?.(`building partition ${partition.index} of ${partition.count} (from ${source})`);
       let summary: BuildSummary;
       try {
-        summary = await build(config, { force: flags.force, wait: flags.wait, verifyInputs: flags.verifyInputs, events: progress, signal, partition });
+        summary = await build(config, {
+          force: flags.force,
+          wait: flags.wait,
+          verifyInputs: flags.verifyInputs,
+          events: progress,
+          signal,
+          partition,
+        });
       } finally {
         progress.stop();
       }
-      if (flags.json) process.stdout.write(jsonSummary(summary, { seed: config.dataset.seed, seedDrawn: loaded.seedDrawn, warnings }) + '\n');
+      if (flags.json)
+        process.stdout.write(
+          jsonSummary(summary, { seed: config.dataset.seed, seedDrawn: loaded.seedDrawn, warnings }) + '\n',
+        );
       else if (!flags.quiet) process.stderr.write(textSummary(summary));
     });
 }

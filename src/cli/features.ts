@@ -24,7 +24,9 @@ export function loadPcm(path: string, rate: number, samples: number): Int16Array
     if (extname(path).toLowerCase() === '.npy') {
       const arr = decodeNpy(readRegularFile(path));
       if (arr.dtype !== 'int16' || arr.shape.length !== 1) {
-        throw new AudiogenError(`${path}: expected a 1-D int16 .npy of PCM at ${rate} Hz, got ${arr.dtype} of shape (${arr.shape.join(', ')})`);
+        throw new AudiogenError(
+          `${path}: expected a 1-D int16 .npy of PCM at ${rate} Hz, got ${arr.dtype} of shape (${arr.shape.join(', ')})`,
+        );
       }
       pcm.set(arr.data.subarray(0, samples) as Int16Array);
       return pcm;
@@ -61,7 +63,10 @@ export function outputPaths(inputs: readonly string[], outDir: string): string[]
     const path = join(outDir, `${basename(input, extname(input))}.npy`);
     const other = owner.get(path);
     if (other !== undefined) {
-      throw new AudiogenError(`${other} and ${input} would both be written to ${path}: give the inputs distinct base names, or run them separately`, EXIT.config);
+      throw new AudiogenError(
+        `${other} and ${input} would both be written to ${path}: give the inputs distinct base names, or run them separately`,
+        EXIT.config,
+      );
     }
     owner.set(path, input);
     let id: string | null = null;
@@ -70,7 +75,10 @@ export function outputPaths(inputs: readonly string[], outDir: string): string[]
     } catch {}
     const clash = id === null ? undefined : inputAt.get(id);
     if (clash !== undefined) {
-      throw new AudiogenError(`${clash}: --out would write ${path} over this input; features never overwrites an input, choose another --out folder`, EXIT.config);
+      throw new AudiogenError(
+        `${clash}: --out would write ${path} over this input; features never overwrites an input, choose another --out folder`,
+        EXIT.config,
+      );
     }
     return path;
   });
@@ -80,13 +88,17 @@ export function registerFeatures(program: Command): void {
   program
     .command('features')
     .description('run only the frontend on .wav or int16 .npy clips and write each spectrogram as .npy')
-    .requiredOption('-c, --config <file>', 'config whose frontend settings (and generator.frontend_dtype / dtype) to use')
+    .requiredOption(
+      '-c, --config <file>',
+      'config whose frontend settings (and generator.frontend_dtype / dtype) to use',
+    )
     .requiredOption('--out <dir>', 'folder for <input basename>.npy')
     .option('--variant <name>', 'frontend variant: mltk or tflm (overrides frontend.variant)')
     .option('--json', 'print, per input, the output path, shape and whether activity was detected')
     .argument('<inputs...>', '.wav files (resampled, cropped/zero-padded to the sample length) or .npy int16 PCM')
     .action((inputs: string[], flags: { config: string; out: string; variant?: string; json?: boolean }) => {
-      const overrides = flags.variant === undefined ? [] : [{ path: ['frontend', 'variant'], value: flags.variant, flag: '--variant' }];
+      const overrides =
+        flags.variant === undefined ? [] : [{ path: ['frontend', 'variant'], value: flags.variant, flag: '--variant' }];
       const { config } = loadConfigWarned(flags.config, overrides);
       const dtype: FrontendDtype = frontendDtypeOf(config);
       const frontend = new AudioFeatureGenerator(config.frontend);
@@ -95,7 +107,13 @@ export function registerFeatures(program: Command): void {
       // Every output is checked, and every input read, before anything is written.
       const paths = outputPaths(inputs, resolve(flags.out));
       const shape = [frontend.frames, frontend.channels];
-      const results: { input: string; output: string; shape: number[]; dtype: FrontendDtype; activity_detected: boolean }[] = [];
+      const results: {
+        input: string;
+        output: string;
+        shape: number[];
+        dtype: FrontendDtype;
+        activity_detected: boolean;
+      }[] = [];
       const files: { path: string; bytes: Uint8Array }[] = [];
       const skipped: string[] = [];
       inputs.forEach((input, i) => {
@@ -120,6 +138,10 @@ export function registerFeatures(program: Command): void {
       for (const f of files) writeFileAtomic(f.path, f.bytes);
       for (const s of skipped) process.stderr.write(`skipped (generator.on_error: skip): ${s}\n`);
       if (flags.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-      else for (const r of results) process.stderr.write(`${r.input} -> ${r.output} [${r.shape.join(', ')}] ${r.dtype}${config.frontend.activity_detection_enable ? `, activity ${r.activity_detected ? 'detected' : 'not detected'}` : ''}\n`);
+      else
+        for (const r of results)
+          process.stderr.write(
+            `${r.input} -> ${r.output} [${r.shape.join(', ')}] ${r.dtype}${config.frontend.activity_detection_enable ? `, activity ${r.activity_detected ? 'detected' : 'not detected'}` : ''}\n`,
+          );
     });
 }

@@ -15,7 +15,9 @@ import { registerPreview } from './preview.js';
 /** Every command, wired to `signal` (aborted on SIGINT/SIGTERM). Tests read the real command list from it. */
 export function createProgram(signal: AbortSignal = new AbortController().signal): Command {
   const program = new Command('audiogen')
-    .description('pre-bake keyword-spotting training data: augmented audio to microfrontend spectrograms in .npy shards')
+    .description(
+      'pre-bake keyword-spotting training data: augmented audio to microfrontend spectrograms in .npy shards',
+    )
     .version(TOOL_VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
@@ -43,7 +45,9 @@ export async function run(argv: string[]): Promise<number> {
     // Whatever is still running ends within two seconds of the signal; the exit handlers kill the workers and the
     // next run removes any temporary file left.
     setTimeout(() => {
-      process.stderr.write(`audiogen: interrupted by ${signal}: stopped without waiting for the clean-up; rerun the same command to resume\n`);
+      process.stderr.write(
+        `audiogen: interrupted by ${signal}: stopped without waiting for the clean-up; rerun the same command to resume\n`,
+      );
       process.exit(EXIT.interrupted);
     }, 1500);
   };

@@ -12,9 +12,13 @@ export function registerMerge(program: Command): void {
     .action(async (out: string, flags: { json?: boolean }) => {
       const r = await merge(resolve(out));
       if (flags.json) {
-        process.stdout.write(JSON.stringify({ output: resolve(out), partitions: r.partitions, shards: r.shards, complete: true }) + '\n');
+        process.stdout.write(
+          JSON.stringify({ output: resolve(out), partitions: r.partitions, shards: r.shards, complete: true }) + '\n',
+        );
       } else {
-        process.stderr.write(`merged ${r.shards} shards from ${r.partitions} partition(s) -> ${resolve(out)}/manifest.json\n`);
+        process.stderr.write(
+          `merged ${r.shards} shards from ${r.partitions} partition(s) -> ${resolve(out)}/manifest.json\n`,
+        );
       }
     });
 }

@@ -8,7 +8,8 @@ import { formatProblem } from '../errors.js';
 
 export const toNumber = (flag: string) => (value: string) => {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} expects a number, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new InvalidArgumentError(`${flag} expects a number, got "${value}"`);
   return n;
 };
 
@@ -16,7 +17,11 @@ export function addConfigOverrideFlags(cmd: Command): Command {
   return cmd
     .option('--out <dir>', 'output directory (overrides output.directory; relative to the current folder)')
     .option('--epochs <n>', 'epochs to bake (overrides output.epochs)', toNumber('--epochs'))
-    .option('--cores <n>', 'worker processes, or a fraction < 1 of the cores (overrides generator.cores)', toNumber('--cores'))
+    .option(
+      '--cores <n>',
+      'worker processes, or a fraction < 1 of the cores (overrides generator.cores)',
+      toNumber('--cores'),
+    )
     .option('--seed <n>', 'random seed (overrides dataset.seed)', toNumber('--seed'));
 }
 

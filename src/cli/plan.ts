@@ -17,25 +17,42 @@ export function registerPlan(program: Command, signal?: AbortSignal): void {
     .option('--json', 'print the assignment as JSON')
     .action(async (flags: OverrideFlags & { config: string; partitions: number; json?: boolean }) => {
       const n = flags.partitions;
-      if (!Number.isInteger(n) || n < 1) throw new AudiogenError(`--partitions: expected a positive integer, got ${n}`, EXIT.config);
+      if (!Number.isInteger(n) || n < 1)
+        throw new AudiogenError(`--partitions: expected a positive integer, got ${n}`, EXIT.config);
       const { config } = loadConfigWarned(flags.config, overridesFrom(flags));
       const { listValidFilenames } = await loadHooks(config.hooks);
-      const shards = plannedShards(config, summarize(await listDataset(config, { write: false, listValidFilenames, signal })));
-      const owners = assignShards(shards.map((s) => s.spec.count), n);
+      const shards = plannedShards(
+        config,
+        summarize(await listDataset(config, { write: false, listValidFilenames, signal })),
+      );
+      const owners = assignShards(
+        shards.map((s) => s.spec.count),
+        n,
+      );
       const partitions = Array.from({ length: n }, (_, p) => {
         const mine = shards.filter((_, i) => owners[i] === p);
         return {
           partition: p,
           shards: mine.length,
           samples: mine.reduce((a, s) => a + s.spec.count, 0),
-          files: mine.map((s) => ({ x: s.files.x, subset: s.spec.subset, epoch: s.spec.epoch, shard: s.spec.shard, samples: s.spec.count })),
+          files: mine.map((s) => ({
+            x: s.files.x,
+            subset: s.spec.subset,
+            epoch: s.spec.epoch,
+            shard: s.spec.shard,
+            samples: s.spec.count,
+          })),
         };
       });
       if (flags.json) {
-        process.stdout.write(JSON.stringify({ partitions: n, shards: shards.length, assignment: partitions }, null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify({ partitions: n, shards: shards.length, assignment: partitions }, null, 2) + '\n',
+        );
         return;
       }
-      process.stdout.write(`${shards.length} shards, ${shards.reduce((a, s) => a + s.spec.count, 0)} samples over ${n} partition(s):\n`);
+      process.stdout.write(
+        `${shards.length} shards, ${shards.reduce((a, s) => a + s.spec.count, 0)} samples over ${n} partition(s):\n`,
+      );
       for (const p of partitions) {
         process.stdout.write(`partition ${p.partition}: ${p.shards} shards, ${p.samples} samples\n`);
         for (const f of p.files) process.stdout.write(`  ${f.x} (${f.samples})\n`);

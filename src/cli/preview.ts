@@ -18,7 +18,11 @@ const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 /** The drawn parameters that differ from the identity, short enough for a grid cell. */
 export function describeParams(p: SampleParams): string[] {
   const lines = [`offset ${fmt(p.offset)}${p.loudness !== 1 ? ` loud ${fmt(p.loudness)}` : ''}`];
-  const shape = [p.speed !== 1 && `speed ${fmt(p.speed)}`, p.pitch !== 0 && `pitch ${fmt(p.pitch)}`, p.vtlp !== 1 && `vtlp ${fmt(p.vtlp)}`].filter(Boolean);
+  const shape = [
+    p.speed !== 1 && `speed ${fmt(p.speed)}`,
+    p.pitch !== 0 && `pitch ${fmt(p.pitch)}`,
+    p.vtlp !== 1 && `vtlp ${fmt(p.vtlp)}`,
+  ].filter(Boolean);
   if (shape.length) lines.push(shape.join(' '));
   if (p.noise === 'background') lines.push(`bg ${p.bg_file} x${fmt(p.noise_factor)}`);
   else if (p.noise !== 'none') lines.push(`${p.noise} noise x${fmt(p.noise_factor)}`);
@@ -28,54 +32,78 @@ export function describeParams(p: SampleParams): string[] {
 export function registerPreview(program: Command, signal?: AbortSignal): void {
   const cmd = program
     .command('preview')
-    .description('render a few samples per class through the full pipeline: WAVs to listen to and a PNG grid of spectrograms')
+    .description(
+      'render a few samples per class through the full pipeline: WAVs to listen to and a PNG grid of spectrograms',
+    )
     .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
     .option('--count <n>', 'samples per class', toNumber('--count'), 4)
     .option('--out <dir>', 'folder for the WAVs, grid.png and index.csv', 'audiogen-preview')
     .option('--subset <name>', 'training (augmented) or validation', 'training')
     .option('--epoch <e>', "which epoch's draws to show", toNumber('--epoch'), 0)
     .option('--seed <n>', 'random seed (overrides dataset.seed)', toNumber('--seed'));
-  cmd.action(async (flags: { config: string; count: number; out: string; subset: string; epoch: number; seed?: number }) => {
-    if (!Number.isInteger(flags.count) || flags.count < 1) throw new AudiogenError(`--count: expected a positive integer, got ${flags.count}`, EXIT.config);
-    if (flags.subset !== 'training' && flags.subset !== 'validation') throw new AudiogenError(`--subset: expected training or validation, got "${flags.subset}"`, EXIT.config);
-    const { config, seedDrawn } = loadConfigWarned(flags.config, overridesFrom({ seed: flags.seed }));
-    if (seedDrawn) process.stderr.write(`seed: drawn at random: ${config.dataset.seed} (--seed ${config.dataset.seed} repeats this preview)\n`);
-    if (flags.subset === 'validation' && config.generator.validation_split === 0) {
-      throw new AudiogenError('--subset validation: the config has no validation split', EXIT.config);
-    }
-    const subset = flags.subset;
-    const sampler = await Sampler.open({ ...config, output: { ...config.output, epochs: Math.max(config.output.epochs, flags.epoch + 1), subsets: [subset] } }, signal);
-    const sub = sampler.plan.subsets[0];
-    const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, subset, flags.epoch);
-    const picked = new Map<number, number[]>();
-    for (let p = 0; p < order.length; p++) {
-      const label = sub.samples[order[p]].label;
-      const list = picked.get(label) ?? [];
-      if (list.length < flags.count) picked.set(label, [...list, p]);
-    }
-    const out = resolve(flags.out);
-    const { frames, channels } = frontendShape(config.frontend);
-    let csv = csvLine(['wav', 'position', 'label', 'class', 'file', ...PARAM_COLUMNS]);
-    const rows: PreviewCell[][] = [];
-    for (const [label, name] of config.dataset.classes.entries()) {
-      const cells: PreviewCell[] = [];
-      for (const [k, position] of (picked.get(label) ?? []).entries()) {
-        const r: RenderedRow = sampler.render(subset, flags.epoch, position);
-        const wav = `${name}-${k}.wav`;
-        if (r.audio) writeFileAtomic(join(out, wav), encodeWavPcm16(r.audio, config.frontend.sample_rate_hz));
-        csv += csvLine([r.audio ? wav : '', position, label, name, r.item.file, ...PARAM_COLUMNS.map((c) => r.params[c])]);
-        cells.push({
-          title: name,
-          lines: [r.item.file ?? '(silence)', ...describeParams(r.params)],
-          spectrogram: config.generator.frontend_enabled ? { data: r.row, frames, channels } : null,
-        });
+  cmd.action(
+    async (flags: { config: string; count: number; out: string; subset: string; epoch: number; seed?: number }) => {
+      if (!Number.isInteger(flags.count) || flags.count < 1)
+        throw new AudiogenError(`--count: expected a positive integer, got ${flags.count}`, EXIT.config);
+      if (flags.subset !== 'training' && flags.subset !== 'validation')
+        throw new AudiogenError(`--subset: expected training or validation, got "${flags.subset}"`, EXIT.config);
+      const { config, seedDrawn } = loadConfigWarned(flags.config, overridesFrom({ seed: flags.seed }));
+      if (seedDrawn)
+        process.stderr.write(
+          `seed: drawn at random: ${config.dataset.seed} (--seed ${config.dataset.seed} repeats this preview)\n`,
+        );
+      if (flags.subset === 'validation' && config.generator.validation_split === 0) {
+        throw new AudiogenError('--subset validation: the config has no validation split', EXIT.config);
       }
-      if (cells.length) rows.push(cells);
-    }
-    const title = `${flags.config}: ${subset} epoch ${flags.epoch}, ${flags.count} per class`;
-    writeFileAtomic(join(out, 'grid.png'), renderGrid(rows, { title }));
-    writeFileAtomic(join(out, 'index.csv'), csv);
-    const count = rows.reduce((a, r) => a + r.length, 0);
-    process.stderr.write(`${count} samples from ${rows.length} classes -> ${out}/ (grid.png, index.csv, <class>-<k>.wav)\n`);
-  });
+      const subset = flags.subset;
+      const sampler = await Sampler.open(
+        {
+          ...config,
+          output: { ...config.output, epochs: Math.max(config.output.epochs, flags.epoch + 1), subsets: [subset] },
+        },
+        signal,
+      );
+      const sub = sampler.plan.subsets[0];
+      const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, subset, flags.epoch);
+      const picked = new Map<number, number[]>();
+      for (let p = 0; p < order.length; p++) {
+        const label = sub.samples[order[p]].label;
+        const list = picked.get(label) ?? [];
+        if (list.length < flags.count) picked.set(label, [...list, p]);
+      }
+      const out = resolve(flags.out);
+      const { frames, channels } = frontendShape(config.frontend);
+      let csv = csvLine(['wav', 'position', 'label', 'class', 'file', ...PARAM_COLUMNS]);
+      const rows: PreviewCell[][] = [];
+      for (const [label, name] of config.dataset.classes.entries()) {
+        const cells: PreviewCell[] = [];
+        for (const [k, position] of (picked.get(label) ?? []).entries()) {
+          const r: RenderedRow = sampler.render(subset, flags.epoch, position);
+          const wav = `${name}-${k}.wav`;
+          if (r.audio) writeFileAtomic(join(out, wav), encodeWavPcm16(r.audio, config.frontend.sample_rate_hz));
+          csv += csvLine([
+            r.audio ? wav : '',
+            position,
+            label,
+            name,
+            r.item.file,
+            ...PARAM_COLUMNS.map((c) => r.params[c]),
+          ]);
+          cells.push({
+            title: name,
+            lines: [r.item.file ?? '(silence)', ...describeParams(r.params)],
+            spectrogram: config.generator.frontend_enabled ? { data: r.row, frames, channels } : null,
+          });
+        }
+        if (cells.length) rows.push(cells);
+      }
+      const title = `${flags.config}: ${subset} epoch ${flags.epoch}, ${flags.count} per class`;
+      writeFileAtomic(join(out, 'grid.png'), renderGrid(rows, { title }));
+      writeFileAtomic(join(out, 'index.csv'), csv);
+      const count = rows.reduce((a, r) => a + r.length, 0);
+      process.stderr.write(
+        `${count} samples from ${rows.length} classes -> ${out}/ (grid.png, index.csv, <class>-<k>.wav)\n`,
+      );
+    },
+  );
 }

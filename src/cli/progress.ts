@@ -90,14 +90,21 @@ export function progressReporter(opts: ProgressOptions): ProgressReporter {
       else {
         // Every clip made, the shards still being written and checked.
         const writing = p.done === p.total ? ', writing' : '';
-        rows.push({ label: label(s, p.epoch), fraction: p.done / Math.max(1, p.total), text: `${p.done}/${p.total} clips${writing}` });
+        rows.push({
+          label: label(s, p.epoch),
+          fraction: p.done / Math.max(1, p.total),
+          text: `${p.done}/${p.total} clips${writing}`,
+        });
       }
     }
     const moving = done > resumed;
     const overall = `${done}/${total} clips, ${moving ? `${Math.round(rate())} clips/s, ETA ${eta()}` : 'starting'}`;
     rows.push({ label: 'all epochs', fraction: done / Math.max(1, total), text: overall });
     // Widths from the widest values the build can reach, so the bars stay put as the numbers grow.
-    const labelWidth = Math.max(...rows.map((r) => r.label.length), ...SUBSETS.map((s) => label(s, opts.epochs - 1).length));
+    const labelWidth = Math.max(
+      ...rows.map((r) => r.label.length),
+      ...SUBSETS.map((s) => label(s, opts.epochs - 1).length),
+    );
     const textWidth = `${total}/${total} clips, 99999 clips/s, ETA 59m59s`.length;
     // Bars shrink to keep the numbers on narrow terminals, and go when even a short bar would not fit.
     const barWidth = Math.min(BAR_MAX, columns - 1 - labelWidth - textWidth - 4);
@@ -138,7 +145,14 @@ export function progressReporter(opts: ProgressOptions): ProgressReporter {
     },
     epochStart(subset, epoch, epochTotal, epochDone) {
       if (!subsets.includes(subset)) subsets.push(subset);
-      active.set(key(subset, epoch), { subset, epoch, total: epochTotal, done: epochDone, resumed: epochDone, started: performance.now() });
+      active.set(key(subset, epoch), {
+        subset,
+        epoch,
+        total: epochTotal,
+        done: epochDone,
+        resumed: epochDone,
+        started: performance.now(),
+      });
       region?.invalidate();
     },
     progress(subset, epoch, samples) {

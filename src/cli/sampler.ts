@@ -46,18 +46,25 @@ export class Sampler {
   /** The sample at `position` of (subset, epoch): its whole batch is rendered, so batch-level hooks see the same batch. */
   render(subset: Subset, epoch: number, position: number): RenderedRow {
     const sub = this.plan.subsets.find((s) => s.subset === subset);
-    if (!sub) throw new AudiogenError(`subset ${subset} is not part of this build (${this.plan.subsets.map((s) => s.subset).join(', ')})`);
+    if (!sub)
+      throw new AudiogenError(
+        `subset ${subset} is not part of this build (${this.plan.subsets.map((s) => s.subset).join(', ')})`,
+      );
     if (!Number.isInteger(epoch) || epoch < 0 || epoch >= this.plan.epochs) {
       throw new AudiogenError(`epoch ${epoch} does not exist: the build has epochs 0..${this.plan.epochs - 1}`);
     }
     if (!Number.isInteger(position) || position < 0 || position >= sub.samples.length) {
-      throw new AudiogenError(`position ${position} does not exist: ${subset} has positions 0..${sub.samples.length - 1}`);
+      throw new AudiogenError(
+        `position ${position} does not exist: ${subset} has positions 0..${sub.samples.length - 1}`,
+      );
     }
     const batchSize = this.config.dataset.batch_size;
     const first = firstBatchIndices(sub.shards, batchSize);
     const shard = sub.shards.findIndex((s) => position >= s.start && position < s.start + s.count);
     const spec = { subset, epoch, shard, ...sub.shards[shard] };
-    const batch = batchesOf(spec, batchSize, first[shard]).find((b) => position >= b.start && position < b.start + b.count)!;
+    const batch = batchesOf(spec, batchSize, first[shard]).find(
+      (b) => position >= b.start && position < b.start + b.count,
+    )!;
     const order = epochOrder(sub.samples.length, this.config.dataset.shuffle, this.config.dataset.seed, subset, epoch);
     const items: BatchItem[] = [];
     for (let p = batch.start; p < batch.start + batch.count; p++) {
@@ -69,7 +76,15 @@ export class Sampler {
     const job = { subset, epoch, batchIndex: batch.batchIndex, items, xPath: '', xOffset: 0 };
     const rendered = this.processor.render(job, rows, undefined, true);
     const i = position - batch.start;
-    return { subset, epoch, position, item: items[i], params: rendered[i].params, audio: rendered[i].audio, row: rows.subarray(i * n, (i + 1) * n) };
+    return {
+      subset,
+      epoch,
+      position,
+      item: items[i],
+      params: rendered[i].params,
+      audio: rendered[i].audio,
+      row: rows.subarray(i * n, (i + 1) * n),
+    };
   }
 
   private newRows(count: number): TypedArray {

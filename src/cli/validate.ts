@@ -19,7 +19,8 @@ export function registerValidate(program: Command, signal?: AbortSignal): void {
         await validate(flags, signal);
       } catch (err) {
         // --json: the problems on stdout as records as well; the text lines still go to stderr (exit 2 for a config).
-        if (flags.json && err instanceof AudiogenError) process.stdout.write(JSON.stringify({ valid: false, errors: errorRecords(err) }) + '\n');
+        if (flags.json && err instanceof AudiogenError)
+          process.stdout.write(JSON.stringify({ valid: false, errors: errorRecords(err) }) + '\n');
         throw err;
       }
     });
@@ -27,10 +28,19 @@ export function registerValidate(program: Command, signal?: AbortSignal): void {
 
 function errorRecords(err: AudiogenError): Record<string, unknown>[] {
   const details: ConfigProblem[] = err instanceof ConfigError ? err.details : [{ path: null, message: err.message }];
-  return details.map((p) => ({ path: p.path, message: p.message, line: p.line ?? null, column: p.column ?? null, ...(p.flag && { flag: p.flag }) }));
+  return details.map((p) => ({
+    path: p.path,
+    message: p.message,
+    line: p.line ?? null,
+    column: p.column ?? null,
+    ...(p.flag && { flag: p.flag }),
+  }));
 }
 
-async function validate(flags: OverrideFlags & { config: string; json?: boolean }, signal?: AbortSignal): Promise<void> {
+async function validate(
+  flags: OverrideFlags & { config: string; json?: boolean },
+  signal?: AbortSignal,
+): Promise<void> {
   const loaded = loadCommandConfig(flags.config, overridesFrom(flags));
   const { config } = loaded;
   const configWarnings = loaded.warnings.map(formatProblem);
@@ -42,16 +52,29 @@ async function validate(flags: OverrideFlags & { config: string; json?: boolean 
     const counts = Object.fromEntries(subsets.map((s) => [s, listing.subsets[s]!.classCounts]));
     const warnings = [...configWarnings, ...listing.warnings];
     process.stdout.write(
-      JSON.stringify({ valid: true, classes: listing.classes, counts, sample_shape: sampleShapeOf(config), warnings, skipped: listing.skipped }) + '\n',
+      JSON.stringify({
+        valid: true,
+        classes: listing.classes,
+        counts,
+        sample_shape: sampleShapeOf(config),
+        warnings,
+        skipped: listing.skipped,
+      }) + '\n',
     );
     return;
   }
   const width = Math.max(5, ...listing.classes.map((c) => c.length));
   const header = ['class'.padEnd(width), ...subsets.map((s) => s.padStart(10))].join('  ');
-  const lines = listing.classes.map((c, label) =>
-    [`${c.padEnd(width)}`, ...subsets.map((s) => String(listing.subsets[s]!.classCounts[c]).padStart(10))].join('  ') + `   (label ${label})`,
+  const lines = listing.classes.map(
+    (c, label) =>
+      [`${c.padEnd(width)}`, ...subsets.map((s) => String(listing.subsets[s]!.classCounts[c]).padStart(10))].join(
+        '  ',
+      ) + `   (label ${label})`,
   );
-  const total = ['total'.padEnd(width), ...subsets.map((s) => String(listing.subsets[s]!.samples.length).padStart(10))].join('  ');
+  const total = [
+    'total'.padEnd(width),
+    ...subsets.map((s) => String(listing.subsets[s]!.samples.length).padStart(10)),
+  ].join('  ');
   process.stdout.write(
     `config OK: ${flags.config}\ndataset: ${config.dataset.directory}\n\n${header}\n${lines.join('\n')}\n${total}\n\n` +
       `per epoch; ${config.output.epochs} epoch(s), sample shape [${sampleShapeOf(config).join(', ')}] ${config.generator.dtype}\n`,

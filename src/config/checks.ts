@@ -18,10 +18,14 @@ export function crossChecks(config: Config, extra: readonly ConfigCheck[] = []):
 
   // Each noise source needs both its choice and its factor range; one without the other would be ignored.
   const colors = g.noise_colors !== null && g.noise_colors !== 'none';
-  if (colors && g.noise_color_range === null) add(['generator', 'noise_color_range'], 'required with noise_colors: the [min, max] noise factor');
-  if (!colors && g.noise_color_range !== null) add(['generator', 'noise_colors'], "required with noise_color_range: a list of colors, or 'all'");
-  if (g.bg_noise_dir !== null && g.bg_noise_range === null) add(['generator', 'bg_noise_range'], 'required with bg_noise_dir: the [min, max] noise factor');
-  if (g.bg_noise_dir === null && g.bg_noise_range !== null) add(['generator', 'bg_noise_dir'], 'required with bg_noise_range: the folder of background-noise .wav files');
+  if (colors && g.noise_color_range === null)
+    add(['generator', 'noise_color_range'], 'required with noise_colors: the [min, max] noise factor');
+  if (!colors && g.noise_color_range !== null)
+    add(['generator', 'noise_colors'], "required with noise_color_range: a list of colors, or 'all'");
+  if (g.bg_noise_dir !== null && g.bg_noise_range === null)
+    add(['generator', 'bg_noise_range'], 'required with bg_noise_dir: the [min, max] noise factor');
+  if (g.bg_noise_dir === null && g.bg_noise_range !== null)
+    add(['generator', 'bg_noise_dir'], 'required with bg_noise_range: the folder of background-noise .wav files');
 
   const subsets = config.output.subsets;
   if (subsets?.includes('validation') && g.validation_split === 0) {
@@ -32,7 +36,10 @@ export function crossChecks(config: Config, extra: readonly ConfigCheck[] = []):
   }
   for (const [i, name] of config.dataset.classes.entries()) {
     if (name.includes('/') || name.includes('\\') || name === '.' || name === '..') {
-      add(['dataset', 'classes', i], `expected a folder name inside the dataset directory, got ${JSON.stringify(name)}`);
+      add(
+        ['dataset', 'classes', i],
+        `expected a folder name inside the dataset directory, got ${JSON.stringify(name)}`,
+      );
     }
   }
 
@@ -40,14 +47,25 @@ export function crossChecks(config: Config, extra: readonly ConfigCheck[] = []):
   if (n < 1) add(['frontend', 'sample_length_ms'], 'the sample holds no audio samples at this sample rate');
 
   if (g.frontend_enabled) {
-    if (g.sample_shape !== null) add(['generator', 'sample_shape'], 'applies to raw audio only (frontend_enabled: false); spectrogram shapes follow the frontend settings');
+    if (g.sample_shape !== null)
+      add(
+        ['generator', 'sample_shape'],
+        'applies to raw audio only (frontend_enabled: false); spectrogram shapes follow the frontend settings',
+      );
   } else {
     if (!RAW_AUDIO_DTYPES.includes(g.dtype)) {
-      add(['generator', 'dtype'], `raw audio (frontend_enabled: false) is written as float32, float64 or int16, got ${JSON.stringify(g.dtype)}`);
+      add(
+        ['generator', 'dtype'],
+        `raw audio (frontend_enabled: false) is written as float32, float64 or int16, got ${JSON.stringify(g.dtype)}`,
+      );
     }
     if (g.sample_shape !== null) {
       const product = g.sample_shape.reduce((a, b) => a * b, 1);
-      if (product !== n) add(['generator', 'sample_shape'], `expected a shape holding ${n} audio samples, got ${JSON.stringify(g.sample_shape)} (${product})`);
+      if (product !== n)
+        add(
+          ['generator', 'sample_shape'],
+          `expected a shape holding ${n} audio samples, got ${JSON.stringify(g.sample_shape)} (${product})`,
+        );
     }
     const frontendOnly = {
       frontend_dtype: g.frontend_dtype !== null,

@@ -25,7 +25,12 @@ export function workerCount(cores: number, available = availableParallelism()): 
 }
 
 /** The frontend's framing of a clip: samples, window and step in samples, and the frames that fit (0 if none). */
-export function frontendGeometry(s: FrontendSettings): { samples: number; window: number; step: number; frames: number } {
+export function frontendGeometry(s: FrontendSettings): {
+  samples: number;
+  window: number;
+  step: number;
+  frames: number;
+} {
   const samples = sampleLength(s);
   const window = Math.floor((s.window_size_ms * s.sample_rate_hz) / 1000);
   const step = Math.floor((s.window_step_ms * s.sample_rate_hz) / 1000);
@@ -49,5 +54,7 @@ export function sampleShapeOf(config: Config): number[] {
 
 /** pitch_range in semitones: integers are semitones; any non-integer bound means fractions of an octave (×12). */
 export function pitchSemitones(range: readonly [number, number]): [number, number] {
-  return Number.isInteger(range[0]) && Number.isInteger(range[1]) ? [range[0], range[1]] : [range[0] * 12, range[1] * 12];
+  return Number.isInteger(range[0]) && Number.isInteger(range[1])
+    ? [range[0], range[1]]
+    : [range[0] * 12, range[1] * 12];
 }

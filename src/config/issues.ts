@@ -16,7 +16,11 @@ export function formatPath(path: KeyPath): string {
 
 /** A string as JSON, shortened past 60 characters. */
 function quoted(s: string): string {
-  const json = (t: string) => JSON.stringify(t).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = (t: string) =>
+    JSON.stringify(t).replace(
+      /[\u007f-\u009f\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
   return s.length <= 60 ? json(s) : `${json(s.slice(0, 40))}... (${s.length} characters)`;
 }
 
@@ -26,7 +30,10 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return quoted(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) {
-    return value.length <= 4 && value.every((v) => v === null || ['number', 'boolean'].includes(typeof v) || (typeof v === 'string' && v.length <= 20))
+    return value.length <= 4 &&
+      value.every(
+        (v) => v === null || ['number', 'boolean'].includes(typeof v) || (typeof v === 'string' && v.length <= 20),
+      )
       ? JSON.stringify(value)
       : `a list of ${value.length} items`;
   }
@@ -147,7 +154,8 @@ export function problemsFromZod(
       }
       default: {
         // A custom check whose message already names the value (or whose value is a whole mapping) stands as it is.
-        const plain = /, got /.test(issue.message) || (typeof input === 'object' && input !== null && !Array.isArray(input));
+        const plain =
+          /, got /.test(issue.message) || (typeof input === 'object' && input !== null && !Array.isArray(input));
         out.push({ path: issue.path, message: plain ? issue.message : `${issue.message}, ${got(input)}` });
       }
     }

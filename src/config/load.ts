@@ -42,18 +42,25 @@ const MAX_PROBLEMS = 50;
 
 const SECTIONS = 'expected a mapping with dataset, generator, frontend and output sections';
 
-export function loadConfig(file: string, overrides: readonly Override[] = [], checks: readonly ConfigCheck[] = []): LoadedConfig {
+export function loadConfig(
+  file: string,
+  overrides: readonly Override[] = [],
+  checks: readonly ConfigCheck[] = [],
+): LoadedConfig {
   const absolute = resolvePath(file);
   let text: string;
   try {
     const stat = statSync(absolute);
     if (stat.isFile() && stat.size > MAX_CONFIG_BYTES) {
-      throw new ConfigError([`${file}: not a config: ${stat.size} bytes (a config is at most ${MAX_CONFIG_BYTES} bytes)`]);
+      throw new ConfigError([
+        `${file}: not a config: ${stat.size} bytes (a config is at most ${MAX_CONFIG_BYTES} bytes)`,
+      ]);
     }
     text = readRegularFile(absolute).toString('utf8');
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    if (err instanceof NotAFileError) throw new ConfigError([`${file}: cannot read the config: it is ${err.what}, not a file`]);
+    if (err instanceof NotAFileError)
+      throw new ConfigError([`${file}: cannot read the config: it is ${err.what}, not a file`]);
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError([`${file}: cannot read the config (${code ?? String(err)})`]);
   }
@@ -63,13 +70,23 @@ export function loadConfig(file: string, overrides: readonly Override[] = [], ch
 }
 
 /** Parses and validates config text; `name` prefixes positions in messages. */
-export function parseConfigText(text: string, name: string, overrides: readonly Override[] = [], checks: readonly ConfigCheck[] = []): Config {
+export function parseConfigText(
+  text: string,
+  name: string,
+  overrides: readonly Override[] = [],
+  checks: readonly ConfigCheck[] = [],
+): Config {
   return parseConfig(text, name, overrides, checks).config;
 }
 
 /** Parses and validates config text, with its warnings; `name` prefixes positions in messages. */
 /** `checks`: the rules of the rooms the config configures (src/cli/options.ts gives the frontend's). */
-export function parseConfig(text: string, name: string, overrides: readonly Override[] = [], checks: readonly ConfigCheck[] = []): ParsedConfig {
+export function parseConfig(
+  text: string,
+  name: string,
+  overrides: readonly Override[] = [],
+  checks: readonly ConfigCheck[] = [],
+): ParsedConfig {
   const lineCounter = new LineCounter();
   const fileProblem = (message: string, pos?: { line: number; col: number }): ConfigProblem => ({
     path: null,
@@ -100,7 +117,10 @@ export function parseConfig(text: string, name: string, overrides: readonly Over
   const duplicates = duplicateKeys(doc);
   if (duplicates.length > 0) {
     const problem = (d: { key: unknown; offset: number }) =>
-      fileProblem(`not valid YAML/JSON: key ${describeValue(d.key)} appears twice in a mapping`, lineCounter.linePos(d.offset));
+      fileProblem(
+        `not valid YAML/JSON: key ${describeValue(d.key)} appears twice in a mapping`,
+        lineCounter.linePos(d.offset),
+      );
     throw new ConfigError(capped(duplicates, problem, name));
   }
   let raw: unknown;
@@ -158,11 +178,18 @@ function configWarnings(raw: Record<string, unknown>, config: Config): Problem[]
       if (key in given) out.push({ path: [section, key], message: ignoredMessage(reason), atKey: true });
     }
   }
-  const folders: [string, string][] = [['dataset', 'shuffle_index_dir'], ['generator', 'bg_noise_dir'], ['hooks', '']];
+  const folders: [string, string][] = [
+    ['dataset', 'shuffle_index_dir'],
+    ['generator', 'bg_noise_dir'],
+    ['hooks', ''],
+  ];
   for (const [section, key] of folders) {
     const value = key ? (raw[section] as Record<string, unknown> | undefined)?.[key] : raw[section];
     if (value === 'None') {
-      out.push({ path: key ? [section, key] : [section], message: '"None" is taken as a name here; for no value write null (Python\u2019s None is not YAML)' });
+      out.push({
+        path: key ? [section, key] : [section],
+        message: '"None" is taken as a name here; for no value write null (Python\u2019s None is not YAML)',
+      });
     }
   }
   const pitch = config.generator.pitch_range;
@@ -171,10 +198,11 @@ function configWarnings(raw: Record<string, unknown>, config: Config): Problem[]
     if (Math.max(Math.abs(lo), Math.abs(hi)) > PITCH_WARN_SEMITONES) {
       const st = (v: number) => `${v > 0 ? '+' : ''}${+v.toFixed(2)}`;
       const given = `[${pitch.join(', ')}]`;
-      const message = Number.isInteger(pitch[0]) && Number.isInteger(pitch[1])
-        ? `${given} shifts by more than an octave (\u00b1${PITCH_WARN_SEMITONES} semitones)`
-        : `${given} means ${st(lo)} to ${st(hi)} semitones: MLTK\u2019s rule makes a non-integer bound a fraction of an octave (\u00d7 12), ` +
-          'almost never what is meant; for semitones write integers (e.g. [-2, 2])';
+      const message =
+        Number.isInteger(pitch[0]) && Number.isInteger(pitch[1])
+          ? `${given} shifts by more than an octave (\u00b1${PITCH_WARN_SEMITONES} semitones)`
+          : `${given} means ${st(lo)} to ${st(hi)} semitones: MLTK\u2019s rule makes a non-integer bound a fraction of an octave (\u00d7 12), ` +
+            'almost never what is meant; for semitones write integers (e.g. [-2, 2])';
       out.push({ path: ['generator', 'pitch_range'], message });
     }
   }
@@ -220,7 +248,9 @@ function unreadable(err: unknown): string {
 function capped<T>(items: readonly T[], toProblem: (item: T) => ConfigProblem, name: string): ConfigProblem[] {
   const shown = items.slice(0, MAX_PROBLEMS).map(toProblem);
   const rest = items.length - shown.length;
-  return rest > 0 ? [...shown, { path: null, message: `... and ${rest} more problem${rest === 1 ? '' : 's'}`, file: name }] : shown;
+  return rest > 0
+    ? [...shown, { path: null, message: `... and ${rest} more problem${rest === 1 ? '' : 's'}`, file: name }]
+    : shown;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -266,7 +296,12 @@ function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   return s instanceof z.ZodObject ? (s.shape as Record<string, z.ZodType>) : undefined;
 }
 
-function positionOf(doc: Document, path: KeyPath, lc: LineCounter, atKey: boolean): { line: number; col: number } | undefined {
+function positionOf(
+  doc: Document,
+  path: KeyPath,
+  lc: LineCounter,
+  atKey: boolean,
+): { line: number; col: number } | undefined {
   // Unknown keys point at the key itself; everything else at the value (or the nearest existing parent).
   for (let n = path.length; n >= 0; n--) {
     const prefix = path.slice(0, n);

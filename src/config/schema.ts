@@ -51,10 +51,15 @@ export const IGNORED_KEYS = {
 /** The warning for an ignored MLTK key. */
 export const ignoredMessage = ([why, instead]: readonly [string, string]) => `ignored (${why}): ${instead}`;
 
-function ignoredShape<K extends string>(keys: Record<K, readonly [string, string]>): Record<K, z.ZodOptional<z.ZodUnknown>> {
+function ignoredShape<K extends string>(
+  keys: Record<K, readonly [string, string]>,
+): Record<K, z.ZodOptional<z.ZodUnknown>> {
   const shape = {} as Record<K, z.ZodOptional<z.ZodUnknown>>;
   for (const [key, reason] of Object.entries(keys) as [K, readonly [string, string]][]) {
-    shape[key] = z.unknown().optional().describe(`MLTK parameter, any value accepted and ${ignoredMessage(reason)}`);
+    shape[key] = z
+      .unknown()
+      .optional()
+      .describe(`MLTK parameter, any value accepted and ${ignoredMessage(reason)}`);
   }
   return shape;
 }
@@ -81,18 +86,30 @@ const datasetKeys = z.strictObject({
         .string()
         .min(1)
         .max(NAME_MAX)
-        .refine((c) => !CONTROL_CHARACTERS.test(c), { message: 'expected a folder name without control characters (newline, tab, ...)' }),
+        .refine((c) => !CONTROL_CHARACTERS.test(c), {
+          message: 'expected a folder name without control characters (newline, tab, ...)',
+        }),
     )
     .min(1)
     .refine((c) => new Set(c).size === c.length, { message: 'class names must be unique' })
-    .describe('Class folder names (1..255 characters, no control characters), in label order; may include _unknown_ and _silence_'),
+    .describe(
+      'Class folder names (1..255 characters, no control characters), in label order; may include _unknown_ and _silence_',
+    ),
   class_mode: z
     .enum(['categorical', 'binary', 'sparse', 'input'])
     .nullable()
     .default('categorical')
     .describe('Label format: categorical one-hot, binary, sparse int32 ids; input or null write no labels'),
-  batch_size: z.int().min(1).max(65536).default(32).describe('Samples per batch (1..65536): the unit handed to a worker and seen by hooks'),
-  shuffle: z.boolean().default(true).describe('Shuffle each epoch (its own permutation); false keeps the listing order'),
+  batch_size: z
+    .int()
+    .min(1)
+    .max(65536)
+    .default(32)
+    .describe('Samples per batch (1..65536): the unit handed to a worker and seen by hooks'),
+  shuffle: z
+    .boolean()
+    .default(true)
+    .describe('Shuffle each epoch (its own permutation); false keeps the listing order'),
   seed: z
     .int()
     .min(0)
@@ -100,9 +117,16 @@ const datasetKeys = z.strictObject({
     .nullable()
     .default(0)
     .transform((s) => s ?? drawSeed())
-    .describe('Seed of every random draw (0..4294967295); null: drawn at random once, printed and recorded in the manifest'),
+    .describe(
+      'Seed of every random draw (0..4294967295); null: drawn at random once, printed and recorded in the manifest',
+    ),
   follow_links: z.boolean().default(false).describe('Follow symlinks inside class folders'),
-  max_samples_per_class: z.int().min(-1).max(100_000_000).default(-1).describe('Cap per class (-1: all; at most 100000000)'),
+  max_samples_per_class: z
+    .int()
+    .min(-1)
+    .max(100_000_000)
+    .default(-1)
+    .describe('Cap per class (-1: all; at most 100000000)'),
   shuffle_index_dir: path()
     .nullable()
     .default(null)
@@ -124,11 +148,26 @@ export const frontendSchema = z
       .enum(['mltk', 'tflm'])
       .default('mltk')
       .describe('mltk: MLTK AudioFeatureGenerator; tflm: TFLM micro_speech frontend (single-precision set-up)'),
-    sample_rate_hz: z.int().min(1000).max(384000).default(16000).describe('Target sample rate (1000..384000 Hz): every clip is resampled to it'),
-    sample_length_ms: z.int().min(1).max(60000).default(1000).describe('Sample length (1..60000 ms): clips are cropped or zero-padded to it'),
+    sample_rate_hz: z
+      .int()
+      .min(1000)
+      .max(384000)
+      .default(16000)
+      .describe('Target sample rate (1000..384000 Hz): every clip is resampled to it'),
+    sample_length_ms: z
+      .int()
+      .min(1)
+      .max(60000)
+      .default(1000)
+      .describe('Sample length (1..60000 ms): clips are cropped or zero-padded to it'),
     window_size_ms: z.int().min(1).max(1000).default(25).describe('Frontend analysis window (1..1000 ms)'),
     window_step_ms: z.int().min(1).max(1000).default(10).describe('Frontend step between windows (1..1000 ms)'),
-    filterbank_n_channels: z.int().min(1).max(512).default(32).describe('Mel filterbank channels, the spectrogram width (1..512)'),
+    filterbank_n_channels: z
+      .int()
+      .min(1)
+      .max(512)
+      .default(32)
+      .describe('Mel filterbank channels, the spectrogram width (1..512)'),
     filterbank_upper_band_limit: z
       .number()
       .positive()
@@ -141,11 +180,34 @@ export const frontendSchema = z
       .max(190000)
       .default(125)
       .describe('Lowest filterbank frequency, Hz (0 <= x <= 190000, and below the upper limit)'),
-    noise_reduction_enable: z.boolean().default(false).describe('Per-channel noise estimate subtraction (always on in the tflm variant)'),
-    noise_reduction_smoothing_bits: z.int().min(0).max(15).default(10).describe('Extra fixed-point bits of the noise estimate (0..15)'),
-    noise_reduction_even_smoothing: z.number().min(0).max(1).default(0.025).describe('Noise estimate smoothing of even channels (0..1)'),
-    noise_reduction_odd_smoothing: z.number().min(0).max(1).default(0.06).describe('Noise estimate smoothing of odd channels (0..1)'),
-    noise_reduction_min_signal_remaining: z.number().min(0).max(1).default(0.05).describe('Fraction of the signal always kept (0..1)'),
+    noise_reduction_enable: z
+      .boolean()
+      .default(false)
+      .describe('Per-channel noise estimate subtraction (always on in the tflm variant)'),
+    noise_reduction_smoothing_bits: z
+      .int()
+      .min(0)
+      .max(15)
+      .default(10)
+      .describe('Extra fixed-point bits of the noise estimate (0..15)'),
+    noise_reduction_even_smoothing: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.025)
+      .describe('Noise estimate smoothing of even channels (0..1)'),
+    noise_reduction_odd_smoothing: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.06)
+      .describe('Noise estimate smoothing of odd channels (0..1)'),
+    noise_reduction_min_signal_remaining: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.05)
+      .describe('Fraction of the signal always kept (0..1)'),
     pcan_enable: z.boolean().default(false).describe('Per-channel amplitude normalization (needs noise reduction)'),
     pcan_strength: z.number().min(0).max(10).default(0.95).describe('PCAN gain exponent (0..10)'),
     pcan_offset: z.number().min(0).max(10000).default(80).describe('PCAN offset (0..10000)'),
@@ -153,13 +215,36 @@ export const frontendSchema = z
     log_scale_enable: z.boolean().default(true).describe('Log-scale the channels'),
     log_scale_shift: z.int().min(0).max(15).default(6).describe('Log scale fixed-point shift (0..15)'),
     activity_detection_enable: z.boolean().default(false).describe('Run the activity detector (mltk only)'),
-    activity_detection_alpha_a: z.number().min(0).max(1).default(0.5).describe('Activity detector fast smoothing (0..1)'),
-    activity_detection_alpha_b: z.number().min(0).max(1).default(0.8).describe('Activity detector slow smoothing (0..1)'),
-    activity_detection_arm_threshold: z.number().min(0).max(1).default(0.75).describe('Activity detector arm threshold (0..1)'),
-    activity_detection_trip_threshold: z.number().min(0).max(1).default(0.8).describe('Activity detector trip threshold (0..1)'),
+    activity_detection_alpha_a: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('Activity detector fast smoothing (0..1)'),
+    activity_detection_alpha_b: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.8)
+      .describe('Activity detector slow smoothing (0..1)'),
+    activity_detection_arm_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.75)
+      .describe('Activity detector arm threshold (0..1)'),
+    activity_detection_trip_threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.8)
+      .describe('Activity detector trip threshold (0..1)'),
     dc_notch_filter_enable: z.boolean().default(false).describe('DC notch filter before the window (mltk only)'),
     dc_notch_filter_coefficient: z.number().min(0).max(1).default(0.95).describe('DC notch filter coefficient (0..1)'),
-    quantize_dynamic_scale_enable: z.boolean().default(false).describe('int8 output by dynamic range instead of the fixed 0..666 mapping'),
+    quantize_dynamic_scale_enable: z
+      .boolean()
+      .default(false)
+      .describe('int8 output by dynamic range instead of the fixed 0..666 mapping'),
     quantize_dynamic_scale_range_db: z
       .number()
       .positive()
@@ -174,12 +259,21 @@ const generatorKeys = z.strictObject({
     .number()
     .positive()
     .max(1024)
-    .refine((c) => c < 1 || Number.isInteger(c), { message: 'expected an integer worker count, or a fraction < 1 of the cores' })
+    .refine((c) => c < 1 || Number.isInteger(c), {
+      message: 'expected an integer worker count, or a fraction < 1 of the cores',
+    })
     .default(0.25)
-    .describe('Worker processes: an integer is an exact count (at most 1024), a float 0 < x < 1 a fraction of the available cores'),
+    .describe(
+      'Worker processes: an integer is an exact count (at most 1024), a float 0 < x < 1 a fraction of the available cores',
+    ),
   debug: z.boolean().default(false).describe('Process everything in the main process (no workers)'),
   max_batches_pending: z.int().min(1).max(64).default(4).describe('Batches in flight per worker (1..64)'),
-  validation_split: z.number().min(0).lt(1).default(0).describe('Fraction of each class used for validation (0 <= x < 1)'),
+  validation_split: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0)
+    .describe('Fraction of each class used for validation (0 <= x < 1)'),
   validation_augmentation_enabled: z.boolean().default(true).describe('Apply augmentations to the validation subset'),
   dtype: z.enum(DTYPES).default('float32').describe('Output dtype of x'),
   frontend_dtype: z
@@ -193,7 +287,9 @@ const generatorKeys = z.strictObject({
     .max(200)
     .nullable()
     .default(20)
-    .describe('Trim leading/trailing audio quieter than this many dB below the peak (0 < x <= 200; librosa effects.trim); null: no trim'),
+    .describe(
+      'Trim leading/trailing audio quieter than this many dB below the peak (0 < x <= 200; librosa effects.trim); null: no trim',
+    ),
   offset_range: range(0, 1, 'offset_range')
     .default([0, 1])
     .describe('Where the trimmed clip sits in the sample: fraction of the free room before it, each in 0..1'),
@@ -221,7 +317,9 @@ const generatorKeys = z.strictObject({
     .max(8)
     .nullable()
     .default(null)
-    .describe('Shape of a raw-audio sample (frontend_enabled: false; 1..8 sizes of 1..23040000); its product must equal the sample length'),
+    .describe(
+      'Shape of a raw-audio sample (frontend_enabled: false; 1..8 sizes of 1..23040000); its product must equal the sample length',
+    ),
   add_channel_dimension: z.boolean().default(true).describe('Spectrogram shape [h, w, 1] instead of [h, w]'),
   samplewise_center: z.boolean().default(false).describe('Subtract each sample\u2019s mean'),
   samplewise_std_normalization: z.boolean().default(false).describe('Divide each sample by its std (+1e-6)'),
@@ -229,16 +327,31 @@ const generatorKeys = z.strictObject({
     .nullable()
     .default(null)
     .describe('Scale each sample to [lo, hi], after the other normalizations; each in -1000000..1000000'),
-  rescale: z.number().min(-1_000_000).max(1_000_000).nullable().default(null).describe('Multiply each sample by this value (-1000000..1000000)'),
+  rescale: z
+    .number()
+    .min(-1_000_000)
+    .max(1_000_000)
+    .nullable()
+    .default(null)
+    .describe('Multiply each sample by this value (-1000000..1000000)'),
   noise_colors: z
     .union([z.array(z.enum(NOISE_COLORS)).min(1), z.literal('all'), z.literal('none')])
     .nullable()
     .default(null)
     .describe('Noise colors to draw from (list, all or none)'),
-  noise_color_range: range(0, 10, 'noise_color_range').nullable().default(null).describe('Colored noise factor [min, max], each in 0..10'),
-  speed_range: range(0.1, 10, 'speed_range').nullable().default(null).describe('Time-stretch rate [min, max], each in 0.1..10; < 1 slower'),
+  noise_color_range: range(0, 10, 'noise_color_range')
+    .nullable()
+    .default(null)
+    .describe('Colored noise factor [min, max], each in 0..10'),
+  speed_range: range(0.1, 10, 'speed_range')
+    .nullable()
+    .default(null)
+    .describe('Time-stretch rate [min, max], each in 0.1..10; < 1 slower'),
   pitch_range: z
-    .tuple([z.number().min(-PITCH_MAX_SEMITONES).max(PITCH_MAX_SEMITONES), z.number().min(-PITCH_MAX_SEMITONES).max(PITCH_MAX_SEMITONES)])
+    .tuple([
+      z.number().min(-PITCH_MAX_SEMITONES).max(PITCH_MAX_SEMITONES),
+      z.number().min(-PITCH_MAX_SEMITONES).max(PITCH_MAX_SEMITONES),
+    ])
     .superRefine((r, ctx) => {
       // MLTK's rule: any non-integer bound makes both fractions of an octave (x 12); the bound holds after it.
       const semitones = pitchSemitones(r);
@@ -257,10 +370,18 @@ const generatorKeys = z.strictObject({
     .refine(([a, b]) => a <= b, ordered('pitch_range'))
     .nullable()
     .default(null)
-    .describe('Pitch shift [min, max], at most \u00b148 semitones: integers are semitones, non-integers fractions of an octave (\u00d7 12)'),
-  vtlp_range: range(0.5, 2, 'vtlp_range').nullable().default(null).describe('Vocal tract length perturbation warp factor [min, max], each in 0.5..2'),
+    .describe(
+      'Pitch shift [min, max], at most \u00b148 semitones: integers are semitones, non-integers fractions of an octave (\u00d7 12)',
+    ),
+  vtlp_range: range(0.5, 2, 'vtlp_range')
+    .nullable()
+    .default(null)
+    .describe('Vocal tract length perturbation warp factor [min, max], each in 0.5..2'),
   loudness_range: range(0, 10, 'loudness_range').nullable().default(null).describe('Gain [min, max], each in 0..10'),
-  bg_noise_range: range(0, 10, 'bg_noise_range').nullable().default(null).describe('Background noise factor [min, max], each in 0..10'),
+  bg_noise_range: range(0, 10, 'bg_noise_range')
+    .nullable()
+    .default(null)
+    .describe('Background noise factor [min, max], each in 0..10'),
   bg_noise_dir: path()
     .nullable()
     .default(null)
@@ -291,14 +412,21 @@ export const outputSchema = z
       .nullable()
       .default(null)
       .describe('Subsets to bake; default: training, plus validation when validation_split > 0'),
-    samples_per_shard: z.int().min(0).max(10_000_000).default(0).describe('Samples per shard file (0..10000000); 0: one shard per epoch'),
+    samples_per_shard: z
+      .int()
+      .min(0)
+      .max(10_000_000)
+      .default(0)
+      .describe('Samples per shard file (0..10000000); 0: one shard per epoch'),
     partitions: z
       .int()
       .min(1)
       .max(10000)
       .nullable()
       .default(null)
-      .describe('Partition count for Kubernetes Indexed Jobs (1..10000; JOB_COMPLETION_INDEX); --partitions overrides it'),
+      .describe(
+        'Partition count for Kubernetes Indexed Jobs (1..10000; JOB_COMPLETION_INDEX); --partitions overrides it',
+      ),
   })
   .describe('Where and how much to write');
 
@@ -311,7 +439,9 @@ export const configSchema = z
     hooks: path()
       .nullable()
       .default(null)
-      .describe('ES module of user hooks (noaugPreprocess, preprocess, postprocess, getBatch, listValidFilenames); runs code'),
+      .describe(
+        'ES module of user hooks (noaugPreprocess, preprocess, postprocess, getBatch, listValidFilenames); runs code',
+      ),
   })
   .superRefine((c, ctx) => {
     if (c.frontend !== undefined && c.generator.frontend_settings !== undefined) {

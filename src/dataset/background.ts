@@ -29,7 +29,12 @@ export async function listBackground(config: Config, checks: FileChecks, tick: T
   checkBackgroundFolder(dir);
   // Messages name files relative to the dataset directory, like every other file.
   const label = relative(config.dataset.directory, dir) || '.';
-  const listing = await listClassFiles(dir, '.', { followLinks: config.dataset.follow_links, tick, rootName: `generator.bg_noise_dir ${dir}`, label });
+  const listing = await listClassFiles(dir, '.', {
+    followLinks: config.dataset.follow_links,
+    tick,
+    rootName: `generator.bg_noise_dir ${dir}`,
+    label,
+  });
   const name = (f: string) => (label === '.' ? f : `${label}/${f}`);
   for (const b of listing.bad) checks.reject({ file: name(b.file), reason: b.reason });
   const note = otherAudioNote(listing.otherAudio);

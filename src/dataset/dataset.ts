@@ -68,18 +68,25 @@ function filesFromHook(hook: ListValidFilenames, config: Config, className: stri
   try {
     result = hook(d.directory, className, ['.wav'], [0, 1], d.follow_links, d.shuffle_index_dir);
   } catch (err) {
-    throw new AudiogenError(`hook listValidFilenames failed on class "${className}": ${(err as Error)?.message ?? String(err)}`);
+    throw new AudiogenError(
+      `hook listValidFilenames failed on class "${className}": ${(err as Error)?.message ?? String(err)}`,
+    );
   }
   const bad = (why: string) => new AudiogenError(`hook listValidFilenames for class "${className}": ${why}`);
   if (result instanceof Promise) throw bad('returned a Promise; it must return its list synchronously');
-  const files = Array.isArray(result) && result.length === 2 && Array.isArray(result[1]) && typeof result[0] === 'string' ? result[1] : result;
-  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string')) throw bad('expected [className, files] or files, a list of strings');
+  const files =
+    Array.isArray(result) && result.length === 2 && Array.isArray(result[1]) && typeof result[0] === 'string'
+      ? result[1]
+      : result;
+  if (!Array.isArray(files) || files.some((f) => typeof f !== 'string'))
+    throw bad('expected [className, files] or files, a list of strings');
   const root = realpathSync(d.directory);
   return files
     .map((f: string) => {
       const rel = f.replace(/\\/g, '/');
       const inside = isInside(join(root, className), resolve(root, rel));
-      if (!rel.startsWith(`${className}/`) || !inside) throw bad(`"${f}" is not a file inside the class folder ${className}/ of the dataset directory`);
+      if (!rel.startsWith(`${className}/`) || !inside)
+        throw bad(`"${f}" is not a file inside the class folder ${className}/ of the dataset directory`);
       if (!existsSync(join(root, rel))) throw bad(`"${f}" does not exist`);
       return rel.slice(className.length + 1);
     })
@@ -118,7 +125,8 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
       const found = await listClassFiles(d.directory, folder, { followLinks: d.follow_links, tick });
       for (const b of found.bad) reject({ file: `${folder}/${b.file}`, reason: b.reason });
       const note = otherAudioNote(found.otherAudio);
-      if (note) warnings.push(`${check ? `class "${folder}"` : `folder "${folder}" (a source of ${UNKNOWN})`}: ${note}`);
+      if (note)
+        warnings.push(`${check ? `class "${folder}"` : `folder "${folder}" (a source of ${UNKNOWN})`}: ${note}`);
       listing = found.files;
     }
     const index = classIndex({
@@ -142,14 +150,17 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
   };
 
   const known = d.classes.filter((c) => c !== UNKNOWN && c !== SILENCE);
-  if (known.length === 0) throw new AudiogenError(`dataset.classes: needs at least one class besides ${UNKNOWN} and ${SILENCE}`);
+  if (known.length === 0)
+    throw new AudiogenError(`dataset.classes: needs at least one class besides ${UNKNOWN} and ${SILENCE}`);
   const knownSplits = new Map<string, Split>();
   for (const c of known) checkClassFolder(d.directory, d.classes, c);
   for (const c of known) {
     const split = await splitOf(c, true);
     if (split.training.length + split.validation.length === 0) {
       const bad = skipped.filter((b) => b.file.startsWith(`${c}/`)).length;
-      throw new AudiogenError(`class "${c}": no ${bad ? 'usable ' : ''}.wav files in ${d.directory}/${c}${bad ? ` (${bad} left out as unreadable)` : ''}`);
+      throw new AudiogenError(
+        `class "${c}": no ${bad ? 'usable ' : ''}.wav files in ${d.directory}/${c}${bad ? ` (${bad} left out as unreadable)` : ''}`,
+      );
     }
     knownSplits.set(c, split);
   }
@@ -161,7 +172,9 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     const { folders, bad } = unknownSourceFolders(d.directory, d.classes);
     for (const b of bad) reject(b);
     if (folders.length === 0) {
-      throw new AudiogenError(`class "${UNKNOWN}": no other class folders in ${d.directory} to draw unknown samples from`);
+      throw new AudiogenError(
+        `class "${UNKNOWN}": no other class folders in ${d.directory} to draw unknown samples from`,
+      );
     }
     unknownPool = { training: [], validation: [] };
     for (const f of folders) {
@@ -190,7 +203,9 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
           if (await usable(f)) drawn.push(f);
         }
         if (drawn.length < want) {
-          warnings.push(`${subset}: ${UNKNOWN} asks for ${want} samples, only ${drawn.length} usable files are available`);
+          warnings.push(
+            `${subset}: ${UNKNOWN} asks for ${want} samples, only ${drawn.length} usable files are available`,
+          );
         }
         files = drawn.sort();
       } else if (name === SILENCE) {
@@ -224,7 +239,10 @@ function splitWarning(splits: ReadonlyMap<string, Split>, method: 'hash' | 'inde
   if (Math.abs(overall - asked) <= 0.05 && far.length === 0) return null;
   far.sort((a, b) => Math.abs(b.realised - asked) - Math.abs(a.realised - asked));
   const classes = far.length
-    ? `; classes farthest from it: ${far.slice(0, 4).map((c) => `${c.name} ${c.realised.toFixed(2)}`).join(', ')}${far.length > 4 ? ` and ${far.length - 4} more` : ''}`
+    ? `; classes farthest from it: ${far
+        .slice(0, 4)
+        .map((c) => `${c.name} ${c.realised.toFixed(2)}`)
+        .join(', ')}${far.length > 4 ? ` and ${far.length - 4} more` : ''}`
     : '';
   const why =
     method === 'hash'

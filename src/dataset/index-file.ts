@@ -25,7 +25,9 @@ export function indexFilePath(dir: string, className: string): string {
 function checkLine(line: string, file: string, lineNo: number): void {
   const parts = line.split('/');
   if (line.startsWith('/') || /^[a-zA-Z]:/.test(line) || parts.includes('..') || line.includes('\\')) {
-    throw new AudiogenError(`${file}:${lineNo}: "${line}" points outside its class folder; delete the index file to rebuild it`);
+    throw new AudiogenError(
+      `${file}:${lineNo}: "${line}" points outside its class folder; delete the index file to rebuild it`,
+    );
   }
 }
 
@@ -34,11 +36,17 @@ export function readIndexFile(path: string): string[] {
   let text: string;
   try {
     const real = realpathSync(path);
-    if (!isInside(realpathSync(dirname(path)), real)) throw new AudiogenError(`${path}: the index file is a symlink out of dataset.shuffle_index_dir (to ${real}); delete it to rebuild it`);
+    if (!isInside(realpathSync(dirname(path)), real))
+      throw new AudiogenError(
+        `${path}: the index file is a symlink out of dataset.shuffle_index_dir (to ${real}); delete it to rebuild it`,
+      );
     text = readRegularFile(path).toString('utf8');
   } catch (err) {
     if (err instanceof AudiogenError) throw err;
-    const why = err instanceof NotAFileError ? `is ${err.what}, not a regular file` : `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    const why =
+      err instanceof NotAFileError
+        ? `is ${err.what}, not a regular file`
+        : `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
     throw new AudiogenError(`${path}: the index file ${why}; delete it to rebuild it`);
   }
   const lines = text.split('\n');

@@ -108,7 +108,9 @@ export async function listClassFiles(root: string, folder: string, opts: ListFol
           }
         } else if (isWav(name)) {
           if (!followLinks && !isInside(rootReal, target)) {
-            throw new AudiogenError(`${shown(relPath)}: symlink points outside ${rootName} (to ${target}); set dataset.follow_links to allow it`);
+            throw new AudiogenError(
+              `${shown(relPath)}: symlink points outside ${rootName} (to ${target}); set dataset.follow_links to allow it`,
+            );
           }
           if (stat.isFile()) files.push(relPath);
           else bad.push({ file: relPath, reason: `is a symlink to ${kindOf(stat)} (${target}), not a regular file` });

@@ -16,7 +16,8 @@ export function decodeName(bytes: Uint8Array): string | null {
 /** A name for messages: printable ASCII as is, every other byte as \xNN. */
 export function escapeName(bytes: Uint8Array): string {
   let out = '';
-  for (const b of bytes) out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  for (const b of bytes)
+    out += b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
   return out;
 }
 

@@ -1,7 +1,14 @@
 // Checks every listed clip before anything is planned, so a bad file either stops the build before a shard is
 // written (on_error: fail) or is left out with counts that stay consistent (on_error: skip).
 import { closeSync, readSync, statSync } from 'node:fs';
-import { checkFiniteFloats, inspectWav, inspectWavHeader, isFloatFormat, WavError, type WavSummary } from '../audio/wav.js';
+import {
+  checkFiniteFloats,
+  inspectWav,
+  inspectWavHeader,
+  isFloatFormat,
+  WavError,
+  type WavSummary,
+} from '../audio/wav.js';
 import { kindOf, NotAFileError, openRegularFile } from '../files/read.js';
 import { noTick, type Tick } from './tick.js';
 

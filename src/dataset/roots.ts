@@ -19,7 +19,9 @@ function statOf(path: string): Stats | string {
 export function checkDatasetDirectory(dir: string): void {
   const stat = statOf(dir);
   if (typeof stat !== 'string' && stat.isDirectory()) return;
-  const problems = [{ path: 'dataset.directory', message: `${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` }];
+  const problems = [
+    { path: 'dataset.directory', message: `${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` },
+  ];
   // The shipped kws-mltk.yaml points at Speech Commands: say where it comes from (the archive has no top folder).
   if (/speech[_-]?commands/i.test(basename(dir))) {
     problems.push({
@@ -38,12 +40,16 @@ export function checkClassFolder(dir: string, classes: readonly string[], name: 
   if (typeof stat !== 'string' && stat.isDirectory()) return;
   const key = `dataset.classes[${classes.indexOf(name)}]`;
   if (stat === 'does not exist') throw new ConfigError([{ path: key, message: `no folder "${name}" in ${dir}` }]);
-  throw new ConfigError([{ path: key, message: `"${name}" in ${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` }]);
+  throw new ConfigError([
+    { path: key, message: `"${name}" in ${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` },
+  ]);
 }
 
 /** generator.bg_noise_dir must be a folder. */
 export function checkBackgroundFolder(dir: string): void {
   const stat = statOf(dir);
   if (typeof stat !== 'string' && stat.isDirectory()) return;
-  throw new ConfigError([{ path: 'generator.bg_noise_dir', message: `${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` }]);
+  throw new ConfigError([
+    { path: 'generator.bg_noise_dir', message: `${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` },
+  ]);
 }

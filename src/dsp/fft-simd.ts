@@ -18,7 +18,10 @@ const BACKWARD = 1;
 
 /** PFFFT's SIMD build, else its scalar build, else none (fft.js then). */
 async function load(): Promise<{ module: PffftModule; build: 'pffft-simd' | 'pffft' } | null> {
-  for (const [entry, build] of [['@echogarden/pffft-wasm/simd', 'pffft-simd'], ['@echogarden/pffft-wasm', 'pffft']] as const) {
+  for (const [entry, build] of [
+    ['@echogarden/pffft-wasm/simd', 'pffft-simd'],
+    ['@echogarden/pffft-wasm', 'pffft'],
+  ] as const) {
     try {
       const factory = (await import(entry)).default as () => Promise<PffftModule>;
       return { module: await factory(), build };

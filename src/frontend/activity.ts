@@ -11,12 +11,12 @@ export interface ActivitySettings {
 
 /** (int16)(float(x) · 2^bits): the reference's truncating fixed-point conversion. */
 function fixed(x: number, bits: number): number {
-  return Math.trunc(Math.fround(Math.fround(x) * (1 << bits))) << 16 >> 16;
+  return (Math.trunc(Math.fround(Math.fround(x) * (1 << bits))) << 16) >> 16;
 }
 
 /** out = ((1 - k)·in + k·out) / 256, rounded; the products are 32-bit int multiplies in C. */
 function onePole(input: number, state: number, k: number): number {
-  const p1 = Math.imul((256 - k) << 16 >> 16, input);
+  const p1 = Math.imul(((256 - k) << 16) >> 16, input);
   const p2 = Math.imul(k, state);
   return Math.floor((Math.floor((p1 + p2) / 128) + 1) / 2) | 0;
 }

@@ -2,7 +2,7 @@
 
 /** The filter coefficient in Q15 as the reference truncates it: (int16)(float(c) · 32768). */
 export function dcNotchCoefficient(coefficient: number): number {
-  return Math.trunc(Math.fround(coefficient) * 32768) << 16 >> 16;
+  return (Math.trunc(Math.fround(coefficient) * 32768) << 16) >> 16;
 }
 
 /**
@@ -15,7 +15,7 @@ export function dcNotchFilter(coefficient: number, input: Int16Array, output: In
   for (let n = 0; n < count; n++) {
     const x = input[n];
     const p = coefficient * prevOut;
-    const y = (((x - prevIn) + (((p >> 14) + 1) >> 1)) << 16) >> 16;
+    const y = ((x - prevIn + (((p >> 14) + 1) >> 1)) << 16) >> 16;
     output[n] = y;
     prevIn = x;
     prevOut = y;

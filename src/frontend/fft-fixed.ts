@@ -69,7 +69,8 @@ export function fixedFftPlan(size: number): FixedFftPlan {
   const n = size / 2;
   // For powers of two kissfft factors 4·4·…·4 with at most one 2, which comes last (the innermost stage).
   const factors = factorize(n);
-  for (let i = 0; i < factors.length - 1; i++) if (factors[i] !== 4) throw new Error(`unexpected FFT radix ${factors[i]}`);
+  for (let i = 0; i < factors.length - 1; i++)
+    if (factors[i] !== 4) throw new Error(`unexpected FFT radix ${factors[i]}`);
 
   const twiddle = (i: number): number => {
     const phase = (-2 * Math.PI * i) / n;
@@ -78,7 +79,10 @@ export function fixedFftPlan(size: number): FixedFftPlan {
   const superTwiddles = new Int32Array(Math.max(1, n / 2));
   for (let i = 0; i < n / 2; i++) {
     const phase = -Math.PI * ((i + 1) / n + 0.5);
-    superTwiddles[i] = packComplex(Math.floor(0.5 + 32767 * Math.cos(phase)), Math.floor(0.5 + 32767 * Math.sin(phase)));
+    superTwiddles[i] = packComplex(
+      Math.floor(0.5 + 32767 * Math.cos(phase)),
+      Math.floor(0.5 + 32767 * Math.sin(phase)),
+    );
   }
 
   // kf_work recursion: level i has fstride = p0·…·p(i-1) and m = n / (p0·…·pi); the last level has m = 1.

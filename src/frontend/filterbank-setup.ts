@@ -62,7 +62,9 @@ export function filterbankLayout(
     const denom = chan === 0 ? melLow : centers[chan - 1];
     for (let j = 0; j < binCount[chan]; j++) {
       const frequency = binStart[chan] + j;
-      const weight = round(round(centers[chan] - freqToMel(round(frequency * hzPerBin))) / round(centers[chan] - denom));
+      const weight = round(
+        round(centers[chan] - freqToMel(round(frequency * hzPerBin))) / round(centers[chan] - denom),
+      );
       weights[frequency - startIndex] = Math.floor(round(weight * (1 << FILTERBANK_BITS)) + 0.5);
       unweights[frequency - startIndex] = Math.floor((1.0 - weight) * (1 << FILTERBANK_BITS) + 0.5);
     }

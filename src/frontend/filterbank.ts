@@ -10,16 +10,12 @@ export class Filterbank {
   /** weight | unweight << 16 per used bin (both in [0, 4097)): one typed-array read per bin. */
   private readonly packedWeights: Int32Array;
 
-  constructor(
-    channels: number,
-    lowerHz: number,
-    upperHz: number,
-    sampleRate: number,
-    spectrumSize: number,
-  ) {
+  constructor(channels: number, lowerHz: number, upperHz: number, sampleRate: number, spectrumSize: number) {
     this.layout = filterbankLayout(channels, lowerHz, upperHz, sampleRate, spectrumSize);
     if (this.layout.endIndex >= spectrumSize) {
-      throw new Error(`filterbank upper band limit ${upperHz} Hz needs FFT bins beyond the spectrum (${spectrumSize} bins)`);
+      throw new Error(
+        `filterbank upper band limit ${upperHz} Hz needs FFT bins beyond the spectrum (${spectrumSize} bins)`,
+      );
     }
     this.channels = channels;
     const { weights, unweights } = this.layout;

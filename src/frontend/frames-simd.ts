@@ -94,7 +94,8 @@ export class SimdFrames {
     }
     i32.set(layout.binStart, binStartAt >> 2);
     i32.set(layout.binCount, binCountAt >> 2);
-    for (let j = 0; j < layout.weights.length; j++) i32[(weightsAt >> 2) + j] = layout.weights[j] | (layout.unweights[j] << 16);
+    for (let j = 0; j < layout.weights.length; j++)
+      i32[(weightsAt >> 2) + j] = layout.weights[j] | (layout.unweights[j] << 16);
 
     this.module.configure({
       windowSize: coefficients.length,
@@ -139,7 +140,10 @@ export class SimdFrames {
     this.audio = heap.view(Float32Array, audioAt, g.samples);
     this.pcm = heap.view(Int16Array, pcmAt, g.samples);
     this.filtered = heap.view(Int16Array, filteredAt, g.samples);
-    this.signals = Array.from({ length: g.frames }, (_, f) => new Uint32Array(buffer, outAt + f * channels * 4, channels));
+    this.signals = Array.from(
+      { length: g.frames },
+      (_, f) => new Uint32Array(buffer, outAt + f * channels * 4, channels),
+    );
     this.spectrogram = heap.view(Uint16Array, spectrogramAt, g.frames * channels);
     this.at = { audio: audioAt, pcm: pcmAt, filtered: filteredAt, out: outAt, spectrogram: spectrogramAt };
     this.frames = g.frames;
@@ -157,6 +161,10 @@ export class SimdFrames {
 
   /** Runs every frame of `pcm` (or of `filtered`) into `signals`. */
   run(source: 'pcm' | 'filtered'): void {
-    this.module.spectrogram({ pcm: source === 'pcm' ? this.at.pcm : this.at.filtered, frames: this.frames, out: this.at.out });
+    this.module.spectrogram({
+      pcm: source === 'pcm' ? this.at.pcm : this.at.filtered,
+      frames: this.frames,
+      out: this.at.out,
+    });
   }
 }

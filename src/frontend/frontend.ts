@@ -22,7 +22,9 @@ export { floatToInt16 } from './pcm.js';
 
 /** The frontend's rules as a config check: feasibility of the settings when the frontend is on. */
 export const frontendConfigCheck: ConfigCheck = (config) =>
-  config.generator.frontend_enabled ? checkFrontendSettings(config.frontend).map((p) => ({ path: p.path.split('.'), message: p.message })) : [];
+  config.generator.frontend_enabled
+    ? checkFrontendSettings(config.frontend).map((p) => ({ path: p.path.split('.'), message: p.message }))
+    : [];
 
 /** Problems the schema cannot see (combinations the reference rejects or mis-handles). Empty when fine. */
 export function checkFrontendSettings(s: FrontendSettings): { path: string; message: string }[] {
@@ -31,15 +33,27 @@ export function checkFrontendSettings(s: FrontendSettings): { path: string; mess
   const g = frontendGeometry(s);
   const nyquist = s.sample_rate_hz / 2;
   if (g.window < 4) add('window_size_ms', `window of ${g.window} samples is too short (need >= 4 samples)`);
-  else if (g.window > 32768) add('window_size_ms', `window of ${g.window} samples is too long (the reference indexes FFT bins as int16)`);
+  else if (g.window > 32768)
+    add('window_size_ms', `window of ${g.window} samples is too long (the reference indexes FFT bins as int16)`);
   if (g.step < 1) add('window_step_ms', `step of ${g.step} samples at ${s.sample_rate_hz} Hz is empty`);
-  else if (g.step > g.window) add('window_step_ms', `step (${g.step} samples) longer than the window (${g.window}) is not supported by the reference`);
-  if (g.samples < g.window) add('sample_length_ms', `sample of ${g.samples} samples is shorter than one window (${g.window})`);
+  else if (g.step > g.window)
+    add(
+      'window_step_ms',
+      `step (${g.step} samples) longer than the window (${g.window}) is not supported by the reference`,
+    );
+  if (g.samples < g.window)
+    add('sample_length_ms', `sample of ${g.samples} samples is shorter than one window (${g.window})`);
   if (s.filterbank_upper_band_limit > nyquist) {
-    add('filterbank_upper_band_limit', `${s.filterbank_upper_band_limit} Hz is above the Nyquist frequency (${nyquist} Hz)`);
+    add(
+      'filterbank_upper_band_limit',
+      `${s.filterbank_upper_band_limit} Hz is above the Nyquist frequency (${nyquist} Hz)`,
+    );
   }
   if (s.filterbank_lower_band_limit >= s.filterbank_upper_band_limit) {
-    add('filterbank_lower_band_limit', `must be below filterbank_upper_band_limit (${s.filterbank_upper_band_limit} Hz)`);
+    add(
+      'filterbank_lower_band_limit',
+      `must be below filterbank_upper_band_limit (${s.filterbank_upper_band_limit} Hz)`,
+    );
   }
   if (issues.length === 0) {
     const spectrum = nextPow2(g.window) / 2 + 1;
@@ -58,9 +72,12 @@ export function checkFrontendSettings(s: FrontendSettings): { path: string; mess
     }
   }
   if (s.variant === 'tflm') {
-    if (!s.noise_reduction_enable) add('noise_reduction_enable', 'the tflm frontend always applies noise reduction; set it to true');
-    if (s.dc_notch_filter_enable) add('dc_notch_filter_enable', 'the tflm frontend has no DC notch filter; set it to false');
-    if (s.activity_detection_enable) add('activity_detection_enable', 'the tflm frontend has no activity detection; set it to false');
+    if (!s.noise_reduction_enable)
+      add('noise_reduction_enable', 'the tflm frontend always applies noise reduction; set it to true');
+    if (s.dc_notch_filter_enable)
+      add('dc_notch_filter_enable', 'the tflm frontend has no DC notch filter; set it to false');
+    if (s.activity_detection_enable)
+      add('activity_detection_enable', 'the tflm frontend has no activity detection; set it to false');
   } else if (s.pcan_enable && !s.noise_reduction_enable) {
     add('pcan_enable', 'PCAN needs the noise estimate: enable noise_reduction_enable or disable pcan_enable');
   }
@@ -100,9 +117,13 @@ export class AudioFeatureGenerator {
    * 'reference' (the readable stages in this folder, each following the C code line by line). Both give the same
    * bits; the tests hold them to each other and to the C reference's outputs.
    */
-  constructor(s: FrontendSettings, readonly engine: Engine = 'simd') {
+  constructor(
+    s: FrontendSettings,
+    readonly engine: Engine = 'simd',
+  ) {
     const issues = checkFrontendSettings(s);
-    if (issues.length > 0) throw new Error(`invalid frontend settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    if (issues.length > 0)
+      throw new Error(`invalid frontend settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     const g = frontendGeometry(s);
     const tflm = s.variant === 'tflm';
     this.settings = s;
@@ -124,14 +145,15 @@ export class AudioFeatureGenerator {
       s.sample_rate_hz,
       this.fft.bins,
     );
-    this.activity = !tflm && s.activity_detection_enable
-      ? new ActivityDetector(this.channels, {
-          alphaA: s.activity_detection_alpha_a,
-          alphaB: s.activity_detection_alpha_b,
-          armThreshold: s.activity_detection_arm_threshold,
-          tripThreshold: s.activity_detection_trip_threshold,
-        })
-      : null;
+    this.activity =
+      !tflm && s.activity_detection_enable
+        ? new ActivityDetector(this.channels, {
+            alphaA: s.activity_detection_alpha_a,
+            alphaB: s.activity_detection_alpha_b,
+            armThreshold: s.activity_detection_arm_threshold,
+            tripThreshold: s.activity_detection_trip_threshold,
+          })
+        : null;
     const noiseOn = tflm || s.noise_reduction_enable;
     this.noise = noiseOn
       ? new NoiseReduction(this.channels, {
@@ -150,8 +172,11 @@ export class AudioFeatureGenerator {
         )
       : null;
     this.log = new LogScale(s.log_scale_enable, s.log_scale_shift, correction);
-    this.range = s.quantize_dynamic_scale_enable ? dynamicRange(s.quantize_dynamic_scale_range_db, s.log_scale_shift) : 0;
-    this.simd = engine === 'simd' ? new SimdFrames(this.coefficients, { ...g, fftSize }, this.filterbank.layout, this) : null;
+    this.range = s.quantize_dynamic_scale_enable
+      ? dynamicRange(s.quantize_dynamic_scale_range_db, s.log_scale_shift)
+      : 0;
+    this.simd =
+      engine === 'simd' ? new SimdFrames(this.coefficients, { ...g, fftSize }, this.filterbank.layout, this) : null;
     this.pcm = new Int16Array(engine === 'simd' ? 0 : g.samples);
   }
 
@@ -241,7 +266,9 @@ export class AudioFeatureGenerator {
   private checkSizes(spectrogram: Uint16Array, out: { length: number }): number {
     const count = this.frames * this.channels;
     if (spectrogram.length < count || out.length < count) {
-      throw new Error(`spectrogram conversion needs ${count} values, got ${spectrogram.length} in and ${out.length} out`);
+      throw new Error(
+        `spectrogram conversion needs ${count} values, got ${spectrogram.length} in and ${out.length} out`,
+      );
     }
     return count;
   }

@@ -17,10 +17,12 @@ function gainAt(s: PcanSettings, inputBits: number, x: number): number {
   // C float arithmetic with powf, emulated by rounding every result to float.
   const round = Math.fround;
   const xAsFloat = round(round(x) / 2 ** inputBits);
+  const base = round(xAsFloat + Math.fround(s.offset));
   // biome-ignore lint/style/useExponentiationOperator: powf of the reference, called as such (no constant folding)
-  const gain = round(2 ** s.gainBits * round(Math.pow(round(xAsFloat + Math.fround(s.offset)), -Math.fround(s.strength))));
+  const power = round(Math.pow(base, -Math.fround(s.strength)));
+  const gain = round(2 ** s.gainBits * power);
   if (gain > 0x7fff) return 0x7fff;
-  return Math.trunc(round(gain + 0.5)) << 16 >> 16;
+  return (Math.trunc(round(gain + 0.5)) << 16) >> 16;
 }
 
 /** The reference's lookup table: lut[0..1] for x = 0, 1; then per octave 2..32 (y0, a1, a2) at 4·octave - 6. */

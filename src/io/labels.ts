@@ -9,7 +9,11 @@ export interface LabelFormat {
 }
 
 /** categorical: one-hot in the x dtype; binary: the id in the x dtype; sparse: int32 ids; input/null: no y. */
-export function labelFormat(classMode: DatasetConfig['class_mode'], xDtype: Dtype, classCount: number): LabelFormat | null {
+export function labelFormat(
+  classMode: DatasetConfig['class_mode'],
+  xDtype: Dtype,
+  classCount: number,
+): LabelFormat | null {
   switch (classMode) {
     case 'categorical':
       return { dtype: xDtype, shape: [classCount] };

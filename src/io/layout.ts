@@ -43,7 +43,9 @@ export const CLASSES = 'classes.txt';
 /** Build state (finished shards with sizes and hashes, locks), one log per partition. */
 export const STATE_DIR = '.audiogen';
 
-const SHARD_FILE = new RegExp(`^(${SUBSETS.join('|')})/epoch-\\d{3,}/(x-\\d{3,}\\.npy|y-\\d{3,}\\.npy|index-\\d{3,}\\.csv)$`);
+const SHARD_FILE = new RegExp(
+  `^(${SUBSETS.join('|')})/epoch-\\d{3,}/(x-\\d{3,}\\.npy|y-\\d{3,}\\.npy|index-\\d{3,}\\.csv)$`,
+);
 
 /** Whether a relative path is one the layout could name for a shard file (never `..`, never absolute). */
 export function isShardPath(rel: string): boolean {

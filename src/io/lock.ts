@@ -64,7 +64,10 @@ function readHolder(path: string): LockHolder | null {
   }
 }
 
-const describe = (h: LockHolder | null) => (h ? `host ${h.host}, pid ${h.pid}${h.slurm_job ? `, Slurm job ${h.slurm_job}` : ''}` : 'a holder that left no readable record');
+const describe = (h: LockHolder | null) =>
+  h
+    ? `host ${h.host}, pid ${h.pid}${h.slurm_job ? `, Slurm job ${h.slurm_job}` : ''}`
+    : 'a holder that left no readable record';
 
 export interface LockOptions {
   /** Wait for the holder to finish instead of failing. */
@@ -86,7 +89,11 @@ export class OutputLock {
   }
 
   /** Takes the lock of `partition` in `outDir` (creating OUT/.audiogen), or fails naming whoever holds it. */
-  static async acquire(outDir: string, partition: { index: number; count: number }, opts: LockOptions = {}): Promise<OutputLock> {
+  static async acquire(
+    outDir: string,
+    partition: { index: number; count: number },
+    opts: LockOptions = {},
+  ): Promise<OutputLock> {
     const dir = join(outDir, STATE_DIR);
     ensureDir(dir);
     const path = join(dir, lockName(partition.index, partition.count));
@@ -140,7 +147,11 @@ export class OutputLock {
   }
 
   /** A live lock that cannot run beside this partition: a build of the same output with another partition count. */
-  private static conflicting(dir: string, partition: { index: number; count: number }, self: LockHolder): { path: string; holder: LockHolder | null } | null {
+  private static conflicting(
+    dir: string,
+    partition: { index: number; count: number },
+    self: LockHolder,
+  ): { path: string; holder: LockHolder | null } | null {
     for (const name of readdirSync(dir)) {
       const m = LOCK_PATTERN.exec(name);
       if (!m || Number(m[2]) === partition.count) continue;

@@ -107,7 +107,9 @@ export function identityOf(recorded: Record<string, unknown>): Record<string, un
 }
 
 export function configHash(config: Config): string {
-  return createHash('sha256').update(JSON.stringify(identityOf(outputConfig(config)))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(identityOf(outputConfig(config))))
+    .digest('hex');
 }
 
 /** Keys whose values differ between two configs, as "path: old -> new" lines. */

@@ -1,6 +1,16 @@
 // One shard being written: x (rows written by workers at fixed offsets), y (labels, written here), and the index
 // CSV (rows appended in position order). All under temporary names until finalize() renames them.
-import { openSync, closeSync, writeSync, fsync, ftruncateSync, renameSync, unlinkSync, createReadStream, statSync } from 'node:fs';
+import {
+  openSync,
+  closeSync,
+  writeSync,
+  fsync,
+  ftruncateSync,
+  renameSync,
+  unlinkSync,
+  createReadStream,
+  statSync,
+} from 'node:fs';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -181,7 +191,9 @@ export class ShardWriter {
   /** Flushes, hashes and renames the files to their final names. */
   async finalize(): Promise<ShardRecord> {
     if (this.csvNext !== this.spec.start + this.spec.count) {
-      throw new Error(`shard ${this.files.x} finalized with rows missing (${this.csvNext - this.spec.start}/${this.spec.count})`);
+      throw new Error(
+        `shard ${this.files.x} finalized with rows missing (${this.csvNext - this.spec.start}/${this.spec.count})`,
+      );
     }
     const open = [this.x, this.y, this.index].filter((f): f is OpenFile => f !== null);
     // Off the event loop (libuv's thread pool): the build keeps handing out batches while the disk catches up.
@@ -203,10 +215,18 @@ export class ShardWriter {
       const sha256 = await sha256File(f.tmp);
       return { path: rel, bytes: statSync(f.tmp).size, sha256 };
     };
-    const x = { ...(await record(this.x, this.files.x)), shape: [this.spec.count, ...this.xFormat.sampleShape], dtype: this.xFormat.dtype };
+    const x = {
+      ...(await record(this.x, this.files.x)),
+      shape: [this.spec.count, ...this.xFormat.sampleShape],
+      dtype: this.xFormat.dtype,
+    };
     const y =
       this.y && this.yFormat
-        ? { ...(await record(this.y, this.files.y)), shape: [this.spec.count, ...this.yFormat.shape], dtype: this.yFormat.dtype }
+        ? {
+            ...(await record(this.y, this.files.y)),
+            shape: [this.spec.count, ...this.yFormat.shape],
+            dtype: this.yFormat.dtype,
+          }
         : null;
     const index = await record(this.index, this.files.index);
     for (const f of open) {
@@ -226,5 +246,4 @@ export class ShardWriter {
     // Closed once: the numbers may belong to other files by a second call.
     this.closed = true;
   }
-
 }

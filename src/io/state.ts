@@ -54,7 +54,10 @@ export function readState(path: string): StateLog {
     text = readRegularFile(path).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { header: null, shards: [] };
-    if (err instanceof NotAFileError) throw new AudiogenError(`${path}: ${err.what} where audiogen keeps its build log; audiogen did not make it: remove it`);
+    if (err instanceof NotAFileError)
+      throw new AudiogenError(
+        `${path}: ${err.what} where audiogen keeps its build log; audiogen did not make it: remove it`,
+      );
     throw new AudiogenError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   let header: StateHeader | null = null;

@@ -15,7 +15,11 @@ export interface InputFile {
 }
 
 /** The files of a listing: each distinct dataset clip (relative to `datasetDir`) and the background-noise files. */
-export function inputFiles(datasetDir: string, clips: Iterable<string | null>, background: readonly InputFile[]): InputFile[] {
+export function inputFiles(
+  datasetDir: string,
+  clips: Iterable<string | null>,
+  background: readonly InputFile[],
+): InputFile[] {
   const names = new Set<string>();
   for (const c of clips) if (c !== null) names.add(c);
   const out = [...names].sort().map((name) => ({ name, path: join(datasetDir, name) }));
@@ -30,7 +34,10 @@ async function contentHash(path: string): Promise<string> {
 }
 
 /** Fingerprints the inputs (stat always, contents when asked), a few files at a time; an interrupt stops it. */
-export async function fingerprintInputs(files: readonly InputFile[], opts: { contents?: boolean; signal?: AbortSignal } = {}): Promise<InputsFingerprint> {
+export async function fingerprintInputs(
+  files: readonly InputFile[],
+  opts: { contents?: boolean; signal?: AbortSignal } = {},
+): Promise<InputsFingerprint> {
   const stats: string[] = new Array(files.length);
   const contents: string[] = new Array(files.length);
   let next = 0;
@@ -53,7 +60,10 @@ export async function fingerprintInputs(files: readonly InputFile[], opts: { con
  * Whether the inputs are those of a recorded build: by contents when both sides have them (times may differ,
  * e.g. after a copy), else by size and time. 'unknown' when a recorded fingerprint is missing (an older build).
  */
-export function compareInputs(recorded: InputsFingerprint | undefined, current: InputsFingerprint): 'same' | 'changed' | 'unknown' {
+export function compareInputs(
+  recorded: InputsFingerprint | undefined,
+  current: InputsFingerprint,
+): 'same' | 'changed' | 'unknown' {
   if (!recorded) return 'unknown';
   if (recorded.content && current.content) return recorded.content === current.content ? 'same' : 'changed';
   return recorded.stat === current.stat ? 'same' : 'changed';

@@ -18,7 +18,8 @@ export interface BatchSpec {
 export function shardRanges(n: number, samplesPerShard: number): { start: number; count: number }[] {
   if (samplesPerShard <= 0 || samplesPerShard >= n) return [{ start: 0, count: n }];
   const out = [];
-  for (let start = 0; start < n; start += samplesPerShard) out.push({ start, count: Math.min(samplesPerShard, n - start) });
+  for (let start = 0; start < n; start += samplesPerShard)
+    out.push({ start, count: Math.min(samplesPerShard, n - start) });
   return out;
 }
 

@@ -20,7 +20,10 @@ export interface PlannedShard {
  */
 export function plannedShards(config: Config, summary: ListingSummary): PlannedShard[] {
   const out: PlannedShard[] = [];
-  const subsets = subsetsOf(config).map((subset) => ({ subset, ranges: shardRanges(summary.subsets[subset]!.samples, config.output.samples_per_shard) }));
+  const subsets = subsetsOf(config).map((subset) => ({
+    subset,
+    ranges: shardRanges(summary.subsets[subset]!.samples, config.output.samples_per_shard),
+  }));
   for (let epoch = 0; epoch < config.output.epochs; epoch++) {
     for (const { subset, ranges } of subsets) {
       ranges.forEach((r, shard) => {
@@ -35,12 +38,21 @@ export function plannedShards(config: Config, summary: ListingSummary): PlannedS
 export type ShardLookup = (subset: Subset, epoch: number, shard: number) => (PlannedShard & { hasY: boolean }) | null;
 
 export function shardLookup(config: Config, summary: ListingSummary): ShardLookup {
-  const ranges = new Map(subsetsOf(config).map((subset) => [subset, shardRanges(summary.subsets[subset]!.samples, config.output.samples_per_shard)]));
+  const ranges = new Map(
+    subsetsOf(config).map((subset) => [
+      subset,
+      shardRanges(summary.subsets[subset]!.samples, config.output.samples_per_shard),
+    ]),
+  );
   const hasY = labelFormat(config.dataset.class_mode, config.generator.dtype, summary.classes.length) !== null;
   return (subset, epoch, shard) => {
     const r = ranges.get(subset)?.[shard];
     if (!r || !Number.isInteger(shard) || !Number.isInteger(epoch) || epoch < 0) return null;
-    return { spec: { subset, epoch, shard, ...r }, files: shardFiles(subset, epoch, shard, ranges.get(subset)!.length), hasY };
+    return {
+      spec: { subset, epoch, shard, ...r },
+      files: shardFiles(subset, epoch, shard, ranges.get(subset)!.length),
+      hasY,
+    };
   };
 }
 
@@ -60,7 +72,9 @@ export function makePlan(config: Config, listing: DatasetListing, hooks: string)
 
 /** The shards a partition owns, in canonical order. */
 export function ownedShards(shards: readonly PlannedShard[], partition: Partition): PlannedShard[] {
-  const owners = assignShards(shards.map((s) => s.spec.count), partition.count);
+  const owners = assignShards(
+    shards.map((s) => s.spec.count),
+    partition.count,
+  );
   return shards.filter((_, i) => owners[i] === partition.index);
 }
-

@@ -137,10 +137,18 @@ export class BatchProcessor {
         : undefined;
       // Only colored noise draws samples (seeding a stream costs ~8 µs, so none is made otherwise).
       const colored = p.noise !== 'none' && p.noise !== 'background';
-      const noiseRng = colored ? bulkRngFor(config.dataset.seed, job.subset, job.epoch, item.position, 'noise-samples') : undefined;
+      const noiseRng = colored
+        ? bulkRngFor(config.dataset.seed, job.subset, job.epoch, item.position, 'noise-samples')
+        : undefined;
       const audio = this.renderer.renderAudio(decoded, p, noiseRng, beforeAugmentation);
       if (this.hooks.preprocess) {
-        const out = callSampleHook('preprocess', this.hooks.preprocess, audio, ctx([audio.length], 'preprocess'), audio.length);
+        const out = callSampleHook(
+          'preprocess',
+          this.hooks.preprocess,
+          audio,
+          ctx([audio.length], 'preprocess'),
+          audio.length,
+        );
         audio.set(out);
       }
       const kept = keepAudio ? Float32Array.from(audio) : null;
@@ -149,7 +157,13 @@ export class BatchProcessor {
         // After the frontend when it is on (the spectrogram), else on the audio itself, as the reference.
         const value = features ?? audio;
         const shape = features ? this.sampleShape : [audio.length];
-        const out = callSampleHook('postprocess', this.hooks.postprocess, value, ctx(shape, 'postprocess'), value.length);
+        const out = callSampleHook(
+          'postprocess',
+          this.hooks.postprocess,
+          value,
+          ctx(shape, 'postprocess'),
+          value.length,
+        );
         if (features) castInto(out, features);
         else audio.set(out);
       }
@@ -191,7 +205,11 @@ export class BatchProcessor {
     }
     const n = this.renderer.rowElements;
     const count = job.items.length;
-    if (Array.isArray(result) && result.length === count && result.every((r) => Array.isArray(r) || ArrayBuffer.isView(r))) {
+    if (
+      Array.isArray(result) &&
+      result.length === count &&
+      result.every((r) => Array.isArray(r) || ArrayBuffer.isView(r))
+    ) {
       result.forEach((r, i) => {
         castInto(checkNumbers('getBatch', files[i], r, n), rows.subarray(i * n, (i + 1) * n));
       });

@@ -72,7 +72,9 @@ function watchExit(): void {
   process.on('exit', (code) => {
     if (running === null) return;
     // Node reads process.exitCode after the 'exit' listeners: the run fails, naming the hook.
-    process.stderr.write(`audiogen: ${running} called process.exit(${code}); hooks must return a value, not end the process\n`);
+    process.stderr.write(
+      `audiogen: ${running} called process.exit(${code}); hooks must return a value, not end the process\n`,
+    );
     process.exitCode = EXIT.failed;
   });
 }
@@ -106,7 +108,8 @@ export async function loadHooks(path: string | null): Promise<Hooks> {
   const hooks: Record<string, unknown> = {};
   for (const name of NAMES) {
     if (mod[name] === undefined) continue;
-    if (typeof mod[name] !== 'function') throw new AudiogenError(`hooks: ${path} exports ${name}, but it is not a function`);
+    if (typeof mod[name] !== 'function')
+      throw new AudiogenError(`hooks: ${path} exports ${name}, but it is not a function`);
     hooks[name] = guarded(`hook ${name} (${path})`, mod[name] as (...args: never[]) => unknown);
   }
   if (Object.keys(hooks).length === 0) {
@@ -124,7 +127,10 @@ function hooksSource(path: string): Buffer {
   try {
     return readRegularFile(path);
   } catch (err) {
-    const why = err instanceof NotAFileError ? `it is ${err.what}, not a module file` : `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+    const why =
+      err instanceof NotAFileError
+        ? `it is ${err.what}, not a module file`
+        : `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
     throw new AudiogenError(`hooks: ${path}: ${why}`, EXIT.config);
   }
 }
@@ -136,7 +142,13 @@ export class HookError extends AudiogenError {
 }
 
 /** Calls a per-sample hook and checks it returned `expectedLength` numbers (any count when < 0); failures name the hook and file. */
-export function callSampleHook(name: string, hook: SampleHook, x: Float32Array | TypedArray, ctx: SampleContext, expectedLength: number): ArrayLike<number> {
+export function callSampleHook(
+  name: string,
+  hook: SampleHook,
+  x: Float32Array | TypedArray,
+  ctx: SampleContext,
+  expectedLength: number,
+): ArrayLike<number> {
   let result: unknown;
   try {
     result = hook(x, ctx);
@@ -146,15 +158,28 @@ export function callSampleHook(name: string, hook: SampleHook, x: Float32Array |
   return checkNumbers(name, ctx.fileName, result, expectedLength);
 }
 
-export function checkNumbers(name: string, file: string | null, result: unknown, expectedLength: number): ArrayLike<number> {
-  if (result instanceof Promise) throw new HookError(name, file, 'returned a Promise; hooks must return their result synchronously');
+export function checkNumbers(
+  name: string,
+  file: string | null,
+  result: unknown,
+  expectedLength: number,
+): ArrayLike<number> {
+  if (result instanceof Promise)
+    throw new HookError(name, file, 'returned a Promise; hooks must return their result synchronously');
   const isArrayLike = Array.isArray(result) || (ArrayBuffer.isView(result) && !(result instanceof DataView));
   const want = expectedLength < 0 ? 'numbers' : `${expectedLength} numbers`;
-  if (!isArrayLike) throw new HookError(name, file, `returned ${result === null ? 'null' : typeof result}, expected an array of ${want}`);
+  if (!isArrayLike)
+    throw new HookError(
+      name,
+      file,
+      `returned ${result === null ? 'null' : typeof result}, expected an array of ${want}`,
+    );
   const arr = result as ArrayLike<number>;
-  if (expectedLength >= 0 && arr.length !== expectedLength) throw new HookError(name, file, `returned ${arr.length} values, expected ${expectedLength}`);
+  if (expectedLength >= 0 && arr.length !== expectedLength)
+    throw new HookError(name, file, `returned ${arr.length} values, expected ${expectedLength}`);
   for (let i = 0; i < arr.length; i++) {
-    if (typeof arr[i] !== 'number' && typeof arr[i] !== 'bigint') throw new HookError(name, file, `value ${i} is ${typeof arr[i]}, not a number`);
+    if (typeof arr[i] !== 'number' && typeof arr[i] !== 'bigint')
+      throw new HookError(name, file, `value ${i} is ${typeof arr[i]}, not a number`);
   }
   return arr;
 }

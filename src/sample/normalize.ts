@@ -9,7 +9,9 @@ export type Normalization = Pick<
 >;
 
 export function normalizes(n: Normalization): boolean {
-  return n.rescale !== null || n.samplewise_center || n.samplewise_std_normalization || n.samplewise_normalize_range !== null;
+  return (
+    n.rescale !== null || n.samplewise_center || n.samplewise_std_normalization || n.samplewise_normalize_range !== null
+  );
 }
 
 /** In place, in the reference's order: rescale (multiply), center, std (+1e-6), then range. */

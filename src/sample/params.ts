@@ -27,7 +27,17 @@ export interface SampleParams {
 }
 
 /** Column order of the parameters in index CSVs. */
-export const PARAM_COLUMNS = ['offset', 'speed', 'pitch', 'vtlp', 'loudness', 'noise', 'noise_factor', 'bg_file', 'bg_offset'] as const;
+export const PARAM_COLUMNS = [
+  'offset',
+  'speed',
+  'pitch',
+  'vtlp',
+  'loudness',
+  'noise',
+  'noise_factor',
+  'bg_file',
+  'bg_offset',
+] as const;
 
 export const IDENTITY: SampleParams = {
   offset: 0,
@@ -72,7 +82,8 @@ export function drawParams(
   if (!augmentationEnabled(config, subset)) return { ...IDENTITY };
   const g = config.generator;
   const rng = (tag: string) => sampleRng(config, subset, epoch, position, tag);
-  const range = (r: readonly [number, number] | null, tag: string, none: number) => (r ? uniform(rng(tag), r[0], r[1]) : none);
+  const range = (r: readonly [number, number] | null, tag: string, none: number) =>
+    r ? uniform(rng(tag), r[0], r[1]) : none;
   const p: SampleParams = {
     ...IDENTITY,
     offset: uniform(rng('offset'), g.offset_range[0], g.offset_range[1]),

@@ -7,7 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 const compiled = new Map<string, WebAssembly.Module>();
 
 // From src/wasm/ (tsx) and from dist/src/wasm/ (the built CLI) the package root is two or three levels up.
-const candidates = (name: string) => [new URL(`../../wasm/${name}.wasm`, import.meta.url), new URL(`../../../wasm/${name}.wasm`, import.meta.url)];
+const candidates = (name: string) => [
+  new URL(`../../wasm/${name}.wasm`, import.meta.url),
+  new URL(`../../../wasm/${name}.wasm`, import.meta.url),
+];
 
 function compile(name: string): WebAssembly.Module {
   let module = compiled.get(name);

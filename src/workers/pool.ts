@@ -140,7 +140,11 @@ export class ForkPool implements Executor {
     );
     if (!worker) {
       const where = `batch ${job.batchIndex} of ${job.subset} epoch ${job.epoch}`;
-      return Promise.reject(new AudiogenError(this.lost ? `${this.lost} between batches, before ${where}` : `no worker process left to run ${where}`));
+      return Promise.reject(
+        new AudiogenError(
+          this.lost ? `${this.lost} between batches, before ${where}` : `no worker process left to run ${where}`,
+        ),
+      );
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -149,7 +153,11 @@ export class ForkPool implements Executor {
         this.post(worker, { type: 'batch', id, job });
       } catch (err) {
         worker.pending.delete(id);
-        reject(new AudiogenError(`worker process ${worker.child.pid} cannot take batch ${job.batchIndex}: ${(err as Error).message}`));
+        reject(
+          new AudiogenError(
+            `worker process ${worker.child.pid} cannot take batch ${job.batchIndex}: ${(err as Error).message}`,
+          ),
+        );
       }
     });
   }

@@ -27,7 +27,10 @@ export function forkWorker(): ForkedWorker {
   const progressFd = openSync(path, 'w+', 0o600);
   unlinkSync(path);
   try {
-    const child = fork(workerEntry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc', progressFd] });
+    const child = fork(workerEntry, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', progressFd],
+    });
     return { child, progressFd };
   } catch (err) {
     closeQuietly(progressFd);

@@ -54,6 +54,11 @@ process.on('message', async (msg: ToWorker) => {
     send({ type: 'done', id: msg.id, result: processor.run(msg.job, beforeSample) });
   } catch (err) {
     const exitCode = err instanceof AudiogenError ? err.exitCode : EXIT.failed;
-    send({ type: 'failed', id: msg.id, message: err instanceof AudiogenError ? err.message : String((err as Error)?.stack ?? errorMessage(err)), exitCode });
+    send({
+      type: 'failed',
+      id: msg.id,
+      message: err instanceof AudiogenError ? err.message : String((err as Error)?.stack ?? errorMessage(err)),
+      exitCode,
+    });
   }
 });

@@ -53,7 +53,14 @@ export function attack(args: string[], opts: AttackOptions = {}): AttackResult {
   });
   if (r.status !== 0) throw new Error(`the attack harness failed: ${r.stderr}`);
   const m = JSON.parse(r.stdout);
-  return { code: m.code, stdout: m.stdout, stderr: m.stderr, seconds: m.seconds, peakMiB: m.maxrss_kb / 1024, timedOut: m.timed_out };
+  return {
+    code: m.code,
+    stdout: m.stdout,
+    stderr: m.stderr,
+    seconds: m.seconds,
+    peakMiB: m.maxrss_kb / 1024,
+    timedOut: m.timed_out,
+  };
 }
 
 /**
@@ -79,11 +86,16 @@ export function treeHash(dir: string): string {
       const p = Buffer.concat([d, Buffer.from('/'), name]);
       const st = lstatSync(p);
       const rel = p.subarray(root.length + 1).toString('latin1');
-      if (st.isSymbolicLink()) hash.update(`L ${rel} -> ${readlinkSync(p, { encoding: 'buffer' }).toString('latin1')}\n`);
+      if (st.isSymbolicLink())
+        hash.update(`L ${rel} -> ${readlinkSync(p, { encoding: 'buffer' }).toString('latin1')}\n`);
       else if (st.isDirectory()) {
         hash.update(`D ${rel} ${st.mode & 0o7777}\n`);
         walk(p);
-      } else if (st.isFile()) hash.update(`F ${rel} ${st.size} ${st.mode & 0o7777} `).update(readFileSync(p)).update('\n');
+      } else if (st.isFile())
+        hash
+          .update(`F ${rel} ${st.size} ${st.mode & 0o7777} `)
+          .update(readFileSync(p))
+          .update('\n');
       else hash.update(`S ${rel} ${st.mode}\n`);
     }
   };

@@ -4,7 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { demoSubset, ROOT, runCli, startCli, STACK_TRACE, tempDir, writeConfig } from '../helpers.js';
 import { assertOutcome, attack, unchanged } from './harness.js';
@@ -28,12 +37,21 @@ function setup(plant: (data: string) => void = () => {}): Setup {
   return { dir, data, out: join(dir, 'out') };
 }
 
-function config(s: Setup, generator: Record<string, unknown> = {}, dataset: Record<string, unknown> = {}, name = 'config.yaml'): string {
-  return writeConfig(s.dir, {
-    dataset: { directory: s.data, classes: ['yes', 'no'], ...dataset },
-    generator: { cores: 1, ...generator },
-    output: { directory: s.out },
-  }, name);
+function config(
+  s: Setup,
+  generator: Record<string, unknown> = {},
+  dataset: Record<string, unknown> = {},
+  name = 'config.yaml',
+): string {
+  return writeConfig(
+    s.dir,
+    {
+      dataset: { directory: s.data, classes: ['yes', 'no'], ...dataset },
+      generator: { cores: 1, ...generator },
+      output: { directory: s.out },
+    },
+    name,
+  );
 }
 
 const manifest = (s: Setup) => JSON.parse(readFileSync(join(s.out, 'manifest.json'), 'utf8'));
@@ -62,7 +80,10 @@ test('on_error: skip: build and validate leave out every hostile WAV and entry, 
   let planted!: { bad: Map<string, RegExp>; good: number };
   const s = setup((data) => (planted = plantAll(data)));
   const cfg = config(s, { on_error: 'skip' });
-  const [v, b] = unchanged([s.data], () => [attack(['validate', '--config', cfg, '--json'], LIMITS), attack(['build', '--config', cfg, '--quiet'], LIMITS)]);
+  const [v, b] = unchanged([s.data], () => [
+    attack(['validate', '--config', cfg, '--json'], LIMITS),
+    attack(['build', '--config', cfg, '--quiet'], LIMITS),
+  ]);
   assertOutcome(v, 0, /^/, MEMORY);
   assertSkipped(JSON.parse(v.stdout).skipped, planted.bad);
   assertOutcome(b, 0, /^/, MEMORY);
@@ -75,7 +96,10 @@ test('on_error: skip: build and validate leave out every hostile WAV and entry, 
 test('on_error: fail: build and validate stop at a hostile file naming it, before any shard is written', () => {
   const s = setup(plantAll);
   const cfg = config(s);
-  const [v, b] = unchanged([s.data], () => [attack(['validate', '--config', cfg], LIMITS), attack(['build', '--config', cfg], LIMITS)]);
+  const [v, b] = unchanged([s.data], () => [
+    attack(['validate', '--config', cfg], LIMITS),
+    attack(['build', '--config', cfg], LIMITS),
+  ]);
   for (const r of [v, b]) {
     assertOutcome(r, 1, /audiogen: (yes|no)\/\S+: /, MEMORY);
     assert.match(r.stderr, SKIP_HINT);
@@ -85,23 +109,53 @@ test('on_error: fail: build and validate stop at a hostile file naming it, befor
 
 // The issue's cases one by one: each is named, never hangs, never allocates gigabytes.
 const ONE_BY_ONE: [string, (dir: string) => void, RegExp][] = [
-  ['a FIFO named .wav', (d) => execFileSync('mkfifo', [join(d, 'pipe.wav')]), /yes\/pipe\.wav: is a FIFO \(named pipe\), not a regular file/],
-  ['a symlink to a FIFO', (d) => {
-    execFileSync('mkfifo', [join(d, '..', '_fifo')]);
-    symlinkSync(join(d, '..', '_fifo'), join(d, 'link.wav'));
-  }, /yes\/link\.wav: is a symlink to a FIFO \(named pipe\)/],
-  ['sample rate 0xFFFFFFF0', (d) => writeFileSync(join(d, 'r.wav'), wav({ rate: 0xfffffff0 })), /yes\/r\.wav: bad header: sample rate 4294967280 Hz/],
-  ['sample rate 0xFFFFFFFF', (d) => writeFileSync(join(d, 'r.wav'), wav({ rate: 0xffffffff })), /yes\/r\.wav: bad header: sample rate 4294967295 Hz/],
-  ['1 Hz with 64k frames', (d) => writeFileSync(join(d, 'r.wav'), wav({ rate: 1, bits: 8, data: Buffer.alloc(65536, 128) })), /yes\/r\.wav: bad header: sample rate 1 Hz/],
-  ['a NaN float sample', (d) => writeFileSync(join(d, 'n.wav'), floatWav('float32', NaN)), /yes\/n\.wav: sample 5 of channel 0 is NaN/],
-  ['a file name that is not UTF-8', (d) => writeFileSync(Buffer.from(`${d}/caf\xe9.wav`, 'latin1'), wav()), /yes\/caf\\xe9\.wav: the file name is not valid UTF-8 \(bytes 63 61 66 e9 2e 77 61 76\); rename it/],
+  [
+    'a FIFO named .wav',
+    (d) => execFileSync('mkfifo', [join(d, 'pipe.wav')]),
+    /yes\/pipe\.wav: is a FIFO \(named pipe\), not a regular file/,
+  ],
+  [
+    'a symlink to a FIFO',
+    (d) => {
+      execFileSync('mkfifo', [join(d, '..', '_fifo')]);
+      symlinkSync(join(d, '..', '_fifo'), join(d, 'link.wav'));
+    },
+    /yes\/link\.wav: is a symlink to a FIFO \(named pipe\)/,
+  ],
+  [
+    'sample rate 0xFFFFFFF0',
+    (d) => writeFileSync(join(d, 'r.wav'), wav({ rate: 0xfffffff0 })),
+    /yes\/r\.wav: bad header: sample rate 4294967280 Hz/,
+  ],
+  [
+    'sample rate 0xFFFFFFFF',
+    (d) => writeFileSync(join(d, 'r.wav'), wav({ rate: 0xffffffff })),
+    /yes\/r\.wav: bad header: sample rate 4294967295 Hz/,
+  ],
+  [
+    '1 Hz with 64k frames',
+    (d) => writeFileSync(join(d, 'r.wav'), wav({ rate: 1, bits: 8, data: Buffer.alloc(65536, 128) })),
+    /yes\/r\.wav: bad header: sample rate 1 Hz/,
+  ],
+  [
+    'a NaN float sample',
+    (d) => writeFileSync(join(d, 'n.wav'), floatWav('float32', NaN)),
+    /yes\/n\.wav: sample 5 of channel 0 is NaN/,
+  ],
+  [
+    'a file name that is not UTF-8',
+    (d) => writeFileSync(Buffer.from(`${d}/caf\xe9.wav`, 'latin1'), wav()),
+    /yes\/caf\\xe9\.wav: the file name is not valid UTF-8 \(bytes 63 61 66 e9 2e 77 61 76\); rename it/,
+  ],
 ];
 for (const [what, plant, message] of ONE_BY_ONE) {
   test(`build with ${what} in a class exits 1 naming it (on_error: fail); validate with on_error: skip leaves it out`, () => {
     const s = setup((data) => plant(join(data, 'yes')));
     const fail = unchanged([s.data], () => attack(['build', '--config', config(s)], LIMITS));
     assertOutcome(fail, 1, message, MEMORY);
-    const skip = unchanged([s.data], () => attack(['validate', '--config', config(s, { on_error: 'skip' }, {}, 'skip.yaml')], LIMITS));
+    const skip = unchanged([s.data], () =>
+      attack(['validate', '--config', config(s, { on_error: 'skip' }, {}, 'skip.yaml')], LIMITS),
+    );
     assertOutcome(skip, 0, /^/, MEMORY);
     assert.match(skip.stdout, new RegExp(`bad file left out \\(on_error: skip\\): ${message.source}`));
   });
@@ -111,7 +165,10 @@ test('a symlink to /dev/zero is refused as a link out of the dataset; with follo
   const s = setup((data) => symlinkSync('/dev/zero', join(data, 'yes', 'zero.wav')));
   const refused = attack(['build', '--config', config(s, { on_error: 'skip' })], LIMITS);
   assertOutcome(refused, 1, /yes\/zero\.wav: symlink points outside the dataset directory \(to \/dev\/zero\)/, MEMORY);
-  const followed = attack(['build', '--config', config(s, { on_error: 'skip' }, { follow_links: true }, 'follow.yaml')], LIMITS);
+  const followed = attack(
+    ['build', '--config', config(s, { on_error: 'skip' }, { follow_links: true }, 'follow.yaml')],
+    LIMITS,
+  );
   assertOutcome(followed, 0, /yes\/zero\.wav: is a symlink to a character device/, MEMORY);
 });
 
@@ -136,18 +193,29 @@ test('background noise: hostile files in bg_noise_dir are bad files per on_error
   const noiseKeys = { bg_noise_dir: noise, bg_noise_range: [0.1, 0.2] };
   const fail = attack(['build', '--config', config(s, noiseKeys)], LIMITS);
   assertOutcome(fail, 1, /\.\.\/noise\/pipe\.wav: is a FIFO \(named pipe\), not a regular file/, MEMORY);
-  const skip = unchanged([s.data, noise], () => attack(['build', '--config', config(s, { ...noiseKeys, on_error: 'skip' }, {}, 'skip.yaml'), '--quiet'], LIMITS));
+  const skip = unchanged([s.data, noise], () =>
+    attack(['build', '--config', config(s, { ...noiseKeys, on_error: 'skip' }, {}, 'skip.yaml'), '--quiet'], LIMITS),
+  );
   assertOutcome(skip, 0, /^/, MEMORY);
-  assertSkipped(manifest(s).skipped, new Map([
-    ['../noise/pipe.wav', /is a FIFO/],
-    ['../noise/rate.wav', /sample rate 4294967280 Hz/],
-    ['../noise/nan.wav', /sample 5 of channel 0 is NaN/],
-  ]));
+  assertSkipped(
+    manifest(s).skipped,
+    new Map([
+      ['../noise/pipe.wav', /is a FIFO/],
+      ['../noise/rate.wav', /sample rate 4294967280 Hz/],
+      ['../noise/nan.wav', /sample 5 of channel 0 is NaN/],
+    ]),
+  );
   // Its own root: a file linked in from elsewhere (here the dataset) is refused without follow_links.
   symlinkSync(join(s.data, 'yes', readdirSync(join(s.data, 'yes'))[0]), join(noise, 'escaped.wav'));
-  const escaped = attack(['validate', '--config', config(s, { ...noiseKeys, on_error: 'skip' }, {}, 'escaped.yaml')], LIMITS);
+  const escaped = attack(
+    ['validate', '--config', config(s, { ...noiseKeys, on_error: 'skip' }, {}, 'escaped.yaml')],
+    LIMITS,
+  );
   assertOutcome(escaped, 1, /\.\.\/noise\/escaped\.wav: symlink points outside generator\.bg_noise_dir/, MEMORY);
-  const followed = attack(['validate', '--config', config(s, { ...noiseKeys, on_error: 'skip' }, { follow_links: true }, 'follow.yaml')], LIMITS);
+  const followed = attack(
+    ['validate', '--config', config(s, { ...noiseKeys, on_error: 'skip' }, { follow_links: true }, 'follow.yaml')],
+    LIMITS,
+  );
   assertOutcome(followed, 0, /^/, MEMORY);
 });
 
@@ -157,7 +225,12 @@ test('a FIFO as a shuffle_index_dir index file does not block: the build names i
   mkdirSync(index);
   execFileSync('mkfifo', [join(index, 'yes.txt')]);
   const r = attack(['build', '--config', config(s, {}, { shuffle_index_dir: index })], LIMITS);
-  assertOutcome(r, 1, /index\/yes\.txt: the index file is a FIFO \(named pipe\), not a regular file; delete it to rebuild it/, MEMORY);
+  assertOutcome(
+    r,
+    1,
+    /index\/yes\.txt: the index file is a FIFO \(named pipe\), not a regular file; delete it to rebuild it/,
+    MEMORY,
+  );
 });
 
 test('features: a FIFO, a link to one, /dev/zero, an absurd rate or a NaN sample is named (exit 1), or skipped with on_error: skip', () => {
@@ -184,7 +257,18 @@ test('features: a FIFO, a link to one, /dev/zero, an absurd rate or a NaN sample
     assertOutcome(r, 1, message, MEMORY);
     assert.equal(existsSync(join(s.dir, 'f')), false, 'nothing is written when an input fails');
   }
-  const skip = attack(['features', '--config', config(s, { on_error: 'skip' }, {}, 'skip.yaml'), '--out', join(s.dir, 'g'), join(inputs, 'good.wav'), ...cases.map(([i]) => i)], LIMITS);
+  const skip = attack(
+    [
+      'features',
+      '--config',
+      config(s, { on_error: 'skip' }, {}, 'skip.yaml'),
+      '--out',
+      join(s.dir, 'g'),
+      join(inputs, 'good.wav'),
+      ...cases.map(([i]) => i),
+    ],
+    LIMITS,
+  );
   assertOutcome(skip, 0, /skipped \(generator\.on_error: skip\): .*pipe\.wav/, MEMORY);
   for (const [, message] of cases) assert.match(skip.stderr, message);
   assert.deepEqual(readdirSync(join(s.dir, 'g')), ['good.npy']);
@@ -194,17 +278,29 @@ test('features --out never writes over an input, and two inputs with one output 
   const s = setup();
   const clip = new Int16Array(16000).map((_, i) => Math.round(3000 * Math.sin(i / 5)));
   const npy = join(s.dir, 'clip.npy');
-  execFileSync('python3', ['-c', 'import numpy, sys; numpy.save(sys.argv[1], numpy.frombuffer(sys.stdin.buffer.read(), "<i2"))', npy], { input: Buffer.from(clip.buffer) });
+  execFileSync(
+    'python3',
+    ['-c', 'import numpy, sys; numpy.save(sys.argv[1], numpy.frombuffer(sys.stdin.buffer.read(), "<i2"))', npy],
+    { input: Buffer.from(clip.buffer) },
+  );
   const before = readFileSync(npy);
   const cfg = config(s);
   const over = attack(['features', '--config', cfg, '--out', '.', 'clip.npy'], { ...LIMITS, cwd: s.dir });
-  assertOutcome(over, 2, /clip\.npy: --out would write .*clip\.npy over this input; features never overwrites an input/, MEMORY);
+  assertOutcome(
+    over,
+    2,
+    /clip\.npy: --out would write .*clip\.npy over this input; features never overwrites an input/,
+    MEMORY,
+  );
   assert.deepEqual(readFileSync(npy), before);
   mkdirSync(join(s.dir, 'a'));
   mkdirSync(join(s.dir, 'b'));
   writeFileSync(join(s.dir, 'a', 'x.wav'), wav());
   writeFileSync(join(s.dir, 'b', 'x.wav'), wav());
-  const twice = attack(['features', '--config', cfg, '--out', join(s.dir, 'f'), join(s.dir, 'a', 'x.wav'), join(s.dir, 'b', 'x.wav')], LIMITS);
+  const twice = attack(
+    ['features', '--config', cfg, '--out', join(s.dir, 'f'), join(s.dir, 'a', 'x.wav'), join(s.dir, 'b', 'x.wav')],
+    LIMITS,
+  );
   assertOutcome(twice, 2, /a\/x\.wav and .*b\/x\.wav would both be written to .*f\/x\.npy/, MEMORY);
   assert.equal(existsSync(join(s.dir, 'f')), false);
 });
@@ -213,13 +309,26 @@ test('a missing dataset, class or background folder is a config error (exit 2) n
   const s = setup();
   const missing = join(s.dir, 'speech_commands_v0.02');
   for (const cmd of ['build', 'validate']) {
-    const r = attack([cmd, '--config', writeConfig(s.dir, { dataset: { directory: missing, classes: ['yes'] }, output: { directory: s.out } })], LIMITS);
+    const r = attack(
+      [
+        cmd,
+        '--config',
+        writeConfig(s.dir, { dataset: { directory: missing, classes: ['yes'] }, output: { directory: s.out } }),
+      ],
+      LIMITS,
+    );
     assertOutcome(r, 2, new RegExp(`^dataset\\.directory: ${missing} does not exist\\n`), MEMORY);
-    assert.match(r.stderr, /download Speech Commands v2 from http:\/\/download\.tensorflow\.org\/data\/speech_commands_v0\.02\.tar\.gz/);
+    assert.match(
+      r.stderr,
+      /download Speech Commands v2 from http:\/\/download\.tensorflow\.org\/data\/speech_commands_v0\.02\.tar\.gz/,
+    );
   }
   const noClass = attack(['build', '--config', config(s, {}, { classes: ['yes', 'no', 'left'] })], LIMITS);
   assertOutcome(noClass, 2, new RegExp(`^dataset\\.classes\\[2\\]: no folder "left" in ${s.data}$`, 'm'), MEMORY);
-  const noNoise = attack(['validate', '--config', config(s, { bg_noise_dir: 'nope', bg_noise_range: [0, 0.1] })], LIMITS);
+  const noNoise = attack(
+    ['validate', '--config', config(s, { bg_noise_dir: 'nope', bg_noise_range: [0, 0.1] })],
+    LIMITS,
+  );
   assertOutcome(noNoise, 2, new RegExp(`^generator\\.bg_noise_dir: ${s.data}/nope does not exist$`, 'm'), MEMORY);
   assert.equal(existsSync(s.out), false);
 });
@@ -227,7 +336,9 @@ test('a missing dataset, class or background folder is a config error (exit 2) n
 test('configs/kws-mltk.yaml as shipped, without Speech Commands downloaded, exits 2 saying what to download', (t) => {
   if (existsSync(join(ROOT, 'data', 'speech_commands_v0.02'))) return t.skip('Speech Commands is downloaded here');
   for (const cmd of ['validate', 'build']) {
-    const r = runCli([cmd, '--config', 'configs/kws-mltk.yaml', '--out', join(tempDir(), 'out')], { timeoutMs: 30_000 });
+    const r = runCli([cmd, '--config', 'configs/kws-mltk.yaml', '--out', join(tempDir(), 'out')], {
+      timeoutMs: 30_000,
+    });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /^dataset\.directory: .*\/data\/speech_commands_v0\.02 does not exist$/m);
     assert.match(r.stderr, /speech_commands_v0\.02\.tar\.gz/);
@@ -262,7 +373,11 @@ for (const cmd of ['build', 'validate']) {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(child.exitCode, null, `${cmd} ended before the signal: ${stderr}`);
-    assert.equal(existsSync(s.out), false, 'the listing is over (the output folder exists): the dataset is too small to test this');
+    assert.equal(
+      existsSync(s.out),
+      false,
+      'the listing is over (the output folder exists): the dataset is too small to test this',
+    );
     const sent = performance.now();
     child.kill('SIGTERM');
     const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -274,4 +389,3 @@ for (const cmd of ['build', 'validate']) {
     assert.doesNotMatch(stderr, STACK_TRACE);
   });
 }
-

@@ -20,12 +20,20 @@ for (const command of ['build', 'validate', 'features', 'render', 'preview', 'pl
 }
 
 test('build with a config that does not exist exits 2 naming it', () => {
-  assertOutcome(attack(['build', '--config', '/nonexistent/kws.yaml'], { timeoutMs: 15_000 }), 2, /\/nonexistent\/kws\.yaml: cannot read the config/);
+  assertOutcome(
+    attack(['build', '--config', '/nonexistent/kws.yaml'], { timeoutMs: 15_000 }),
+    2,
+    /\/nonexistent\/kws\.yaml: cannot read the config/,
+  );
 });
 
 test('build without --config, or with an unknown flag, exits 2 with usage', () => {
   assertOutcome(attack(['build'], { timeoutMs: 15_000 }), 2, /required option '-c, --config <file>'/);
-  assertOutcome(attack(['build', '--config', 'x.yaml', '--bogus'], { timeoutMs: 15_000 }), 2, /unknown option '--bogus'/);
+  assertOutcome(
+    attack(['build', '--config', 'x.yaml', '--bogus'], { timeoutMs: 15_000 }),
+    2,
+    /unknown option '--bogus'/,
+  );
 });
 
 test('build with an invalid config exits 2 though its workers were pre-started', () => {
@@ -35,7 +43,11 @@ test('build with an invalid config exits 2 though its workers were pre-started',
     generator: { cores: 2, offset_range: [0, 2] },
     output: { directory: join(dir, 'out') },
   });
-  assertOutcome(attack(['build', '--config', config], { timeoutMs: 15_000 }), 2, /generator\.offset_range\[1\]: expected a number <= 1/);
+  assertOutcome(
+    attack(['build', '--config', config], { timeoutMs: 15_000 }),
+    2,
+    /generator\.offset_range\[1\]: expected a number <= 1/,
+  );
 });
 
 test('an output folder under /proc fails in seconds with the reason, instead of spinning in mkdir', () => {
@@ -45,14 +57,21 @@ test('an output folder under /proc fails in seconds with the reason, instead of 
     generator: { frontend_enabled: false, cores: 1 },
     output: { directory: '/proc/audiogen-attack/out' },
   });
-  assertOutcome(attack(['build', '--config', config], { timeoutMs: 15_000 }), 1, /cannot (write|create) \/proc\/audiogen-attack/);
+  assertOutcome(
+    attack(['build', '--config', config], { timeoutMs: 15_000 }),
+    1,
+    /cannot (write|create) \/proc\/audiogen-attack/,
+  );
 });
 
 test('SIGTERM and SIGINT end a build within two seconds with exit 130, workers included, even mid-batch', async () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const dir = tempDir();
     // Each sample takes 5 s: the workers are deep in a batch when the signal comes.
-    writeFileSync(join(dir, 'slow.mjs'), 'const s = new Int32Array(new SharedArrayBuffer(4));\nexport function preprocess(x) { Atomics.wait(s, 0, 0, 5000); return x; }\n');
+    writeFileSync(
+      join(dir, 'slow.mjs'),
+      'const s = new Int32Array(new SharedArrayBuffer(4));\nexport function preprocess(x) { Atomics.wait(s, 0, 0, 5000); return x; }\n',
+    );
     const config = writeConfig(dir, {
       dataset: { directory: dataset, classes: ['yes', 'no'] },
       generator: { frontend_enabled: false, cores: 2 },
@@ -66,7 +85,10 @@ test('SIGTERM and SIGINT end a build within two seconds with exit 130, workers i
     const lock = join(dir, 'out', '.audiogen', 'lock-0-of-1.json');
     for (let i = 0; i < 400 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 25));
     await new Promise((r) => setTimeout(r, 700));
-    const workers = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+    const workers = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' })
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
     assert.ok(workers.length >= 2, 'the workers are running');
     const sent = performance.now();
     child.kill(signal);
@@ -75,7 +97,9 @@ test('SIGTERM and SIGINT end a build within two seconds with exit 130, workers i
     assert.equal(code, 130, stderr);
     assert.ok(seconds < 2, `exited ${seconds.toFixed(2)} s after ${signal}`);
     await new Promise((r) => setTimeout(r, 200));
-    const alive = workers.filter((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z '));
+    const alive = workers.filter(
+      (p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z '),
+    );
     assert.deepEqual(alive, [], 'no worker outlives the build');
     assert.doesNotMatch(stderr, STACK_TRACE);
     assert.deepEqual(leftovers(join(dir, 'out')), []);

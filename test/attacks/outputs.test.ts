@@ -12,7 +12,10 @@ import { assertOutcome, attack, leftovers, treeHash, unchanged } from './harness
 
 const raw = { frontend_enabled: false, cores: 1 };
 
-function setup(output: (root: string) => string, extra: { generator?: object; dataset?: object; output?: object } = {}) {
+function setup(
+  output: (root: string) => string,
+  extra: { generator?: object; dataset?: object; output?: object } = {},
+) {
   const root = tempDir();
   const data = demoSubset(join(root, 'data', 'training'), ['yes', 'no'], 3);
   const config = writeConfig(root, {
@@ -23,16 +26,22 @@ function setup(output: (root: string) => string, extra: { generator?: object; da
   return { root, data, config };
 }
 
-test('an output folder that contains the dataset is refused before anything is touched (the issue\'s repro)', () => {
+test("an output folder that contains the dataset is refused before anything is touched (the issue's repro)", () => {
   const { root, config } = setup((r) => join(r, 'data'));
   const r = unchanged([join(root, 'data')], () => attack(['build', '--config', config]));
-  assertOutcome(r, 2, /output\.directory: .*\/data contains dataset\.directory .*; audiogen never writes where it reads/);
+  assertOutcome(
+    r,
+    2,
+    /output\.directory: .*\/data contains dataset\.directory .*; audiogen never writes where it reads/,
+  );
   assert.ok(readdirSync(join(root, 'data', 'training', 'yes')).length === 3, 'the WAVs are still there');
 });
 
 test('an output folder that is the dataset, or lies inside it, or overlaps bg_noise_dir, is a config error', () => {
   for (const where of ['is', 'inside']) {
-    const { root, config } = setup((r) => (where === 'is' ? join(r, 'data', 'training') : join(r, 'data', 'training', 'yes', 'out')));
+    const { root, config } = setup((r) =>
+      where === 'is' ? join(r, 'data', 'training') : join(r, 'data', 'training', 'yes', 'out'),
+    );
     const r = unchanged([join(root, 'data')], () => attack(['build', '--config', config]));
     assertOutcome(r, 2, where === 'is' ? /is dataset\.directory/ : /lies inside dataset\.directory/);
   }
@@ -43,10 +52,14 @@ test('an output folder that is the dataset, or lies inside it, or overlaps bg_no
     generator: { ...raw, bg_noise_dir: join(root, 'noise'), bg_noise_range: [0, 0.1] },
     output: { directory: join(root, 'noise', 'out') },
   });
-  assertOutcome(unchanged([join(root, 'noise')], () => attack(['build', '--config', config])), 2, /lies inside generator\.bg_noise_dir/);
+  assertOutcome(
+    unchanged([join(root, 'noise')], () => attack(['build', '--config', config])),
+    2,
+    /lies inside generator\.bg_noise_dir/,
+  );
 });
 
-test('a non-empty folder that is not an audiogen output is refused naming a file in it; --force builds beside the user\'s files', () => {
+test("a non-empty folder that is not an audiogen output is refused naming a file in it; --force builds beside the user's files", () => {
   const { root, config } = setup((r) => join(r, 'mine'));
   const mine = join(root, 'mine');
   mkdirSync(join(mine, 'training'), { recursive: true });
@@ -54,7 +67,11 @@ test('a non-empty folder that is not an audiogen output is refused naming a file
   writeFileSync(join(mine, 'training', 'keep.npy'), 'my array');
   writeFileSync(join(mine, 'draft.partial'), 'my partial file');
   const refused = unchanged([mine], () => attack(['build', '--config', config]));
-  assertOutcome(refused, 2, /is not empty and is not an audiogen output \(no \.audiogen\/\): it holds "draft\.partial" and 2 more.*--force/);
+  assertOutcome(
+    refused,
+    2,
+    /is not empty and is not an audiogen output \(no \.audiogen\/\): it holds "draft\.partial" and 2 more.*--force/,
+  );
   const forced = runCli(['build', '--config', config, '--force', '--quiet']);
   assert.equal(forced.code, 0, forced.stderr);
   assert.equal(readFileSync(join(mine, 'notes.txt'), 'utf8'), 'my notes');
@@ -63,7 +80,7 @@ test('a non-empty folder that is not an audiogen output is refused naming a file
   assert.ok(existsSync(join(mine, 'manifest.json')));
 });
 
-test('--force over a build of another config deletes only the files its log names: a user\'s file inside training/ survives', () => {
+test("--force over a build of another config deletes only the files its log names: a user's file inside training/ survives", () => {
   const { root, config } = setup((r) => join(r, 'out'), { output: { epochs: 3 } });
   const out = join(root, 'out');
   assert.equal(runCli(['build', '--config', config, '--quiet']).code, 0);
@@ -76,11 +93,19 @@ test('--force over a build of another config deletes only the files its log name
   assert.equal(forced.code, 0, forced.stderr);
   assert.equal(readFileSync(join(out, 'training', 'epoch-002', 'my-analysis.csv'), 'utf8'), 'user data');
   assert.equal(readFileSync(join(out, 'training', 'readme.txt'), 'utf8'), 'user data');
-  assert.deepEqual(readdirSync(join(out, 'training', 'epoch-002')), ['my-analysis.csv'], 'the old build\'s epoch-002 shards were its own: removed');
-  assert.equal(existsSync(join(out, 'training', 'epoch-001')), false, 'an emptied epoch folder of the old build is removed');
+  assert.deepEqual(
+    readdirSync(join(out, 'training', 'epoch-002')),
+    ['my-analysis.csv'],
+    "the old build's epoch-002 shards were its own: removed",
+  );
+  assert.equal(
+    existsSync(join(out, 'training', 'epoch-001')),
+    false,
+    'an emptied epoch folder of the old build is removed',
+  );
 });
 
-test('another tool\'s manifest.json is named as such, not diffed as a config', () => {
+test("another tool's manifest.json is named as such, not diffed as a config", () => {
   const { root, config } = setup((r) => join(r, 'out'));
   mkdirSync(join(root, 'out'));
   writeFileSync(join(root, 'out', 'manifest.json'), JSON.stringify({ format: 'webdataset', shards: 12 }));
@@ -92,7 +117,11 @@ test('another tool\'s manifest.json is named as such, not diffed as a config', (
 test('an output path that is a file is a config error', () => {
   const { root, config } = setup((r) => join(r, 'file.out'));
   writeFileSync(join(root, 'file.out'), 'a file');
-  assertOutcome(unchanged([root], () => attack(['build', '--config', config])), 2, /output\.directory: .*file\.out is a file, not a folder/);
+  assertOutcome(
+    unchanged([root], () => attack(['build', '--config', config])),
+    2,
+    /output\.directory: .*file\.out is a file, not a folder/,
+  );
 });
 
 test('a state log that is a folder is named, not a stack trace', () => {
@@ -101,7 +130,11 @@ test('a state log that is a folder is named, not a stack trace', () => {
   const log = join(root, 'out', '.audiogen', 'shards-0-of-1.jsonl');
   rmSync(log);
   mkdirSync(log);
-  assertOutcome(attack(['build', '--config', config, '--epochs', '2']), 1, /shards-0-of-1\.jsonl: a folder where audiogen keeps its build log/);
+  assertOutcome(
+    attack(['build', '--config', config, '--epochs', '2']),
+    1,
+    /shards-0-of-1\.jsonl: a folder where audiogen keeps its build log/,
+  );
 });
 
 test('a read-only output folder fails with the path and the reason, --force included', (t) => {
@@ -117,7 +150,15 @@ test('a read-only output folder fails with the path and the reason, --force incl
     rmSync(mnt, { recursive: true, force: true });
   });
   if (!ro) return t.skip('cannot make a read-only bind mount here (needs root)');
-  const cfg = writeConfig(root, { dataset: { directory: join(root, 'data', 'training'), classes: ['yes', 'no'] }, generator: raw, output: { directory: mnt } }, 'ro.yaml');
+  const cfg = writeConfig(
+    root,
+    {
+      dataset: { directory: join(root, 'data', 'training'), classes: ['yes', 'no'] },
+      generator: raw,
+      output: { directory: mnt },
+    },
+    'ro.yaml',
+  );
   const upToDate = attack(['build', '--config', cfg]);
   assert.equal(upToDate.code, 0, upToDate.stderr);
   assert.match(upToDate.stderr, /already built from this config: nothing to do/);
@@ -128,7 +169,10 @@ test('a read-only output folder fails with the path and the reason, --force incl
 test('two builds into one output: the second exits 1 naming the holder; with --wait it waits, then finds the work done', async () => {
   // A hook that sleeps 10 ms a sample keeps the first build busy for seconds, whatever the machine.
   const { root, config } = setup((r) => join(r, 'out'), { output: { epochs: 50 } });
-  writeFileSync(join(root, 'slow.mjs'), 'const s = new Int32Array(new SharedArrayBuffer(4));\nexport function preprocess(x) { Atomics.wait(s, 0, 0, 10); return x; }\n');
+  writeFileSync(
+    join(root, 'slow.mjs'),
+    'const s = new Int32Array(new SharedArrayBuffer(4));\nexport function preprocess(x) { Atomics.wait(s, 0, 0, 10); return x; }\n',
+  );
   writeFileSync(config, readFileSync(config, 'utf8') + 'hooks: slow.mjs\n');
   const out = join(root, 'out');
   const first = startCli(['build', '--config', config, '--quiet']);
@@ -138,11 +182,21 @@ test('two builds into one output: the second exits 1 naming the holder; with --w
   assert.ok(existsSync(lock), 'the first build took its lock');
   const second = runCli(['build', '--config', config, '--quiet']);
   assert.equal(second.code, 1, second.stderr);
-  assert.match(second.stderr, new RegExp(`is being built by another audiogen \\(host ${hostname()}, pid ${first.pid}; lock .*lock-0-of-1\\.json\\): wait for it \\(--wait\\)`));
+  assert.match(
+    second.stderr,
+    new RegExp(
+      `is being built by another audiogen \\(host ${hostname()}, pid ${first.pid}; lock .*lock-0-of-1\\.json\\): wait for it \\(--wait\\)`,
+    ),
+  );
   const waited = runCli(['build', '--config', config, '--wait']);
   assert.equal(await firstDone, 0);
   assert.equal(waited.code, 0, waited.stderr);
-  assert.match(waited.stderr, new RegExp(`waiting for the build holding .*lock-0-of-1\\.json \\(host ${hostname()}, pid ${first.pid}\\) to finish`));
+  assert.match(
+    waited.stderr,
+    new RegExp(
+      `waiting for the build holding .*lock-0-of-1\\.json \\(host ${hostname()}, pid ${first.pid}\\) to finish`,
+    ),
+  );
   assert.match(waited.stderr, /already built from this config: nothing to do/);
   assert.deepEqual(leftovers(out), []);
   assert.equal(existsSync(lock), false, 'the lock is released');
@@ -153,11 +207,19 @@ test('a lock left by a build that died (kill -9) is stale: the next build takes 
   const out = join(root, 'out');
   mkdirSync(join(out, '.audiogen'), { recursive: true });
   // A PID that is certainly not running: a child that has already exited.
-  const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
-  writeFileSync(join(out, '.audiogen', 'lock-0-of-1.json'), JSON.stringify({ host: hostname(), pid: Number(gone), start: null, slurm_job: null, slurm_restart: 0 }));
+  const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  }).stdout;
+  writeFileSync(
+    join(out, '.audiogen', 'lock-0-of-1.json'),
+    JSON.stringify({ host: hostname(), pid: Number(gone), start: null, slurm_job: null, slurm_restart: 0 }),
+  );
   const r = runCli(['build', '--config', config]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, new RegExp(`removing the stale lock .*lock-0-of-1\\.json \\(host ${hostname()}, pid ${gone}: no longer running\\)`));
+  assert.match(
+    r.stderr,
+    new RegExp(`removing the stale lock .*lock-0-of-1\\.json \\(host ${hostname()}, pid ${gone}: no longer running\\)`),
+  );
 });
 
 test('a whole build refuses while partitions of the same output are running, and the reverse', async () => {
@@ -165,13 +227,20 @@ test('a whole build refuses while partitions of the same output are running, and
   const out = join(root, 'out');
   mkdirSync(join(out, '.audiogen'), { recursive: true });
   // A live holder: this test process itself.
-  writeFileSync(join(out, '.audiogen', 'lock-1-of-4.json'), JSON.stringify({ host: hostname(), pid: process.pid, start: null, slurm_job: null, slurm_restart: 0 }));
+  writeFileSync(
+    join(out, '.audiogen', 'lock-1-of-4.json'),
+    JSON.stringify({ host: hostname(), pid: process.pid, start: null, slurm_job: null, slurm_restart: 0 }),
+  );
   const whole = runCli(['build', '--config', config, '--quiet']);
   assert.equal(whole.code, 1);
   assert.match(whole.stderr, /lock-1-of-4\.json/);
   const sibling = runCli(['build', '--config', config, '--quiet', '--partition', '2/4']);
   assert.equal(sibling.code, 0, `partitions of one build run side by side: ${sibling.stderr}`);
   const before = treeHash(out);
-  assert.equal(runCli(['build', '--config', config, '--quiet', '--partition', '0/2']).code, 1, 'another partition count is refused');
+  assert.equal(
+    runCli(['build', '--config', config, '--quiet', '--partition', '0/2']).code,
+    1,
+    'another partition count is refused',
+  );
   assert.equal(treeHash(out), before);
 });

@@ -11,7 +11,12 @@ function clip(n: number, seed: number): Float32Array {
 
 test('mixing in wasm rounds exactly like the JS loops: gain in float64, then noise added in float64', () => {
   for (const n of [16000, 16003, 5, 0]) {
-    for (const [gain, noiseGain] of [[1.3719, 0.0417], [0.5, 0], [1, 0.2], [0.999999, 1e-7]]) {
+    for (const [gain, noiseGain] of [
+      [1.3719, 0.0417],
+      [0.5, 0],
+      [1, 0.2],
+      [0.999999, 1e-7],
+    ]) {
       const audio = clip(n, n + 1);
       const noise = clip(n, n + 2);
       const expected = Float32Array.from(audio);
@@ -22,7 +27,10 @@ test('mixing in wasm rounds exactly like the JS loops: gain in float64, then noi
       assert.deepEqual(got, expected, `n=${n} gain=${gain} noise gain=${noiseGain}`);
       const scaledOnly = Float32Array.from(audio);
       mixInPlace(scaledOnly, gain, null, 0);
-      assert.deepEqual(scaledOnly, Float32Array.from(audio, (v) => v * gain));
+      assert.deepEqual(
+        scaledOnly,
+        Float32Array.from(audio, (v) => v * gain),
+      );
     }
   }
 });

@@ -18,15 +18,25 @@ function fitSine(y: Float32Array, freq: number, rate: number) {
   const w = (2 * Math.PI * freq) / rate;
   const from = Math.ceil(0.02 * rate);
   const to = y.length - from;
-  let ss = 0, sc = 0, cc = 0, ys = 0, yc = 0;
+  let ss = 0,
+    sc = 0,
+    cc = 0,
+    ys = 0,
+    yc = 0;
   for (let m = from; m < to; m++) {
-    const s = Math.sin(w * m), c = Math.cos(w * m);
-    ss += s * s; sc += s * c; cc += c * c; ys += y[m] * s; yc += y[m] * c;
+    const s = Math.sin(w * m),
+      c = Math.cos(w * m);
+    ss += s * s;
+    sc += s * c;
+    cc += c * c;
+    ys += y[m] * s;
+    yc += y[m] * c;
   }
   const det = ss * cc - sc * sc;
   const a = (ys * cc - yc * sc) / det;
   const b = (yc * ss - ys * sc) / det;
-  let residual = 0, energy = 0;
+  let residual = 0,
+    energy = 0;
   for (let m = from; m < to; m++) {
     const e = y[m] - a * Math.sin(w * m) - b * Math.cos(w * m);
     residual += e * e;
@@ -50,11 +60,16 @@ function rmsDb(y: Float32Array, rate: number): number {
 
 test('keeps a sine at its frequency, amplitude (within 0.05 dB) and phase across the common rate pairs', () => {
   const cases: [number, number, number][] = [
-    [44100, 16000, 1000], [44100, 16000, 6000],
-    [48000, 16000, 1000], [48000, 16000, 6000],
-    [22050, 16000, 440], [22050, 16000, 6000],
-    [8000, 16000, 1000], [8000, 16000, 3000],
-    [16000, 44100, 1000], [16000, 44100, 6000],
+    [44100, 16000, 1000],
+    [44100, 16000, 6000],
+    [48000, 16000, 1000],
+    [48000, 16000, 6000],
+    [22050, 16000, 440],
+    [22050, 16000, 6000],
+    [8000, 16000, 1000],
+    [8000, 16000, 3000],
+    [16000, 44100, 1000],
+    [16000, 44100, 6000],
   ];
   for (const [from, to, freq] of cases) {
     const y = resample(sine(0.25, freq, from), from, to);
@@ -68,8 +83,12 @@ test('keeps a sine at its frequency, amplitude (within 0.05 dB) and phase across
 
 test('suppresses tones above the target Nyquist frequency by at least 90 dB', () => {
   const cases: [number, number, number][] = [
-    [44100, 16000, 8500], [44100, 16000, 10000], [44100, 16000, 20000],
-    [48000, 16000, 9000], [22050, 16000, 9000], [16000 * SEMITONES_3, 16000, 9000],
+    [44100, 16000, 8500],
+    [44100, 16000, 10000],
+    [44100, 16000, 20000],
+    [48000, 16000, 9000],
+    [22050, 16000, 9000],
+    [16000 * SEMITONES_3, 16000, 9000],
   ];
   for (const [from, to, freq] of cases) {
     const level = rmsDb(resample(sine(0.25, freq, from), from, to), to);
@@ -80,7 +99,14 @@ test('suppresses tones above the target Nyquist frequency by at least 90 dB', ()
 });
 
 test('outputs ceil(n * to / from) samples', () => {
-  const pairs: [number, number][] = [[44100, 16000], [48000, 16000], [22050, 16000], [8000, 16000], [16000, 44100], [16000, 8000]];
+  const pairs: [number, number][] = [
+    [44100, 16000],
+    [48000, 16000],
+    [22050, 16000],
+    [8000, 16000],
+    [16000, 44100],
+    [16000, 8000],
+  ];
   for (const [from, to] of pairs) {
     for (const n of [0, 1, 2, 440, 441, 442, 17821, 44100]) {
       const q = (n * to) / from; // exact whenever it is a whole number
@@ -118,7 +144,8 @@ test('lands an impulse at its fractional output time on a non-integer ratio', ()
   const x = new Float32Array(4000);
   x[1000] = 1;
   const y = resample(x, from, 16000);
-  let moment = 0, mass = 0;
+  let moment = 0,
+    mass = 0;
   for (let m = 0; m < y.length; m++) {
     moment += m * y[m];
     mass += y[m];
@@ -140,13 +167,22 @@ test('resamples a pitch-shift ratio (16000/1.18921 Hz and 16000*1.18921 Hz to 16
 
 test('handles integer pairs too fine for an exact table (44101 -> 16000) through the interpolated table', () => {
   const fit = fitSine(resample(sine(0.25, 1000, 44101), 44101, 16000), 1000, 16000);
-  assert.ok(Math.abs(fit.amplitudeDb) < 0.05 && fit.residualDb < -90 && Math.abs(fit.phase) < 1e-4, JSON.stringify(fit));
+  assert.ok(
+    Math.abs(fit.amplitudeDb) < 0.05 && fit.residualDb < -90 && Math.abs(fit.phase) < 1e-4,
+    JSON.stringify(fit),
+  );
 });
 
 test('passes DC at unity gain on both the exact and the interpolated paths', () => {
-  for (const [from, to] of [[44100, 16000], [8000, 16000], [16000 / SEMITONES_3, 16000], [16000 * SEMITONES_3, 16000]]) {
+  for (const [from, to] of [
+    [44100, 16000],
+    [8000, 16000],
+    [16000 / SEMITONES_3, 16000],
+    [16000 * SEMITONES_3, 16000],
+  ]) {
     const y = resample(new Float32Array(Math.round(from / 4)).fill(0.5), from, to);
-    for (let m = 200; m < y.length - 200; m++) assert.ok(Math.abs(y[m] - 0.5) < 1e-6, `${from} -> ${to} at ${m}: ${y[m]}`);
+    for (let m = 200; m < y.length - 200; m++)
+      assert.ok(Math.abs(y[m] - 0.5) < 1e-6, `${from} -> ${to} at ${m}: ${y[m]}`);
   }
 });
 
@@ -172,7 +208,7 @@ test('matches scipy.signal.resample_poly given the same filter, on white noise, 
   }
 });
 
-test('the interpolated path gives the exact path\'s bytes where its times fall on table rows', () => {
+test("the interpolated path gives the exact path's bytes where its times fall on table rows", () => {
   // Non-integer rates take the interpolated table; at 2x and 4x every output time is a row of it (blend 0) and the
   // same filter row as the exact polyphase table's.
   const x = sine(0.1, 1000, 8000).map((v, i) => v + 0.1 * Math.sin(i * 0.37));
@@ -214,9 +250,24 @@ test("the 'fast' filter keeps a sine within 0.1 dB and rejects aliases by 60 dB,
 
 test('absurd lengths and ratios are refused with a clear error before anything is allocated, never a RangeError', () => {
   // 64k samples at 1 Hz to 16 kHz would be a billion samples (4 GB); 0xFFFFFFF0 Hz down to 16 kHz a 14 GB filter.
-  assert.throws(() => resample(new Float32Array(65536), 1, 16000), (e: Error) => !(e instanceof RangeError) && /^resample: 65536 samples from 1 to 16000 Hz would make 1048576000 samples, more than the 268435456 allowed$/.test(e.message));
-  assert.throws(() => resample(new Float32Array(16), 0xfffffff0, 16000), (e: Error) => !(e instanceof RangeError) && /^resample: 4294967280 to 16000 Hz needs a filter of \d+ x \d+ coefficients, more than the 16777216 allowed$/.test(e.message));
+  assert.throws(
+    () => resample(new Float32Array(65536), 1, 16000),
+    (e: Error) =>
+      !(e instanceof RangeError) &&
+      /^resample: 65536 samples from 1 to 16000 Hz would make 1048576000 samples, more than the 268435456 allowed$/.test(
+        e.message,
+      ),
+  );
+  assert.throws(
+    () => resample(new Float32Array(16), 0xfffffff0, 16000),
+    (e: Error) =>
+      !(e instanceof RangeError) &&
+      /^resample: 4294967280 to 16000 Hz needs a filter of \d+ x \d+ coefficients, more than the 16777216 allowed$/.test(
+        e.message,
+      ),
+  );
   assert.throws(() => resample(new Float32Array(16), 0xffffffff, 16000), /needs a filter of/);
   // The WAV reader's whole range of rates stays within both bounds.
-  for (const rate of [1000, 7999, 44100, 767999, 768000]) assert.ok(resample(new Float32Array(rate), rate, 16000).length >= 16000, String(rate));
+  for (const rate of [1000, 7999, 44100, 767999, 768000])
+    assert.ok(resample(new Float32Array(rate), rate, 16000).length >= 16000, String(rate));
 });

@@ -31,7 +31,7 @@ test('gives the bounds librosa.effects.trim gives on every conformance case', ()
   }
 });
 
-test('follows librosa\'s float32 arithmetic where float64, sequential sums or skipping the rms round trip would not', () => {
+test("follows librosa's float32 arithmetic where float64, sequential sums or skipping the rms round trip would not", () => {
   const edgeDir = new URL('../../fixtures/trim/', import.meta.url);
   const doc = JSON.parse(readFileSync(new URL('knife_edge.json', edgeDir), 'utf8')) as {
     base: string;

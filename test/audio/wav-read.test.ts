@@ -25,7 +25,8 @@ test('a FIFO, a link to one and a device are refused at once; nothing blocks', (
   const dir = tempDir();
   execFileSync('mkfifo', [join(dir, 'pipe.wav')]);
   symlinkSync(join(dir, 'pipe.wav'), join(dir, 'link.wav'));
-  for (const p of [join(dir, 'pipe.wav'), join(dir, 'link.wav'), '/dev/zero']) assert.throws(() => readWav(p), NotAFileError, p);
+  for (const p of [join(dir, 'pipe.wav'), join(dir, 'link.wav'), '/dev/zero'])
+    assert.throws(() => readWav(p), NotAFileError, p);
 });
 
 test('a clip followed by gigabytes of junk (sparse) is decoded from its header and data only', () => {

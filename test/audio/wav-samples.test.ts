@@ -5,7 +5,17 @@ import assert from 'node:assert/strict';
 import type { SampleKind, WavFormat } from '../../src/audio/wav.js';
 import { decodeSamples, firstNonFinite } from '../../src/audio/wav-samples.js';
 
-const WIDTH: Record<SampleKind, number> = { uint8: 1, int16: 2, int24: 3, int32: 4, int64: 8, float32: 4, float64: 8, ulaw: 1, alaw: 1 };
+const WIDTH: Record<SampleKind, number> = {
+  uint8: 1,
+  int16: 2,
+  int24: 3,
+  int32: 4,
+  int64: 8,
+  float32: 4,
+  float64: 8,
+  ulaw: 1,
+  alaw: 1,
+};
 const format = (kind: SampleKind, channels = 1, bytesPerSample = WIDTH[kind]): WavFormat => ({
   kind,
   channelCount: channels,
@@ -35,7 +45,9 @@ function ints(values: (number | bigint)[], width: number, le = true): Uint8Array
 const f32 = (values: number[]) => values.map(Math.fround);
 
 test('8-bit PCM is unsigned: (x - 128) / 128', () => {
-  assert.deepEqual(decode(Uint8Array.from([0, 128, 255, 1, 192]), format('uint8')), [[-1, 0, 127 / 128, -127 / 128, 0.5]]);
+  assert.deepEqual(decode(Uint8Array.from([0, 128, 255, 1, 192]), format('uint8')), [
+    [-1, 0, 127 / 128, -127 / 128, 0.5],
+  ]);
 });
 
 test('16-bit PCM: x / 32768, mono and stereo, little- and big-endian, at an unaligned offset', () => {
@@ -46,8 +58,14 @@ test('16-bit PCM: x / 32768, mono and stereo, little- and big-endian, at an unal
   const odd = new Uint8Array(1 + values.length * 2);
   odd.set(ints(values, 2), 1);
   assert.deepEqual(decode(odd, format('int16'), true, 1), [want]);
-  assert.deepEqual(decode(ints([1, -1, 2, -2, 3, -3], 2), format('int16', 2)), [f32([1, 2, 3].map((v) => v / 32768)), f32([-1, -2, -3].map((v) => v / 32768))]);
-  assert.deepEqual(decode(ints([1, -1, 2, -2], 2, false), format('int16', 2), false), [f32([1 / 32768, 2 / 32768]), f32([-1 / 32768, -2 / 32768])]);
+  assert.deepEqual(decode(ints([1, -1, 2, -2, 3, -3], 2), format('int16', 2)), [
+    f32([1, 2, 3].map((v) => v / 32768)),
+    f32([-1, -2, -3].map((v) => v / 32768)),
+  ]);
+  assert.deepEqual(decode(ints([1, -1, 2, -2], 2, false), format('int16', 2), false), [
+    f32([1 / 32768, 2 / 32768]),
+    f32([-1 / 32768, -2 / 32768]),
+  ]);
 });
 
 test('24-bit PCM: the sign from the top byte, / 2^23, in either byte order', () => {
@@ -55,7 +73,10 @@ test('24-bit PCM: the sign from the top byte, / 2^23, in either byte order', () 
   const want = f32(values.map((v) => v / 2 ** 23));
   assert.deepEqual(decode(ints(values, 3), format('int24')), [want]);
   assert.deepEqual(decode(ints(values, 3, false), format('int24'), false), [want]);
-  assert.deepEqual(decode(ints([1, -1, 2, -2], 3), format('int24', 2)), [f32([1, 2].map((v) => v / 2 ** 23)), f32([-1, -2].map((v) => v / 2 ** 23))]);
+  assert.deepEqual(decode(ints([1, -1, 2, -2], 3), format('int24', 2)), [
+    f32([1, 2].map((v) => v / 2 ** 23)),
+    f32([-1, -2].map((v) => v / 2 ** 23)),
+  ]);
 });
 
 test('32-bit PCM: / 2^31, in either byte order', () => {
@@ -68,12 +89,19 @@ test('32-bit PCM: / 2^31, in either byte order', () => {
 test('5- to 8-byte PCM: a left-justified 64-bit integer / 2^63', () => {
   const values = [-(2n ** 63n), 2n ** 62n, 1n, -1n, 2n ** 63n - 1n];
   assert.deepEqual(decode(ints(values, 8), format('int64')), [f32(values.map((v) => Number(v) / 2 ** 63))]);
-  assert.deepEqual(decode(ints(values, 8, false), format('int64'), false), [f32(values.map((v) => Number(v) / 2 ** 63))]);
+  assert.deepEqual(decode(ints(values, 8, false), format('int64'), false), [
+    f32(values.map((v) => Number(v) / 2 ** 63)),
+  ]);
   // A 40-bit container holds the top 5 bytes: its integer / 2^39.
   const five = [-(2n ** 39n), 2n ** 38n, 1n, -1n];
   assert.deepEqual(decode(ints(five, 5), format('int64', 1, 5)), [f32(five.map((v) => Number(v) / 2 ** 39))]);
-  assert.deepEqual(decode(ints(five, 5, false), format('int64', 1, 5), false), [f32(five.map((v) => Number(v) / 2 ** 39))]);
-  assert.deepEqual(decode(ints([1n, -1n], 6), format('int64', 2, 6)), [[Math.fround(2 ** -47)], [Math.fround(-(2 ** -47))]]);
+  assert.deepEqual(decode(ints(five, 5, false), format('int64', 1, 5), false), [
+    f32(five.map((v) => Number(v) / 2 ** 39)),
+  ]);
+  assert.deepEqual(decode(ints([1n, -1n], 6), format('int64', 2, 6)), [
+    [Math.fround(2 ** -47)],
+    [Math.fround(-(2 ** -47))],
+  ]);
 });
 
 test('IEEE floats pass through unchanged (values beyond [-1, 1] too), float64 rounded to float32', () => {
@@ -90,14 +118,27 @@ test('IEEE floats pass through unchanged (values beyond [-1, 1] too), float64 ro
 });
 
 test('G.711: \u00b5-law and A-law codes expand to 16-bit values / 32768 (peaks \u00b132124 and \u00b132256)', () => {
-  assert.deepEqual(decode(Uint8Array.from([0xff, 0x7f, 0x00, 0x80, 0xfe, 0x7e]), format('ulaw')), [f32([0, 0, -32124, 32124, 8, -8].map((v) => v / 32768))]);
-  assert.deepEqual(decode(Uint8Array.from([0xd5, 0x55, 0xaa, 0x2a, 0xd4]), format('alaw')), [f32([8, -8, 32256, -32256, 24].map((v) => v / 32768))]);
-  assert.deepEqual(decode(Uint8Array.from([0x00, 0x80]), format('ulaw', 2)), [[Math.fround(-32124 / 32768)], [Math.fround(32124 / 32768)]]);
+  assert.deepEqual(decode(Uint8Array.from([0xff, 0x7f, 0x00, 0x80, 0xfe, 0x7e]), format('ulaw')), [
+    f32([0, 0, -32124, 32124, 8, -8].map((v) => v / 32768)),
+  ]);
+  assert.deepEqual(decode(Uint8Array.from([0xd5, 0x55, 0xaa, 0x2a, 0xd4]), format('alaw')), [
+    f32([8, -8, 32256, -32256, 24].map((v) => v / 32768)),
+  ]);
+  assert.deepEqual(decode(Uint8Array.from([0x00, 0x80]), format('ulaw', 2)), [
+    [Math.fround(-32124 / 32768)],
+    [Math.fround(32124 / 32768)],
+  ]);
   // Every code gives a distinct value, except \u00b5-law's two zeros.
   for (const kind of ['ulaw', 'alaw'] as const) {
-    const all = decode(Uint8Array.from({ length: 256 }, (_, i) => i), format(kind))[0];
+    const all = decode(
+      Uint8Array.from({ length: 256 }, (_, i) => i),
+      format(kind),
+    )[0];
     assert.equal(new Set(all).size, kind === 'ulaw' ? 255 : 256, kind);
-    assert.ok(all.every((v) => Math.abs(v) < 1), kind);
+    assert.ok(
+      all.every((v) => Math.abs(v) < 1),
+      kind,
+    );
   }
 });
 

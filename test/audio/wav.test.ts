@@ -1,7 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { checkFiniteFloats, inspectWav, inspectWavHeader, isFloatFormat, decodeWav, encodeWavPcm16, mixToMono, WavError, type DecodedAudio } from '../../src/audio/wav.js';
+import {
+  checkFiniteFloats,
+  inspectWav,
+  inspectWavHeader,
+  isFloatFormat,
+  decodeWav,
+  encodeWavPcm16,
+  mixToMono,
+  WavError,
+  type DecodedAudio,
+} from '../../src/audio/wav.js';
 import { floatWav, hostileWavs, tonePcm16, wav } from '../attacks/hostile-wavs.js';
 import { decodeNpy } from '../../src/io/npy.js';
 
@@ -69,7 +79,10 @@ const REJECTS: [string, RegExp][] = [
   ['gsm610_sox.wav', /^unsupported codec: format tag 0x0031 \(GSM 6\.10\)$/],
   ['mp3_in_wav.wav', /^unsupported codec: format tag 0x0055 \(MPEG Layer 3\)$/],
   ['ext_adpcm_subformat.wav', /^unsupported codec: WAVE_FORMAT_EXTENSIBLE subformat 0x0002 \(MS ADPCM\)$/],
-  ['ext_unknown_guid.wav', /^unsupported codec: WAVE_FORMAT_EXTENSIBLE subformat \{00000001-0721-11D3-8644-C8C1CA000000\}$/],
+  [
+    'ext_unknown_guid.wav',
+    /^unsupported codec: WAVE_FORMAT_EXTENSIBLE subformat \{00000001-0721-11D3-8644-C8C1CA000000\}$/,
+  ],
   ['float16.wav', /^unsupported codec: 16-bit IEEE float$/],
   ['pcm_zero_bits.wav', /^bad header: 0 bits per sample$/],
   ['pcm72.wav', /^unsupported codec: 72-bit integer PCM$/],
@@ -103,9 +116,13 @@ function assertSamples(audio: DecodedAudio, file: string): void {
 
 test('the corpus holds exactly the files listed here, each decodable one with its expected samples', () => {
   const listed = [...DECODES.map(([f]) => f), ...REJECTS.map(([f]) => f)].sort();
-  const wavs = readdirSync(DIR).filter((f) => f.endsWith('.wav')).sort();
+  const wavs = readdirSync(DIR)
+    .filter((f) => f.endsWith('.wav'))
+    .sort();
   assert.deepEqual(wavs, listed);
-  const npys = readdirSync(DIR).filter((f) => f.endsWith('.expected.npy')).sort();
+  const npys = readdirSync(DIR)
+    .filter((f) => f.endsWith('.expected.npy'))
+    .sort();
   assert.deepEqual(npys, DECODES.map(([f]) => f.replace(/\.wav$/, '.expected.npy')).sort());
 });
 
@@ -157,7 +174,21 @@ test('encodeWavPcm16 writes the same bytes scipy wrote for the same int16 sample
 });
 
 test('encodeWavPcm16 round trip: x * 32768 rounded half to even, saturated, NaN as 0', () => {
-  const x = new Float32Array([0, 0.25, -0.25, 0.5 / 32768, 1.5 / 32768, -2.5 / 32768, 1 - 1 / 65536, 1, 1.5, -1, -3, NaN, 0.3]);
+  const x = new Float32Array([
+    0,
+    0.25,
+    -0.25,
+    0.5 / 32768,
+    1.5 / 32768,
+    -2.5 / 32768,
+    1 - 1 / 65536,
+    1,
+    1.5,
+    -1,
+    -3,
+    NaN,
+    0.3,
+  ]);
   const ints = [0, 8192, -8192, 0, 2, -2, 32767, 32767, 32767, -32768, -32768, 0, Math.round(Math.fround(0.3) * 32768)];
   const bytes = encodeWavPcm16(x, 16000);
   assert.equal(bytes.toString('latin1', 0, 4), 'RIFF');
@@ -167,7 +198,10 @@ test('encodeWavPcm16 round trip: x * 32768 rounded half to even, saturated, NaN 
   const back = decodeWav(bytes);
   assert.equal(back.sampleRate, 16000);
   assert.equal(back.channels.length, 1);
-  assert.deepEqual(Array.from(back.channels[0]), ints.map((v) => v / 32768));
+  assert.deepEqual(
+    Array.from(back.channels[0]),
+    ints.map((v) => v / 32768),
+  );
 });
 
 test('mixToMono averages the channels of a decoded 3-channel file', () => {
@@ -182,7 +216,10 @@ test('mixToMono averages the channels of a decoded 3-channel file', () => {
 });
 
 test('mixToMono averages stereo and returns a mono file its own channel', () => {
-  const stereo = mixToMono({ sampleRate: 8000, channels: [new Float32Array([1, 0.5, -1]), new Float32Array([0, -0.5, -0.5])] });
+  const stereo = mixToMono({
+    sampleRate: 8000,
+    channels: [new Float32Array([1, 0.5, -1]), new Float32Array([0, -0.5, -0.5])],
+  });
   assert.deepEqual(Array.from(stereo), [0.5, 0, -0.75]);
   const audio = decodeWav(read('pcm16_mono.wav'));
   assert.equal(mixToMono(audio), audio.channels[0]);
@@ -192,9 +229,18 @@ test('inspectWav accepts and rejects exactly what decodeWav does, with the same 
   for (const [file] of DECODES) {
     const audio = decodeWav(read(file));
     const { sampleRate, channelCount, frames } = inspectWav(read(file));
-    assert.deepEqual({ sampleRate, channelCount, frames }, { sampleRate: audio.sampleRate, channelCount: audio.channels.length, frames: audio.channels[0].length }, file);
+    assert.deepEqual(
+      { sampleRate, channelCount, frames },
+      { sampleRate: audio.sampleRate, channelCount: audio.channels.length, frames: audio.channels[0].length },
+      file,
+    );
   }
-  for (const [file, reason] of REJECTS) assert.throws(() => inspectWav(read(file)), (err: Error) => reason.test(err.message), file);
+  for (const [file, reason] of REJECTS)
+    assert.throws(
+      () => inspectWav(read(file)),
+      (err: Error) => reason.test(err.message),
+      file,
+    );
 });
 
 test('inspecting only the first bytes of a file gives the whole-file answer or asks for more, for every corpus file', () => {
@@ -228,22 +274,35 @@ test('every hostile header of the attack suite is a WavError with its reason, ne
       assert.ok(audio.channels[0].length > 0, h.name);
       continue;
     }
-    assert.throws(() => decodeWav(h.bytes), (err: unknown) => err instanceof WavError && h.bad!.test(err.message), h.name);
+    assert.throws(
+      () => decodeWav(h.bytes),
+      (err: unknown) => err instanceof WavError && h.bad!.test(err.message),
+      h.name,
+    );
   }
 });
 
 test('the header checks bound rate, channels and duration before the samples are touched, from the first bytes too', () => {
   const header = (bytes: Buffer) => inspectWavHeader(bytes.subarray(0, 64), bytes.length);
-  assert.throws(() => header(wav({ rate: 0xfffffff0 })), /bad header: sample rate 4294967280 Hz \(audiogen reads 1000 to 768000 Hz\)$/);
+  assert.throws(
+    () => header(wav({ rate: 0xfffffff0 })),
+    /bad header: sample rate 4294967280 Hz \(audiogen reads 1000 to 768000 Hz\)$/,
+  );
   assert.throws(() => header(wav({ rate: 999 })), /sample rate 999 Hz/);
   assert.equal(header(wav({ rate: 1000 }))!.sampleRate, 1000);
   assert.equal(header(wav({ rate: 768000 }))!.sampleRate, 768000);
-  assert.throws(() => header(wav({ channels: 65, data: tonePcm16(10, 65) })), /bad header: 65 channels \(audiogen reads at most 64\)$/);
+  assert.throws(
+    () => header(wav({ channels: 65, data: tonePcm16(10, 65) })),
+    /bad header: 65 channels \(audiogen reads at most 64\)$/,
+  );
   assert.equal(header(wav({ channels: 64, data: tonePcm16(10, 64) }))!.channelCount, 64);
   // An hour at 1 kHz is read; one frame more is not.
   const hour = wav({ rate: 1000, bits: 8, data: Buffer.alloc(3600 * 1000, 128) });
   assert.equal(header(hour)!.frames, 3_600_000);
-  assert.throws(() => header(wav({ rate: 1000, bits: 8, data: Buffer.alloc(3600 * 1000 + 1, 128) })), /too long: 1\.00 hours of audio \(3600001 frames at 1000 Hz\)/);
+  assert.throws(
+    () => header(wav({ rate: 1000, bits: 8, data: Buffer.alloc(3600 * 1000 + 1, 128) })),
+    /too long: 1\.00 hours of audio \(3600001 frames at 1000 Hz\)/,
+  );
 });
 
 test('a float WAV holding NaN or ±Inf names the sample and channel; the header inspection leaves samples to checkFiniteFloats', () => {
@@ -251,7 +310,10 @@ test('a float WAV holding NaN or ±Inf names the sample and channel; the header 
   assert.throws(() => decodeWav(bytes), /sample 5 of channel 2 is -Inf$/);
   const s = inspectWav(bytes);
   assert.equal(s.format.kind, 'float64');
-  assert.throws(() => checkFiniteFloats(bytes, s.dataOffset, s.frames, s.format, s.littleEndian), /sample 5 of channel 2 is -Inf$/);
+  assert.throws(
+    () => checkFiniteFloats(bytes, s.dataOffset, s.frames, s.format, s.littleEndian),
+    /sample 5 of channel 2 is -Inf$/,
+  );
   // A slice of the data starting at frame 4 names the sample by its place in the file.
   const slice = bytes.subarray(s.dataOffset + 4 * s.format.blockAlign);
   assert.throws(() => checkFiniteFloats(slice, 0, 10, s.format, s.littleEndian, 4), /sample 5 of channel 2 is -Inf$/);

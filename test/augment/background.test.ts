@@ -41,5 +41,9 @@ test('background files are loaded once, mono, at the target rate', () => {
 test('a background file that cannot be read names itself (it may have changed since the listing checked it)', () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'bad.wav'), 'not audio');
-  assert.throws(() => new BackgroundNoise([{ name: 'bad.wav', path: join(dir, 'bad.wav') }], 16000), (err: unknown) => err instanceof AudiogenError && /^background noise file .*bad\.wav: not a WAV file/.test(err.message));
+  assert.throws(
+    () => new BackgroundNoise([{ name: 'bad.wav', path: join(dir, 'bad.wav') }], 16000),
+    (err: unknown) =>
+      err instanceof AudiogenError && /^background noise file .*bad\.wav: not a WAV file/.test(err.message),
+  );
 });

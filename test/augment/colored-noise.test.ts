@@ -24,15 +24,19 @@ test('white noise samples are standard normal and independent (moments, tails, n
   const n = y.length;
   let mean = 0;
   for (const v of y) mean += v / n;
-  let m2 = 0, m3 = 0, m4 = 0, lag1 = 0, lag4 = 0;
+  let m2 = 0,
+    m3 = 0,
+    m4 = 0,
+    lag1 = 0,
+    lag4 = 0;
   for (let i = 0; i < n; i++) {
     const d = y[i] - mean;
-    m2 += d * d / n;
+    m2 += (d * d) / n;
     m3 += d ** 3 / n;
     m4 += d ** 4 / n;
     if (i + 4 < n) {
-      lag1 += d * (y[i + 1] - mean) / n;
-      lag4 += d * (y[i + 4] - mean) / n;
+      lag1 += (d * (y[i + 1] - mean)) / n;
+      lag4 += (d * (y[i + 4] - mean)) / n;
     }
   }
   const sd = Math.sqrt(m2);
@@ -43,7 +47,10 @@ test('white noise samples are standard normal and independent (moments, tails, n
   assert.ok(Math.abs(m3 / sd ** 3) < 0.015, `skewness ${m3 / sd ** 3}`);
   assert.ok(Math.abs(m4 / m2 ** 2 - 3) < 0.03, `kurtosis ${m4 / m2 ** 2}`);
   assert.ok(Math.abs(tail / n - 0.0027) < 0.0003, `3σ tail mass ${tail / n}`);
-  assert.ok(Math.abs(lag1 / m2) < 0.005 && Math.abs(lag4 / m2) < 0.005, `correlation ${lag1 / m2} (lag 1), ${lag4 / m2} (lag 4)`);
+  assert.ok(
+    Math.abs(lag1 / m2) < 0.005 && Math.abs(lag4 / m2) < 0.005,
+    `correlation ${lag1 / m2} (lag 1), ${lag4 / m2} (lag 4)`,
+  );
 });
 
 test('the peak magnitude is exactly 1, for power-of-two and other lengths', () => {

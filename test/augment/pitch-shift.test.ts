@@ -11,7 +11,10 @@ function chord(): Float32Array {
   const y = new Float32Array(SR);
   for (let i = 0; i < SR; i++) {
     const t = i / SR;
-    y[i] = 0.3 * Math.sin(2 * Math.PI * 300 * t) + 0.2 * Math.sin(2 * Math.PI * 1200 * t + 1) + 0.1 * Math.sin(2 * Math.PI * 2700 * t + 2);
+    y[i] =
+      0.3 * Math.sin(2 * Math.PI * 300 * t) +
+      0.2 * Math.sin(2 * Math.PI * 1200 * t + 1) +
+      0.1 * Math.sin(2 * Math.PI * 2700 * t + 2);
   }
   return y;
 }
@@ -102,7 +105,12 @@ test('speed+pitch in one pass keeps the two-step level within 1 dB', () => {
     [0.9, 3],
     [1.05, 1],
   ]) {
-    const db = 20 * Math.log10(interiorRms(speedAndPitch(y, SR, rate, semitones)) / interiorRms(pitchShift(timeStretch(y, rate), SR, semitones)));
+    const db =
+      20 *
+      Math.log10(
+        interiorRms(speedAndPitch(y, SR, rate, semitones)) /
+          interiorRms(pitchShift(timeStretch(y, rate), SR, semitones)),
+      );
     assert.ok(Math.abs(db) < 1, `rate ${rate}, ${semitones} st: ${db} dB`);
   }
 });

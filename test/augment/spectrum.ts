@@ -45,13 +45,21 @@ export function welch(y: Float32Array, size: number): Float64Array {
 /** Least-squares slope of log10(PSD) against log10(f) over [fLo, fHi] Hz. */
 export function logLogSlope(psd: Float64Array, sampleRate: number, fLo: number, fHi: number): number {
   const binHz = sampleRate / (2 * (psd.length - 1));
-  let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let n = 0,
+    sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let k = 1; k < psd.length; k++) {
     const f = k * binHz;
     if (f < fLo || f > fHi) continue;
     const x = Math.log10(f);
     const v = Math.log10(psd[k]);
-    n++; sx += x; sy += v; sxx += x * x; sxy += x * v;
+    n++;
+    sx += x;
+    sy += v;
+    sxx += x * x;
+    sxy += x * v;
   }
   return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }

@@ -42,7 +42,10 @@ test('matches the numpy transcription of librosa.effects.time_stretch sample for
       diff += (simd[i] - expected[i]) ** 2;
       energy += expected[i] ** 2;
     }
-    assert.ok(10 * Math.log10(diff / energy) < -50, `rate ${rate}: simd engine at ${10 * Math.log10(diff / energy)} dB`);
+    assert.ok(
+      10 * Math.log10(diff / energy) < -50,
+      `rate ${rate}: simd engine at ${10 * Math.log10(diff / energy)} dB`,
+    );
   }
 });
 

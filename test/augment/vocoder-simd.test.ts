@@ -11,7 +11,9 @@ import { speedAndPitch } from '../../src/augment/pitch-shift.js';
 /** A spoken word from the demo dataset (16 kHz, with its silences). */
 function speech(): Float32Array {
   const dir = new URL('../../fixtures/dataset/yes/', import.meta.url);
-  const file = readdirSync(dir).filter((f) => f.endsWith('.wav')).sort()[0];
+  const file = readdirSync(dir)
+    .filter((f) => f.endsWith('.wav'))
+    .sort()[0];
   return mixToMono(decodeWav(readFileSync(new URL(file, dir))));
 }
 
@@ -27,7 +29,7 @@ function errorDb(a: Float32Array, b: Float32Array): number {
   return 10 * Math.log10(err / energy);
 }
 
-test('the simd vocoder gives the float64 reference vocoder\'s output on speech, to float32 precision', () => {
+test("the simd vocoder gives the float64 reference vocoder's output on speech, to float32 precision", () => {
   const y = speech();
   // Every FFT stage mix: radix-4 only (n/2 = 4^k) and with a final radix-2 stage, down to the smallest size.
   for (const [nFft, hop, limit] of [
@@ -56,7 +58,7 @@ test('at rate 1 the simd vocoder gives back its input (istft of stft)', () => {
   assert.ok(err < 2e-6, `max error ${err}`);
 });
 
-test('a fresh instance gives the same bytes; timeStretch\'s result is a copy that later stretches leave alone', () => {
+test("a fresh instance gives the same bytes; timeStretch's result is a copy that later stretches leave alone", () => {
   const y = speech();
   const length = roundHalfEven(y.length / 0.9);
   const frames = stftFrameCount(y.length, 512);
@@ -80,7 +82,10 @@ test('a result does not depend on the calls before it (buffers are reused, never
     [Float32Array.from(y).reverse(), 1.05, -1.5],
   ];
   const forward = calls.map(([x, rate, semitones]) => speedAndPitch(x, 16000, rate, semitones));
-  const backward = [...calls].reverse().map(([x, rate, semitones]) => speedAndPitch(x, 16000, rate, semitones)).reverse();
+  const backward = [...calls]
+    .reverse()
+    .map(([x, rate, semitones]) => speedAndPitch(x, 16000, rate, semitones))
+    .reverse();
   assert.deepEqual(backward, forward);
 });
 

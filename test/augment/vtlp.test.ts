@@ -69,7 +69,10 @@ test('the warp is f·alpha up to the boundary, continuous, keeps DC and Nyquist,
       assert.equal(vtlpWarp(0, sr, alpha), 0);
       assert.ok(Math.abs(vtlpWarp(nyquist, sr, alpha) - nyquist) < 1e-9);
       assert.ok(Math.abs(vtlpWarp(boundary * 0.5, sr, alpha) - boundary * 0.5 * alpha) < 1e-9);
-      assert.ok(Math.abs(vtlpWarp(boundary + 1e-9, sr, alpha) - boundary * alpha) < 1e-6, `continuous at ${sr}/${alpha}`);
+      assert.ok(
+        Math.abs(vtlpWarp(boundary + 1e-9, sr, alpha) - boundary * alpha) < 1e-6,
+        `continuous at ${sr}/${alpha}`,
+      );
       for (let f = 0; f <= nyquist; f += nyquist / 37) {
         assert.ok(Math.abs(vtlpUnwarp(vtlpWarp(f, sr, alpha), sr, alpha) - f) < 1e-9, `unwarp at ${f}`);
       }

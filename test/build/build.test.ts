@@ -1,6 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, copyFileSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  readFileSync,
+  statSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  copyFileSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,7 +24,8 @@ const dataset = demoSubset(tempDir(), CLASSES, 10);
 
 const files = readTree;
 
-const shardsOnly = (f: Record<string, string>) => Object.fromEntries(Object.entries(f).filter(([k]) => /\.(npy|csv)$/.test(k)));
+const shardsOnly = (f: Record<string, string>) =>
+  Object.fromEntries(Object.entries(f).filter(([k]) => /\.(npy|csv)$/.test(k)));
 
 function configFor(out: string, generator: Record<string, unknown> = {}) {
   return makeConfig(dataset, out, {
@@ -34,14 +46,19 @@ test('the same seed gives byte-identical shards with 1 worker, 2 workers and in-
   assert.ok(Object.keys(shardsOnly(a)).length > 10);
   assert.deepEqual(shardsOnly(files(join(root, 'two'))), shardsOnly(a));
   assert.deepEqual(shardsOnly(files(join(root, 'debug'))), shardsOnly(a));
-  assert.equal(readFileSync(join(root, 'one', 'manifest.json'), 'utf8'), readFileSync(join(root, 'two', 'manifest.json'), 'utf8'));
+  assert.equal(
+    readFileSync(join(root, 'one', 'manifest.json'), 'utf8'),
+    readFileSync(join(root, 'two', 'manifest.json'), 'utf8'),
+  );
   assert.ok(!Object.keys(a).some((k) => k.endsWith('.partial')), 'no temporary file left');
 });
 
 test('epochs differ from each other and another seed gives other shards', async () => {
   const root = tempDir();
   await build(configFor(join(root, 'a')));
-  await build(makeConfig(dataset, join(root, 'b'), { ...configParts(), dataset: { ...configParts().dataset, seed: 99 } }));
+  await build(
+    makeConfig(dataset, join(root, 'b'), { ...configParts(), dataset: { ...configParts().dataset, seed: 99 } }),
+  );
   const x0 = readFileSync(join(root, 'a', 'training/epoch-000/x-000.npy'));
   const x1 = readFileSync(join(root, 'a', 'training/epoch-001/x-000.npy'));
   const b0 = readFileSync(join(root, 'b', 'training/epoch-000/x-000.npy'));
@@ -98,14 +115,23 @@ print(n)
     [out],
   );
   assert.ok(Number(report) > 50, report);
-  assert.deepEqual(readFileSync(join(out, 'classes.txt'), 'utf8').trim().split('\n'), ['yes', 'no', 'up', '_unknown_', '_silence_']);
+  assert.deepEqual(readFileSync(join(out, 'classes.txt'), 'utf8').trim().split('\n'), [
+    'yes',
+    'no',
+    'up',
+    '_unknown_',
+    '_silence_',
+  ]);
 });
 
 test('validation without augmentation places every clip at offset 0', async () => {
   const out = join(tempDir(), 'out');
   await build(configFor(out, { validation_augmentation_enabled: false }));
   const csv = readFileSync(join(out, 'validation/epoch-000/index-000.csv'), 'utf8').trim().split('\n');
-  assert.equal(csv[0], 'position,label,class,file,offset,speed,pitch,vtlp,loudness,noise,noise_factor,bg_file,bg_offset');
+  assert.equal(
+    csv[0],
+    'position,label,class,file,offset,speed,pitch,vtlp,loudness,noise,noise_factor,bg_file,bg_offset',
+  );
   const offset = (line: string) => line.split(',')[4];
   assert.ok(csv.slice(1).every((l) => offset(l) === '0'));
   const train = readFileSync(join(out, 'training/epoch-000/index-000.csv'), 'utf8').trim().split('\n').slice(1);
@@ -128,7 +154,10 @@ test('a finished build is not redone; another config against it is refused with 
   assert.equal(again.upToDate, true);
   assert.equal(again.shardsBuilt, 0);
   const changed = configFor(out, { offset_range: [0, 0.5] });
-  await assert.rejects(build(changed), /holds a build of a different config.*--force[\s\S]*generator\.offset_range: \[0,1\] -> \[0,0\.5\]/);
+  await assert.rejects(
+    build(changed),
+    /holds a build of a different config.*--force[\s\S]*generator\.offset_range: \[0,1\] -> \[0,0\.5\]/,
+  );
   const forced = await build(changed, { force: true });
   assert.equal(forced.shardsBuilt, first.shardsBuilt);
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
@@ -141,7 +170,8 @@ test('with every augmentation on, the same seed gives byte-identical shards with
   const data = demoSubset(join(root, 'data'), ['yes', 'no', 'cat'], 6);
   const bg = join(root, 'noise');
   mkdirSync(bg);
-  for (const f of readdirSync(join(DEMO_DATASET, '_background_noise_'))) copyFileSync(join(DEMO_DATASET, '_background_noise_', f), join(bg, f));
+  for (const f of readdirSync(join(DEMO_DATASET, '_background_noise_')))
+    copyFileSync(join(DEMO_DATASET, '_background_noise_', f), join(bg, f));
   const parts = (cores: number) => ({
     dataset: { classes: ['yes', 'no', '_unknown_', '_silence_'], batch_size: 3 },
     generator: {
@@ -163,8 +193,12 @@ test('with every augmentation on, the same seed gives byte-identical shards with
   await build(makeConfig(data, join(root, 'two'), parts(2)));
   const one = files(join(root, 'one'));
   assert.deepEqual(shardsOnly(files(join(root, 'two'))), shardsOnly(one));
-  const csv = Object.entries(one).filter(([k]) => k.endsWith('.csv')).map(([, v]) => Buffer.from(v, 'base64').toString()).join('');
-  for (const kind of ['background', 'white', 'pink']) assert.ok(csv.includes(`,${kind},`), `some sample got ${kind} noise`);
+  const csv = Object.entries(one)
+    .filter(([k]) => k.endsWith('.csv'))
+    .map(([, v]) => Buffer.from(v, 'base64').toString())
+    .join('');
+  for (const kind of ['background', 'white', 'pink'])
+    assert.ok(csv.includes(`,${kind},`), `some sample got ${kind} noise`);
 });
 
 test('a read-only dataset directory is enough (root: a read-only bind mount; others: chmod)', async (t) => {
@@ -188,7 +222,9 @@ test('a read-only dataset directory is enough (root: a read-only bind mount; oth
     for (const d of [src, join(src, 'yes'), join(src, 'no')]) chmodSync(d, 0o555);
   }
   const idx = join(root, 'index');
-  const summary = await build(makeConfig(data, join(root, 'out'), { dataset: { classes: ['yes', 'no'], shuffle_index_dir: idx } }));
+  const summary = await build(
+    makeConfig(data, join(root, 'out'), { dataset: { classes: ['yes', 'no'], shuffle_index_dir: idx } }),
+  );
   assert.equal(summary.samplesBuilt, 6);
   assert.ok(existsSync(join(idx, 'yes.txt')), 'index files go to shuffle_index_dir');
 });
@@ -198,7 +234,13 @@ test('an empty subset still gets its empty shard files and its epochs in the man
   const data = demoSubset(join(root, 'data'), ['yes'], 2);
   const out = join(root, 'out');
   // Two clips of one speaker: a 1% hash split leaves validation empty.
-  await build(makeConfig(data, out, { dataset: { classes: ['yes'] }, generator: { validation_split: 0.01 }, output: { epochs: 2 } }));
+  await build(
+    makeConfig(data, out, {
+      dataset: { classes: ['yes'] },
+      generator: { validation_split: 0.01 },
+      output: { epochs: 2 },
+    }),
+  );
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
   assert.equal(m.subsets.validation!.samples, 0);
   assert.equal(m.subsets.validation!.epochs.length, 2);

@@ -16,7 +16,8 @@ const config = (out: string, epochs: number) =>
     generator: { debug: true, validation_split: 0.3, offset_range: [0, 1] },
     output: { epochs, samples_per_shard: 5 },
   });
-const shards = (dir: string) => Object.fromEntries(Object.entries(readTree(dir)).filter(([k]) => !k.startsWith('.audiogen')));
+const shards = (dir: string) =>
+  Object.fromEntries(Object.entries(readTree(dir)).filter(([k]) => !k.startsWith('.audiogen')));
 const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
 
 test('raising epochs builds only the new epochs, byte-identical to a build made with the higher count from the start', async () => {
@@ -37,11 +38,17 @@ test('lowering epochs keeps the extra epochs on disk, out of the manifest, and s
   const notes: string[] = [];
   const lowered = await build(config(out, 2), { events: { note: (m) => notes.push(m) } });
   assert.equal(lowered.shardsBuilt, 0);
-  assert.ok(notes.some((n) => /output\.epochs is 2: 1 more finished epoch\(s\) stay on disk but out of the manifest/.test(n)), notes.join('\n'));
+  assert.ok(
+    notes.some((n) => /output\.epochs is 2: 1 more finished epoch\(s\) stay on disk but out of the manifest/.test(n)),
+    notes.join('\n'),
+  );
   const m = manifestOf(out);
   assert.equal(m.epochs, 2);
   assert.equal(m.complete, true);
-  assert.deepEqual(m.subsets.training!.epochs.map((e) => e.epoch), [0, 1]);
+  assert.deepEqual(
+    m.subsets.training!.epochs.map((e) => e.epoch),
+    [0, 1],
+  );
   assert.ok(existsSync(join(out, 'training', 'epoch-002', 'x-000.npy')));
   const again = await build(config(out, 3));
   assert.equal(again.shardsBuilt, 0, 'the epoch left on disk is listed again, not rebuilt');

@@ -68,7 +68,10 @@ test('inspectOutput: a finished build of the same config is finished, with its m
   const state = await inspect();
   assert.equal(state.kind, 'finished');
   assert.deepEqual(state.kind === 'finished' && state.header, header);
-  assert.deepEqual(state.kind === 'finished' && state.manifest, JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')));
+  assert.deepEqual(
+    state.kind === 'finished' && state.manifest,
+    JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')),
+  );
 });
 
 test('inspectOutput: an unfinished build resumes, keeping intact shards and dropping a damaged or missing one', async () => {
@@ -88,7 +91,10 @@ test('inspectOutput: an unfinished build resumes, keeping intact shards and drop
   assert.equal(state.kind, 'resume');
   if (state.kind !== 'resume') return;
   assert.equal(state.dropped, 2);
-  assert.deepEqual(state.kept, records.slice(2).map((r) => r.record));
+  assert.deepEqual(
+    state.kept,
+    records.slice(2).map((r) => r.record),
+  );
   assert.ok(state.inputs?.stat);
 });
 
@@ -97,19 +103,32 @@ test('inspectOutput: another config is refused naming what changed (or the versi
   const other = configFor(out, { generator: { offset_range: [0, 0.5] }, dataset: { seed: 3 } });
   await assert.rejects(
     inspect({ config: other, hash: configHash(other) }),
-    failsWith(/holds a build of a different config; rerun with --force to rebuild it, or choose another output directory\. Changed:\n {2}dataset\.seed: 0 -> 3\n {2}generator\.offset_range: \[0,1\] -> \[0,0\.5\]$/),
+    failsWith(
+      /holds a build of a different config; rerun with --force to rebuild it, or choose another output directory\. Changed:\n {2}dataset\.seed: 0 -> 3\n {2}generator\.offset_range: \[0,1\] -> \[0,0\.5\]$/,
+    ),
   );
   assert.deepEqual(await inspect({ config: other, hash: configHash(other), force: true }), { kind: 'fresh' });
   // The same config under another hash: what an older audiogen hashed differently.
-  await assert.rejects(inspect({ hash: 'f'.repeat(64) }), failsWith(/different config.*It was made by another audiogen version\.$/));
+  await assert.rejects(
+    inspect({ hash: 'f'.repeat(64) }),
+    failsWith(/different config.*It was made by another audiogen version\.$/),
+  );
   // With the log gone, the manifest alone tells.
   rmSync(join(out, '.audiogen'), { recursive: true });
-  await assert.rejects(inspect({ config: other, hash: configHash(other) }), failsWith(/holds a build of a different config/));
+  await assert.rejects(
+    inspect({ config: other, hash: configHash(other) }),
+    failsWith(/holds a build of a different config/),
+  );
 });
 
 test('inspectOutput: the same config over a changed dataset is refused; --force makes it fresh', async () => {
   const { inspect } = await built();
-  await assert.rejects(inspect({ datasetHash: 'e'.repeat(64) }), failsWith(/was built from the same config but the dataset has changed since \(files added, removed or now unreadable\); rerun with --force/));
+  await assert.rejects(
+    inspect({ datasetHash: 'e'.repeat(64) }),
+    failsWith(
+      /was built from the same config but the dataset has changed since \(files added, removed or now unreadable\); rerun with --force/,
+    ),
+  );
   assert.deepEqual(await inspect({ datasetHash: 'e'.repeat(64), force: true }), { kind: 'fresh' });
 });
 
@@ -117,11 +136,16 @@ test('inspectOutput: changed inputs are refused, by times or by contents as fing
   const { inspect, header, log } = await built();
   await assert.rejects(
     inspect({ inputs: { stat: '0'.repeat(64) } }),
-    failsWith(/some have changed since \(sizes or modification times differ\): rerun with --force to rebuild it, or with --verify-inputs/),
+    failsWith(
+      /some have changed since \(sizes or modification times differ\): rerun with --force to rebuild it, or with --verify-inputs/,
+    ),
   );
   assert.deepEqual(await inspect({ inputs: { stat: '0'.repeat(64) }, force: true }), { kind: 'fresh' });
   new StateWriter(log).updateHeader({ ...header, inputs: { ...header.inputs!, content: 'c'.repeat(64) } });
-  await assert.rejects(inspect({ inputs: { stat: header.inputs!.stat, content: '0'.repeat(64) } }), failsWith(/\(contents differ\): rerun with --force to rebuild it$/));
+  await assert.rejects(
+    inspect({ inputs: { stat: header.inputs!.stat, content: '0'.repeat(64) } }),
+    failsWith(/\(contents differ\): rerun with --force to rebuild it$/),
+  );
   // Same contents, other times (a copy): not a change.
   const state = await inspect({ inputs: { stat: '0'.repeat(64), content: 'c'.repeat(64) } });
   assert.equal(state.kind, 'finished');
@@ -130,29 +154,74 @@ test('inspectOutput: changed inputs are refused, by times or by contents as fing
 test('inspectOutput: a corrupt record stops the inspection, naming the log and its line', async () => {
   const { inspect, log, records, out } = await built();
   rmSync(join(out, 'manifest.json'));
-  appendFileSync(log, JSON.stringify({ ...records[0].record, x: { ...records[0].record.x, path: '../../../etc/passwd' } }) + '\n');
-  await assert.rejects(inspect(), failsWith(new RegExp(`^${log}: line ${records.length + 2} is corrupt: its x file is "\\.\\./\\.\\./\\.\\./etc/passwd"`)));
+  appendFileSync(
+    log,
+    JSON.stringify({ ...records[0].record, x: { ...records[0].record.x, path: '../../../etc/passwd' } }) + '\n',
+  );
+  await assert.rejects(
+    inspect(),
+    failsWith(
+      new RegExp(`^${log}: line ${records.length + 2} is corrupt: its x file is "\\.\\./\\.\\./\\.\\./etc/passwd"`),
+    ),
+  );
 });
 
 test('checkRecord names each kind of corruption: a shard the build lacks, other positions, other file names', async () => {
   const { config, header, records } = await built();
   const shardAt = shardLookup(config, header.listing);
   const r = records[0].record;
-  const check = (record: ShardRecord) => () => checkRecord('/o/.audiogen/shards-0-of-1.jsonl', { record, line: 7 }, shardAt);
-  const corrupt = (what: string) => failsWith(new RegExp(`^/o/\\.audiogen/shards-0-of-1\\.jsonl: line 7 is corrupt: ${what}\\. audiogen will not use or delete what it names: remove that line \\(or the log\\) and rerun, or rebuild with --force$`));
+  const check = (record: ShardRecord) => () =>
+    checkRecord('/o/.audiogen/shards-0-of-1.jsonl', { record, line: 7 }, shardAt);
+  const corrupt = (what: string) =>
+    failsWith(
+      new RegExp(
+        `^/o/\\.audiogen/shards-0-of-1\\.jsonl: line 7 is corrupt: ${what}\\. audiogen will not use or delete what it names: remove that line \\(or the log\\) and rerun, or rebuild with --force$`,
+      ),
+    );
   check(r)();
-  assert.throws(check({ ...r, shard: 99 }), corrupt('it names "training" epoch 0 shard 99, which this build does not have'));
-  assert.throws(check({ ...r, epoch: -1 }), corrupt('it names "training" epoch -1 shard 0, which this build does not have'));
-  assert.throws(check({ ...r, subset: 'testing' as 'training' }), corrupt('it names "testing" epoch 0 shard 0, which this build does not have'));
+  assert.throws(
+    check({ ...r, shard: 99 }),
+    corrupt('it names "training" epoch 0 shard 99, which this build does not have'),
+  );
+  assert.throws(
+    check({ ...r, epoch: -1 }),
+    corrupt('it names "training" epoch -1 shard 0, which this build does not have'),
+  );
+  assert.throws(
+    check({ ...r, subset: 'testing' as 'training' }),
+    corrupt('it names "testing" epoch 0 shard 0, which this build does not have'),
+  );
   assert.throws(check({ ...r, count: r.count + 1 }), corrupt(`its positions differ from the plan's for ${r.x.path}`));
-  assert.throws(check({ ...r, index: { ...r.index, path: 'training/epoch-000/index-001.csv' } }), corrupt(`its index file is "training/epoch-000/index-001.csv" where the layout has "${r.index.path}"`));
+  assert.throws(
+    check({ ...r, index: { ...r.index, path: 'training/epoch-000/index-001.csv' } }),
+    corrupt(`its index file is "training/epoch-000/index-001.csv" where the layout has "${r.index.path}"`),
+  );
   assert.throws(check({ ...r, y: null }), corrupt(`its y file is null where the layout has "${r.y!.path}"`));
-  assert.throws(check({ ...r, x: { ...r.x, path: 42 as unknown as string } }), corrupt(`its x file is null where the layout has "${r.x.path}"`));
+  assert.throws(
+    check({ ...r, x: { ...r.x, path: 42 as unknown as string } }),
+    corrupt(`its x file is null where the layout has "${r.x.path}"`),
+  );
   // Without labels (class_mode: input) a y file is itself corruption.
   const noY = shardLookup(configFor('/o', { dataset: { class_mode: 'input' } }), header.listing);
-  assert.throws(() => checkRecord('/o/l', { record: r, line: 2 }, noY), failsWith(new RegExp(`its y file is "${r.y!.path}" where the layout has null`)));
+  assert.throws(
+    () => checkRecord('/o/l', { record: r, line: 2 }, noY),
+    failsWith(new RegExp(`its y file is "${r.y!.path}" where the layout has null`)),
+  );
   // Epochs beyond the configured count are still the build's (a later run may list them again).
-  checkRecord('/o/l', { record: { ...r, epoch: 7, x: { ...r.x, path: r.x.path.replace('epoch-000', 'epoch-007') }, y: { ...r.y!, path: r.y!.path.replace('epoch-000', 'epoch-007') }, index: { ...r.index, path: r.index.path.replace('epoch-000', 'epoch-007') } }, line: 2 }, shardAt);
+  checkRecord(
+    '/o/l',
+    {
+      record: {
+        ...r,
+        epoch: 7,
+        x: { ...r.x, path: r.x.path.replace('epoch-000', 'epoch-007') },
+        y: { ...r.y!, path: r.y!.path.replace('epoch-000', 'epoch-007') },
+        index: { ...r.index, path: r.index.path.replace('epoch-000', 'epoch-007') },
+      },
+      line: 2,
+    },
+    shardAt,
+  );
 });
 
 test('shardDefect names the first file that is missing or differs from its record, or nothing', async () => {
@@ -170,11 +239,16 @@ test('shardDefect names the first file that is missing or differs from its recor
   assert.equal(await shardDefect(out, c, false), null, 'sizes only');
 });
 
-test('readOwnManifest: only an audiogen manifest; another tool\'s, a broken one or a folder is none', () => {
+test("readOwnManifest: only an audiogen manifest; another tool's, a broken one or a folder is none", () => {
   const out = tempDir();
   const path = join(out, 'manifest.json');
   assert.equal(readOwnManifest(out), null);
-  for (const text of ['{"format": "other", "config_hash": "x"}', '{"format": "audiogen"}', '{"format": "audiogen", "config_hash": "a', 'null']) {
+  for (const text of [
+    '{"format": "other", "config_hash": "x"}',
+    '{"format": "audiogen"}',
+    '{"format": "audiogen", "config_hash": "a',
+    'null',
+  ]) {
     writeFileSync(path, text);
     assert.equal(readOwnManifest(out), null, text);
   }
@@ -196,7 +270,8 @@ test('refuseForeignOutput: a missing, empty or audiogen folder is fine; a folder
   const foreign = (e: unknown) =>
     e instanceof AudiogenError &&
     e.exitCode === EXIT.config &&
-    e.message === `${out} is not empty and is not an audiogen output (no .audiogen/): it holds "a.txt" and 1 more. Choose a new or empty folder, or pass --force to build here anyway (audiogen then writes and deletes only its own files).`;
+    e.message ===
+      `${out} is not empty and is not an audiogen output (no .audiogen/): it holds "a.txt" and 1 more. Choose a new or empty folder, or pass --force to build here anyway (audiogen then writes and deletes only its own files).`;
   assert.throws(() => refuseForeignOutput(out, false), foreign);
   refuseForeignOutput(out, true);
   mkdirSync(join(out, '.audiogen'));
@@ -205,30 +280,50 @@ test('refuseForeignOutput: a missing, empty or audiogen folder is fine; a folder
   const other = join(root, 'other');
   mkdirSync(other);
   writeFileSync(join(other, 'manifest.json'), '{}');
-  assert.throws(() => refuseForeignOutput(other, false), failsWith(/it holds manifest\.json, which audiogen did not write for this config\. Choose/));
+  assert.throws(
+    () => refuseForeignOutput(other, false),
+    failsWith(/it holds manifest\.json, which audiogen did not write for this config\. Choose/),
+  );
   // A file where the folder should be is a config error too.
-  assert.throws(() => refuseForeignOutput(join(out, 'notes.txt'), true), (e: unknown) => e instanceof AudiogenError && e.exitCode === EXIT.config && e.message === `output.directory: ${join(out, 'notes.txt')} is a file, not a folder`);
-  assert.throws(() => refuseForeignOutput(join(out, 'notes.txt', 'x'), false), failsWith(/^output\.directory: cannot read .*notes\.txt\/x \(ENOTDIR\)$/));
+  assert.throws(
+    () => refuseForeignOutput(join(out, 'notes.txt'), true),
+    (e: unknown) =>
+      e instanceof AudiogenError &&
+      e.exitCode === EXIT.config &&
+      e.message === `output.directory: ${join(out, 'notes.txt')} is a file, not a folder`,
+  );
+  assert.throws(
+    () => refuseForeignOutput(join(out, 'notes.txt', 'x'), false),
+    failsWith(/^output\.directory: cannot read .*notes\.txt\/x \(ENOTDIR\)$/),
+  );
 });
 
-test('removePreviousBuild (whole) deletes the logged shards, the logs and the top-level files; a user\'s files survive', async () => {
+test("removePreviousBuild (whole) deletes the logged shards, the logs and the top-level files; a user's files survive", async () => {
   const { out, log, records } = await built();
-  const user = { 'training/epoch-000/notes.txt': 'mine', 'training/mine.npy': 'my array', 'validation/epoch-001/x-000.npy.bak': 'a copy', 'keep.json': '{}' };
+  const user = {
+    'training/epoch-000/notes.txt': 'mine',
+    'training/mine.npy': 'my array',
+    'validation/epoch-001/x-000.npy.bak': 'a copy',
+    'keep.json': '{}',
+  };
   for (const [rel, text] of Object.entries(user)) writeFileSync(join(out, rel), text);
   // Records naming paths outside the layout are never followed, whatever the log says.
   const outside = join(out, '..', 'victim.txt');
-  writeFileSync(outside, 'not audiogen\'s');
+  writeFileSync(outside, "not audiogen's");
   mkdirSync(join(out, 'training/epoch-000/sub'));
   writeFileSync(join(out, 'training/epoch-000/sub/x-000.npy'), 'nested');
   const r = records[0].record;
   for (const path of ['../victim.txt', outside, 'training/epoch-000/sub/x-000.npy', 'training/epoch-000/notes.txt']) {
-    appendFileSync(log, JSON.stringify({ ...r, x: { ...r.x, path }, y: null, index: { ...r.index, path: 'keep.json' } }) + '\n');
+    appendFileSync(
+      log,
+      JSON.stringify({ ...r, x: { ...r.x, path }, y: null, index: { ...r.index, path: 'keep.json' } }) + '\n',
+    );
   }
   mkdirSync(join(out, 'training/epoch-005'));
   removePreviousBuild(out, log, true);
   const left = readTree(out);
   assert.deepEqual(Object.keys(left).sort(), [...Object.keys(user), 'training/epoch-000/sub/x-000.npy'].sort());
-  assert.equal(readFileSync(outside, 'utf8'), 'not audiogen\'s');
+  assert.equal(readFileSync(outside, 'utf8'), "not audiogen's");
   // Empty layout folders go; those holding a user's file stay.
   assert.deepEqual(readdirSync(out).sort(), ['.audiogen', 'keep.json', 'training', 'validation']);
   assert.deepEqual(readdirSync(join(out, 'training')).sort(), ['epoch-000', 'mine.npy']);
@@ -248,7 +343,7 @@ test('removePreviousBuild of a partition deletes only its own log and shards; re
   for (const f of [own[0], other[0]]) writeFileSync(join(out, `${f.x}.partial`), 'left by a killed build');
   removePartials(out, own);
   assert.equal(existsSync(join(out, `${own[0].x}.partial`)), false);
-  assert.ok(existsSync(join(out, `${other[0].x}.partial`)), 'another partition\'s temporary survives');
+  assert.ok(existsSync(join(out, `${other[0].x}.partial`)), "another partition's temporary survives");
   removePreviousBuild(out, logs[0], false);
   const left = Object.keys(readTree(out));
   assert.ok(mine.every((p) => !left.includes(p)));
@@ -257,15 +352,30 @@ test('removePreviousBuild of a partition deletes only its own log and shards; re
   assert.ok(existsSync(logs[1]));
 });
 
-test('removePartials (whole) removes layout-named temporaries only: a user\'s *.partial anywhere survives', async () => {
+test("removePartials (whole) removes layout-named temporaries only: a user's *.partial anywhere survives", async () => {
   const { out } = await built();
-  const ours = ['training/epoch-000/x-000.npy.partial', 'training/epoch-001/index-000.csv.partial', 'validation/epoch-000/y-000.npy.partial', 'manifest.json.partial', 'classes.txt.partial'];
-  const theirs = ['draft.partial', 'training/x-000.npy.partial', 'training/epoch-000/notes.txt.partial', 'training/epoch-000/x-000.partial', 'testing/epoch-000/x-000.npy.partial', '.audiogen/shards-0-of-1.jsonl.partial'];
+  const ours = [
+    'training/epoch-000/x-000.npy.partial',
+    'training/epoch-001/index-000.csv.partial',
+    'validation/epoch-000/y-000.npy.partial',
+    'manifest.json.partial',
+    'classes.txt.partial',
+  ];
+  const theirs = [
+    'draft.partial',
+    'training/x-000.npy.partial',
+    'training/epoch-000/notes.txt.partial',
+    'training/epoch-000/x-000.partial',
+    'testing/epoch-000/x-000.npy.partial',
+    '.audiogen/shards-0-of-1.jsonl.partial',
+  ];
   for (const rel of [...ours, ...theirs]) {
     mkdirSync(join(out, rel, '..'), { recursive: true });
     writeFileSync(join(out, rel), 'x');
   }
   removePartials(out, null);
-  const left = Object.keys(readTree(out)).filter((k) => k.endsWith('.partial')).sort();
+  const left = Object.keys(readTree(out))
+    .filter((k) => k.endsWith('.partial'))
+    .sort();
   assert.deepEqual(left, [...theirs].sort());
 });

@@ -1,7 +1,16 @@
 // Interruptions, kills and write failures of real build processes, and what they leave on disk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -11,7 +20,8 @@ import { demoSubset, makeConfig, readTree, runCli, startCli, tempDir, writeConfi
 const dataset = demoSubset(tempDir(), ['yes', 'no', 'up'], 12);
 
 const tree = readTree;
-const outputFiles = (dir: string) => Object.fromEntries(Object.entries(tree(dir)).filter(([k]) => !k.startsWith('.audiogen')));
+const outputFiles = (dir: string) =>
+  Object.fromEntries(Object.entries(tree(dir)).filter(([k]) => !k.startsWith('.audiogen')));
 const partials = (dir: string) => Object.keys(tree(dir)).filter((k) => k.endsWith('.partial'));
 
 const parts = {
@@ -59,9 +69,15 @@ async function buildUnderway(shards: number) {
   return { config, out, child, done };
 }
 
-const workersOf = (pid: number) => execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+const workersOf = (pid: number) =>
+  execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
 
-function exited(child: ReturnType<typeof startCli>): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+function exited(
+  child: ReturnType<typeof startCli>,
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
@@ -75,7 +91,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     assert.equal(code, 130, stderr);
     assert.match(stderr, /interrupted by SIG(INT|TERM): finished shards are kept, rerun the same command to resume/);
     assert.deepEqual(partials(out), []);
-    assert.equal(existsSync(join(out, 'manifest.json')) && JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).complete, false);
+    assert.equal(
+      existsSync(join(out, 'manifest.json')) && JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).complete,
+      false,
+    );
     const rerun = runCli(['build', '--config', config]);
     assert.equal(rerun.code, 0, rerun.stderr);
     assert.match(rerun.stderr, /resuming: \d+ finished shards kept/);
@@ -92,11 +111,19 @@ test('kill -9 of the main process: workers go away, and the next run cleans up a
   child.stderr!.on('data', (d) => (late += d));
   child.kill('SIGKILL');
   await done;
-  for (let i = 0; i < 100 && workers.some((p) => existsSync(`/proc/${p}`)); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(!workers.some((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z ')), 'workers exited');
+  for (let i = 0; i < 100 && workers.some((p) => existsSync(`/proc/${p}`)); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  assert.ok(
+    !workers.some((p) => existsSync(`/proc/${p}`) && !readFileSync(`/proc/${p}/stat`, 'utf8').includes(') Z ')),
+    'workers exited',
+  );
   await new Promise((r) => setTimeout(r, 200));
   assert.doesNotMatch(late, /EPIPE|Error|^\s+at /m, 'the workers left quietly');
-  assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith('audiogen-') && n.includes(String(child.pid))), [], 'nothing left in the temporary folder');
+  assert.deepEqual(
+    readdirSync(tmpdir()).filter((n) => n.startsWith('audiogen-') && n.includes(String(child.pid))),
+    [],
+    'nothing left in the temporary folder',
+  );
   const rerun = runCli(['build', '--config', config]);
   assert.equal(rerun.code, 0, rerun.stderr);
   assert.deepEqual(partials(out), []);
@@ -112,10 +139,14 @@ test('a worker killed mid-build stops the build naming the batch, the sample and
   // Busy, it names the batch and sample it was on; idle, the batch that found no worker left.
   assert.match(
     stderr,
-    new RegExp(`worker process ${worker} killed by SIGKILL (while processing batch \\d+ of (training|validation) epoch \\d+(, sample (\\w+/\\S+\\.wav|\\(a _silence_ clip\\)))?|between batches, before batch \\d+ of (training|validation) epoch \\d+)`),
+    new RegExp(
+      `worker process ${worker} killed by SIGKILL (while processing batch \\d+ of (training|validation) epoch \\d+(, sample (\\w+/\\S+\\.wav|\\(a _silence_ clip\\)))?|between batches, before batch \\d+ of (training|validation) epoch \\d+)`,
+    ),
   );
   assert.deepEqual(partials(out), []);
-  const log = readFileSync(join(out, '.audiogen', 'shards-0-of-1.jsonl'), 'utf8').trim().split('\n');
+  const log = readFileSync(join(out, '.audiogen', 'shards-0-of-1.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
   for (const line of log.slice(1)) {
     const s = JSON.parse(line);
     assert.ok(existsSync(join(out, s.x.path)), `${s.x.path} recorded as done exists`);
@@ -127,7 +158,10 @@ test('a worker killed mid-build stops the build naming the batch, the sample and
 
 const isRoot = process.getuid?.() === 0;
 /** A temporary folder whose `out` is a tmpfs mounted with `options` (root only); both go when the test ends. */
-function withTmpfsOut(t: { after(fn: () => void): void }, options: string): { dir: string; out: string; mounted: boolean } {
+function withTmpfsOut(
+  t: { after(fn: () => void): void },
+  options: string,
+): { dir: string; out: string; mounted: boolean } {
   const dir = mkdtempSync(join(tmpdir(), 'audiogen-mnt-'));
   const out = join(dir, 'out');
   mkdirSync(out);
@@ -154,7 +188,9 @@ test('a full disk stops the build with a message naming the path, and nothing is
     const s = JSON.parse(line);
     assert.equal(readFileSync(join(out, s.x.path)).length, s.x.bytes);
   }
-  assert.ok(!existsSync(join(out, 'manifest.json')) || !JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).complete);
+  assert.ok(
+    !existsSync(join(out, 'manifest.json')) || !JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).complete,
+  );
 });
 
 test('an output directory that cannot be written is reported with its path', async (t) => {
@@ -183,7 +219,10 @@ test('on_error: fail stops at the first bad file naming it, before any shard is 
   });
   const r = runCli(['build', '--config', config]);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /yes\/broken_nohash_0\.wav: no fmt chunk.*\(set generator\.on_error: skip to leave bad files out\)/);
+  assert.match(
+    r.stderr,
+    /yes\/broken_nohash_0\.wav: no fmt chunk.*\(set generator\.on_error: skip to leave bad files out\)/,
+  );
   assert.equal(existsSync(join(dir, 'out', 'training')), false);
 });
 
@@ -199,9 +238,15 @@ test('on_error: skip leaves bad files out, lists them in the manifest and the su
   });
   const r = runCli(['build', '--config', config]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /skipped 2 bad file\(s\)[\s\S]*yes\/broken_nohash_0\.wav: no fmt chunk[\s\S]*no\/notwav_nohash_0\.wav: not a WAV/);
+  assert.match(
+    r.stderr,
+    /skipped 2 bad file\(s\)[\s\S]*yes\/broken_nohash_0\.wav: no fmt chunk[\s\S]*no\/notwav_nohash_0\.wav: not a WAV/,
+  );
   const m = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8'));
-  assert.deepEqual(m.skipped.map((s: { file: string }) => s.file).sort(), ['no/notwav_nohash_0.wav', 'yes/broken_nohash_0.wav']);
+  assert.deepEqual(m.skipped.map((s: { file: string }) => s.file).sort(), [
+    'no/notwav_nohash_0.wav',
+    'yes/broken_nohash_0.wav',
+  ]);
   assert.deepEqual(m.subsets.training.class_counts, { yes: 3, no: 3 });
   assert.equal(m.subsets.training.epochs[0].shards[0].count, 6);
 });

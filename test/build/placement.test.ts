@@ -15,7 +15,12 @@ function root(): string {
   mkdirSync(join(dir, 'noise'));
   return dir;
 }
-const config = (dir: string, out: string, generator: Record<string, unknown> = {}, dataset: Record<string, unknown> = {}) => makeConfig(join(dir, 'data'), out, { generator, dataset });
+const config = (
+  dir: string,
+  out: string,
+  generator: Record<string, unknown> = {},
+  dataset: Record<string, unknown> = {},
+) => makeConfig(join(dir, 'data'), out, { generator, dataset });
 
 /** Asserts a config error on output.directory whose lines are `lines`. */
 function refused(fn: () => void, lines: string[]): void {
@@ -32,21 +37,34 @@ const never = 'audiogen never writes where it reads: choose an output folder out
 test('an output folder that is, lies inside or contains the dataset is refused naming the relation', () => {
   const dir = root();
   const data = join(dir, 'data');
-  refused(() => checkOutputPlacement(config(dir, data)), [`output.directory: ${data} is dataset.directory (${data}); ${never}`]);
+  refused(
+    () => checkOutputPlacement(config(dir, data)),
+    [`output.directory: ${data} is dataset.directory (${data}); ${never}`],
+  );
   const inside = join(data, 'yes', 'out');
-  refused(() => checkOutputPlacement(config(dir, inside)), [`output.directory: ${inside} lies inside dataset.directory (${data}); ${never}`]);
-  refused(() => checkOutputPlacement(config(dir, dir)), [`output.directory: ${dir} contains dataset.directory (${data}); ${never}`]);
+  refused(
+    () => checkOutputPlacement(config(dir, inside)),
+    [`output.directory: ${inside} lies inside dataset.directory (${data}); ${never}`],
+  );
+  refused(
+    () => checkOutputPlacement(config(dir, dir)),
+    [`output.directory: ${dir} contains dataset.directory (${data}); ${never}`],
+  );
 });
 
 test('siblings, and names that only share a prefix with the dataset, are fine', () => {
   const dir = root();
-  for (const out of [join(dir, 'out'), join(dir, 'data2'), join(dir, 'data-out'), join(dir, 'dat')]) checkOutputPlacement(config(dir, out));
+  for (const out of [join(dir, 'out'), join(dir, 'data2'), join(dir, 'data-out'), join(dir, 'dat')])
+    checkOutputPlacement(config(dir, out));
 });
 
 test('a folder inside the dataset whose name starts with two dots still lies inside it', () => {
   const dir = root();
   const out = join(dir, 'data', '..out');
-  refused(() => checkOutputPlacement(config(dir, out)), [`output.directory: ${out} lies inside dataset.directory (${join(dir, 'data')}); ${never}`]);
+  refused(
+    () => checkOutputPlacement(config(dir, out)),
+    [`output.directory: ${out} lies inside dataset.directory (${join(dir, 'data')}); ${never}`],
+  );
 });
 
 test('symlinks are followed: a link to the dataset, or a path through a linked parent, is the dataset', () => {
@@ -54,12 +72,21 @@ test('symlinks are followed: a link to the dataset, or a path through a linked p
   const data = join(dir, 'data');
   symlinkSync(data, join(dir, 'link'));
   symlinkSync(dir, join(dir, 'up'));
-  refused(() => checkOutputPlacement(config(dir, join(dir, 'link'))), [`output.directory: ${join(dir, 'link')} is dataset.directory (${data}); ${never}`]);
+  refused(
+    () => checkOutputPlacement(config(dir, join(dir, 'link'))),
+    [`output.directory: ${join(dir, 'link')} is dataset.directory (${data}); ${never}`],
+  );
   // Not made yet, under a linked folder: the part that exists is resolved.
   const later = join(dir, 'up', 'data', 'new', 'out');
-  refused(() => checkOutputPlacement(config(dir, later)), [`output.directory: ${later} lies inside dataset.directory (${data}); ${never}`]);
+  refused(
+    () => checkOutputPlacement(config(dir, later)),
+    [`output.directory: ${later} lies inside dataset.directory (${data}); ${never}`],
+  );
   // The dataset given through a link, the output beside its real folder's contents.
-  refused(() => checkOutputPlacement(makeConfig(join(dir, 'link'), join(data, 'out'))), [`output.directory: ${join(data, 'out')} lies inside dataset.directory (${join(dir, 'link')}); ${never}`]);
+  refused(
+    () => checkOutputPlacement(makeConfig(join(dir, 'link'), join(data, 'out'))),
+    [`output.directory: ${join(data, 'out')} lies inside dataset.directory (${join(dir, 'link')}); ${never}`],
+  );
 });
 
 test('bg_noise_dir and shuffle_index_dir are read folders too; every overlap is listed', () => {
@@ -71,7 +98,10 @@ test('bg_noise_dir and shuffle_index_dir are read folders too; every overlap is 
     [`output.directory: ${join(noise, 'out')} lies inside generator.bg_noise_dir (${noise}); ${never}`],
   );
   refused(
-    () => checkOutputPlacement(config(dir, dir, { bg_noise_dir: noise, bg_noise_range: [0, 0.1] }, { shuffle_index_dir: index })),
+    () =>
+      checkOutputPlacement(
+        config(dir, dir, { bg_noise_dir: noise, bg_noise_range: [0, 0.1] }, { shuffle_index_dir: index }),
+      ),
     [
       `output.directory: ${dir} contains dataset.directory (${join(dir, 'data')}); ${never}`,
       `output.directory: ${dir} contains generator.bg_noise_dir (${noise}); ${never}`,

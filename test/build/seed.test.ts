@@ -8,7 +8,8 @@ import { recordedSeed, settleDrawnSeed } from '../../src/build/seed.js';
 import { ConfigError } from '../../src/errors.js';
 import { makeConfig, tempDir } from '../helpers.js';
 
-const header = (seed: unknown) => JSON.stringify({ kind: 'audiogen-state', config_hash: 'x', config: { dataset: { seed } } });
+const header = (seed: unknown) =>
+  JSON.stringify({ kind: 'audiogen-state', config_hash: 'x', config: { dataset: { seed } } });
 
 test('the recorded seed comes from manifest.json, else from a state log header', () => {
   const out = tempDir();
@@ -20,7 +21,10 @@ test('the recorded seed comes from manifest.json, else from a state log header',
   // Another tool's manifest.json is no record.
   writeFileSync(join(out, 'manifest.json'), JSON.stringify({ config: { dataset: { seed: 1 } } }));
   assert.equal(recordedSeed(out), 77);
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify({ format: 'audiogen', config_hash: 'x', config: { dataset: { seed: 12345 } } }));
+  writeFileSync(
+    join(out, 'manifest.json'),
+    JSON.stringify({ format: 'audiogen', config_hash: 'x', config: { dataset: { seed: 12345 } } }),
+  );
   assert.equal(recordedSeed(out), 12345);
 });
 
@@ -43,13 +47,22 @@ test('a drawn seed gives way to the recorded one; a partitioned build refuses to
   const fresh = settleDrawnSeed(config, 1);
   assert.equal(fresh.config.dataset.seed, 99);
   assert.equal(fresh.note, 'seed: drawn at random: 99 (recorded in the manifest; --seed 99 repeats it)');
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify({ format: 'audiogen', config_hash: 'x', config: { dataset: { seed: 4242 } } }));
+  writeFileSync(
+    join(out, 'manifest.json'),
+    JSON.stringify({ format: 'audiogen', config_hash: 'x', config: { dataset: { seed: 4242 } } }),
+  );
   const again = settleDrawnSeed(config, 1);
   assert.equal(again.config.dataset.seed, 4242);
-  assert.match(again.note, /^seed: null: using 4242, the seed recorded in .* by an earlier build \(--seed 4242 repeats it\)$/);
-  assert.throws(() => settleDrawnSeed(makeConfig('/data', tempDir()), 2), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.match(err.message, /^dataset\.seed: null \(drawn at random\) cannot be used for a partitioned build/);
-    return true;
-  });
+  assert.match(
+    again.note,
+    /^seed: null: using 4242, the seed recorded in .* by an earlier build \(--seed 4242 repeats it\)$/,
+  );
+  assert.throws(
+    () => settleDrawnSeed(makeConfig('/data', tempDir()), 2),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /^dataset\.seed: null \(drawn at random\) cannot be used for a partitioned build/);
+      return true;
+    },
+  );
 });

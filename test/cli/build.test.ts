@@ -10,7 +10,11 @@ const dataset = demoSubset(tempDir(), ['yes', 'no'], 6);
 const opts = { timeoutMs: 60_000 };
 
 /** A raw-audio config file for `dataset` (one worker), with sections merged over it. */
-function kwsConfig(dir: string, parts: { dataset?: object; generator?: object; output?: object } = {}, name = 'kws.yaml'): string {
+function kwsConfig(
+  dir: string,
+  parts: { dataset?: object; generator?: object; output?: object } = {},
+  name = 'kws.yaml',
+): string {
   return writeConfig(
     dir,
     {
@@ -89,7 +93,10 @@ test('build with seed: null draws a seed, prints it, records it; a rerun and a r
   // The same folder again: the recorded seed, so the finished build is recognised (not "another config").
   const again = runCli(['build', '--config', file, '--json'], opts);
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stderr, new RegExp(`^seed: null: using ${seed}, the seed recorded in .* by an earlier build`, 'm'));
+  assert.match(
+    again.stderr,
+    new RegExp(`^seed: null: using ${seed}, the seed recorded in .* by an earlier build`, 'm'),
+  );
   assert.equal(JSON.parse(again.stdout).up_to_date, true);
 
   // A resume (no manifest yet, only the state log) reuses it too.
@@ -125,17 +132,45 @@ test('--json reports every summary field: the seed, the run, the manifest\u2019s
   assert.equal(r.code, 0, r.stderr);
   const s = JSON.parse(r.stdout);
   assert.deepEqual(Object.keys(s), [
-    'seed', 'seed_drawn', 'output', 'partition', 'up_to_date', 'workers', 'shards_built', 'shards_kept', 'samples_built', 'seconds',
-    'samples_per_second', 'epochs', 'sample_shape', 'dtype', 'subsets', 'skipped', 'warnings',
+    'seed',
+    'seed_drawn',
+    'output',
+    'partition',
+    'up_to_date',
+    'workers',
+    'shards_built',
+    'shards_kept',
+    'samples_built',
+    'seconds',
+    'samples_per_second',
+    'epochs',
+    'sample_shape',
+    'dtype',
+    'subsets',
+    'skipped',
+    'warnings',
   ]);
   assert.deepEqual(
-    [s.seed, s.seed_drawn, s.output, s.partition, s.up_to_date, s.workers, s.shards_built, s.shards_kept, s.samples_built],
+    [
+      s.seed,
+      s.seed_drawn,
+      s.output,
+      s.partition,
+      s.up_to_date,
+      s.workers,
+      s.shards_built,
+      s.shards_kept,
+      s.samples_built,
+    ],
     [7, false, join(dir, 'out'), { index: 0, count: 1 }, false, 1, 2, 0, 6],
   );
   assert.ok(s.seconds > 0 && s.samples_per_second > 0, r.stdout);
   assert.deepEqual([s.epochs, s.sample_shape, s.dtype], [1, [16000], 'int16']);
   assert.deepEqual(s.subsets, { training: { samples: 6, class_counts: { yes: 3, no: 3 } } });
-  assert.deepEqual(s.skipped.map((b: { file: string }) => b.file), ['no/bad_nohash_0.wav']);
+  assert.deepEqual(
+    s.skipped.map((b: { file: string }) => b.file),
+    ['no/bad_nohash_0.wav'],
+  );
   assert.equal(s.warnings.length, 1);
   assert.match(s.warnings[0], /^dataset\.subset: ignored/);
 });
@@ -172,14 +207,23 @@ test('without --quiet the text summary lists skipped files, the samples built an
   const r = runCli(['build', '--config', file], opts);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^skipped 1 bad file\(s\) \(generator\.on_error: skip\):\n {2}yes\/bad_nohash_0\.wav: not a WAV file: /m);
+  assert.match(
+    r.stderr,
+    /^skipped 1 bad file\(s\) \(generator\.on_error: skip\):\n {2}yes\/bad_nohash_0\.wav: not a WAV file: /m,
+  );
   assert.match(r.stderr, /^built 4 samples in [\d.]+ s \(\d+ clips\/s, 1 worker\)$/m);
-  assert.ok(r.stderr.includes(`1 epoch(s) of training 4 samples, shape [16000] float32 -> ${join(dir, 'out')}/manifest.json\n`), r.stderr);
+  assert.ok(
+    r.stderr.includes(`1 epoch(s) of training 4 samples, shape [16000] float32 -> ${join(dir, 'out')}/manifest.json\n`),
+    r.stderr,
+  );
 });
 
 test('--wait, --verify-inputs and --force are accepted', () => {
   const dir = tempDir();
-  const r = runCli(['build', '--config', kwsConfig(dir), '--wait', '--verify-inputs', '--force', '--json', '--quiet'], opts);
+  const r = runCli(
+    ['build', '--config', kwsConfig(dir), '--wait', '--verify-inputs', '--force', '--json', '--quiet'],
+    opts,
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).samples_built, 12);
 });

@@ -12,22 +12,39 @@ const CONF = join(FIXTURES, 'conformance', 'frontend');
 const cases = JSON.parse(readFileSync(join(CONF, 'cases.json'), 'utf8'));
 
 function configFor(dir: string, name: string, generator: Record<string, unknown> = {}): string {
-  return writeConfig(dir, {
-    dataset: { directory: dir, classes: ['x'] },
-    generator: { ...generator },
-    frontend: cases.configs[name],
-    output: { directory: join(dir, 'out') },
-  }, `${name}.yaml`);
+  return writeConfig(
+    dir,
+    {
+      dataset: { directory: dir, classes: ['x'] },
+      generator: { ...generator },
+      frontend: cases.configs[name],
+      output: { directory: join(dir, 'out') },
+    },
+    `${name}.yaml`,
+  );
 }
 
 const load = (path: string) => decodeNpy(readFileSync(path));
 
 test('features reproduces the reference spectrogram of an int16 .npy clip, per variant and output dtype', () => {
   const dir = tempDir();
-  const c = cases.cases.find((k: { config: string; variant: string; input: string }) => k.config === 'micro_speech' && k.variant === 'tflm' && k.input.includes('yes'))
-    ?? cases.cases.find((k: { config: string; variant: string }) => k.config === 'micro_speech' && k.variant === 'tflm');
+  const c =
+    cases.cases.find(
+      (k: { config: string; variant: string; input: string }) =>
+        k.config === 'micro_speech' && k.variant === 'tflm' && k.input.includes('yes'),
+    ) ??
+    cases.cases.find((k: { config: string; variant: string }) => k.config === 'micro_speech' && k.variant === 'tflm');
   const input = join(CONF, c.input);
-  const u16 = runCli(['features', '--config', configFor(dir, 'micro_speech', { frontend_dtype: 'uint16' }), '--variant', 'tflm', '--out', join(dir, 'u16'), input]);
+  const u16 = runCli([
+    'features',
+    '--config',
+    configFor(dir, 'micro_speech', { frontend_dtype: 'uint16' }),
+    '--variant',
+    'tflm',
+    '--out',
+    join(dir, 'u16'),
+    input,
+  ]);
   assert.equal(u16.code, 0, u16.stderr);
   const name = c.input.split('/').pop();
   const got = load(join(dir, 'u16', name));
@@ -35,18 +52,43 @@ test('features reproduces the reference spectrogram of an int16 .npy clip, per v
   assert.equal(got.dtype, 'uint16');
   assert.deepEqual(got.shape, c.shape);
   assert.deepEqual(got.data, want.data);
-  const i8 = runCli(['features', '--config', configFor(dir, 'micro_speech', { frontend_dtype: 'int8' }), '--variant', 'tflm', '--out', join(dir, 'i8'), input]);
+  const i8 = runCli([
+    'features',
+    '--config',
+    configFor(dir, 'micro_speech', { frontend_dtype: 'int8' }),
+    '--variant',
+    'tflm',
+    '--out',
+    join(dir, 'i8'),
+    input,
+  ]);
   assert.equal(i8.code, 0, i8.stderr);
   assert.deepEqual(load(join(dir, 'i8', name)).data, load(join(CONF, c.int8)).data);
 });
 
 test('a 16-bit WAV of the same samples gives the same spectrogram, and --json reports shape and activity', () => {
   const dir = tempDir();
-  const c = cases.cases.find((k: { config: string; activity_detected?: boolean }) => k.config === 'activity' && k.activity_detected === true);
+  const c = cases.cases.find(
+    (k: { config: string; activity_detected?: boolean }) => k.config === 'activity' && k.activity_detected === true,
+  );
   const pcm = load(join(CONF, c.input)).data as Int16Array;
   const wav = join(dir, 'clip.wav');
-  writeFileSync(wav, encodeWavPcm16(Float32Array.from(pcm, (v) => v / 32768), 16000));
-  const r = runCli(['features', '--config', configFor(dir, 'activity', { frontend_dtype: 'uint16' }), '--out', join(dir, 'f'), '--json', wav]);
+  writeFileSync(
+    wav,
+    encodeWavPcm16(
+      Float32Array.from(pcm, (v) => v / 32768),
+      16000,
+    ),
+  );
+  const r = runCli([
+    'features',
+    '--config',
+    configFor(dir, 'activity', { frontend_dtype: 'uint16' }),
+    '--out',
+    join(dir, 'f'),
+    '--json',
+    wav,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const [result] = JSON.parse(r.stdout);
   assert.deepEqual(result.shape, c.shape);
@@ -57,7 +99,14 @@ test('a 16-bit WAV of the same samples gives the same spectrogram, and --json re
 test('features names an input it cannot use', () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'bad.wav'), 'not audio');
-  const r = runCli(['features', '--config', configFor(dir, 'micro_speech'), '--out', join(dir, 'f'), join(dir, 'bad.wav')]);
+  const r = runCli([
+    'features',
+    '--config',
+    configFor(dir, 'micro_speech'),
+    '--out',
+    join(dir, 'f'),
+    join(dir, 'bad.wav'),
+  ]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /bad\.wav: not a WAV.*\(set generator\.on_error: skip to leave bad files out\)/);
   assert.equal(existsSync(join(dir, 'f')), false);
@@ -68,21 +117,42 @@ test('outputs are checked before anything is written: one output for two inputs,
   mkdirSync(join(dir, 'a'));
   mkdirSync(join(dir, 'b'));
   for (const p of ['a/x.wav', 'b/x.wav', 'c.npy']) writeFileSync(join(dir, p), 'x');
-  assert.deepEqual(outputPaths([join(dir, 'a/x.wav'), join(dir, 'c.npy')], join(dir, 'out')), [join(dir, 'out/x.npy'), join(dir, 'out/c.npy')]);
-  const usage = (message: RegExp) => (err: unknown) => err instanceof AudiogenError && err.exitCode === 2 && message.test(err.message);
-  assert.throws(() => outputPaths([join(dir, 'a/x.wav'), join(dir, 'b/x.wav')], join(dir, 'out')), usage(/a\/x\.wav and .*b\/x\.wav would both be written to .*out\/x\.npy/));
-  assert.throws(() => outputPaths([join(dir, 'c.npy')], dir), usage(/c\.npy: --out would write .*c\.npy over this input/));
+  assert.deepEqual(outputPaths([join(dir, 'a/x.wav'), join(dir, 'c.npy')], join(dir, 'out')), [
+    join(dir, 'out/x.npy'),
+    join(dir, 'out/c.npy'),
+  ]);
+  const usage = (message: RegExp) => (err: unknown) =>
+    err instanceof AudiogenError && err.exitCode === 2 && message.test(err.message);
+  assert.throws(
+    () => outputPaths([join(dir, 'a/x.wav'), join(dir, 'b/x.wav')], join(dir, 'out')),
+    usage(/a\/x\.wav and .*b\/x\.wav would both be written to .*out\/x\.npy/),
+  );
+  assert.throws(
+    () => outputPaths([join(dir, 'c.npy')], dir),
+    usage(/c\.npy: --out would write .*c\.npy over this input/),
+  );
   // The same file under another name (a hard link) is the same input.
   mkdirSync(join(dir, 'o'));
   linkSync(join(dir, 'c.npy'), join(dir, 'o', 'd.npy'));
-  assert.throws(() => outputPaths([join(dir, 'a/x.wav'), join(dir, 'c.npy'), join(dir, 'b', 'd.wav')], join(dir, 'o')), usage(/c\.npy: --out would write .*o\/d\.npy over this input/));
+  assert.throws(
+    () => outputPaths([join(dir, 'a/x.wav'), join(dir, 'c.npy'), join(dir, 'b', 'd.wav')], join(dir, 'o')),
+    usage(/c\.npy: --out would write .*o\/d\.npy over this input/),
+  );
 });
 
 test('with on_error: skip a bad input is named and left out; the others are written', () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'bad.wav'), 'not audio');
   writeFileSync(join(dir, 'good.wav'), encodeWavPcm16(new Float32Array(16000).fill(0.1), 16000));
-  const r = runCli(['features', '--config', configFor(dir, 'micro_speech', { on_error: 'skip' }), '--out', join(dir, 'f'), join(dir, 'bad.wav'), join(dir, 'good.wav')]);
+  const r = runCli([
+    'features',
+    '--config',
+    configFor(dir, 'micro_speech', { on_error: 'skip' }),
+    '--out',
+    join(dir, 'f'),
+    join(dir, 'bad.wav'),
+    join(dir, 'good.wav'),
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /skipped \(generator\.on_error: skip\): .*bad\.wav: not a WAV file/);
   assert.deepEqual(readdirSync(join(dir, 'f')), ['good.npy']);

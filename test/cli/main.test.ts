@@ -36,7 +36,11 @@ test('createProgram() declares the command of every command file in src/cli, eac
 
 test('run() prints a config error as its problem lines and returns 2', async () => {
   const dir = tempDir();
-  const file = writeConfig(dir, { dataset: { directory: dir, classes: ['yes'] }, generator: { offset_range: [0, 2] }, output: { directory: join(dir, 'out') } });
+  const file = writeConfig(dir, {
+    dataset: { directory: dir, classes: ['yes'] },
+    generator: { offset_range: [0, 2] },
+    output: { directory: join(dir, 'out') },
+  });
   const { result, stderr } = await stderrOf(() => run(argv('validate', '--config', file)));
   assert.equal(result, EXIT.config);
   assert.equal(stderr, 'generator.offset_range[1]: expected a number <= 1, got 2 (config.yaml:8:7)\n');
@@ -64,7 +68,8 @@ test('run() returns 2 for a usage error commander reports, and 0 for a command t
     generator: { frontend_enabled: false, cores: 1 },
     output: { directory: join(dir, 'out') },
   });
-  for (const p of ['0/2', '1/2']) assert.equal(runCli(['build', '--config', file, '--partition', p, '--quiet']).code, 0);
+  for (const p of ['0/2', '1/2'])
+    assert.equal(runCli(['build', '--config', file, '--partition', p, '--quiet']).code, 0);
   const sigint = process.listenerCount('SIGINT');
   const merged = await stderrOf(() => run(argv('merge', join(dir, 'out'))));
   assert.equal(merged.result, EXIT.ok, merged.stderr);
@@ -73,16 +78,23 @@ test('run() returns 2 for a usage error commander reports, and 0 for a command t
 });
 
 test('report() prints each kind of error the way users should see it and returns its exit code', async () => {
-  const config = await stderrOf(() => report(new ConfigError(['a.b: expected x, got y', { path: 'c', message: 'bad', flag: '--c' }])));
+  const config = await stderrOf(() =>
+    report(new ConfigError(['a.b: expected x, got y', { path: 'c', message: 'bad', flag: '--c' }])),
+  );
   assert.deepEqual([config.result, config.stderr], [2, 'a.b: expected x, got y\nc: bad (from --c)\n']);
   const lines = await stderrOf(() => report(new AudiogenError('first line\nsecond line')));
   assert.deepEqual([lines.result, lines.stderr], [1, 'audiogen: first line\naudiogen: second line\n']);
   const interrupted = await stderrOf(() => report(new InterruptedError('SIGTERM')));
-  assert.deepEqual([interrupted.result, interrupted.stderr], [130, 'audiogen: interrupted by SIGTERM: finished shards are kept, rerun the same command to resume\n']);
+  assert.deepEqual(
+    [interrupted.result, interrupted.stderr],
+    [130, 'audiogen: interrupted by SIGTERM: finished shards are kept, rerun the same command to resume\n'],
+  );
   // Help and version end with exit code 0 and print nothing more; a usage error was printed by commander already.
   const help = await stderrOf(() => report(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)')));
   assert.deepEqual([help.result, help.stderr], [0, '']);
-  const usage = await stderrOf(() => report(new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'")));
+  const usage = await stderrOf(() =>
+    report(new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'")),
+  );
   assert.deepEqual([usage.result, usage.stderr], [2, '']);
 });
 

@@ -20,7 +20,8 @@ function partitioned(dir: string): string {
 test('merge writes the manifest of a build whose partitions all ran, and says so (or prints --json)', () => {
   const dir = tempDir();
   const file = partitioned(dir);
-  for (const p of ['0/2', '1/2']) assert.equal(runCli(['build', '--config', file, '--partition', p, '--quiet'], opts).code, 0);
+  for (const p of ['0/2', '1/2'])
+    assert.equal(runCli(['build', '--config', file, '--partition', p, '--quiet'], opts).code, 0);
   assert.equal(existsSync(join(dir, 'out', 'manifest.json')), false);
   const r = runCli(['merge', join(dir, 'out')], opts);
   assert.equal(r.code, 0, r.stderr);
@@ -28,7 +29,13 @@ test('merge writes the manifest of a build whose partitions all ran, and says so
   assert.equal(r.stderr, `merged 4 shards from 2 partition(s) -> ${join(dir, 'out')}/manifest.json\n`);
   const manifest = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8'));
   assert.equal(manifest.complete, true);
-  assert.deepEqual(manifest.subsets.training.epochs.map((e: { epoch: number; shards: unknown[] }) => [e.epoch, e.shards.length]), [[0, 2], [1, 2]]);
+  assert.deepEqual(
+    manifest.subsets.training.epochs.map((e: { epoch: number; shards: unknown[] }) => [e.epoch, e.shards.length]),
+    [
+      [0, 2],
+      [1, 2],
+    ],
+  );
   assert.equal(readFileSync(join(dir, 'out', 'classes.txt'), 'utf8'), 'yes\nno\n');
   // Relative to the current folder, as users type it.
   const json = runCli(['merge', 'out', '--json'], { ...opts, cwd: dir });

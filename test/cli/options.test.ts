@@ -4,7 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { addConfigOverrideFlags, loadCommandConfig, loadConfigWarned, overridesFrom, toNumber } from '../../src/cli/options.js';
+import {
+  addConfigOverrideFlags,
+  loadCommandConfig,
+  loadConfigWarned,
+  overridesFrom,
+  toNumber,
+} from '../../src/cli/options.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
 import { tempDir, writeConfig } from '../helpers.js';
@@ -14,7 +20,12 @@ test('toNumber parses what Number() reads as a finite number and refuses the res
   const epochs = toNumber('--epochs');
   assert.deepEqual(['3', '0.25', '1e3', '-2', ' 7 ', '0x10'].map(epochs), [3, 0.25, 1000, -2, 7, 16]);
   for (const bad of ['', '  ', 'many', '3 epochs', 'Infinity', '-Infinity', 'NaN', '1e400']) {
-    assert.throws(() => epochs(bad), (err: unknown) => err instanceof InvalidArgumentError && err.message === `--epochs expects a number, got "${bad}"`, bad);
+    assert.throws(
+      () => epochs(bad),
+      (err: unknown) =>
+        err instanceof InvalidArgumentError && err.message === `--epochs expects a number, got "${bad}"`,
+      bad,
+    );
   }
 });
 
@@ -26,14 +37,19 @@ test('overridesFrom turns each given flag into an override of its key, naming th
     { path: ['generator', 'cores'], value: 0.5, flag: '--cores' },
     { path: ['dataset', 'seed'], value: 0, flag: '--seed' },
   ]);
-  assert.deepEqual(overridesFrom({ out: '/abs/out' }), [{ path: ['output', 'directory'], value: '/abs/out', flag: '--out' }]);
+  assert.deepEqual(overridesFrom({ out: '/abs/out' }), [
+    { path: ['output', 'directory'], value: '/abs/out', flag: '--out' },
+  ]);
 });
 
 test('the override flags parse numbers on the command line and refuse a bad one naming it', () => {
   const cmd = () => addConfigOverrideFlags(new Command('x').exitOverride().configureOutput({ writeErr: () => {} }));
   const parsed = cmd().parse(['--out', 'o', '--epochs', '3', '--cores', '0.5', '--seed', '9'], { from: 'user' }).opts();
   assert.deepEqual(parsed, { out: 'o', epochs: 3, cores: 0.5, seed: 9 });
-  assert.throws(() => cmd().parse(['--seed', 'x'], { from: 'user' }), (err: unknown) => err instanceof CommanderError && /--seed expects a number, got "x"/.test(err.message));
+  assert.throws(
+    () => cmd().parse(['--seed', 'x'], { from: 'user' }),
+    (err: unknown) => err instanceof CommanderError && /--seed expects a number, got "x"/.test(err.message),
+  );
 });
 
 const base = (dir: string, frontend: object = {}, extra: { dataset?: object; generator?: object } = {}) =>
@@ -51,7 +67,10 @@ const base = (dir: string, frontend: object = {}, extra: { dataset?: object; gen
 test('a command\u2019s config gets the frontend\u2019s rules too, which the config loader alone does not know', () => {
   const file = base(tempDir(), { window_size_ms: 1000, sample_length_ms: 500 });
   assert.doesNotThrow(() => loadConfig(file));
-  assert.throws(() => loadCommandConfig(file), (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.startsWith('frontend.')));
+  assert.throws(
+    () => loadCommandConfig(file),
+    (err: unknown) => err instanceof ConfigError && err.problems.some((p) => p.startsWith('frontend.')),
+  );
 });
 
 test('loadConfigWarned prints each config warning on stderr as a "warning:" line, and returns them', async () => {
@@ -62,7 +81,13 @@ test('loadConfigWarned prints each config warning on stderr as a "warning:" line
   const lines = stderr.split('\n');
   assert.equal(lines.pop(), '');
   assert.equal(lines.length, 2, stderr);
-  assert.match(lines[0], /^warning: dataset\.subset: ignored \(one MLTK iterator per subset\): .* \(kws\.yaml:\d+:\d+\)$/);
-  assert.match(lines[1], /^warning: generator\.disable_gpu_in_subprocesses: ignored .*audiogen uses no GPU \(kws\.yaml:\d+:\d+\)$/);
+  assert.match(
+    lines[0],
+    /^warning: dataset\.subset: ignored \(one MLTK iterator per subset\): .* \(kws\.yaml:\d+:\d+\)$/,
+  );
+  assert.match(
+    lines[1],
+    /^warning: generator\.disable_gpu_in_subprocesses: ignored .*audiogen uses no GPU \(kws\.yaml:\d+:\d+\)$/,
+  );
   assert.equal((await stderrOf(() => loadConfigWarned(base(dir)))).stderr, '');
 });

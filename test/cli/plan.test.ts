@@ -48,14 +48,32 @@ test('plan --json gives the same assignment, and a partitioned build makes exact
   assert.equal(r.code, 0, r.stderr);
   const plan = JSON.parse(r.stdout);
   assert.deepEqual([plan.partitions, plan.shards, plan.assignment.length], [2, 6, 2]);
-  assert.deepEqual(plan.assignment[0].files[0], { x: PARTITION_0[0], subset: 'training', epoch: 0, shard: 0, samples: 2 });
+  assert.deepEqual(plan.assignment[0].files[0], {
+    x: PARTITION_0[0],
+    subset: 'training',
+    epoch: 0,
+    shard: 0,
+    samples: 2,
+  });
   assert.deepEqual(
-    plan.assignment.map((p: { partition: number; shards: number; samples: number; files: { x: string }[] }) => [p.partition, p.shards, p.samples, p.files.map((f) => f.x)]),
-    [[0, 3, 6, PARTITION_0], [1, 3, 6, PARTITION_1]],
+    plan.assignment.map((p: { partition: number; shards: number; samples: number; files: { x: string }[] }) => [
+      p.partition,
+      p.shards,
+      p.samples,
+      p.files.map((f) => f.x),
+    ]),
+    [
+      [0, 3, 6, PARTITION_0],
+      [1, 3, 6, PARTITION_1],
+    ],
   );
   const b = runCli(['build', '--config', file, '--partition', '1/2', '--quiet'], opts);
   assert.equal(b.code, 0, b.stderr);
-  const built = ['epoch-000', 'epoch-001'].flatMap((e) => readdirSync(join(dir, 'out', 'training', e)).filter((f) => f.startsWith('x-')).map((f) => `training/${e}/${f}`));
+  const built = ['epoch-000', 'epoch-001'].flatMap((e) =>
+    readdirSync(join(dir, 'out', 'training', e))
+      .filter((f) => f.startsWith('x-'))
+      .map((f) => `training/${e}/${f}`),
+  );
   assert.deepEqual(built, PARTITION_1);
 });
 
@@ -63,8 +81,16 @@ test('--partitions must be a positive integer (exit 2, nothing listed)', () => {
   const dir = tempDir();
   const file = planConfig(dir);
   for (const n of ['0', '-1', '1.5']) {
-    assertFails(runCli(['plan', '--config', file, '--partitions', n], opts), 2, new RegExp(`^audiogen: --partitions: expected a positive integer, got ${n}$`, 'm'));
+    assertFails(
+      runCli(['plan', '--config', file, '--partitions', n], opts),
+      2,
+      new RegExp(`^audiogen: --partitions: expected a positive integer, got ${n}$`, 'm'),
+    );
   }
-  assertFails(runCli(['plan', '--config', file, '--partitions', 'two'], opts), 2, /--partitions expects a number, got "two"/);
+  assertFails(
+    runCli(['plan', '--config', file, '--partitions', 'two'], opts),
+    2,
+    /--partitions expects a number, got "two"/,
+  );
   assertFails(runCli(['plan', '--config', file], opts), 2, /required option '--partitions <n>' not specified/);
 });

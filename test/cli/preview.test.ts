@@ -21,12 +21,32 @@ test('preview writes N WAVs per class, an index of their parameters and a PNG gr
   const r = runCli(['preview', '--config', config, '--count', '2', '--out', join(dir, 'p')]);
   assert.equal(r.code, 0, r.stderr);
   const files = readdirSync(join(dir, 'p')).sort();
-  assert.deepEqual(files.filter((f) => f.endsWith('.wav')), ['_silence_-0.wav', '_silence_-1.wav', '_unknown_-0.wav', '_unknown_-1.wav', 'no-0.wav', 'no-1.wav', 'yes-0.wav', 'yes-1.wav']);
-  const csv = readFileSync(join(dir, 'p', 'index.csv'), 'utf8').trim().split('\n');
+  assert.deepEqual(
+    files.filter((f) => f.endsWith('.wav')),
+    [
+      '_silence_-0.wav',
+      '_silence_-1.wav',
+      '_unknown_-0.wav',
+      '_unknown_-1.wav',
+      'no-0.wav',
+      'no-1.wav',
+      'yes-0.wav',
+      'yes-1.wav',
+    ],
+  );
+  const csv = readFileSync(join(dir, 'p', 'index.csv'), 'utf8')
+    .trim()
+    .split('\n');
   assert.equal(csv.length, 9);
-  assert.match(csv[0], /^wav,position,label,class,file,offset,speed,pitch,vtlp,loudness,noise,noise_factor,bg_file,bg_offset$/);
+  assert.match(
+    csv[0],
+    /^wav,position,label,class,file,offset,speed,pitch,vtlp,loudness,noise,noise_factor,bg_file,bg_offset$/,
+  );
   const png = decodePng(readFileSync(join(dir, 'p', 'grid.png')));
   assert.ok(png.width > 2 * 49 * 3 && png.height > 4 * 40 * 3, `${png.width}x${png.height}`);
   const silence = decodeWav(readFileSync(join(dir, 'p', '_silence_-0.wav'))).channels[0];
-  assert.ok(silence.some((v) => v !== 0), 'silence gets noise like every other sample');
+  assert.ok(
+    silence.some((v) => v !== 0),
+    'silence gets noise like every other sample',
+  );
 });

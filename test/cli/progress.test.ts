@@ -65,7 +65,12 @@ test('on a terminal: finished epochs once above, one line per subset in flight, 
   assert.equal(end.lines.length, 6);
   assert.deepEqual(
     end.lines.slice(2).map((l) => l.replace(/\d+ clips\/s/, 'R clips/s')),
-    ['training epoch 1/2: 146 clips, R clips/s', 'validation epoch 1/2: 57 clips, R clips/s', 'training epoch 2/2: 146 clips, R clips/s', 'validation epoch 2/2: 57 clips, R clips/s'],
+    [
+      'training epoch 1/2: 146 clips, R clips/s',
+      'validation epoch 1/2: 57 clips, R clips/s',
+      'training epoch 2/2: 146 clips, R clips/s',
+      'validation epoch 2/2: 57 clips, R clips/s',
+    ],
   );
   // A subset waiting for its first clips shows no rate or ETA of zero.
   assert.doesNotMatch(term.output, /(^|\D)0 clips\/s|waiting.*(clips\/s|ETA)/m);
@@ -103,7 +108,10 @@ test('a resumed build counts the kept samples as done and says where finished ep
   p.epochStart!('training', 1, 146, 57);
   p.flush();
   let s = screen(term.output).lines;
-  assert.deepEqual(s.slice(0, 2), ['training epoch 1/2: 146 clips, from an earlier run', 'validation epoch 1/2: 57 clips, from an earlier run']);
+  assert.deepEqual(s.slice(0, 2), [
+    'training epoch 1/2: 146 clips, from an earlier run',
+    'validation epoch 1/2: 57 clips, from an earlier run',
+  ]);
   assert.match(s[2], /^training epoch 2\/2 +waiting$/);
   assert.match(s[3], /^all epochs +\[#{19}-{11}\] 260\/406 clips, starting$/);
   p.progress!('training', 1, 89);
@@ -182,7 +190,14 @@ test('a build off a terminal (CI) prints every epoch once and no escape codes', 
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /\x1b/);
   const epochs = r.stderr.split('\n').filter((l) => / epoch \d+\/3: /.test(l));
-  assert.deepEqual(epochs.map((l) => l.replace(/:.*/, '')).sort(), ['training epoch 1/3', 'training epoch 2/3', 'training epoch 3/3', 'validation epoch 1/3', 'validation epoch 2/3', 'validation epoch 3/3']);
+  assert.deepEqual(epochs.map((l) => l.replace(/:.*/, '')).sort(), [
+    'training epoch 1/3',
+    'training epoch 2/3',
+    'training epoch 3/3',
+    'validation epoch 1/3',
+    'validation epoch 2/3',
+    'validation epoch 3/3',
+  ]);
   for (const l of epochs) assert.match(l, /: (84|36) clips, \d+ clips\/s$/);
 });
 
@@ -195,10 +210,31 @@ const skipTmux = hasTmux ? false : 'tmux is not installed: apt-get install tmux'
 class Pane {
   // In a temporary folder, so the socket goes with it.
   private readonly socket = join(tempDir('audiogen-tmux-'), 'tmux.sock');
-  constructor(args: string[], readonly columns = 100, readonly rows = 30) {
+  constructor(
+    args: string[],
+    readonly columns = 100,
+    readonly rows = 30,
+  ) {
     // A shell that ignores Ctrl-C (node resets it) prints the exit status and keeps the pane open to read.
     const script = 'trap "" INT; "$0" "$@"; echo "[exit $?]"; exec sleep 600';
-    this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'build', '-x', String(columns), '-y', String(rows), 'sh', '-c', script, process.execPath, BIN, ...args);
+    this.tmux(
+      '-f',
+      '/dev/null',
+      'new-session',
+      '-d',
+      '-s',
+      'build',
+      '-x',
+      String(columns),
+      '-y',
+      String(rows),
+      'sh',
+      '-c',
+      script,
+      process.execPath,
+      BIN,
+      ...args,
+    );
   }
   tmux(...args: string[]): string {
     const r = spawnSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8' });
@@ -243,7 +279,8 @@ function checkDisplay(lines: string[], columns: number, samplesPerEpoch: number)
   let overall: RegExpExecArray | null = null;
   let overallLines = 0;
   for (const l of lines) {
-    if (FINISHED.test(l) || IN_PROGRESS.test(l) || OVERALL.test(l)) assert.ok(l.length < columns, `a line as wide as the terminal: ${l}`);
+    if (FINISHED.test(l) || IN_PROGRESS.test(l) || OVERALL.test(l))
+      assert.ok(l.length < columns, `a line as wide as the terminal: ${l}`);
     let m: RegExpExecArray | null;
     if ((m = FINISHED.exec(l))) {
       const k = `${m[1]} ${m[2]}`;
@@ -258,13 +295,20 @@ function checkDisplay(lines: string[], columns: number, samplesPerEpoch: number)
   }
   assert.ok(overallLines <= 1, `${overallLines} overall lines:\n${lines.join('\n')}`);
   for (const s of ['training', 'validation']) {
-    assert.ok(inProgress.filter((k) => k.startsWith(s)).length <= 1, `more than one ${s} line in progress:\n${lines.join('\n')}`);
+    assert.ok(
+      inProgress.filter((k) => k.startsWith(s)).length <= 1,
+      `more than one ${s} line in progress:\n${lines.join('\n')}`,
+    );
   }
-  for (const k of inProgress) assert.ok(!finished.has(k), `${k} shown both finished and in progress (stale):\n${lines.join('\n')}`);
+  for (const k of inProgress)
+    assert.ok(!finished.has(k), `${k} shown both finished and in progress (stale):\n${lines.join('\n')}`);
   if (overall) {
     assert.equal(Number(overall[2]), EPOCHS * samplesPerEpoch, 'the total counts every epoch');
     // Current: drawn after the last finished line, so it counts at least every clip above it.
-    assert.ok(Number(overall[1]) >= finishedClips, `the total (${overall[1]}) lags the finished epochs (${finishedClips})`);
+    assert.ok(
+      Number(overall[1]) >= finishedClips,
+      `the total (${overall[1]}) lags the finished epochs (${finishedClips})`,
+    );
   }
   return { done: overall ? Number(overall[1]) : -1, region: inProgress.length + overallLines };
 }
@@ -275,7 +319,10 @@ function blankLines(lines: string[]): number {
   return lines.slice(first).filter((l) => l === '').length;
 }
 
-test('a 60-epoch build in a 100x30 tmux pane: a clean, current display from start to end', { skip: skipTmux, timeout: 120_000 }, async () => {
+test('a 60-epoch build in a 100x30 tmux pane: a clean, current display from start to end', {
+  skip: skipTmux,
+  timeout: 120_000,
+}, async () => {
   const dir = tempDir();
   const pane = new Pane(['build', '--config', longBuild(dir)], 100, 30);
   try {
@@ -310,7 +357,8 @@ test('a 60-epoch build in a 100x30 tmux pane: a clean, current display from star
     const epochs = history.filter((l) => FINISHED.test(l));
     assert.equal(epochs.length, 2 * EPOCHS);
     for (let e = 1; e <= EPOCHS; e++) {
-      for (const s of ['training', 'validation']) assert.equal(epochs.filter((l) => l.startsWith(`${s} epoch ${e}/60: `)).length, 1, `${s} epoch ${e}`);
+      for (const s of ['training', 'validation'])
+        assert.equal(epochs.filter((l) => l.startsWith(`${s} epoch ${e}/60: `)).length, 1, `${s} epoch ${e}`);
     }
     // Epoch lines, then the summary, and nothing else.
     assert.deepEqual(history.slice(0, 2 * EPOCHS), epochs);
@@ -322,7 +370,10 @@ test('a 60-epoch build in a 100x30 tmux pane: a clean, current display from star
   }
 });
 
-test('in tmux, a resize mid-build redraws cleanly at the new width, and Ctrl-C leaves a clean screen', { skip: skipTmux, timeout: 120_000 }, async () => {
+test('in tmux, a resize mid-build redraws cleanly at the new width, and Ctrl-C leaves a clean screen', {
+  skip: skipTmux,
+  timeout: 120_000,
+}, async () => {
   const dir = tempDir();
   const pane = new Pane(['build', '--config', longBuild(dir)], 100, 30);
   try {
@@ -332,20 +383,35 @@ test('in tmux, a resize mid-build redraws cleanly at the new width, and Ctrl-C l
     assert.ok(!pane.exited, 'the build ended before it could be resized');
     pane.tmux('resize-window', '-t', 'build', '-x', '60');
     // Redrawn at 60 columns: the bar is gone, the numbers stay.
-    await until(() => pane.capture().some((l) => /^all epochs +\d+\/\d+ clips,/.test(l)) || pane.exited, 'a redraw at 60 columns', 60_000);
+    await until(
+      () => pane.capture().some((l) => /^all epochs +\d+\/\d+ clips,/.test(l)) || pane.exited,
+      'a redraw at 60 columns',
+      60_000,
+    );
     assert.ok(!pane.exited, 'the build ended before the redraw was seen');
     const visible = pane.capture();
     checkDisplay(visible, 60, 120);
     // Every visible line is whole: an epoch line, a line in progress, or the total; no fragment of a wider line.
-    for (const l of visible) assert.ok(l === '' || FINISHED.test(l) || IN_PROGRESS.test(l) || OVERALL.test(l), `a fragment on screen: ${JSON.stringify(l)}\n${visible.join('\n')}`);
+    for (const l of visible)
+      assert.ok(
+        l === '' || FINISHED.test(l) || IN_PROGRESS.test(l) || OVERALL.test(l),
+        `a fragment on screen: ${JSON.stringify(l)}\n${visible.join('\n')}`,
+      );
     assert.equal(visible.filter((l) => OVERALL.test(l)).length, 1);
 
     pane.tmux('send-keys', '-t', 'build', 'C-c');
     await until(() => pane.exited, 'the build to stop after Ctrl-C', 60_000);
     assert.equal(pane.status(), 130);
     const end = pane.capture();
-    assert.equal(end.filter((l) => IN_PROGRESS.test(l) || OVERALL.test(l)).length, 0, `a progress line is left after Ctrl-C:\n${end.join('\n')}`);
-    assert.ok(end.some((l) => l.startsWith('SIGINT: stopping')), end.join('\n'));
+    assert.equal(
+      end.filter((l) => IN_PROGRESS.test(l) || OVERALL.test(l)).length,
+      0,
+      `a progress line is left after Ctrl-C:\n${end.join('\n')}`,
+    );
+    assert.ok(
+      end.some((l) => l.startsWith('SIGINT: stopping')),
+      end.join('\n'),
+    );
     assert.equal(pane.get('#{cursor_flag}'), '1', 'the cursor is visible again');
   } finally {
     pane.kill();

@@ -20,12 +20,33 @@ test('render re-creates samples of a built dataset byte for byte, with every aug
   });
   const b = runCli(['build', '--config', config, '--quiet']);
   assert.equal(b.code, 0, b.stderr);
-  for (const [subset, epoch, position] of [['training', 1, 0], ['training', 0, 7], ['validation', 1, 2]] as const) {
-    const r = runCli(['render', join(dir, 'out'), '--subset', subset, '--epoch', String(epoch), '--position', String(position), '--to', join(dir, 'r'), '--json']);
+  for (const [subset, epoch, position] of [
+    ['training', 1, 0],
+    ['training', 0, 7],
+    ['validation', 1, 2],
+  ] as const) {
+    const r = runCli([
+      'render',
+      join(dir, 'out'),
+      '--subset',
+      subset,
+      '--epoch',
+      String(epoch),
+      '--position',
+      String(position),
+      '--to',
+      join(dir, 'r'),
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.matches_shard, true, JSON.stringify(report));
-    const csv = readFileSync(join(dir, 'out', subset, `epoch-00${epoch}`, `index-00${Math.floor(position / 5)}.csv`), 'utf8').trim().split('\n');
+    const csv = readFileSync(
+      join(dir, 'out', subset, `epoch-00${epoch}`, `index-00${Math.floor(position / 5)}.csv`),
+      'utf8',
+    )
+      .trim()
+      .split('\n');
     const row = csv.find((l) => l.startsWith(`${position},`))!;
     assert.ok(row.includes(String(report.params.offset)), `CSV row ${row} records offset ${report.params.offset}`);
     if (report.file !== null) {
@@ -33,7 +54,18 @@ test('render re-creates samples of a built dataset byte for byte, with every aug
       assert.equal(wav.channels[0].length, 16000);
     }
   }
-  const bad = runCli(['render', join(dir, 'out'), '--subset', 'training', '--epoch', '5', '--position', '0', '--to', join(dir, 'r')]);
+  const bad = runCli([
+    'render',
+    join(dir, 'out'),
+    '--subset',
+    'training',
+    '--epoch',
+    '5',
+    '--position',
+    '0',
+    '--to',
+    join(dir, 'r'),
+  ]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /epoch 5 does not exist: the build has epochs 0\.\.1/);
 });
@@ -47,8 +79,22 @@ test('render refuses a build whose dataset changed since', () => {
     output: { directory: join(dir, 'out') },
   });
   assert.equal(runCli(['build', '--config', config, '-q']).code, 0);
-  writeFileSync(join(data, 'yes', 'new_nohash_0.wav'), readFileSync(join(DEMO_DATASET, 'yes', readdirSync(join(DEMO_DATASET, 'yes'))[0])));
-  const r = runCli(['render', join(dir, 'out'), '--subset', 'training', '--epoch', '0', '--position', '0', '--to', join(dir, 'r')]);
+  writeFileSync(
+    join(data, 'yes', 'new_nohash_0.wav'),
+    readFileSync(join(DEMO_DATASET, 'yes', readdirSync(join(DEMO_DATASET, 'yes'))[0])),
+  );
+  const r = runCli([
+    'render',
+    join(dir, 'out'),
+    '--subset',
+    'training',
+    '--epoch',
+    '0',
+    '--position',
+    '0',
+    '--to',
+    join(dir, 'r'),
+  ]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /dataset \(or hooks module\) changed since/);
 });

@@ -8,7 +8,8 @@ import { DEMO_DATASET, demoSubset, tempDir } from '../helpers.js';
 export function augmentedDataset(): string {
   const dataset = demoSubset(tempDir(), ['yes', 'no', 'cat'], 10);
   mkdirSync(join(dataset, '_background_noise_'));
-  for (const f of readdirSync(join(DEMO_DATASET, '_background_noise_'))) copyFileSync(join(DEMO_DATASET, '_background_noise_', f), join(dataset, '_background_noise_', f));
+  for (const f of readdirSync(join(DEMO_DATASET, '_background_noise_')))
+    copyFileSync(join(DEMO_DATASET, '_background_noise_', f), join(dataset, '_background_noise_', f));
   return dataset;
 }
 

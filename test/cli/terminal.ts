@@ -7,7 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export class FakeTerminal extends EventEmitter {
   readonly isTTY: boolean;
   frames: string[] = [];
-  constructor(public columns = 100, tty = true) {
+  constructor(
+    public columns = 100,
+    tty = true,
+  ) {
     super();
     this.isTTY = tty;
   }

@@ -10,7 +10,11 @@ const dataset = demoSubset(tempDir(), ['yes', 'no', 'cat'], 6);
 const opts = { timeoutMs: 60_000 };
 
 /** A raw-audio config file for `dataset` (one worker), with sections merged over it. */
-function kwsConfig(dir: string, parts: { dataset?: object; generator?: object; output?: object } = {}, name = 'kws.yaml'): string {
+function kwsConfig(
+  dir: string,
+  parts: { dataset?: object; generator?: object; output?: object } = {},
+  name = 'kws.yaml',
+): string {
   return writeConfig(
     dir,
     {
@@ -65,14 +69,26 @@ test('validate --json on an invalid config prints the problems as records on std
 
 test('validate prints config warnings on stderr, and in --json with the dataset\u2019s', () => {
   const dir = tempDir();
-  const file = kwsConfig(dir, { dataset: { subset: 'training' }, generator: { cores: 1024, pitch_range: [0.95, 1.05] } });
+  const file = kwsConfig(dir, {
+    dataset: { subset: 'training' },
+    generator: { cores: 1024, pitch_range: [0.95, 1.05] },
+  });
   const text = runCli(['validate', '--config', file], opts);
   assert.equal(text.code, 0, text.stderr);
   const lines = text.stderr.split('\n').filter((l) => l.startsWith('warning: '));
   assert.equal(lines.length, 3, text.stderr);
-  assert.match(lines[0], /^warning: dataset\.subset: ignored \(one MLTK iterator per subset\): .*output\.subsets \(kws\.yaml:\d+:\d+\)$/);
-  assert.match(text.stderr, /^warning: generator\.cores: 1024 workers on \d+ CPUs?; they will compete \(at most \d+ (are|is) useful\)/m);
-  assert.match(text.stderr, /^warning: generator\.pitch_range: \[0\.95, 1\.05\] means \+11\.4 to \+12\.6 semitones: MLTK\u2019s rule/m);
+  assert.match(
+    lines[0],
+    /^warning: dataset\.subset: ignored \(one MLTK iterator per subset\): .*output\.subsets \(kws\.yaml:\d+:\d+\)$/,
+  );
+  assert.match(
+    text.stderr,
+    /^warning: generator\.cores: 1024 workers on \d+ CPUs?; they will compete \(at most \d+ (are|is) useful\)/m,
+  );
+  assert.match(
+    text.stderr,
+    /^warning: generator\.pitch_range: \[0\.95, 1\.05\] means \+11\.4 to \+12\.6 semitones: MLTK\u2019s rule/m,
+  );
   const json = runCli(['validate', '--config', file, '--json'], opts);
   assert.equal(json.code, 0, json.stderr);
   const out = JSON.parse(json.stdout);
@@ -93,6 +109,12 @@ test('validate lists the bad files on_error: skip leaves out and totals each sub
   assert.match(r.stdout, /^per epoch; 1 epoch\(s\), sample shape \[16000\] float32$/m);
   assert.match(r.stdout, /^bad file left out \(on_error: skip\): no\/bad_nohash_0\.wav: not a WAV file: /m);
   const json = JSON.parse(runCli(['validate', '--config', file, '--json'], opts).stdout);
-  assert.deepEqual([json.valid, json.classes, json.counts, json.sample_shape], [true, ['yes', 'no'], { training: { yes: 3, no: 3 } }, [16000]]);
-  assert.deepEqual(json.skipped.map((b: { file: string }) => b.file), ['no/bad_nohash_0.wav']);
+  assert.deepEqual(
+    [json.valid, json.classes, json.counts, json.sample_shape],
+    [true, ['yes', 'no'], { training: { yes: 3, no: 3 } }, [16000]],
+  );
+  assert.deepEqual(
+    json.skipped.map((b: { file: string }) => b.file),
+    ['no/bad_nohash_0.wav'],
+  );
 });

@@ -18,12 +18,35 @@ function companions(leaf: NumericLeaf, side: 'min' | 'max'): Record<string, Reco
   if (key === 'generator.bg_noise_range') return { generator: { bg_noise_dir: 'bg' } };
   if (key === 'generator.sample_shape') {
     // Raw audio, with a sample length that is exactly the one size.
-    const frontend = side === 'max' ? { sample_rate_hz: 384000, sample_length_ms: 60000 } : { sample_rate_hz: 1000, sample_length_ms: 1 };
+    const frontend =
+      side === 'max'
+        ? { sample_rate_hz: 384000, sample_length_ms: 60000 }
+        : { sample_rate_hz: 1000, sample_length_ms: 1 };
     return { generator: { frontend_enabled: false }, frontend };
   }
-  if (key === 'frontend.sample_rate_hz' && side === 'min') return { frontend: { filterbank_upper_band_limit: 400, filterbank_lower_band_limit: 20, filterbank_n_channels: 4 } };
-  if (key === 'frontend.sample_length_ms' && side === 'min') return { frontend: { window_size_ms: 1, window_step_ms: 1, filterbank_n_channels: 1, filterbank_upper_band_limit: 7000, filterbank_lower_band_limit: 4000 } };
-  if (key === 'frontend.window_size_ms' && side === 'min') return { frontend: { window_step_ms: 1, filterbank_n_channels: 1, filterbank_upper_band_limit: 7000, filterbank_lower_band_limit: 4000 } };
+  if (key === 'frontend.sample_rate_hz' && side === 'min')
+    return {
+      frontend: { filterbank_upper_band_limit: 400, filterbank_lower_band_limit: 20, filterbank_n_channels: 4 },
+    };
+  if (key === 'frontend.sample_length_ms' && side === 'min')
+    return {
+      frontend: {
+        window_size_ms: 1,
+        window_step_ms: 1,
+        filterbank_n_channels: 1,
+        filterbank_upper_band_limit: 7000,
+        filterbank_lower_band_limit: 4000,
+      },
+    };
+  if (key === 'frontend.window_size_ms' && side === 'min')
+    return {
+      frontend: {
+        window_step_ms: 1,
+        filterbank_n_channels: 1,
+        filterbank_upper_band_limit: 7000,
+        filterbank_lower_band_limit: 4000,
+      },
+    };
   if (key === 'frontend.window_step_ms' && side === 'max') return { frontend: { window_size_ms: 1000 } };
   if (key === 'frontend.filterbank_n_channels' && side === 'max') return { frontend: { window_size_ms: 1000 } };
   if (key === 'frontend.filterbank_upper_band_limit') {
@@ -32,14 +55,22 @@ function companions(leaf: NumericLeaf, side: 'min' | 'max'): Record<string, Reco
       : { frontend: { window_size_ms: 1000, filterbank_n_channels: 1, filterbank_lower_band_limit: 0 } };
   }
   if (key === 'frontend.filterbank_lower_band_limit' && side === 'max') {
-    return { frontend: { sample_rate_hz: 384000, filterbank_upper_band_limit: 191999, filterbank_n_channels: 1, window_size_ms: 80 } };
+    return {
+      frontend: {
+        sample_rate_hz: 384000,
+        filterbank_upper_band_limit: 191999,
+        filterbank_n_channels: 1,
+        window_size_ms: 80,
+      },
+    };
   }
   return {};
 }
 
 function configWith(leaf: NumericLeaf, value: number, side: 'min' | 'max'): Record<string, unknown> {
   const merged: Record<string, Record<string, unknown>> = structuredClone(base);
-  for (const [section, keys] of Object.entries(companions(leaf, side))) merged[section] = { ...merged[section], ...keys };
+  for (const [section, keys] of Object.entries(companions(leaf, side)))
+    merged[section] = { ...merged[section], ...keys };
   return withValue(merged, leaf, value);
 }
 
@@ -55,22 +86,35 @@ function problemsOf(config: unknown): string[] {
 
 test('the schema finds the config\u2019s numbers (the walk itself works)', () => {
   const names = leaves.map(leafName);
-  for (const n of ['output.epochs', 'dataset.batch_size', 'generator.cores', 'generator.speed_range[1]', 'generator.sample_shape[0]', 'frontend.pcan_offset', 'dataset.seed']) {
+  for (const n of [
+    'output.epochs',
+    'dataset.batch_size',
+    'generator.cores',
+    'generator.speed_range[1]',
+    'generator.sample_shape[0]',
+    'frontend.pcan_offset',
+    'dataset.seed',
+  ]) {
     assert.ok(names.includes(n), `${n} not found among ${names.join(', ')}`);
   }
   assert.ok(leaves.length >= 45, `${leaves.length}`);
 });
 
 test('every numeric key has a finite lower and upper bound (a list of numbers also a length bound)', () => {
-  const unbounded = leaves.filter((l) => !(l.min && l.max && Number.isFinite(l.min.value) && Number.isFinite(l.max.value)));
+  const unbounded = leaves.filter(
+    (l) => !(l.min && l.max && Number.isFinite(l.min.value) && Number.isFinite(l.max.value)),
+  );
   assert.deepEqual(unbounded.map(leafName), []);
-  for (const l of leaves.filter((l) => /\[0\]$/.test(leafName(l)) && l.maxItems !== undefined)) assert.ok(Number.isFinite(l.maxItems), leafName(l));
+  for (const l of leaves.filter((l) => /\[0\]$/.test(leafName(l)) && l.maxItems !== undefined))
+    assert.ok(Number.isFinite(l.maxItems), leafName(l));
 });
 
 test('every numeric key\u2019s description states its bounds', () => {
   const missing: string[] = [];
   for (const l of leaves) {
-    for (const b of [l.min!, l.max!]) if (!l.description.includes(String(Math.abs(b.value)))) missing.push(`${leafName(l)}: ${b.value} not in "${l.description}"`);
+    for (const b of [l.min!, l.max!])
+      if (!l.description.includes(String(Math.abs(b.value))))
+        missing.push(`${leafName(l)}: ${b.value} not in "${l.description}"`);
   }
   assert.deepEqual(missing, []);
 });
@@ -81,7 +125,8 @@ for (const side of ['min', 'max'] as const) {
     for (const l of leaves) {
       const value = past(l, side);
       const lines = problemsOf(configWith(l, value, side));
-      if (!lines.some((line) => line.startsWith(`${leafName(l)}: `))) wrong.push(`${leafName(l)} = ${value}: ${lines.join(' | ') || 'accepted'}`);
+      if (!lines.some((line) => line.startsWith(`${leafName(l)}: `)))
+        wrong.push(`${leafName(l)} = ${value}: ${lines.join(' | ') || 'accepted'}`);
     }
     assert.deepEqual(wrong, []);
   });

@@ -50,7 +50,11 @@ export function numericLeaves(): NumericLeaf[] {
     if (typeof s.items === 'object') walk(s.items, [...path, 0], key, description, s.maxItems);
     if (s.type === 'number' || s.type === 'integer') {
       const bound = (inclusive?: number, exclusive?: number) =>
-        inclusive !== undefined ? { value: inclusive, inclusive: true } : exclusive !== undefined ? { value: exclusive, inclusive: false } : undefined;
+        inclusive !== undefined
+          ? { value: inclusive, inclusive: true }
+          : exclusive !== undefined
+            ? { value: exclusive, inclusive: false }
+            : undefined;
       out.push({
         path,
         key,

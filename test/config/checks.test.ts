@@ -28,23 +28,44 @@ function problems(text: string): string[] {
 
 test('a noise source without its factor range (or the reverse) is an error, not silently ignored', () => {
   const lines = problems(base + 'generator:\n  noise_colors: all\n  bg_noise_range: [0.1, 0.2]\n');
-  assert.ok(lines.some((l) => /^generator\.noise_color_range: required with noise_colors/.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => /^generator\.bg_noise_dir: required with bg_noise_range/.test(l)), lines.join('\n'));
-  assert.match(problems(base + 'generator:\n  noise_colors: [pink, red]\n  noise_color_range: [0, 0.1]\n')[0], /^generator\.noise_colors\[1\]: expected one of "white", .*got "red"/);
+  assert.ok(
+    lines.some((l) => /^generator\.noise_color_range: required with noise_colors/.test(l)),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => /^generator\.bg_noise_dir: required with bg_noise_range/.test(l)),
+    lines.join('\n'),
+  );
+  assert.match(
+    problems(base + 'generator:\n  noise_colors: [pink, red]\n  noise_color_range: [0, 0.1]\n')[0],
+    /^generator\.noise_colors\[1\]: expected one of "white", .*got "red"/,
+  );
 });
 
 test('raw-audio-only and spectrogram-only keys are refused in the other mode', () => {
-  assert.match(problems(base + 'generator:\n  sample_shape: [16000]\n')[0], /^generator\.sample_shape: applies to raw audio only/);
-  assert.match(problems(base + 'generator:\n  frontend_enabled: false\n  rescale: 0.5\n')[0], /^generator\.rescale: applies to spectrograms only/);
+  assert.match(
+    problems(base + 'generator:\n  sample_shape: [16000]\n')[0],
+    /^generator\.sample_shape: applies to raw audio only/,
+  );
+  assert.match(
+    problems(base + 'generator:\n  frontend_enabled: false\n  rescale: 0.5\n')[0],
+    /^generator\.rescale: applies to spectrograms only/,
+  );
 });
 
 test('raw audio needs a sample_shape that holds the sample length', () => {
   const lines = problems(base + 'generator:\n  frontend_enabled: false\n  sample_shape: [100, 100]\n');
-  assert.match(lines[0], /^generator\.sample_shape: expected a shape holding 16000 audio samples, got \[100,100\] \(10000\)/);
+  assert.match(
+    lines[0],
+    /^generator\.sample_shape: expected a shape holding 16000 audio samples, got \[100,100\] \(10000\)/,
+  );
 });
 
 test('validation subset without a validation split is refused', () => {
-  const lines = problems(base.replace('output:\n', 'output:\n  subsets: [training, validation]\n') + 'generator:\n  frontend_enabled: false\n');
+  const lines = problems(
+    base.replace('output:\n', 'output:\n  subsets: [training, validation]\n') +
+      'generator:\n  frontend_enabled: false\n',
+  );
   assert.match(lines[0], /^output\.subsets: validation needs generator\.validation_split > 0/);
 });
 
@@ -57,7 +78,10 @@ const spectrogram = parseConfigText(base, 'kws.yaml');
 const raw = parseConfigText(base + 'generator:\n  frontend_enabled: false\n', 'kws.yaml');
 
 /** `config` with some generator, dataset, frontend or output keys changed (after parsing, so no rule ran on them). */
-function changed(config: Config, parts: { dataset?: object; generator?: object; frontend?: object; output?: object }): Config {
+function changed(
+  config: Config,
+  parts: { dataset?: object; generator?: object; frontend?: object; output?: object },
+): Config {
   const c = structuredClone(config);
   return {
     ...c,
@@ -69,7 +93,8 @@ function changed(config: Config, parts: { dataset?: object; generator?: object; 
 }
 
 /** The problems of crossChecks as "path: message" lines. */
-const lines = (config: Config, extra: ConfigCheck[] = []) => crossChecks(config, extra).map((p) => `${p.path.join('.')}: ${p.message}`);
+const lines = (config: Config, extra: ConfigCheck[] = []) =>
+  crossChecks(config, extra).map((p) => `${p.path.join('.')}: ${p.message}`);
 
 test('the default configs, spectrogram and raw audio, break no rule', () => {
   assert.deepEqual(lines(spectrogram), []);
@@ -77,35 +102,56 @@ test('the default configs, spectrogram and raw audio, break no rule', () => {
 });
 
 test('each noise source needs both its choice and its factor range, either way round', () => {
-  assert.deepEqual(lines(changed(raw, { generator: { noise_colors: ['pink'] } })), ['generator.noise_color_range: required with noise_colors: the [min, max] noise factor']);
+  assert.deepEqual(lines(changed(raw, { generator: { noise_colors: ['pink'] } })), [
+    'generator.noise_color_range: required with noise_colors: the [min, max] noise factor',
+  ]);
   assert.deepEqual(lines(changed(raw, { generator: { noise_colors: 'all', noise_color_range: [0, 1] } })), []);
   for (const none of [null, 'none']) {
     assert.deepEqual(lines(changed(raw, { generator: { noise_colors: none, noise_color_range: [0, 1] } })), [
       "generator.noise_colors: required with noise_color_range: a list of colors, or 'all'",
     ]);
   }
-  assert.deepEqual(lines(changed(raw, { generator: { bg_noise_dir: 'bg' } })), ['generator.bg_noise_range: required with bg_noise_dir: the [min, max] noise factor']);
-  assert.deepEqual(lines(changed(raw, { generator: { bg_noise_range: [0, 1] } })), ['generator.bg_noise_dir: required with bg_noise_range: the folder of background-noise .wav files']);
+  assert.deepEqual(lines(changed(raw, { generator: { bg_noise_dir: 'bg' } })), [
+    'generator.bg_noise_range: required with bg_noise_dir: the [min, max] noise factor',
+  ]);
+  assert.deepEqual(lines(changed(raw, { generator: { bg_noise_range: [0, 1] } })), [
+    'generator.bg_noise_dir: required with bg_noise_range: the folder of background-noise .wav files',
+  ]);
   assert.deepEqual(lines(changed(raw, { generator: { bg_noise_dir: 'bg', bg_noise_range: [0, 1] } })), []);
 });
 
 test('a validation subset needs a validation split', () => {
-  assert.deepEqual(lines(changed(raw, { output: { subsets: ['validation'] } })), ['output.subsets: validation needs generator.validation_split > 0']);
-  assert.deepEqual(lines(changed(raw, { output: { subsets: ['validation'] }, generator: { validation_split: 0.1 } })), []);
+  assert.deepEqual(lines(changed(raw, { output: { subsets: ['validation'] } })), [
+    'output.subsets: validation needs generator.validation_split > 0',
+  ]);
+  assert.deepEqual(
+    lines(changed(raw, { output: { subsets: ['validation'] }, generator: { validation_split: 0.1 } })),
+    [],
+  );
 });
 
 test('binary labels need exactly two classes', () => {
-  assert.deepEqual(lines(changed(raw, { dataset: { class_mode: 'binary', classes: ['yes', 'no', 'up'] } })), ['dataset.class_mode: binary needs exactly 2 classes, got 3']);
+  assert.deepEqual(lines(changed(raw, { dataset: { class_mode: 'binary', classes: ['yes', 'no', 'up'] } })), [
+    'dataset.class_mode: binary needs exactly 2 classes, got 3',
+  ]);
   assert.deepEqual(lines(changed(raw, { dataset: { class_mode: 'binary' } })), []);
 });
 
 test('a class name must be a folder name inside the dataset directory: no /, \\, . or ..', () => {
   const names = ['ok', 'a/b', 'a\\b', '.', '..', '...', '.hidden'];
-  assert.deepEqual(lines(changed(raw, { dataset: { classes: names } })), [1, 2, 3, 4].map((i) => `dataset.classes.${i}: expected a folder name inside the dataset directory, got ${JSON.stringify(names[i])}`));
+  assert.deepEqual(
+    lines(changed(raw, { dataset: { classes: names } })),
+    [1, 2, 3, 4].map(
+      (i) =>
+        `dataset.classes.${i}: expected a folder name inside the dataset directory, got ${JSON.stringify(names[i])}`,
+    ),
+  );
 });
 
 test('a sample must hold at least one audio sample', () => {
-  assert.deepEqual(lines(changed(raw, { frontend: { sample_rate_hz: 1000, sample_length_ms: 0.5 } })), ['frontend.sample_length_ms: the sample holds no audio samples at this sample rate']);
+  assert.deepEqual(lines(changed(raw, { frontend: { sample_rate_hz: 1000, sample_length_ms: 0.5 } })), [
+    'frontend.sample_length_ms: the sample holds no audio samples at this sample rate',
+  ]);
 });
 
 test('sample_shape is for raw audio only, and must hold the sample length', () => {
@@ -113,13 +159,18 @@ test('sample_shape is for raw audio only, and must hold the sample length', () =
     'generator.sample_shape: applies to raw audio only (frontend_enabled: false); spectrogram shapes follow the frontend settings',
   ]);
   assert.deepEqual(lines(changed(raw, { generator: { sample_shape: [100, 160] } })), []);
-  assert.deepEqual(lines(changed(raw, { generator: { sample_shape: [100, 100] } })), ['generator.sample_shape: expected a shape holding 16000 audio samples, got [100,100] (10000)']);
+  assert.deepEqual(lines(changed(raw, { generator: { sample_shape: [100, 100] } })), [
+    'generator.sample_shape: expected a shape holding 16000 audio samples, got [100,100] (10000)',
+  ]);
 });
 
 test('raw audio is written as float32, float64 or int16, without the spectrogram-only normalizations', () => {
-  for (const dtype of ['float32', 'float64', 'int16']) assert.deepEqual(lines(changed(raw, { generator: { dtype } })), [], dtype);
+  for (const dtype of ['float32', 'float64', 'int16'])
+    assert.deepEqual(lines(changed(raw, { generator: { dtype } })), [], dtype);
   for (const dtype of ['int8', 'uint8', 'uint16', 'int32']) {
-    assert.deepEqual(lines(changed(raw, { generator: { dtype } })), [`generator.dtype: raw audio (frontend_enabled: false) is written as float32, float64 or int16, got "${dtype}"`]);
+    assert.deepEqual(lines(changed(raw, { generator: { dtype } })), [
+      `generator.dtype: raw audio (frontend_enabled: false) is written as float32, float64 or int16, got "${dtype}"`,
+    ]);
   }
   const spectrogramOnly = {
     frontend_dtype: 'int8',
@@ -129,7 +180,9 @@ test('raw audio is written as float32, float64 or int16, without the spectrogram
     rescale: 2,
   };
   for (const [key, value] of Object.entries(spectrogramOnly)) {
-    assert.deepEqual(lines(changed(raw, { generator: { [key]: value } })), [`generator.${key}: applies to spectrograms only (frontend_enabled: true), as in the reference`]);
+    assert.deepEqual(lines(changed(raw, { generator: { [key]: value } })), [
+      `generator.${key}: applies to spectrograms only (frontend_enabled: true), as in the reference`,
+    ]);
     assert.deepEqual(lines(changed(spectrogram, { generator: { [key]: value } })), [], key);
   }
 });
@@ -141,7 +194,10 @@ test('extra checks run on the same config after the built-in rules, their proble
     return [{ path: ['frontend', 'window_size_ms'], message: 'from the extra check' }];
   };
   const config = changed(raw, { dataset: { class_mode: 'binary', classes: ['a', 'b', 'c'] } });
-  assert.deepEqual(lines(config, [extra, () => []]), ['dataset.class_mode: binary needs exactly 2 classes, got 3', 'frontend.window_size_ms: from the extra check']);
+  assert.deepEqual(lines(config, [extra, () => []]), [
+    'dataset.class_mode: binary needs exactly 2 classes, got 3',
+    'frontend.window_size_ms: from the extra check',
+  ]);
   assert.equal(seen[0], config);
   // Through the loader: an extra check's problem is a config error with the key's position.
   assert.deepEqual(

@@ -9,16 +9,18 @@ const settings = (over: Partial<FrontendSettings> = {}): FrontendSettings => fro
 
 test('derives samples, frames and channels like the reference wrapper', () => {
   assert.deepEqual(frontendShape(settings()), { samples: 16000, frames: 98, channels: 32 });
-  assert.deepEqual(
-    frontendShape(settings({ window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 })),
-    { samples: 16000, frames: 49, channels: 40 },
-  );
+  assert.deepEqual(frontendShape(settings({ window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 })), {
+    samples: 16000,
+    frames: 49,
+    channels: 40,
+  });
   // 44.1 kHz: 25 ms = 1102 samples, 10 ms = 441, 1 s = 44100 -> (44100 - 1102) div 441 + 1 = 98.
   assert.deepEqual(frontendShape(settings({ sample_rate_hz: 44100, filterbank_upper_band_limit: 7500 })).frames, 98);
 });
 
 test('a sample is [frames, channels, 1] for spectrograms (or without the channel dimension), sample_shape or [samples] for audio', () => {
-  const spectrogram = (generator: Record<string, unknown>) => makeConfig('/d', '/o', { generator: { frontend_enabled: true, ...generator } });
+  const spectrogram = (generator: Record<string, unknown>) =>
+    makeConfig('/d', '/o', { generator: { frontend_enabled: true, ...generator } });
   assert.deepEqual(sampleShapeOf(spectrogram({})), [98, 32, 1]);
   assert.deepEqual(sampleShapeOf(spectrogram({ add_channel_dimension: false })), [98, 32]);
   assert.deepEqual(sampleShapeOf(makeConfig('/d', '/o')), [16000]);
@@ -26,7 +28,8 @@ test('a sample is [frames, channels, 1] for spectrograms (or without the channel
 });
 
 test('the frontend dtype is frontend_dtype, else dtype when the frontend makes it, else float32', () => {
-  const of = (generator: Record<string, unknown>) => frontendDtypeOf(makeConfig('/d', '/o', { generator: { frontend_enabled: true, ...generator } }));
+  const of = (generator: Record<string, unknown>) =>
+    frontendDtypeOf(makeConfig('/d', '/o', { generator: { frontend_enabled: true, ...generator } }));
   assert.equal(of({}), 'float32');
   assert.equal(of({ dtype: 'int8' }), 'int8');
   assert.equal(of({ dtype: 'uint16' }), 'uint16');
@@ -36,8 +39,14 @@ test('the frontend dtype is frontend_dtype, else dtype when the frontend makes i
 
 test('subsets default to training, plus validation with a validation split; workers are exact counts or a fraction of the CPUs', () => {
   assert.deepEqual(subsetsOf(makeConfig('/d', '/o')), ['training']);
-  assert.deepEqual(subsetsOf(makeConfig('/d', '/o', { generator: { validation_split: 0.1 } })), ['training', 'validation']);
-  assert.deepEqual(subsetsOf(makeConfig('/d', '/o', { generator: { validation_split: 0.1 }, output: { subsets: ['validation'] } })), ['validation']);
+  assert.deepEqual(subsetsOf(makeConfig('/d', '/o', { generator: { validation_split: 0.1 } })), [
+    'training',
+    'validation',
+  ]);
+  assert.deepEqual(
+    subsetsOf(makeConfig('/d', '/o', { generator: { validation_split: 0.1 }, output: { subsets: ['validation'] } })),
+    ['validation'],
+  );
   assert.equal(workerCount(3, 2), 3);
   assert.equal(workerCount(0.5, 8), 4);
   assert.equal(workerCount(0.25, 2), 1, 'at least one');

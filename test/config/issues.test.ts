@@ -3,7 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { describeValue, didYouMean, formatPath, problemsFromZod, pythonHint, type KeyPath, type Problem } from '../../src/config/issues.js';
+import {
+  describeValue,
+  didYouMean,
+  formatPath,
+  problemsFromZod,
+  pythonHint,
+  type KeyPath,
+  type Problem,
+} from '../../src/config/issues.js';
 
 test('formatPath writes keys as dotted names and list items as [i]; a key that is not a plain name is quoted', () => {
   assert.equal(formatPath([]), '(config)');
@@ -61,7 +69,12 @@ test('didYouMean suggests the closest key when it is a likely typo, and nothing 
 });
 
 /** The Problems of `schema` parsing `value`, as "path: message" lines. */
-function lines(schema: z.ZodType, value: unknown, known: (path: KeyPath) => string[] = () => [], home?: (key: string, path: KeyPath) => string | undefined): string[] {
+function lines(
+  schema: z.ZodType,
+  value: unknown,
+  known: (path: KeyPath) => string[] = () => [],
+  home?: (key: string, path: KeyPath) => string | undefined,
+): string[] {
   const r = schema.safeParse(value, { reportInput: true });
   assert.equal(r.success, false);
   return problemsFromZod(r.error!.issues, known, home).map((p: Problem) => `${formatPath(p.path)}: ${p.message}`);
@@ -77,11 +90,22 @@ test('an unknown key is one line per key, with a typo hint, else the section it 
     'generator.zzz: unknown key',
   ]);
   const r = schema.safeParse({ generator: { zzz: 1 } });
-  assert.equal(problemsFromZod(r.error!.issues, known)[0].atKey, true, 'an unknown key points at the key, not its value');
+  assert.equal(
+    problemsFromZod(r.error!.issues, known)[0].atKey,
+    true,
+    'an unknown key points at the key, not its value',
+  );
 });
 
 test('a wrong type says what was expected and what was given; a missing value says required', () => {
-  const schema = z.object({ n: z.number(), i: z.int(), s: z.string(), b: z.boolean(), l: z.array(z.number()), m: z.object({}) });
+  const schema = z.object({
+    n: z.number(),
+    i: z.int(),
+    s: z.string(),
+    b: z.boolean(),
+    l: z.array(z.number()),
+    m: z.object({}),
+  });
   assert.deepEqual(lines(schema, { n: 'x', i: 1.5, s: 1, b: 'True', l: '(0.9, 1.1)', m: [] }), [
     'n: expected a number, got "x"',
     'i: expected an integer, got 1.5',
@@ -104,16 +128,19 @@ test('a value past a bound names the bound: numbers inclusive or not, list lengt
     name: z.string().max(3),
     empty: z.string().min(1),
   });
-  assert.deepEqual(lines(schema, { le: 1.5, lt: 1, ge: -1, gt: 0, list: [], short: [1, 2, 3], name: 'abcd', empty: '' }), [
-    'le: expected a number <= 1, got 1.5',
-    'lt: expected a number < 1, got 1',
-    'ge: expected a number >= 0, got -1',
-    'gt: expected a number > 0, got 0',
-    'list: expected a list with at least 1 items, got []',
-    'short: expected a list with at most 2 items, got [1,2,3]',
-    'name: expected a string of at most 3 characters, got "abcd"',
-    'empty: expected a string of at least 1 characters, got ""',
-  ]);
+  assert.deepEqual(
+    lines(schema, { le: 1.5, lt: 1, ge: -1, gt: 0, list: [], short: [1, 2, 3], name: 'abcd', empty: '' }),
+    [
+      'le: expected a number <= 1, got 1.5',
+      'lt: expected a number < 1, got 1',
+      'ge: expected a number >= 0, got -1',
+      'gt: expected a number > 0, got 0',
+      'list: expected a list with at least 1 items, got []',
+      'short: expected a list with at most 2 items, got [1,2,3]',
+      'name: expected a string of at most 3 characters, got "abcd"',
+      'empty: expected a string of at least 1 characters, got ""',
+    ],
+  );
 });
 
 test('a value outside an enumeration lists the allowed values', () => {
@@ -124,12 +151,16 @@ test('a value outside an enumeration lists the allowed values', () => {
 
 test('a union reports inside the branch the value has the shape of, else what each branch expects', () => {
   const colors = z.object({ noise_colors: z.union([z.array(z.enum(['white', 'pink'])), z.literal('all')]) });
-  assert.deepEqual(lines(colors, { noise_colors: ['pink', 'red'] }), ['noise_colors[1]: expected one of "white", "pink", got "red"']);
+  assert.deepEqual(lines(colors, { noise_colors: ['pink', 'red'] }), [
+    'noise_colors[1]: expected one of "white", "pink", got "red"',
+  ]);
   assert.deepEqual(lines(colors, { noise_colors: 5 }), ['noise_colors: expected a list, or "all", got 5']);
 });
 
 test('a custom check\u2019s message gets the value appended unless it names it already or the value is a mapping', () => {
-  const ordered = z.object({ r: z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, { message: 'expected [min, max] with min <= max' }) });
+  const ordered = z.object({
+    r: z.tuple([z.number(), z.number()]).refine(([a, b]) => a <= b, { message: 'expected [min, max] with min <= max' }),
+  });
   assert.deepEqual(lines(ordered, { r: [2, 1] }), ['r: expected [min, max] with min <= max, got [2,1]']);
   const named = z.object({ n: z.number().refine(() => false, { message: 'too odd, got 3 of them' }) });
   assert.deepEqual(lines(named, { n: 3 }), ['n: too odd, got 3 of them']);

@@ -12,11 +12,26 @@ test('an MLTK keyword-spotting config validates with warnings only: each ignored
   const r = runCli(['validate', '--config', config]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stderr.trim().split('\n');
-  assert.ok(lines.every((l) => l.startsWith('warning: ')), r.stderr);
-  for (const key of ['dataset.subset', 'dataset.class_counts', 'generator.get_batch_function', 'generator.preprocessing_function', 'generator.disable_gpu_in_subprocesses']) {
-    assert.ok(lines.some((l) => l.startsWith(`warning: ${key}: ignored`)), `${key}:\n${r.stderr}`);
+  assert.ok(
+    lines.every((l) => l.startsWith('warning: ')),
+    r.stderr,
+  );
+  for (const key of [
+    'dataset.subset',
+    'dataset.class_counts',
+    'generator.get_batch_function',
+    'generator.preprocessing_function',
+    'generator.disable_gpu_in_subprocesses',
+  ]) {
+    assert.ok(
+      lines.some((l) => l.startsWith(`warning: ${key}: ignored`)),
+      `${key}:\n${r.stderr}`,
+    );
   }
-  assert.ok(lines.some((l) => /^warning: generator\.pitch_range: \[0\.9, 1\.1\] means \+10\.8 to \+13\.2 semitones/.test(l)), r.stderr);
+  assert.ok(
+    lines.some((l) => /^warning: generator\.pitch_range: \[0\.9, 1\.1\] means \+10\.8 to \+13\.2 semitones/.test(l)),
+    r.stderr,
+  );
   assert.match(r.stdout, /sample shape \[98, 40, 1\] int8/);
 });
 

@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { parseConfigText } from '../../src/config/load.js';
-import { CONTROL_CHARACTERS, IGNORED_KEYS, configSchema, drawSeed, frontendSchema, ignoredMessage } from '../../src/config/schema.js';
+import {
+  CONTROL_CHARACTERS,
+  IGNORED_KEYS,
+  configSchema,
+  drawSeed,
+  frontendSchema,
+  ignoredMessage,
+} from '../../src/config/schema.js';
 
 const base = `dataset:
   directory: data
@@ -31,8 +38,15 @@ test('a minimal config gets the reference defaults', () => {
 });
 
 const minimal = { dataset: { directory: 'data', classes: ['yes', 'no'] }, output: { directory: 'out' } };
-const parse = (extra: { dataset?: object; generator?: object; frontend?: object; output?: object; hooks?: unknown } = {}) =>
-  configSchema.safeParse({ ...minimal, ...extra, dataset: { ...minimal.dataset, ...extra.dataset }, output: { ...minimal.output, ...extra.output } });
+const parse = (
+  extra: { dataset?: object; generator?: object; frontend?: object; output?: object; hooks?: unknown } = {},
+) =>
+  configSchema.safeParse({
+    ...minimal,
+    ...extra,
+    dataset: { ...minimal.dataset, ...extra.dataset },
+    output: { ...minimal.output, ...extra.output },
+  });
 /** The issues of a parse that must fail, as "path: message". */
 const issues = (extra: Parameters<typeof parse>[0]) => {
   const r = parse(extra);
@@ -48,11 +62,26 @@ test('every section gets its defaults: an omitted frontend is the AudioFeatureGe
   assert.equal(c.frontend.log_scale_enable, true);
   assert.equal(c.hooks, null);
   assert.deepEqual(
-    [c.dataset.batch_size, c.dataset.seed, c.dataset.follow_links, c.dataset.max_samples_per_class, c.dataset.shuffle_index_dir, c.dataset.validation_split_method],
+    [
+      c.dataset.batch_size,
+      c.dataset.seed,
+      c.dataset.follow_links,
+      c.dataset.max_samples_per_class,
+      c.dataset.shuffle_index_dir,
+      c.dataset.validation_split_method,
+    ],
     [32, 0, false, -1, null, 'hash'],
   );
   assert.deepEqual(
-    [c.generator.frontend_enabled, c.generator.on_error, c.generator.validation_augmentation_enabled, c.generator.add_channel_dimension, c.generator.noise_colors, c.generator.speed_range, c.generator.frontend_dtype],
+    [
+      c.generator.frontend_enabled,
+      c.generator.on_error,
+      c.generator.validation_augmentation_enabled,
+      c.generator.add_channel_dimension,
+      c.generator.noise_colors,
+      c.generator.speed_range,
+      c.generator.frontend_dtype,
+    ],
     [true, 'fail', true, true, null, null, null],
   );
   assert.deepEqual([c.output.subsets, c.output.partitions], [null, null]);
@@ -61,7 +90,10 @@ test('every section gets its defaults: an omitted frontend is the AudioFeatureGe
 test('only dataset.directory, dataset.classes and output.directory are required', () => {
   // zod's own wording is not ours (issues.ts rewrites it): the paths are what the schema decides.
   const paths = (extra: Parameters<typeof parse>[0]) => issues(extra).map((l) => l.split(':')[0]);
-  assert.deepEqual(paths({ dataset: { directory: undefined, classes: undefined }, output: { directory: undefined } }).sort(), ['dataset.classes', 'dataset.directory', 'output.directory']);
+  assert.deepEqual(
+    paths({ dataset: { directory: undefined, classes: undefined }, output: { directory: undefined } }).sort(),
+    ['dataset.classes', 'dataset.directory', 'output.directory'],
+  );
   assert.deepEqual(paths({ dataset: { directory: undefined } }), ['dataset.directory']);
 });
 
@@ -77,18 +109,29 @@ test('generator.frontend_settings is the frontend section under MLTK\u2019s name
 test('MLTK keys with no meaning here take any value and never reach the parsed config', () => {
   const c = configSchema.parse({
     ...minimal,
-    dataset: { ...minimal.dataset, subset: 'training', class_counts: { yes: 1 }, list_valid_filenames_in_directory_function: 'f' },
+    dataset: {
+      ...minimal.dataset,
+      subset: 'training',
+      class_counts: { yes: 1 },
+      list_valid_filenames_in_directory_function: 'f',
+    },
     generator: { get_batch_function: null, preprocessing_function: 3, disable_gpu_in_subprocesses: true },
   });
   for (const [section, keys] of Object.entries(IGNORED_KEYS)) {
     const parsed = (c as unknown as Record<string, object>)[section];
     for (const key of Object.keys(keys)) assert.equal(key in parsed, false, `${section}.${key}`);
   }
-  assert.equal(ignoredMessage(IGNORED_KEYS.generator.disable_gpu_in_subprocesses), 'ignored (MLTK\u2019s TensorFlow setting): audiogen uses no GPU');
+  assert.equal(
+    ignoredMessage(IGNORED_KEYS.generator.disable_gpu_in_subprocesses),
+    'ignored (MLTK\u2019s TensorFlow setting): audiogen uses no GPU',
+  );
 });
 
 test('seed: null is drawn once per parse, within 0..2^32-1; an omitted seed is 0', () => {
-  const seeds = Array.from({ length: 20 }, () => configSchema.parse({ ...minimal, dataset: { ...minimal.dataset, seed: null } }).dataset.seed);
+  const seeds = Array.from(
+    { length: 20 },
+    () => configSchema.parse({ ...minimal, dataset: { ...minimal.dataset, seed: null } }).dataset.seed,
+  );
   for (const s of seeds) assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 32, String(s));
   assert.ok(new Set(seeds).size > 1, 'each parse draws its own');
   for (let i = 0; i < 100; i++) {
@@ -96,7 +139,10 @@ test('seed: null is drawn once per parse, within 0..2^32-1; an omitted seed is 0
     assert.ok(Number.isInteger(s) && s >= 0 && s <= 2 ** 32 - 1);
   }
   assert.equal(configSchema.parse(minimal).dataset.seed, 0);
-  assert.deepEqual(issues({ dataset: { seed: 2 ** 32 } }).map((l) => l.split(':')[0]), ['dataset.seed']);
+  assert.deepEqual(
+    issues({ dataset: { seed: 2 ** 32 } }).map((l) => l.split(':')[0]),
+    ['dataset.seed'],
+  );
 });
 
 test('class names: unique, 1 to 255 characters, no control characters (C0, C1, DEL, U+2028/9)', () => {
@@ -106,18 +152,29 @@ test('class names: unique, 1 to 255 characters, no control characters (C0, C1, D
   assert.equal(parse({ dataset: { classes: [''] } }).success, false);
   for (const c of ['\u0000', '\t', '\n', '\u001f', '\u007f', '\u0085', '\u009f', '\u2028', '\u2029']) {
     assert.ok(CONTROL_CHARACTERS.test(`a${c}b`), JSON.stringify(c));
-    assert.deepEqual(issues({ dataset: { classes: [`a${c}b`] } }), ['dataset.classes.0: expected a folder name without control characters (newline, tab, ...)']);
+    assert.deepEqual(issues({ dataset: { classes: [`a${c}b`] } }), [
+      'dataset.classes.0: expected a folder name without control characters (newline, tab, ...)',
+    ]);
   }
-  for (const ok of ['caf\u00e9', '\u00a0', 'a b', '\u{1f600}']) assert.equal(parse({ dataset: { classes: [ok] } }).success, true, JSON.stringify(ok));
+  for (const ok of ['caf\u00e9', '\u00a0', 'a b', '\u{1f600}'])
+    assert.equal(parse({ dataset: { classes: [ok] } }).success, true, JSON.stringify(ok));
 });
 
 test('ranges are [min, max] with min <= max; subsets are unique; cores is a count or a fraction', () => {
-  assert.deepEqual(issues({ generator: { speed_range: [1.1, 0.9] } }), ['generator.speed_range: expected [min, max] with min <= max (speed_range)']);
-  assert.deepEqual(issues({ generator: { pitch_range: [2, -2] } }), ['generator.pitch_range: expected [min, max] with min <= max (pitch_range)']);
-  assert.deepEqual(issues({ output: { subsets: ['training', 'training'] } }), ['output.subsets: subsets must be unique']);
+  assert.deepEqual(issues({ generator: { speed_range: [1.1, 0.9] } }), [
+    'generator.speed_range: expected [min, max] with min <= max (speed_range)',
+  ]);
+  assert.deepEqual(issues({ generator: { pitch_range: [2, -2] } }), [
+    'generator.pitch_range: expected [min, max] with min <= max (pitch_range)',
+  ]);
+  assert.deepEqual(issues({ output: { subsets: ['training', 'training'] } }), [
+    'output.subsets: subsets must be unique',
+  ]);
   assert.equal(parse({ generator: { cores: 0.5 } }).success, true);
   assert.equal(parse({ generator: { cores: 3 } }).success, true);
-  assert.deepEqual(issues({ generator: { cores: 2.5 } }), ['generator.cores: expected an integer worker count, or a fraction < 1 of the cores']);
+  assert.deepEqual(issues({ generator: { cores: 2.5 } }), [
+    'generator.cores: expected an integer worker count, or a fraction < 1 of the cores',
+  ]);
 });
 
 test('pitch_range: integers are semitones, a non-integer bound makes both fractions of an octave, bounded after that rule', () => {
@@ -131,18 +188,29 @@ test('pitch_range: integers are semitones, a non-integer bound makes both fracti
 
 test('the JSON Schema (input side) knows every section and key, with defaults and descriptions, and refuses unknown keys', () => {
   const schema = z.toJSONSchema(configSchema, { io: 'input' }) as {
-    properties: Record<string, { additionalProperties?: boolean; required?: string[]; properties?: Record<string, { default?: unknown; description?: string; properties?: object }> }>;
+    properties: Record<
+      string,
+      {
+        additionalProperties?: boolean;
+        required?: string[];
+        properties?: Record<string, { default?: unknown; description?: string; properties?: object }>;
+      }
+    >;
   };
   assert.deepEqual(schema.properties.dataset.required, ['directory', 'classes']);
   assert.deepEqual(schema.properties.output.required, ['directory']);
   for (const section of ['dataset', 'generator', 'frontend', 'output']) {
     const s = schema.properties[section];
     assert.equal(s.additionalProperties, false, section);
-    for (const [key, p] of Object.entries(s.properties!)) assert.ok(p.description && p.description.length > 10, `${section}.${key} has no description`);
+    for (const [key, p] of Object.entries(s.properties!))
+      assert.ok(p.description && p.description.length > 10, `${section}.${key} has no description`);
   }
   assert.equal(schema.properties.dataset.properties!.seed.default, 0);
   assert.equal(schema.properties.frontend.properties!.window_size_ms.default, 25);
   // MLTK's names are in the schema, so an editor accepts an MLTK config.
   assert.ok(schema.properties.dataset.properties!.subset);
-  assert.deepEqual(Object.keys(schema.properties.generator.properties!.frontend_settings.properties ?? {}), Object.keys(schema.properties.frontend.properties!));
+  assert.deepEqual(
+    Object.keys(schema.properties.generator.properties!.frontend_settings.properties ?? {}),
+    Object.keys(schema.properties.frontend.properties!),
+  );
 });

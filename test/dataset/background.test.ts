@@ -19,13 +19,26 @@ test('bg_noise_dir is its own root: hostile files in it are bad files, links out
   execFileSync('mkfifo', [join(dir, '_background_noise_', 'pipe.wav')]);
   const noise = { bg_noise_dir: '_background_noise_', bg_noise_range: [0, 0.1], on_error: 'skip' };
   const l = await listDataset(makeConfig(dir, '/tmp/o', { generator: noise }), { write: false });
-  assert.deepEqual(l.background.map((b) => b.name), ['hum.wav']);
-  assert.deepEqual(l.skipped, [{ file: '_background_noise_/pipe.wav', reason: 'is a FIFO (named pipe), not a regular file' }]);
+  assert.deepEqual(
+    l.background.map((b) => b.name),
+    ['hum.wav'],
+  );
+  assert.deepEqual(l.skipped, [
+    { file: '_background_noise_/pipe.wav', reason: 'is a FIFO (named pipe), not a regular file' },
+  ]);
   // A clip of the dataset is outside bg_noise_dir: the old listing followed such links anywhere.
   symlinkSync(join(dir, 'yes', 'spk0_nohash_0.wav'), join(dir, '_background_noise_', 'speech.wav'));
-  await assert.rejects(listDataset(makeConfig(dir, '/tmp/o', { generator: noise }), { write: false }), /_background_noise_\/speech\.wav: symlink points outside generator\.bg_noise_dir/);
-  const followed = await listDataset(makeConfig(dir, '/tmp/o', { generator: noise, dataset: { follow_links: true } }), { write: false });
-  assert.deepEqual(followed.background.map((b) => b.name), ['hum.wav', 'speech.wav']);
+  await assert.rejects(
+    listDataset(makeConfig(dir, '/tmp/o', { generator: noise }), { write: false }),
+    /_background_noise_\/speech\.wav: symlink points outside generator\.bg_noise_dir/,
+  );
+  const followed = await listDataset(makeConfig(dir, '/tmp/o', { generator: noise, dataset: { follow_links: true } }), {
+    write: false,
+  });
+  assert.deepEqual(
+    followed.background.map((b) => b.name),
+    ['hum.wav', 'speech.wav'],
+  );
 });
 
 /** FileChecks that record what they are asked; `unusable` names the files usable() refuses. */
@@ -53,7 +66,11 @@ test('the .wav files of bg_noise_dir, recursively and sorted, each checked under
   const dir = dataset({ yes: 1 });
   writeDataset(join(dir, 'noise'), { 'b.wav': wav, 'a/c.WAV': wav, 'z.wav': wav, 'notes.txt': 'x', 'x.flac': 'x' });
   const r = recorder(['noise/z.wav']);
-  const files = await listBackground(makeConfig(dir, '/tmp/o', { generator: { bg_noise_dir: 'noise', bg_noise_range: [0, 0.1] } }), r.checks, noTick);
+  const files = await listBackground(
+    makeConfig(dir, '/tmp/o', { generator: { bg_noise_dir: 'noise', bg_noise_range: [0, 0.1] } }),
+    r.checks,
+    noTick,
+  );
   assert.deepEqual(files, [
     { name: 'a/c.WAV', path: `${dir}/noise/a/c.WAV` },
     { name: 'b.wav', path: `${dir}/noise/b.wav` },
@@ -72,14 +89,31 @@ test('a bg_noise_dir outside the dataset names its files relative to the dataset
   writeDataset(join(root, 'noise'), { 'hum.wav': wav });
   execFileSync('mkfifo', [join(root, 'noise', 'pipe.wav')]);
   const r = recorder();
-  await listBackground(makeConfig(data, '/tmp/o', { generator: { bg_noise_dir: join(root, 'noise'), bg_noise_range: [0, 0.1] } }), r.checks, noTick);
+  await listBackground(
+    makeConfig(data, '/tmp/o', { generator: { bg_noise_dir: join(root, 'noise'), bg_noise_range: [0, 0.1] } }),
+    r.checks,
+    noTick,
+  );
   const outside = relative(data, join(root, 'noise'));
-  assert.deepEqual(r.asked.map(([f]) => f), [`${outside}/hum.wav`]);
+  assert.deepEqual(
+    r.asked.map(([f]) => f),
+    [`${outside}/hum.wav`],
+  );
   assert.deepEqual(r.rejected, [{ file: `${outside}/pipe.wav`, reason: 'is a FIFO (named pipe), not a regular file' }]);
   const same = recorder();
-  const files = await listBackground(makeConfig(data, '/tmp/o', { generator: { bg_noise_dir: '.', bg_noise_range: [0, 0.1] } }), same.checks, noTick);
-  assert.deepEqual(same.asked.map(([f]) => f), ['yes/spk0_nohash_0.wav']);
-  assert.deepEqual(files.map((f) => f.name), ['yes/spk0_nohash_0.wav']);
+  const files = await listBackground(
+    makeConfig(data, '/tmp/o', { generator: { bg_noise_dir: '.', bg_noise_range: [0, 0.1] } }),
+    same.checks,
+    noTick,
+  );
+  assert.deepEqual(
+    same.asked.map(([f]) => f),
+    ['yes/spk0_nohash_0.wav'],
+  );
+  assert.deepEqual(
+    files.map((f) => f.name),
+    ['yes/spk0_nohash_0.wav'],
+  );
 });
 
 test('a bg_noise_dir without one usable file is an error naming it; a missing one is a config error', async () => {

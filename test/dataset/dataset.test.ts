@@ -14,7 +14,13 @@ test('samples come in class order with label = position in classes', async () =>
   const l = await listDataset(makeConfig(dir, '/tmp/o', { dataset: { classes: ['no', 'yes'] } }), { write: false });
   assert.deepEqual(
     l.subsets.training!.samples.map((s) => [s.label, s.file]),
-    [[0, 'no/spk0_nohash_0.wav'], [0, 'no/spk1_nohash_0.wav'], [1, 'yes/spk0_nohash_0.wav'], [1, 'yes/spk1_nohash_0.wav'], [1, 'yes/spk2_nohash_0.wav']],
+    [
+      [0, 'no/spk0_nohash_0.wav'],
+      [0, 'no/spk1_nohash_0.wav'],
+      [1, 'yes/spk0_nohash_0.wav'],
+      [1, 'yes/spk1_nohash_0.wav'],
+      [1, 'yes/spk2_nohash_0.wav'],
+    ],
   );
   assert.deepEqual(l.subsets.training!.classCounts, { no: 2, yes: 3 });
   assert.equal(l.subsets.validation, undefined);
@@ -29,18 +35,29 @@ test('_unknown_ and _silence_ counts are percentages of the smallest class, per 
   const t = (await listDataset(config, { write: false })).subsets.training!;
   assert.deepEqual(t.classCounts, { yes: 10, no: 6, _unknown_: 9, _silence_: 3 });
   const unknown = t.samples.filter((s) => s.label === 2).map((s) => s.file!);
-  assert.ok(unknown.every((f) => /^(cat|dog)\//.test(f)), unknown.join());
+  assert.ok(
+    unknown.every((f) => /^(cat|dog)\//.test(f)),
+    unknown.join(),
+  );
   assert.equal(new Set(unknown).size, 9);
   assert.ok(t.samples.filter((s) => s.label === 3).every((s) => s.file === null));
   // Deterministic from the seed, different for another seed.
   const again = (await listDataset(config, { write: false })).subsets.training!.samples.filter((s) => s.label === 2);
-  assert.deepEqual(again.map((s) => s.file), unknown);
+  assert.deepEqual(
+    again.map((s) => s.file),
+    unknown,
+  );
   const other = makeConfig(dir, '/tmp/o', {
     dataset: { classes: ['yes', 'no', '_unknown_', '_silence_'], seed: 7 },
     generator: { unknown_class_percentage: 1.5, silence_class_percentage: 0.5 },
   });
-  const otherUnknown = (await listDataset(other, { write: false })).subsets.training!.samples.filter((s) => s.label === 2);
-  assert.notDeepEqual(otherUnknown.map((s) => s.file), unknown);
+  const otherUnknown = (await listDataset(other, { write: false })).subsets.training!.samples.filter(
+    (s) => s.label === 2,
+  );
+  assert.notDeepEqual(
+    otherUnknown.map((s) => s.file),
+    unknown,
+  );
 });
 
 test('unknown samples come from the same subset of their folders as the split says', async () => {
@@ -64,11 +81,14 @@ test('max_samples_per_class caps each class', async () => {
 
 test('a missing class folder is a config error (exit 2) naming the key; an empty class is an error naming it', async () => {
   const dir = dataset({ yes: 2 });
-  await assert.rejects(() => listDataset(makeConfig(dir, '/tmp/o'), { write: false }), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.equal(err.message, `dataset.classes[1]: no folder "no" in ${dir}`);
-    return true;
-  });
+  await assert.rejects(
+    () => listDataset(makeConfig(dir, '/tmp/o'), { write: false }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.message, `dataset.classes[1]: no folder "no" in ${dir}`);
+      return true;
+    },
+  );
   writeDataset(dir, { 'no/readme.txt': 'nothing here' });
   await assert.rejects(() => listDataset(makeConfig(dir, '/tmp/o'), { write: false }), /class "no": no \.wav files/);
 });
@@ -89,7 +109,8 @@ test('a class whose every file is unreadable says so, counting only its own file
 test('_unknown_ without other folders is an error', async () => {
   const dir = dataset({ yes: 2, no: 2 });
   await assert.rejects(
-    () => listDataset(makeConfig(dir, '/tmp/o', { dataset: { classes: ['yes', 'no', '_unknown_'] } }), { write: false }),
+    () =>
+      listDataset(makeConfig(dir, '/tmp/o', { dataset: { classes: ['yes', 'no', '_unknown_'] } }), { write: false }),
     /class "_unknown_": no other class folders/,
   );
 });
@@ -135,9 +156,14 @@ test('warnings: audio files in other formats, per class folder', async () => {
 
 test('warnings: a validation fraction more than 0.05 from validation_split, overall or in a class, is one line saying asked and realised', async () => {
   const dir = dataset({ yes: 10, no: 40 });
-  const l = await listDataset(makeConfig(dir, '/tmp/o', { generator: { validation_split: 0.2 }, dataset: { validation_split_method: 'index' } }), { write: false });
+  const l = await listDataset(
+    makeConfig(dir, '/tmp/o', { generator: { validation_split: 0.2 }, dataset: { validation_split_method: 'index' } }),
+    { write: false },
+  );
   assert.deepEqual(l.warnings, []);
-  const hashed = await listDataset(makeConfig(dir, '/tmp/o', { generator: { validation_split: 0.2 } }), { write: false });
+  const hashed = await listDataset(makeConfig(dir, '/tmp/o', { generator: { validation_split: 0.2 } }), {
+    write: false,
+  });
   const counts = ['yes', 'no'].map((c) => {
     const v = hashed.subsets.validation!.classCounts[c];
     return { c, v, n: v + hashed.subsets.training!.classCounts[c] };
@@ -148,15 +174,26 @@ test('warnings: a validation fraction more than 0.05 from validation_split, over
   const lines = hashed.warnings.filter((w) => w.startsWith('generator.validation_split'));
   assert.equal(lines.length, off ? 1 : 0, hashed.warnings.join('\n'));
   if (off) {
-    assert.ok(lines[0].startsWith(`generator.validation_split: 0.2 asked, ${(v / 50).toFixed(2)} realised (${v} of 50 files of the known classes)`), lines[0]);
+    assert.ok(
+      lines[0].startsWith(
+        `generator.validation_split: 0.2 asked, ${(v / 50).toFixed(2)} realised (${v} of 50 files of the known classes)`,
+      ),
+      lines[0],
+    );
     for (const x of far) assert.ok(lines[0].includes(`${x.c} ${(x.v / x.n).toFixed(2)}`), lines[0]);
     assert.match(lines[0], /the hash split keeps each speaker in one subset/);
   }
   const tiny = dataset({ yes: 3, no: 3 });
-  const t = await listDataset(makeConfig(tiny, '/tmp/o', { generator: { validation_split: 0.2 }, dataset: { validation_split_method: 'index' } }), { write: false });
-  assert.deepEqual(t.warnings.filter((w) => w.startsWith('generator.')), [
-    'generator.validation_split: 0.2 asked, 0.00 realised (0 of 6 files of the known classes); classes farthest from it: yes 0.00, no 0.00: the index split takes int(validation_split x n) files of each class',
-  ]);
+  const t = await listDataset(
+    makeConfig(tiny, '/tmp/o', { generator: { validation_split: 0.2 }, dataset: { validation_split_method: 'index' } }),
+    { write: false },
+  );
+  assert.deepEqual(
+    t.warnings.filter((w) => w.startsWith('generator.')),
+    [
+      'generator.validation_split: 0.2 asked, 0.00 realised (0 of 6 files of the known classes); classes farthest from it: yes 0.00, no 0.00: the index split takes int(validation_split x n) files of each class',
+    ],
+  );
 });
 
 test('the listing yields to the event loop while it works, and an aborted signal stops it with InterruptedError', async () => {
@@ -178,6 +215,8 @@ test('the listing yields to the event loop while it works, and an aborted signal
   const controller = new AbortController();
   const listing = listDataset(config, { write: false, signal: controller.signal });
   setImmediate(() => controller.abort('SIGINT'));
-  await assert.rejects(listing, (err: unknown) => err instanceof InterruptedError && /interrupted by SIGINT/.test(err.message));
+  await assert.rejects(
+    listing,
+    (err: unknown) => err instanceof InterruptedError && /interrupted by SIGINT/.test(err.message),
+  );
 });
-

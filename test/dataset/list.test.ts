@@ -24,7 +24,10 @@ test('lists .wav files recursively, case-insensitively, sorted, skipping hidden 
 
 test('a missing class folder is an error naming the class', async () => {
   const dir = writeDataset(tempDir(), { 'yes/a.wav': wav });
-  await assert.rejects(async () => (await listClassFiles(dir, 'no', { followLinks: false })).files, /no: folder .*\/no does not exist/);
+  await assert.rejects(
+    async () => (await listClassFiles(dir, 'no', { followLinks: false })).files,
+    /no: folder .*\/no does not exist/,
+  );
 });
 
 test('symlinked folders are entered only with follow_links', async () => {
@@ -40,7 +43,10 @@ test('a symlinked file pointing outside the dataset is rejected without follow_l
   const dir = writeDataset(join(root, 'data'), { 'yes/a.wav': wav });
   writeFileSync(join(root, 'secret.wav'), wav);
   symlinkSync(join(root, 'secret.wav'), join(dir, 'yes', 'escape.wav'));
-  await assert.rejects(async () => (await listClassFiles(dir, 'yes', { followLinks: false })).files, /yes\/escape\.wav: symlink points outside the dataset directory/);
+  await assert.rejects(
+    async () => (await listClassFiles(dir, 'yes', { followLinks: false })).files,
+    /yes\/escape\.wav: symlink points outside the dataset directory/,
+  );
   assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: true })).files, ['a.wav', 'escape.wav']);
 });
 
@@ -56,7 +62,10 @@ test('a class folder that is a symlink out of the dataset is rejected without fo
   mkdirSync(dir);
   writeDataset(join(root, 'elsewhere'), { 'a.wav': wav });
   symlinkSync(join(root, 'elsewhere'), join(dir, 'yes'));
-  await assert.rejects(async () => (await listClassFiles(dir, 'yes', { followLinks: false })).files, /resolves outside the dataset directory/);
+  await assert.rejects(
+    async () => (await listClassFiles(dir, 'yes', { followLinks: false })).files,
+    /resolves outside the dataset directory/,
+  );
   assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: true })).files, ['a.wav']);
 });
 
@@ -86,19 +95,43 @@ test('FIFOs, sockets, links to FIFOs, dangling links and names that are not UTF-
   // empty.wav is a regular file: the probe, not the walk, finds it bad.
   assert.deepEqual(listing.files, ['a.wav', 'empty.wav']);
   const expected = [...planted.bad.keys()].filter((k) => k !== 'yes/empty.wav').map((k) => k.slice('yes/'.length));
-  assert.deepEqual(listing.bad.map((b) => b.file), expected.sort());
+  assert.deepEqual(
+    listing.bad.map((b) => b.file),
+    expected.sort(),
+  );
   for (const b of listing.bad) assert.match(b.reason, planted.bad.get(`yes/${b.file}`)!, b.file);
 });
 
 test('valid names come out exactly as Node spells them (accents, both Unicode forms, a leading BOM, emoji)', async () => {
-  const names = ['caf\u00e9.wav', 'cafe\u0301.wav', '\ufeffbom.wav', 'k\u00f6ln_nohash_1.wav', '\u{1f600}.wav', 'z.WAV'];
+  const names = [
+    'caf\u00e9.wav',
+    'cafe\u0301.wav',
+    '\ufeffbom.wav',
+    'k\u00f6ln_nohash_1.wav',
+    '\u{1f600}.wav',
+    'z.WAV',
+  ];
   const dir = writeDataset(tempDir(), Object.fromEntries(names.map((n) => [`yes/${n}`, wav])));
-  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: false })).files, readdirSync(join(dir, 'yes')).sort());
+  assert.deepEqual(
+    (await listClassFiles(dir, 'yes', { followLinks: false })).files,
+    readdirSync(join(dir, 'yes')).sort(),
+  );
 });
 
 test('audio files in formats that are not read are counted per extension, any case', async () => {
-  const dir = writeDataset(tempDir(), { 'yes/a.wav': wav, 'yes/b.FLAC': 'x', 'yes/c.flac': 'x', 'yes/sub/d.mp3': 'x', 'yes/e.txt': 'x', 'yes/f.Opus': 'x' });
-  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: false })).otherAudio, { '.flac': 2, '.mp3': 1, '.opus': 1 });
+  const dir = writeDataset(tempDir(), {
+    'yes/a.wav': wav,
+    'yes/b.FLAC': 'x',
+    'yes/c.flac': 'x',
+    'yes/sub/d.mp3': 'x',
+    'yes/e.txt': 'x',
+    'yes/f.Opus': 'x',
+  });
+  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: false })).otherAudio, {
+    '.flac': 2,
+    '.mp3': 1,
+    '.opus': 1,
+  });
 });
 
 test('a listing stays inside its own root: a folder listed as its own root refuses a file linked in from outside', async () => {
@@ -106,22 +139,32 @@ test('a listing stays inside its own root: a folder listed as its own root refus
   writeDataset(root, { 'noise/hum.wav': wav, 'dataset/yes/a.wav': wav });
   symlinkSync(join(root, 'dataset', 'yes', 'a.wav'), join(root, 'noise', 'escape.wav'));
   await assert.rejects(
-    listClassFiles(join(root, 'noise'), '.', { followLinks: false, rootName: 'generator.bg_noise_dir', label: 'noise' }),
+    listClassFiles(join(root, 'noise'), '.', {
+      followLinks: false,
+      rootName: 'generator.bg_noise_dir',
+      label: 'noise',
+    }),
     /noise\/escape\.wav: symlink points outside generator\.bg_noise_dir/,
   );
-  assert.deepEqual((await listClassFiles(join(root, 'noise'), '.', { followLinks: true })).files, ['escape.wav', 'hum.wav']);
+  assert.deepEqual((await listClassFiles(join(root, 'noise'), '.', { followLinks: true })).files, [
+    'escape.wav',
+    'hum.wav',
+  ]);
 });
 
 test('the walk ticks, and stops with InterruptedError once its signal is aborted', async () => {
   const dir = writeDataset(tempDir(), Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`yes/${i}.wav`, wav])));
   const controller = new AbortController();
   controller.abort('SIGTERM');
-  await assert.rejects(listClassFiles(dir, 'yes', { followLinks: false, tick: ticker(controller.signal) }), (err: unknown) => {
-    assert.ok(err instanceof InterruptedError);
-    assert.equal(err.exitCode, 130);
-    assert.match(err.message, /interrupted by SIGTERM/);
-    return true;
-  });
+  await assert.rejects(
+    listClassFiles(dir, 'yes', { followLinks: false, tick: ticker(controller.signal) }),
+    (err: unknown) => {
+      assert.ok(err instanceof InterruptedError);
+      assert.equal(err.exitCode, 130);
+      assert.match(err.message, /interrupted by SIGTERM/);
+      return true;
+    },
+  );
   let ticks = 0;
   await listClassFiles(dir, 'yes', { followLinks: false, tick: () => void ticks++ });
   assert.ok(ticks >= 50);
@@ -132,5 +175,8 @@ test('unknown sources skip folders whose names are not UTF-8, and report them', 
   mkdirSync(Buffer.from(`${dir}/d\xf6g`, 'latin1'));
   const sources = unknownSourceFolders(dir, ['yes', '_unknown_']);
   assert.deepEqual(sources.folders, ['cat']);
-  assert.deepEqual(sources.bad.map((b) => b.file), ['d\\xf6g']);
+  assert.deepEqual(
+    sources.bad.map((b) => b.file),
+    ['d\\xf6g'],
+  );
 });

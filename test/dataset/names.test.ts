@@ -7,7 +7,8 @@ const bytes = (...b: number[]) => Uint8Array.from(b);
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 test('decodeName gives a valid UTF-8 name as Node spells it, a leading BOM included', () => {
-  for (const name of ['yes.wav', 'caf\u00e9.wav', 'cafe\u0301.wav', '\u{1f600}.wav', '\ufeffbom.wav', '']) assert.equal(decodeName(utf8(name)), name, JSON.stringify(name));
+  for (const name of ['yes.wav', 'caf\u00e9.wav', 'cafe\u0301.wav', '\u{1f600}.wav', '\ufeffbom.wav', ''])
+    assert.equal(decodeName(utf8(name)), name, JSON.stringify(name));
 });
 
 test('decodeName gives null for bytes that are not UTF-8: Latin-1, a lone continuation, an overlong form, a surrogate', () => {
@@ -30,11 +31,15 @@ test('escapeName keeps printable ASCII and writes every other byte, and the back
 test('notUtf8Reason names the bytes in hex; a folder\u2019s reason says none of its files were read', () => {
   const b = bytes(0x63, 0xe9);
   assert.equal(notUtf8Reason(b, 'file'), 'the file name is not valid UTF-8 (bytes 63 e9); rename it');
-  assert.equal(notUtf8Reason(b, 'folder'), 'the folder name is not valid UTF-8 (bytes 63 e9); none of its files were read; rename it');
+  assert.equal(
+    notUtf8Reason(b, 'folder'),
+    'the folder name is not valid UTF-8 (bytes 63 e9); none of its files were read; rename it',
+  );
 });
 
 test('extensionOf is the last extension in lower case; a leading dot is no extension', () => {
-  assert.deepEqual(['a.wav', 'A.WAV', 'b.Wav', 'x.tar.GZ', 'noext', '.wav', '.hidden.wav', 'caf\\xe9.WAV'].map(extensionOf), [
-    '.wav', '.wav', '.wav', '.gz', '', '', '.wav', '.wav',
-  ]);
+  assert.deepEqual(
+    ['a.wav', 'A.WAV', 'b.Wav', 'x.tar.GZ', 'noext', '.wav', '.hidden.wav', 'caf\\xe9.WAV'].map(extensionOf),
+    ['.wav', '.wav', '.wav', '.gz', '', '', '.wav', '.wav'],
+  );
 });

@@ -11,7 +11,11 @@ test('a FIFO, a socket, a link to a FIFO or a device is a reason at once, never 
   const dir = tempDir();
   execFileSync('mkfifo', [join(dir, 'pipe.wav')]);
   symlinkSync(join(dir, 'pipe.wav'), join(dir, 'link.wav'));
-  execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', join(dir, 'sock.wav')]);
+  execFileSync('python3', [
+    '-c',
+    'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])',
+    join(dir, 'sock.wav'),
+  ]);
   assert.equal(await probeClip(join(dir, 'pipe.wav')), 'is a FIFO (named pipe), not a regular file');
   assert.equal(await probeClip(join(dir, 'link.wav')), 'is a FIFO (named pipe), not a regular file');
   assert.equal(await probeClip(join(dir, 'sock.wav')), 'is a socket, not a regular file');

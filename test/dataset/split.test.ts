@@ -21,7 +21,10 @@ test('a speaker never lands in both subsets and adding files never moves old one
   for (const f of split.training) assert.ok(!valSpeakers.has(f.split('/')[1].split('_nohash_')[0]));
   assert.ok(split.validation.length > 40 && split.validation.length < 120, String(split.validation.length));
   const more = splitFiles([...files, 'yes/new1_nohash_0.wav', 'yes/new2_nohash_0.wav'], 'hash', 0.2);
-  assert.deepEqual(more.validation.filter((f) => !f.includes('new')), split.validation);
+  assert.deepEqual(
+    more.validation.filter((f) => !f.includes('new')),
+    split.validation,
+  );
 });
 
 test('the index split takes the first int(split × n) files of the class for validation', () => {

@@ -33,7 +33,12 @@ test('an aborted signal stops the next tick with InterruptedError naming the sig
   const tick = ticker(controller.signal);
   assert.equal(tick(), undefined);
   controller.abort('SIGTERM');
-  assert.throws(() => tick(), (err: unknown) => err instanceof InterruptedError && err.message === 'interrupted by SIGTERM: finished shards are kept, rerun the same command to resume');
+  assert.throws(
+    () => tick(),
+    (err: unknown) =>
+      err instanceof InterruptedError &&
+      err.message === 'interrupted by SIGTERM: finished shards are kept, rerun the same command to resume',
+  );
   const unnamed = new AbortController();
   unnamed.abort();
   assert.throws(() => ticker(unnamed.signal)(), /interrupted by AbortError/);
@@ -46,7 +51,10 @@ test('a signal aborted while tick() yields rejects that tick', async () => {
   const pending = tick();
   assert.ok(pending instanceof Promise);
   controller.abort('SIGINT');
-  await assert.rejects(pending, (err: unknown) => err instanceof InterruptedError && /interrupted by SIGINT/.test(err.message));
+  await assert.rejects(
+    pending,
+    (err: unknown) => err instanceof InterruptedError && /interrupted by SIGINT/.test(err.message),
+  );
 });
 
 test('noTick never yields', () => {

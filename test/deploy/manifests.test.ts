@@ -30,7 +30,9 @@ const flagValue = (args: string[], flag: string) => {
 
 /** The path inside the container that a volume mount covers, and the volume behind it. */
 function mountFor(pod: Obj, container: Obj, path: string): { mount: Obj; volume: Obj } {
-  const mount = (container.volumeMounts as Obj[]).find((m) => path === m.mountPath || path.startsWith(`${m.mountPath}/`));
+  const mount = (container.volumeMounts as Obj[]).find(
+    (m) => path === m.mountPath || path.startsWith(`${m.mountPath}/`),
+  );
   assert.ok(mount, `${path} is on no volume mount of container ${container.name}`);
   const volume = (pod.volumes as Obj[]).find((v) => v.name === mount.name);
   assert.ok(volume, `volume ${mount.name} is not defined`);
@@ -44,7 +46,9 @@ const work = tempDir('audiogen-deploy-');
 before(() => {
   config = demoConfig(work, 2);
   reference = join(work, 'one-machine');
-  const r = runCli(['build', '--config', config, '--out', reference, '--cores', '1', '--quiet'], { env: NO_CLUSTER_ENV });
+  const r = runCli(['build', '--config', config, '--out', reference, '--cores', '1', '--quiet'], {
+    env: NO_CLUSTER_ENV,
+  });
   assert.equal(r.code, 0, r.stderr);
 });
 
@@ -62,22 +66,30 @@ test('the Kubernetes bake is an Indexed Job with one pod per partition writing t
   const [bake] = pod.containers as Obj[];
   const args = bake.args as string[];
   assert.deepEqual([bake.command, args[0]], [['audiogen'], 'build']);
-  assert.equal(flagValue(args, '--partitions'), String(completions), '--partitions must be the Job\'s completions');
+  assert.equal(flagValue(args, '--partitions'), String(completions), "--partitions must be the Job's completions");
   assert.equal(args.includes('--partition'), false, 'the index comes from JOB_COMPLETION_INDEX, which Kubernetes sets');
-  assert.equal(((bake.env ?? []) as Obj[]).some((e) => e.name === 'JOB_COMPLETION_INDEX'), false);
+  assert.equal(
+    ((bake.env ?? []) as Obj[]).some((e) => e.name === 'JOB_COMPLETION_INDEX'),
+    false,
+  );
   assert.equal(flagValue(args, '--cores'), '$(CPUS)');
-  assert.equal((bake.env as Obj[]).find((e) => e.name === 'CPUS')?.valueFrom?.resourceFieldRef?.resource, 'requests.cpu');
+  assert.equal(
+    (bake.env as Obj[]).find((e) => e.name === 'CPUS')?.valueFrom?.resourceFieldRef?.resource,
+    'requests.cpu',
+  );
 
   const out = mountFor(pod, bake, flagValue(args, '--out')!);
   assert.notEqual(out.mount.readOnly, true);
-  const claim = bakeDocs.find((d) => d.kind === 'PersistentVolumeClaim' && d.metadata.name === out.volume.persistentVolumeClaim?.claimName);
+  const claim = bakeDocs.find(
+    (d) => d.kind === 'PersistentVolumeClaim' && d.metadata.name === out.volume.persistentVolumeClaim?.claimName,
+  );
   assert.ok(claim, 'the output volume is a claim defined in indexed-job.yaml');
   assert.deepEqual(claim.spec.accessModes, ['ReadWriteMany']);
   assert.equal(mountFor(pod, bake, '/data/dataset').mount.readOnly, true);
   assert.ok(mountFor(pod, bake, flagValue(args, '--config')!).volume.configMap);
 });
 
-test('the Kubernetes merge Job mounts the same claim at the same path and merges the bake\'s output', () => {
+test("the Kubernetes merge Job mounts the same claim at the same path and merges the bake's output", () => {
   assert.equal(mergeJob.apiVersion, 'batch/v1');
   assert.equal(mergeJob.spec.completionMode ?? 'NonIndexed', 'NonIndexed');
   assert.equal(mergeJob.spec.completions, 1);
@@ -86,7 +98,11 @@ test('the Kubernetes merge Job mounts the same claim at the same path and merges
   const [merge] = pod.containers as Obj[];
   const bakeArgs = bakeJob.spec.template.spec.containers[0].args as string[];
   assert.deepEqual([merge.command, merge.args], [['audiogen'], ['merge', flagValue(bakeArgs, '--out')]]);
-  const bakeOut = mountFor(bakeJob.spec.template.spec, bakeJob.spec.template.spec.containers[0], flagValue(bakeArgs, '--out')!);
+  const bakeOut = mountFor(
+    bakeJob.spec.template.spec,
+    bakeJob.spec.template.spec.containers[0],
+    flagValue(bakeArgs, '--out')!,
+  );
   const mergeOut = mountFor(pod, merge, merge.args[1]);
   assert.equal(mergeOut.mount.mountPath, bakeOut.mount.mountPath);
   assert.equal(mergeOut.volume.persistentVolumeClaim.claimName, bakeOut.volume.persistentVolumeClaim.claimName);
@@ -97,7 +113,11 @@ test('the GitHub workflow bakes a matrix of partitions and merges after all of t
   const { bake, merge } = workflow.jobs as Obj;
   const n = Number(workflow.env.PARTITIONS);
   assert.equal(typeof bake['runs-on'], 'string');
-  assert.deepEqual(bake.strategy.matrix.i, Array.from({ length: n }, (_, i) => i), 'matrix.i is 0..PARTITIONS-1');
+  assert.deepEqual(
+    bake.strategy.matrix.i,
+    Array.from({ length: n }, (_, i) => i),
+    'matrix.i is 0..PARTITIONS-1',
+  );
   assert.equal(bake.strategy['fail-fast'], false);
   const build = (bake.steps as Obj[]).find((s) => /audiogen build/.test(s.run ?? ''));
   assert.match(build?.run, /--partition \$\{\{ matrix\.i \}\}\/\$\{\{ env\.PARTITIONS \}\}/);
@@ -109,12 +129,16 @@ test('the GitHub workflow bakes a matrix of partitions and merges after all of t
   assert.deepEqual([merge.needs].flat(), ['bake']);
   const download = (merge.steps as Obj[]).find((s) => /^actions\/download-artifact@/.test(s.uses ?? ''));
   assert.equal(download?.with['merge-multiple'], true);
-  assert.ok(new RegExp(`^${download?.with.pattern.replace('*', '.*')}$`).test(upload?.with.name.replace('${{ matrix.i }}', '0')));
+  assert.ok(
+    new RegExp(`^${download?.with.pattern.replace('*', '.*')}$`).test(
+      upload?.with.name.replace('${{ matrix.i }}', '0'),
+    ),
+  );
   assert.equal(download?.with.path, '${{ env.OUT }}');
   assert.ok((merge.steps as Obj[]).some((s) => /audiogen merge "\$OUT"/.test(s.run ?? '')));
 });
 
-test('the Indexed Job\'s own args, run with JOB_COMPLETION_INDEX 0..3 into one directory, merge to the one-machine bytes', async () => {
+test("the Indexed Job's own args, run with JOB_COMPLETION_INDEX 0..3 into one directory, merge to the one-machine bytes", async () => {
   const pod = bakeJob.spec.template.spec;
   const mountPath = mountFor(pod, pod.containers[0], '/out/x').mount.mountPath as string;
   const volume = join(tempDir('audiogen-k8s-'), 'pvc');
@@ -126,20 +150,29 @@ test('the Indexed Job\'s own args, run with JOB_COMPLETION_INDEX 0..3 into one d
       .replace('$(CPUS)', '1');
   const args = (pod.containers[0].args as string[]).map(inPod);
   const pods = await Promise.all(
-    Array.from({ length: bakeJob.spec.completions as number }, (_, i) => runCliAsync(args, { env: { ...NO_CLUSTER_ENV, JOB_COMPLETION_INDEX: String(i) } })),
+    Array.from({ length: bakeJob.spec.completions as number }, (_, i) =>
+      runCliAsync(args, { env: { ...NO_CLUSTER_ENV, JOB_COMPLETION_INDEX: String(i) } }),
+    ),
   );
   pods.forEach((r, i) => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`building partition ${i} of 4 \\(from Kubernetes Indexed Job\\)`));
   });
-  const merge = runCli((mergeJob.spec.template.spec.containers[0].args as string[]).map(inPod), { env: NO_CLUSTER_ENV });
+  const merge = runCli((mergeJob.spec.template.spec.containers[0].args as string[]).map(inPod), {
+    env: NO_CLUSTER_ENV,
+  });
   assert.equal(merge.code, 0, merge.stderr);
   assertSameBuild(reference, flagValue(args, '--out')!);
 });
 
-test('the workflow\'s run lines in four separate workspaces, joined like downloaded artifacts, merge to the one-machine bytes', async () => {
+test("the workflow's run lines in four separate workspaces, joined like downloaded artifacts, merge to the one-machine bytes", async () => {
   const root = tempDir('audiogen-gha-');
-  const env: NodeJS.ProcessEnv = { ...NO_CLUSTER_ENV, CONFIG: String(workflow.env.CONFIG), OUT: String(workflow.env.OUT), PARTITIONS: String(workflow.env.PARTITIONS) };
+  const env: NodeJS.ProcessEnv = {
+    ...NO_CLUSTER_ENV,
+    CONFIG: String(workflow.env.CONFIG),
+    OUT: String(workflow.env.OUT),
+    PARTITIONS: String(workflow.env.PARTITIONS),
+  };
   const build = (workflow.jobs.bake.steps as Obj[]).find((s) => /audiogen build/.test(s.run ?? ''))!.run as string;
   // `npx audiogen` of a checkout with audiogen installed: here, this checkout's CLI; runners of one core each.
   const npx = `npx() { [ "$1" = audiogen ] && shift; ${AUDIOGEN_CMD} "$@"; }\nnproc() { echo 1; }`;
@@ -172,7 +205,14 @@ test('Slurm array variables of --array=1-7:2 (ids 1,3,5,7) map to partitions 0..
   const tasks = await Promise.all(
     ids.map((id) =>
       runCliAsync(['build', '--config', config, '--out', out, '--cores', '1', '--json'], {
-        env: { ...NO_CLUSTER_ENV, SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '7', SLURM_ARRAY_TASK_STEP: '2', SLURM_ARRAY_TASK_COUNT: '4' },
+        env: {
+          ...NO_CLUSTER_ENV,
+          SLURM_ARRAY_TASK_ID: String(id),
+          SLURM_ARRAY_TASK_MIN: '1',
+          SLURM_ARRAY_TASK_MAX: '7',
+          SLURM_ARRAY_TASK_STEP: '2',
+          SLURM_ARRAY_TASK_COUNT: '4',
+        },
       }),
     ),
   );

@@ -21,7 +21,8 @@ function skipReason(): string | false {
     return 'no Slurm here (sbatch not found): apt-get install -y slurm-wlm munge, then scripts/slurm-local.sh start';
   }
   const status = spawnSync('bash', [SLURM_LOCAL, 'status'], { encoding: 'utf8' });
-  if (status.status !== 0) return `the local Slurm cluster is not up (slurm-local.sh status: ${status.stdout.trim()}): run scripts/slurm-local.sh start`;
+  if (status.status !== 0)
+    return `the local Slurm cluster is not up (slurm-local.sh status: ${status.stdout.trim()}): run scripts/slurm-local.sh start`;
   return false;
 }
 
@@ -63,7 +64,9 @@ async function waitForJob(jobId: string, logs: string, timeoutSeconds = 180): Pr
     if (states.every((s) => ENDED.test(s.state))) return states;
     if (Date.now() > deadline) {
       const queue = spawnSync('squeue', [], { encoding: 'utf8' }).stdout;
-      assert.fail(`job ${jobId} not finished after ${timeoutSeconds} s: ${JSON.stringify(states)}\n${queue}\nlogs in ${logs}`);
+      assert.fail(
+        `job ${jobId} not finished after ${timeoutSeconds} s: ${JSON.stringify(states)}\n${queue}\nlogs in ${logs}`,
+      );
     }
     await sleep(250);
   }
@@ -76,7 +79,8 @@ function submitIds(stdout: string): { bake: string; merge: string } {
   return { bake, merge };
 }
 
-const taskLog = (dir: string, job: string, task: number) => readFileSync(join(dir, `audiogen-bake-${job}_${task}.log`), 'utf8');
+const taskLog = (dir: string, job: string, task: number) =>
+  readFileSync(join(dir, `audiogen-bake-${job}_${task}.log`), 'utf8');
 
 /** bake.sbatch as a Slurm task would run it, with `echo` as audiogen: the command line it would run. */
 function bakeCommand(env: Record<string, string>): { code: number | null; stdout: string; stderr: string } {
@@ -88,19 +92,39 @@ function bakeCommand(env: Record<string, string>): { code: number | null; stdout
 }
 
 test('bake.sbatch builds the partition named by the array task id, with its CPUs as --cores', () => {
-  const task = { SLURM_ARRAY_JOB_ID: '7', SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '3', SLURM_ARRAY_TASK_COUNT: '4' };
+  const task = {
+    SLURM_ARRAY_JOB_ID: '7',
+    SLURM_ARRAY_TASK_ID: '2',
+    SLURM_ARRAY_TASK_MIN: '0',
+    SLURM_ARRAY_TASK_MAX: '3',
+    SLURM_ARRAY_TASK_COUNT: '4',
+  };
   assert.deepEqual(bakeCommand({ ...task, SLURM_CPUS_PER_TASK: '3' }), {
     code: 0,
     stdout: 'build --config /shared/kws.yaml --partition 2/4 --cores 3 --out /shared/out',
     stderr: '',
   });
   // A rerun of one task (sbatch --array=2) has MIN=MAX=2 and COUNT=1: the count comes from AUDIOGEN_PARTITIONS.
-  const rerun = { ...task, SLURM_ARRAY_TASK_MIN: '2', SLURM_ARRAY_TASK_MAX: '2', SLURM_ARRAY_TASK_COUNT: '1', AUDIOGEN_PARTITIONS: '4' };
-  assert.equal(bakeCommand(rerun).stdout, 'build --config /shared/kws.yaml --partition 2/4 --cores 1 --out /shared/out');
+  const rerun = {
+    ...task,
+    SLURM_ARRAY_TASK_MIN: '2',
+    SLURM_ARRAY_TASK_MAX: '2',
+    SLURM_ARRAY_TASK_COUNT: '1',
+    AUDIOGEN_PARTITIONS: '4',
+  };
+  assert.equal(
+    bakeCommand(rerun).stdout,
+    'build --config /shared/kws.yaml --partition 2/4 --cores 1 --out /shared/out',
+  );
 });
 
 test('bake.sbatch refuses an array that is not 0..N-1 without AUDIOGEN_PARTITIONS, and a job that is not an array', () => {
-  const offset = bakeCommand({ SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '4', SLURM_ARRAY_TASK_COUNT: '4' });
+  const offset = bakeCommand({
+    SLURM_ARRAY_TASK_ID: '2',
+    SLURM_ARRAY_TASK_MIN: '1',
+    SLURM_ARRAY_TASK_MAX: '4',
+    SLURM_ARRAY_TASK_COUNT: '4',
+  });
   assert.equal(offset.code, 2);
   assert.match(offset.stderr, /array 1-4 \(4 tasks\) is not 0..N-1: set AUDIOGEN_PARTITIONS=N/);
   const plain = bakeCommand({});
@@ -112,7 +136,10 @@ test('submit.sh submits the array, then the merge with afterok on the array job,
   const dir = tempDir('audiogen-submit-');
   const calls = join(dir, 'calls');
   // A stand-in sbatch that records its arguments and answers like `sbatch --parsable` on a named cluster.
-  writeFileSync(join(dir, 'sbatch'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${calls}\nn=$(wc -l < ${calls})\necho "$((100 + n));cluster"\n`);
+  writeFileSync(
+    join(dir, 'sbatch'),
+    `#!/bin/sh\nprintf '%s\\n' "$*" >> ${calls}\nn=$(wc -l < ${calls})\necho "$((100 + n));cluster"\n`,
+  );
   chmodSync(join(dir, 'sbatch'), 0o755);
   writeFileSync(join(dir, 'kws.yaml'), 'dataset: {}\n');
   const r = spawnSync('bash', [SUBMIT, '-n', '8', '-c', '3', '-t', '2', 'kws.yaml', 'baked', '--', '--account=abc'], {
@@ -141,7 +168,9 @@ describe('deploy/slurm on a one-node Slurm cluster', { skip }, () => {
     // 16 epochs of 16-sample shards: ~56 shards a partition, so a task is still busy when it is cancelled.
     config = demoConfig(work, 16);
     reference = join(work, 'one-machine');
-    const r = runCli(['build', '--config', config, '--out', reference, '--cores', '2', '--quiet'], { env: NO_CLUSTER_ENV });
+    const r = runCli(['build', '--config', config, '--out', reference, '--cores', '2', '--quiet'], {
+      env: NO_CLUSTER_ENV,
+    });
     assert.equal(r.code, 0, r.stderr);
   });
 
@@ -155,10 +184,14 @@ describe('deploy/slurm on a one-node Slurm cluster', { skip }, () => {
       tasks.map((t) => [t.task, t.state]).sort(),
       [0, 1, 2, 3].map((i) => [String(i), 'COMPLETED']),
     );
-    for (let i = 0; i < PARTITIONS; i++) assert.match(taskLog(dir, ids.bake, i), new RegExp(`partition ${i} of 4 on \\S+ with 1 cores`));
+    for (let i = 0; i < PARTITIONS; i++)
+      assert.match(taskLog(dir, ids.bake, i), new RegExp(`partition ${i} of 4 on \\S+ with 1 cores`));
     const [merge] = await waitForJob(ids.merge, dir);
     assert.equal(merge.state, 'COMPLETED', readFileSync(join(dir, `audiogen-merge-${ids.merge}.log`), 'utf8'));
-    assert.match(readFileSync(join(dir, `audiogen-merge-${ids.merge}.log`), 'utf8'), /merged \d+ shards from 4 partition\(s\)/);
+    assert.match(
+      readFileSync(join(dir, `audiogen-merge-${ids.merge}.log`), 'utf8'),
+      /merged \d+ shards from 4 partition\(s\)/,
+    );
     assertSameBuild(reference, out);
   });
 
@@ -177,15 +210,21 @@ describe('deploy/slurm on a one-node Slurm cluster', { skip }, () => {
     sh('scancel', [`${ids.bake}_${KILLED}`], dir);
 
     const tasks = await waitForJob(ids.bake, dir);
-    for (const t of tasks) assert.equal(t.state, Number(t.task) === KILLED ? 'CANCELLED' : 'COMPLETED', `task ${t.task}`);
+    for (const t of tasks)
+      assert.equal(t.state, Number(t.task) === KILLED ? 'CANCELLED' : 'COMPLETED', `task ${t.task}`);
     // afterok can never be met: the merge job is cancelled rather than left pending.
     const [merge] = await waitForJob(ids.merge, dir);
     assert.deepEqual([merge.state, merge.reason], ['CANCELLED', 'DependencyNeverSatisfied']);
     assert.match(taskLog(dir, ids.bake, KILLED), /SIGTERM/, "audiogen got scancel's SIGTERM");
 
-    const owned = plannedOwners(config, PARTITIONS).filter((s) => s.partition === KILLED).map((s) => s.x);
+    const owned = plannedOwners(config, PARTITIONS)
+      .filter((s) => s.partition === KILLED)
+      .map((s) => s.x);
     const done = recordedShards(log);
-    assert.ok(done.length >= 1 && done.length < owned.length, `task ${KILLED} should stop mid-way: ${done.length} of ${owned.length} shards recorded`);
+    assert.ok(
+      done.length >= 1 && done.length < owned.length,
+      `task ${KILLED} should stop mid-way: ${done.length} of ${owned.length} shards recorded`,
+    );
     const failed = runCli(['merge', out], { env: NO_CLUSTER_ENV });
     assert.equal(failed.code, 1, failed.stderr);
     const missing = [...failed.stderr.matchAll(/^audiogen:\s+(\S+): missing \((partition \d+ of \d+)\)$/gm)];
@@ -194,7 +233,19 @@ describe('deploy/slurm on a one-node Slurm cluster', { skip }, () => {
     assert.equal(existsSync(join(out, 'manifest.json')), false);
 
     // The rerun is the user's: one array task with the partition's id, which resumes the finished shards.
-    const rerun = sh('sbatch', ['--parsable', `--array=${KILLED}`, '--cpus-per-task=1', `--export=ALL,AUDIOGEN_PARTITIONS=${PARTITIONS}`, BAKE, config, out], dir).trim();
+    const rerun = sh(
+      'sbatch',
+      [
+        '--parsable',
+        `--array=${KILLED}`,
+        '--cpus-per-task=1',
+        `--export=ALL,AUDIOGEN_PARTITIONS=${PARTITIONS}`,
+        BAKE,
+        config,
+        out,
+      ],
+      dir,
+    ).trim();
     const [again] = await waitForJob(rerun, dir);
     assert.equal(again.state, 'COMPLETED', taskLog(dir, rerun, KILLED));
     assert.match(taskLog(dir, rerun, KILLED), new RegExp(`resuming: ${done.length} finished shards kept`));

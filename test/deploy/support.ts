@@ -15,7 +15,11 @@ export const AUDIOGEN_CMD = `${process.execPath} ${BIN}`;
  */
 export function demoConfig(dir: string, epochs: number): string {
   return writeConfig(dir, {
-    dataset: { directory: DEMO_DATASET, classes: ['yes', 'no', 'up', 'down', 'left', 'right', '_unknown_'], batch_size: 8 },
+    dataset: {
+      directory: DEMO_DATASET,
+      classes: ['yes', 'no', 'up', 'down', 'left', 'right', '_unknown_'],
+      batch_size: 8,
+    },
     generator: {
       // Raw audio until the spectrogram frontend lands: drop this key then (the rest is valid for both).
       frontend_enabled: false,
@@ -32,7 +36,11 @@ export function runCliAsync(args: string[], opts: { cwd?: string; env?: NodeJS.P
   return runAsync(node, [...pre, ...args], opts);
 }
 
-export function runAsync(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runAsync(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } });
     let stdout = '';
@@ -46,9 +54,14 @@ export function runAsync(cmd: string, args: string[], opts: { cwd?: string; env?
 
 /** Environment without any partition variable of the machine running the tests. */
 export const NO_CLUSTER_ENV: NodeJS.ProcessEnv = Object.fromEntries(
-  ['SLURM_ARRAY_TASK_ID', 'SLURM_ARRAY_TASK_MIN', 'SLURM_ARRAY_TASK_MAX', 'SLURM_ARRAY_TASK_STEP', 'SLURM_ARRAY_TASK_COUNT', 'JOB_COMPLETION_INDEX'].map(
-    (k) => [k, undefined],
-  ),
+  [
+    'SLURM_ARRAY_TASK_ID',
+    'SLURM_ARRAY_TASK_MIN',
+    'SLURM_ARRAY_TASK_MAX',
+    'SLURM_ARRAY_TASK_STEP',
+    'SLURM_ARRAY_TASK_COUNT',
+    'JOB_COMPLETION_INDEX',
+  ].map((k) => [k, undefined]),
 );
 
 /** Every file under `dir` (relative paths, sorted), without the per-partition build records in .audiogen/. */

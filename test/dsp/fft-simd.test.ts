@@ -69,11 +69,19 @@ test('forward and inverse work at an offset, in longer arrays, leaving the rest 
   const a = new Float64Array(100).fill(7);
   const b = new Float64Array(100).fill(7);
   // Several arrays and offsets in turn: the transform keeps views of the last ones it saw.
-  for (const [array, at] of [[a, 5], [b, 0], [a, 5], [a, 20]] as const) {
+  for (const [array, at] of [
+    [a, 5],
+    [b, 0],
+    [a, 5],
+    [a, 20],
+  ] as const) {
     array.fill(7);
     fft.forward(x, array, at);
     assert.ok(maxAbsDiff(array.subarray(at, at + n + 2), want) < tolerance(n), `at ${at}`);
-    assert.ok(array.subarray(0, at).every((v) => v === 7) && array.subarray(at + n + 2).every((v) => v === 7), `at ${at}: outside touched`);
+    assert.ok(
+      array.subarray(0, at).every((v) => v === 7) && array.subarray(at + n + 2).every((v) => v === 7),
+      `at ${at}: outside touched`,
+    );
     const out = new Float64Array(n + 3).fill(5);
     fft.inverse(array, out, at);
     assert.ok(maxAbsDiff(out.subarray(0, n), x) < 2e-6);

@@ -53,7 +53,10 @@ test('stft matches the numpy transcription of librosa.stft (n_fft 512, hop 128)'
 
 test('istft(stft(y)) reconstructs y at every sample, for default and small frames, with both FFT engines', () => {
   // 'reference' is fft.js in float64; 'simd' is PFFFT in float32 (a float32 sample's own rounding is 6e-8 here).
-  for (const [engine, tolerance] of [['reference', 1e-7], ['simd', 1e-6]] as const) {
+  for (const [engine, tolerance] of [
+    ['reference', 1e-7],
+    ['simd', 1e-6],
+  ] as const) {
     for (const [nFft, hop] of [
       [2048, 512],
       [512, 128],
@@ -69,7 +72,7 @@ test('istft(stft(y)) reconstructs y at every sample, for default and small frame
   }
 });
 
-test('the simd engine (PFFFT, float32) gives the reference engine\'s spectrum to float32 precision', () => {
+test("the simd engine (PFFFT, float32) gives the reference engine's spectrum to float32 precision", () => {
   const y = noise(16000, 'stft:engines');
   const reference = stft(y, { engine: 'reference' });
   const simd = stft(y, { engine: 'simd' });

@@ -22,7 +22,10 @@ test('a FIFO, or a link to one, is refused at once instead of blocking', () => {
   execFileSync('mkfifo', [fifo]);
   symlinkSync(fifo, join(dir, 'link.wav'));
   for (const p of [fifo, join(dir, 'link.wav')]) {
-    assert.throws(() => readRegularFile(p), (e: unknown) => e instanceof NotAFileError && /is a FIFO \(named pipe\), not a regular file/.test(e.message));
+    assert.throws(
+      () => readRegularFile(p),
+      (e: unknown) => e instanceof NotAFileError && /is a FIFO \(named pipe\), not a regular file/.test(e.message),
+    );
   }
 });
 

@@ -41,7 +41,10 @@ test('the conformance set has 126 cases over six settings and both variants', ()
 for (const [c, engine] of cases.flatMap((c) => ENGINES.map((e) => [c, e] as const))) {
   const name = `${c.config}/${c.variant}: ${c.input.replace(/^inputs\/|\.npy$/g, '')}`;
   test(`reproduces ${name} exactly with the ${engine} engine (uint16, int8${c.activity_detected === undefined ? '' : ', activity'})`, () => {
-    const generator = new AudioFeatureGenerator(frontendSchema.parse({ ...configs[c.config], variant: c.variant }), engine);
+    const generator = new AudioFeatureGenerator(
+      frontendSchema.parse({ ...configs[c.config], variant: c.variant }),
+      engine,
+    );
     assert.deepEqual([generator.frames, generator.channels], c.shape);
     const pcm = load(c.input).data as Int16Array;
     const expected16 = load(c.uint16);
@@ -51,7 +54,11 @@ for (const [c, engine] of cases.flatMap((c) => ENGINES.map((e) => [c, e] as cons
     const out = new Uint16Array(generator.frames * generator.channels);
     const activity = generator.process(pcm, out);
     const d16 = firstDifference(out, expected16.data);
-    assert.equal(d16, -1, `uint16 differs at frame ${Math.floor(d16 / c.shape[1])}, channel ${d16 % c.shape[1]}: ${out[d16]} vs ${expected16.data[d16]}`);
+    assert.equal(
+      d16,
+      -1,
+      `uint16 differs at frame ${Math.floor(d16 / c.shape[1])}, channel ${d16 % c.shape[1]}: ${out[d16]} vs ${expected16.data[d16]}`,
+    );
 
     const int8 = new Int8Array(out.length);
     generator.toInt8(out, int8);

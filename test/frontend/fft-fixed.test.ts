@@ -118,7 +118,7 @@ test('matches the oracle on full-scale extremes where int16 sums wrap', () => {
 
 test('applies the input shift with an int16 wrap, as FftCompute does', () => {
   const x = noise(64, 5, 2000);
-  const shifted = x.map((v) => (v << 5) << 16 >> 16); // 2000·32 overflows int16 and wraps
+  const shifted = x.map((v) => ((v << 5) << 16) >> 16); // 2000·32 overflows int16 and wraps
   assert.deepEqual(transform(x, 5), oracle(Int16Array.from(shifted)));
 });
 

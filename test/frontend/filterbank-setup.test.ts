@@ -9,7 +9,10 @@ test('lays out the micro_speech filterbank like the reference float set-up', () 
   assert.equal(layout.endIndex, 241);
   assert.deepEqual(
     Array.from(layout.binCount),
-    [1, 2, 1, 2, 2, 2, 2, 2, 3, 2, 3, 3, 3, 3, 3, 4, 4, 3, 5, 4, 5, 5, 5, 5, 6, 6, 7, 7, 7, 8, 8, 9, 9, 9, 11, 10, 12, 12, 13, 13, 15],
+    [
+      1, 2, 1, 2, 2, 2, 2, 2, 3, 2, 3, 3, 3, 3, 3, 4, 4, 3, 5, 4, 5, 5, 5, 5, 6, 6, 7, 7, 7, 8, 8, 9, 9, 9, 11, 10, 12,
+      12, 13, 13, 15,
+    ],
   );
   assert.deepEqual(Array.from(layout.weights.slice(0, 8)), [1377, 2852, 321, 1971, 3701, 1408, 3281, 1124]);
   assert.deepEqual(Array.from(layout.unweights.slice(0, 8)), [2719, 1244, 3775, 2125, 395, 2688, 815, 2972]);

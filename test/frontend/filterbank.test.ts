@@ -16,7 +16,10 @@ test('sums each bin into its channel with the weight and into the next with the 
   const u = unweights[bin - startIndex];
   assert.equal(out[2], Math.round(Math.sqrt(w * 250000)));
   assert.equal(out[3], Math.round(Math.sqrt(u * 250000)));
-  assert.equal(out.reduce((a, b) => a + b, 0), out[2] + out[3]);
+  assert.equal(
+    out.reduce((a, b) => a + b, 0),
+    out[2] + out[3],
+  );
   // The FFT input shift is undone after the square root.
   fb.apply(spectrum, 3, out);
   assert.equal(out[2], Math.round(Math.sqrt(w * 250000)) >>> 3);

@@ -38,13 +38,22 @@ for (const [rate, windowMs, stepMs, channels, upper] of [
 ] as const) {
   test(`the simd and reference engines agree bit for bit at ${rate} Hz with a ${windowMs} ms window`, () => {
     const s = settings({
-      sample_rate_hz: rate, window_size_ms: windowMs, window_step_ms: stepMs, filterbank_n_channels: channels,
-      filterbank_lower_band_limit: 125, filterbank_upper_band_limit: upper, noise_reduction_enable: true, pcan_enable: true,
+      sample_rate_hz: rate,
+      window_size_ms: windowMs,
+      window_step_ms: stepMs,
+      filterbank_n_channels: channels,
+      filterbank_lower_band_limit: 125,
+      filterbank_upper_band_limit: upper,
+      noise_reduction_enable: true,
+      pcan_enable: true,
     });
     for (const seed of [1, 2]) {
       const g = new AudioFeatureGenerator(s);
       const [simd, reference] = bothEngines(s, testClip(g.samples, seed));
-      assert.ok(reference.some((v) => v > 0), 'the clip gives a non-empty spectrogram');
+      assert.ok(
+        reference.some((v) => v > 0),
+        'the clip gives a non-empty spectrogram',
+      );
       assert.deepEqual(simd, reference);
     }
   });
@@ -58,7 +67,13 @@ test('the simd engine runs the DC notch filter like the reference engine', () =>
 });
 
 test('processAudio converts float audio like floatToInt16, NaN and full scale included', () => {
-  const s = settings({ window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40, noise_reduction_enable: true, pcan_enable: true });
+  const s = settings({
+    window_size_ms: 30,
+    window_step_ms: 20,
+    filterbank_n_channels: 40,
+    noise_reduction_enable: true,
+    pcan_enable: true,
+  });
   const g = new AudioFeatureGenerator(s);
   const audio = Float32Array.from(testClip(g.samples, 4), (v) => v / 30000);
   audio[100] = NaN;

@@ -7,7 +7,9 @@ const settings = (over: Partial<FrontendSettings> = {}): FrontendSettings => fro
 const paths = (s: FrontendSettings) => checkFrontendSettings(s).map((i) => i.path);
 
 function tone(samples: number, hz: number, rate: number, amplitude: number, offset = 0): Int16Array {
-  return Int16Array.from({ length: samples }, (_, i) => Math.round(offset + amplitude * Math.sin((2 * Math.PI * hz * i) / rate)));
+  return Int16Array.from({ length: samples }, (_, i) =>
+    Math.round(offset + amplitude * Math.sin((2 * Math.PI * hz * i) / rate)),
+  );
 }
 
 test('accepts the defaults and flags what the reference would reject', () => {

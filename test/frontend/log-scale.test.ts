@@ -4,8 +4,12 @@ import { fixedLog, LogScale } from '../../src/frontend/log-scale.js';
 
 test('computes 2^shift·ln(x) with the reference table interpolation', () => {
   // Expected: Python port of log_scale.c's Log().
-  assert.deepEqual([2, 3, 100, 65535, 1000000, 4294967295].map((x) => fixedLog(x, 6)), [44, 70, 295, 710, 884, 1420]);
-  for (const x of [5, 77, 4096, 123456, 2 ** 31 + 5]) assert.ok(Math.abs(fixedLog(x, 6) - 64 * Math.log(x)) < 1.5, `x = ${x}`);
+  assert.deepEqual(
+    [2, 3, 100, 65535, 1000000, 4294967295].map((x) => fixedLog(x, 6)),
+    [44, 70, 295, 710, 884, 1420],
+  );
+  for (const x of [5, 77, 4096, 123456, 2 ** 31 + 5])
+    assert.ok(Math.abs(fixedLog(x, 6) - 64 * Math.log(x)) < 1.5, `x = ${x}`);
 });
 
 test('wraps the scaled log in uint32 for large scale shifts, as the C code does', () => {

@@ -17,7 +17,8 @@ test('interpolates the gain inside each octave of the noise estimate', () => {
   const lut = pcanGainTable(settings, 10, 3);
   assert.equal(wideDynamicGain(0, lut), lut[0]);
   assert.equal(wideDynamicGain(2, lut), lut[2]);
-  for (let octave = 3; octave <= 31; octave++) assert.equal(wideDynamicGain(2 ** (octave - 1), lut), lut[4 * octave - 6]);
+  for (let octave = 3; octave <= 31; octave++)
+    assert.equal(wideDynamicGain(2 ** (octave - 1), lut), lut[4 * octave - 6]);
   // Between octave starts the gain falls monotonically for this (decreasing) gain curve.
   let previous = Infinity;
   for (let x = 1000; x < 300000; x += 997) {

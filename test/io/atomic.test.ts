@@ -2,7 +2,18 @@
 // made one level at a time so a failure says why (and never spins, as Node's recursive mkdir does under /proc).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  closeSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { AudiogenError } from '../../src/errors.js';
@@ -38,7 +49,10 @@ test('a write that fills the disk leaves no temporary, keeps the previous file w
   if (!dir) return t.skip('needs root to mount a small tmpfs');
   const path = join(dir, 'manifest.json');
   writeFileAtomic(path, 'previous');
-  assert.throws(() => writeFileAtomic(path, Buffer.alloc(1 << 20, 1)), (e: unknown) => e instanceof AudiogenError && e.message === `cannot write ${path}: no space left on device`);
+  assert.throws(
+    () => writeFileAtomic(path, Buffer.alloc(1 << 20, 1)),
+    (e: unknown) => e instanceof AudiogenError && e.message === `cannot write ${path}: no space left on device`,
+  );
   assert.deepEqual(readdirSync(dir), ['manifest.json']);
   assert.equal(readFileSync(path, 'utf8'), 'previous');
 });
@@ -47,7 +61,10 @@ test('a rename that fails (a folder holds the final name) leaves no temporary', 
   const dir = tempDir();
   const path = join(dir, 'classes.txt');
   mkdirSync(join(path, 'inside'), { recursive: true });
-  assert.throws(() => writeFileAtomic(path, 'yes\nno\n'), new RegExp(`^AudiogenError: cannot write ${path}: .*(EISDIR|ENOTEMPTY|EEXIST)`));
+  assert.throws(
+    () => writeFileAtomic(path, 'yes\nno\n'),
+    new RegExp(`^AudiogenError: cannot write ${path}: .*(EISDIR|ENOTEMPTY|EEXIST)`),
+  );
   assert.deepEqual(readdirSync(dir), ['classes.txt']);
   assert.ok(statSync(path).isDirectory());
 });
@@ -66,10 +83,17 @@ test('ensureDir under /proc fails at once with the reason, where a recursive mkd
   const script = `import { ensureDir } from ${JSON.stringify(join(ROOT, 'src/io/atomic.ts'))};
 try { ensureDir('/proc/audiogen-test-${process.pid}/out/training'); } catch (e) { console.log(e.message); }`;
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   assert.equal(r.error, undefined, `ensureDir did not return: ${r.error?.message}`);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, new RegExp(`^cannot write /proc/audiogen-test-${process.pid}: .*(ENOENT|EACCES|permission denied)`));
+  assert.match(
+    r.stdout,
+    new RegExp(`^cannot write /proc/audiogen-test-${process.pid}: .*(ENOENT|EACCES|permission denied)`),
+  );
   assert.ok(Date.now() - started < 20_000);
 });
 
@@ -78,7 +102,10 @@ test('a file in the way is named as such, at any depth below it', () => {
   const file = join(dir, 'training');
   writeFileSync(file, 'a user file');
   for (const path of [file, join(file, 'epoch-000'), join(file, 'epoch-000', 'deeper')]) {
-    assert.throws(() => ensureDir(path), (e: unknown) => e instanceof AudiogenError && e.message === `cannot write ${path}: ${file} is not a folder`);
+    assert.throws(
+      () => ensureDir(path),
+      (e: unknown) => e instanceof AudiogenError && e.message === `cannot write ${path}: ${file} is not a folder`,
+    );
   }
   assert.equal(readFileSync(file, 'utf8'), 'a user file');
 });
@@ -100,16 +127,22 @@ test('a parent that refuses new folders gives the real reason (root: a read-only
     reason = 'permission denied';
   }
   const path = join(parent, 'out', 'training');
-  assert.throws(() => ensureDir(path), (e: unknown) => e instanceof AudiogenError && e.message === `cannot write ${join(parent, 'out')}: ${reason}`);
+  assert.throws(
+    () => ensureDir(path),
+    (e: unknown) => e instanceof AudiogenError && e.message === `cannot write ${join(parent, 'out')}: ${reason}`,
+  );
   assert.equal(existsSync(join(parent, 'out')), false);
 });
 
-test('outputError names the path and the reason in words, or the system\'s message', () => {
+test("outputError names the path and the reason in words, or the system's message", () => {
   assert.equal(outputError('/o/x', errno('ENOSPC')).message, 'cannot write /o/x: no space left on device');
   assert.equal(outputError('/o/x', errno('EACCES')).message, 'cannot write /o/x: permission denied');
   assert.equal(outputError('/o/x', errno('EPERM')).message, 'cannot write /o/x: permission denied');
   assert.equal(outputError('/o/x', errno('EROFS')).message, 'cannot write /o/x: read-only file system');
-  assert.equal(outputError('/o/x', errno('EIO', 'EIO: i/o error, write')).message, 'cannot write /o/x: EIO: i/o error, write');
+  assert.equal(
+    outputError('/o/x', errno('EIO', 'EIO: i/o error, write')).message,
+    'cannot write /o/x: EIO: i/o error, write',
+  );
   assert.equal(outputError('/o/x', 'a string').message, 'cannot write /o/x: a string');
   assert.equal(outputError('/o/x', errno('ENOSPC')).exitCode, 1);
 });

@@ -6,7 +6,19 @@ import { join } from 'node:path';
 import { csvField, csvLine, parseCsv } from '../../src/io/csv.js';
 import { python, tempDir } from '../helpers.js';
 
-const AWKWARD = ['plain', 'with,comma', 'with "quotes"', 'line\nbreak', 'carriage\rreturn', '', ' spaced ', 'ünïcødé/файл.wav', '"', ',', 'a""b'];
+const AWKWARD = [
+  'plain',
+  'with,comma',
+  'with "quotes"',
+  'line\nbreak',
+  'carriage\rreturn',
+  '',
+  ' spaced ',
+  'ünïcødé/файл.wav',
+  '"',
+  ',',
+  'a""b',
+];
 
 test('fields are quoted only when they hold a comma, a quote or a line break; null is an empty field', () => {
   assert.equal(csvField('plain'), 'plain');
@@ -24,14 +36,19 @@ test('parseCsv reads back every row csvLine writes, awkward fields included', ()
   const text = rows.map((r) => csvLine(r)).join('');
   assert.deepEqual(parseCsv(text), rows);
   // CRLF line ends (a file edited on Windows) read the same; a last line without its newline is kept.
-  assert.deepEqual(parseCsv('a,b\r\nc,d'), [['a', 'b'], ['c', 'd']]);
+  assert.deepEqual(parseCsv('a,b\r\nc,d'), [
+    ['a', 'b'],
+    ['c', 'd'],
+  ]);
   assert.deepEqual(parseCsv(''), []);
 });
 
-test('Python\'s csv module reads our rows field for field', () => {
+test("Python's csv module reads our rows field for field", () => {
   const path = join(tempDir(), 'index.csv');
   const rows = [['position', 'file'], ...AWKWARD.map((f, i) => [String(i), f])];
   writeFileSync(path, rows.map((r) => csvLine(r)).join(''));
-  const out = python(`import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='')))))`, [path]);
+  const out = python(`import csv, json, sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='')))))`, [
+    path,
+  ]);
   assert.deepEqual(JSON.parse(out), rows);
 });

@@ -18,7 +18,11 @@ test('shard files: three-digit epochs always; shard numbers as wide as the epoch
 
 test('every name shardFiles gives is a shard path', () => {
   for (const subset of ['training', 'validation'] as const) {
-    for (const [epoch, shard, shards] of [[0, 0, 1], [12, 999, 1000], [999, 1234, 5000]]) {
+    for (const [epoch, shard, shards] of [
+      [0, 0, 1],
+      [12, 999, 1000],
+      [999, 1234, 5000],
+    ]) {
       const f = shardFiles(subset, epoch, shard, shards);
       for (const p of [f.x, f.y, f.index]) assert.ok(isShardPath(p), p);
     }
@@ -51,8 +55,20 @@ test('isShardPath refuses `..`, absolute paths, other subsets, other names and n
 });
 
 test('isLayoutFolder: subset and epoch folders only', () => {
-  for (const p of ['training', 'validation', 'training/epoch-000', 'validation/epoch-1234']) assert.equal(isLayoutFolder(p), true, p);
-  for (const p of ['.audiogen', 'testing', 'training/epoch-00', 'training/epoch-000/x', 'training/epoch-abc', '../training', '/training', 'training/', 'epoch-000', '']) {
+  for (const p of ['training', 'validation', 'training/epoch-000', 'validation/epoch-1234'])
+    assert.equal(isLayoutFolder(p), true, p);
+  for (const p of [
+    '.audiogen',
+    'testing',
+    'training/epoch-00',
+    'training/epoch-000/x',
+    'training/epoch-abc',
+    '../training',
+    '/training',
+    'training/',
+    'epoch-000',
+    '',
+  ]) {
     assert.equal(isLayoutFolder(p), false, JSON.stringify(p));
   }
 });

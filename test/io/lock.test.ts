@@ -21,7 +21,14 @@ const startOf = (pid: number) => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
 };
-const holder = (h: Partial<LockHolder>): LockHolder => ({ host: hostname(), pid: 1, start: null, slurm_job: null, slurm_restart: 0, ...h });
+const holder = (h: Partial<LockHolder>): LockHolder => ({
+  host: hostname(),
+  pid: 1,
+  start: null,
+  slurm_job: null,
+  slurm_restart: 0,
+  ...h,
+});
 /** An output folder whose partition lock is already held by `h`. */
 function heldBy(h: LockHolder, index = 0, count = 1): string {
   const out = tempDir();
@@ -30,10 +37,14 @@ function heldBy(h: LockHolder, index = 0, count = 1): string {
   writeFileSync(path, JSON.stringify(h) + '\n');
   return out;
 }
-const refused = (out: string, h: Pick<LockHolder, 'host' | 'pid'>, path = lockPath(out), extra = '') => (e: unknown) =>
-  e instanceof AudiogenError &&
-  e.message.startsWith(`${out} is being built by another audiogen (host ${h.host}, pid ${h.pid}${extra}; lock ${path}): wait for it (--wait)`) &&
-  e.message.includes('If that build is gone (a machine that died), delete the lock file and rerun.');
+const refused =
+  (out: string, h: Pick<LockHolder, 'host' | 'pid'>, path = lockPath(out), extra = '') =>
+  (e: unknown) =>
+    e instanceof AudiogenError &&
+    e.message.startsWith(
+      `${out} is being built by another audiogen (host ${h.host}, pid ${h.pid}${extra}; lock ${path}): wait for it (--wait)`,
+    ) &&
+    e.message.includes('If that build is gone (a machine that died), delete the lock file and rerun.');
 
 /** A process of this host that stays alive while the tests run. */
 const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
@@ -45,14 +56,22 @@ test('acquire creates the lock (and .audiogen/) holding host, pid and start time
   const out = tempDir();
   const lock = await OutputLock.acquire(out, WHOLE);
   assert.equal(lock.path, lockPath(out));
-  assert.deepEqual(JSON.parse(readFileSync(lock.path, 'utf8')), { host: hostname(), pid: process.pid, start: startOf(process.pid), slurm_job: null, slurm_restart: 0 });
+  assert.deepEqual(JSON.parse(readFileSync(lock.path, 'utf8')), {
+    host: hostname(),
+    pid: process.pid,
+    start: startOf(process.pid),
+    slurm_job: null,
+    slurm_restart: 0,
+  });
   lock.release();
   assert.equal(existsSync(lock.path), false);
   lock.release();
-  assert.ok(isLockFile('lock-3-of-8.json') && !isLockFile('shards-0-of-1.jsonl') && !isLockFile('lock-0-of-1.json.partial'));
+  assert.ok(
+    isLockFile('lock-3-of-8.json') && !isLockFile('shards-0-of-1.jsonl') && !isLockFile('lock-0-of-1.json.partial'),
+  );
 });
 
-test('a second acquire fails naming the holder\'s host and pid, and leaves its lock as it was', async () => {
+test("a second acquire fails naming the holder's host and pid, and leaves its lock as it was", async () => {
   const live = holder({ pid: sleeper.pid!, start: startOf(sleeper.pid!) });
   const out = heldBy(live);
   const before = readFileSync(lockPath(out), 'utf8');
@@ -78,11 +97,16 @@ test('with wait, acquire waits until the holder releases, saying once that it wa
   assert.equal(taken, false, 'still waiting while the lock is held');
   first.release();
   const lock = await second;
-  assert.deepEqual(notes, [`waiting for the build holding ${lockPath(out)} (host ${hostname()}, pid ${process.pid}) to finish…`]);
+  assert.deepEqual(notes, [
+    `waiting for the build holding ${lockPath(out)} (host ${hostname()}, pid ${process.pid}) to finish…`,
+  ]);
   const stop = new AbortController();
   const third = OutputLock.acquire(out, WHOLE, { wait: true, signal: stop.signal });
   setTimeout(() => stop.abort('SIGTERM'), 300);
-  await assert.rejects(third, (e: unknown) => e instanceof InterruptedError && /interrupted by SIGTERM/.test(e.message));
+  await assert.rejects(
+    third,
+    (e: unknown) => e instanceof InterruptedError && /interrupted by SIGTERM/.test(e.message),
+  );
   lock.release();
 });
 
@@ -90,7 +114,9 @@ test('a lock whose process is gone (dead PID on this host) is taken over with a 
   const out = heldBy(holder({ pid: deadPid, start: 12345 }));
   const notes: string[] = [];
   const lock = await OutputLock.acquire(out, WHOLE, { note: (m) => notes.push(m) });
-  assert.deepEqual(notes, [`removing the stale lock ${lockPath(out)} (host ${hostname()}, pid ${deadPid}: no longer running)`]);
+  assert.deepEqual(notes, [
+    `removing the stale lock ${lockPath(out)} (host ${hostname()}, pid ${deadPid}: no longer running)`,
+  ]);
   assert.equal(JSON.parse(readFileSync(lockPath(out), 'utf8')).pid, process.pid);
   lock.release();
 });
@@ -117,7 +143,10 @@ test('an earlier run of the same Slurm job (a requeue) is stale on any host; a r
   assert.deepEqual(JSON.parse(readFileSync(lock.path, 'utf8')).slurm_job, '77');
   assert.equal(JSON.parse(readFileSync(lock.path, 'utf8')).slurm_restart, 1);
   lock.release();
-  for (const h of [holder({ host: 'n2', pid: 4242, slurm_job: '77', slurm_restart: 1 }), holder({ host: 'n2', pid: 4242, slurm_job: '78', slurm_restart: 0 })]) {
+  for (const h of [
+    holder({ host: 'n2', pid: 4242, slurm_job: '77', slurm_restart: 1 }),
+    holder({ host: 'n2', pid: 4242, slurm_job: '78', slurm_restart: 0 }),
+  ]) {
     const out = heldBy(h);
     await assert.rejects(OutputLock.acquire(out, WHOLE), refused(out, h, lockPath(out), `, Slurm job ${h.slurm_job}`));
   }
@@ -134,7 +163,10 @@ test('a lock file nobody can read is refused as such and left alone', async () =
   const out = tempDir();
   mkdirSync(join(out, '.audiogen'), { recursive: true });
   writeFileSync(lockPath(out), '{"host": ');
-  await assert.rejects(OutputLock.acquire(out, WHOLE), (e: unknown) => e instanceof AudiogenError && e.message.includes('(a holder that left no readable record; lock '));
+  await assert.rejects(
+    OutputLock.acquire(out, WHOLE),
+    (e: unknown) => e instanceof AudiogenError && e.message.includes('(a holder that left no readable record; lock '),
+  );
   assert.equal(readFileSync(lockPath(out), 'utf8'), '{"host": ');
 });
 
@@ -143,18 +175,25 @@ test('partitions of one count run side by side; another count conflicts (and lea
   const a = await OutputLock.acquire(out, { index: 0, count: 2 });
   const b = await OutputLock.acquire(out, { index: 1, count: 2 });
   for (const other of [WHOLE, { index: 0, count: 3 }]) {
-    await assert.rejects(OutputLock.acquire(out, other), (e: unknown) => e instanceof AudiogenError && /; lock \S+\/lock-[01]-of-2\.json\)/.test(e.message));
+    await assert.rejects(
+      OutputLock.acquire(out, other),
+      (e: unknown) => e instanceof AudiogenError && /; lock \S+\/lock-[01]-of-2\.json\)/.test(e.message),
+    );
   }
   assert.deepEqual(readdirSync(join(out, '.audiogen')).sort(), ['lock-0-of-2.json', 'lock-1-of-2.json']);
   a.release();
   b.release();
   const stale = heldBy(holder({ pid: deadPid }), 1, 4);
   const whole = await OutputLock.acquire(stale, WHOLE);
-  assert.deepEqual(readdirSync(join(stale, '.audiogen')), ['lock-0-of-1.json'], 'the stale lock of 4 partitions was removed');
+  assert.deepEqual(
+    readdirSync(join(stale, '.audiogen')),
+    ['lock-0-of-1.json'],
+    'the stale lock of 4 partitions was removed',
+  );
   whole.release();
 });
 
-test('release removes the lock only while it is still this process\'s', async () => {
+test("release removes the lock only while it is still this process's", async () => {
   const out = tempDir();
   const lock = await OutputLock.acquire(out, WHOLE);
   const taker = JSON.stringify(holder({ host: 'elsewhere', pid: 99 }));
@@ -168,7 +207,11 @@ test('a process that exits without releasing its lock removes it on the way out'
   const script = `import { OutputLock } from ${JSON.stringify(join(ROOT, 'src/io/lock.ts'))};
 await OutputLock.acquire(${JSON.stringify(out)}, { index: 0, count: 1 });
 process.exit(3);`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   assert.equal(r.status, 3, r.stderr);
   assert.deepEqual(readdirSync(join(out, '.audiogen')), []);
 });

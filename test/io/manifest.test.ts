@@ -3,7 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Config } from '../../src/config/schema.js';
-import { configChanges, configHash, identityOf, manifestJson, outputConfig, type Manifest } from '../../src/io/manifest.js';
+import {
+  configChanges,
+  configHash,
+  identityOf,
+  manifestJson,
+  outputConfig,
+  type Manifest,
+} from '../../src/io/manifest.js';
 import { makeConfig } from '../helpers.js';
 
 const base = (parts: Parameters<typeof makeConfig>[2] = {}) => makeConfig('/data', '/out', parts);
@@ -12,7 +19,11 @@ const base = (parts: Parameters<typeof makeConfig>[2] = {}) => makeConfig('/data
 function reversedKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(reversedKeys) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversedKeys(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reversedKeys(v)]),
+    ) as T;
   }
   return value;
 }
@@ -20,14 +31,21 @@ function reversedKeys<T>(value: T): T {
 test('outputConfig drops the keys that only change how a build runs, and sorts every key', () => {
   const config = base({ generator: { cores: 7, debug: true, max_batches_pending: 9 }, output: { partitions: 4 } });
   const recorded = outputConfig(config) as Record<string, Record<string, unknown>>;
-  for (const [section, key] of [['generator', 'cores'], ['generator', 'debug'], ['generator', 'max_batches_pending'], ['output', 'directory'], ['output', 'partitions']]) {
+  for (const [section, key] of [
+    ['generator', 'cores'],
+    ['generator', 'debug'],
+    ['generator', 'max_batches_pending'],
+    ['output', 'directory'],
+    ['output', 'partitions'],
+  ]) {
     assert.equal(key in recorded[section], false, `${section}.${key} is not recorded`);
   }
   assert.equal(recorded.output.epochs, 1);
   assert.equal(recorded.dataset.directory, '/data', 'the dataset folder is part of what was built');
   const sorted = (o: Record<string, unknown>) => assert.deepEqual(Object.keys(o), Object.keys(o).sort());
   sorted(recorded);
-  for (const section of Object.values(recorded)) if (section && typeof section === 'object' && !Array.isArray(section)) sorted(section);
+  for (const section of Object.values(recorded))
+    if (section && typeof section === 'object' && !Array.isArray(section)) sorted(section);
   assert.ok('cores' in config.generator, 'the config itself is left as it was');
 });
 
@@ -58,7 +76,10 @@ test('configChanges: one "path: old -> new" line per changed leaf, arrays whole,
   assert.deepEqual(configChanges(before, after), ['dataset.seed: 0 -> 5', 'generator.offset_range: [0,1] -> [0,0.5]']);
   assert.deepEqual(configChanges(before, before), []);
   assert.deepEqual(configChanges(reversedKeys(before), before), [], 'key order alone is no change');
-  assert.deepEqual(configChanges({ a: { b: 1 } }, { a: { b: 1, c: 'x' }, d: null }), ['a.c: undefined -> "x"', 'd: undefined -> null']);
+  assert.deepEqual(configChanges({ a: { b: 1 } }, { a: { b: 1, c: 'x' }, d: null }), [
+    'a.c: undefined -> "x"',
+    'd: undefined -> null',
+  ]);
   assert.deepEqual(configChanges({ a: [1, 2] }, { a: [1, 2, 3] }), ['a: [1,2] -> [1,2,3]']);
   assert.deepEqual(configChanges({ a: { b: 1 } }, { a: 7 }), ['a: {"b":1} -> 7']);
 });

@@ -10,7 +10,20 @@ import { python, tempDir } from '../helpers.js';
 
 /** Values that test each dtype's edges: extremes, sign, and for floats -0, subnormals, infinities and NaN. */
 const VALUES: Record<Dtype, number[]> = {
-  float32: [0, -0, 1.5, -2.25, 3.4028234663852886e38, -3.4028234663852886e38, 1.401298464324817e-45, Infinity, -Infinity, NaN, 0.1, 1e-7],
+  float32: [
+    0,
+    -0,
+    1.5,
+    -2.25,
+    3.4028234663852886e38,
+    -3.4028234663852886e38,
+    1.401298464324817e-45,
+    Infinity,
+    -Infinity,
+    NaN,
+    0.1,
+    1e-7,
+  ],
   float64: [0, -0, 1.5, -2.25, Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, Infinity, -Infinity, NaN, 0.1, 1 / 3],
   int8: [0, 1, -1, 127, -128, 42, -42, 100, -100, 7, -7, 64],
   uint8: [0, 1, 255, 128, 127, 42, 200, 17, 99, 254, 3, 64],
@@ -28,7 +41,9 @@ const typed = (dtype: Dtype, values: number[]): TypedArray => {
 /** numpy's tolist() as JSON, with NaN and infinities as strings so JSON.parse reads them. */
 const parseNumpyJson = (text: string) => JSON.parse(text.replace(/-?Infinity|NaN/g, (m) => `"${m}"`));
 const asJson = (values: ArrayLike<number>) =>
-  Array.from(values, (v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : v));
+  Array.from(values, (v) =>
+    Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : v,
+  );
 
 test('numpy loads what we write for every dtype and shape: its dtype, shape and values (sign of -0 included)', () => {
   const dir = tempDir();
@@ -94,7 +109,9 @@ test('we read what numpy writes for every dtype, including 0-d, empty and 4-d ar
   const cases: { dtype: Dtype; shape: number[] }[] = [];
   for (const dtype of DTYPES) for (const shape of [...SHAPES, [], [0, 3]]) cases.push({ dtype, shape });
   // -0 travels as a string too: JSON.stringify writes it as 0.
-  const values = Object.fromEntries(DTYPES.map((d) => [d, asJson(typed(d, VALUES[d])).map((v) => (Object.is(v, -0) ? '-0' : v))]));
+  const values = Object.fromEntries(
+    DTYPES.map((d) => [d, asJson(typed(d, VALUES[d])).map((v) => (Object.is(v, -0) ? '-0' : v))]),
+  );
   const spec = JSON.stringify({ values, cases, dir });
   python(
     `
@@ -115,11 +132,15 @@ for c in spec['cases']:
     assert.equal(got.dtype, dtype);
     assert.deepEqual(got.shape, shape);
     assert.ok(got.data instanceof allocTyped(dtype, 0).constructor, `${dtype}: a ${got.data.constructor.name}`);
-    assert.deepEqual(asJson(got.data), asJson(typed(dtype, [...VALUES[dtype], ...VALUES[dtype]].slice(0, n))), `${dtype} ${shape}`);
+    assert.deepEqual(
+      asJson(got.data),
+      asJson(typed(dtype, [...VALUES[dtype], ...VALUES[dtype]].slice(0, n))),
+      `${dtype} ${shape}`,
+    );
   }
 });
 
-test('we read numpy\'s format versions 2.0 and 3.0, and refuse big-endian and Fortran-order files by name', () => {
+test("we read numpy's format versions 2.0 and 3.0, and refuse big-endian and Fortran-order files by name", () => {
   const dir = tempDir();
   python(
     `

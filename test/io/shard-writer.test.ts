@@ -19,7 +19,8 @@ const Y = labelFormat('categorical', 'int16', 4)!;
 const SPEC: ShardSpec = { subset: 'training', epoch: 2, shard: 1, start: 5, count: 5 };
 const FILES = shardFiles('training', 2, 1, 2);
 
-const writer = (out: string, spec = SPEC, y: LabelFormat | null = Y) => new ShardWriter(out, spec, shardFiles(spec.subset, spec.epoch, spec.shard, 2), X, y, COLUMNS);
+const writer = (out: string, spec = SPEC, y: LabelFormat | null = Y) =>
+  new ShardWriter(out, spec, shardFiles(spec.subset, spec.epoch, spec.shard, 2), X, y, COLUMNS);
 /** Every file under `dir`, relative. */
 const filesIn = (dir: string) => Object.keys(readTree(dir)).sort();
 const csvRows = (positions: number[]) => positions.map((p) => `${p},${p % 4},c${p % 4},f${p}.wav\n`).join('');
@@ -49,17 +50,29 @@ for (const [blocked, yFormat, removed] of [
       () => writer(out, SPEC, yFormat),
       (e: unknown) => e instanceof AudiogenError && e.message.startsWith(`cannot write ${obstacle}: `),
     );
-    assert.deepEqual(readdirSync(join(out, 'training/epoch-002')), [`${FILES[blocked].split('/').pop()}.partial`], 'only the obstacle is left');
+    assert.deepEqual(
+      readdirSync(join(out, 'training/epoch-002')),
+      [`${FILES[blocked].split('/').pop()}.partial`],
+      'only the obstacle is left',
+    );
     for (const key of removed) assert.equal(existsSync(tmpName(join(out, FILES[key]))), false, `${key} removed`);
   });
 }
 
 test('a writer on a disk that fills up while it opens its files removes the ones it made (needs root)', (t) => {
   // nr_inodes: the root, training/, epoch-002/, then room for 1 or 2 of the shard's 3 files.
-  for (const [inodes, failing] of [[4, 'y'], [5, 'index']] as const) {
+  for (const [inodes, failing] of [
+    [4, 'y'],
+    [5, 'index'],
+  ] as const) {
     const out = smallTmpfs(t, `size=1m,nr_inodes=${inodes}`);
     if (!out) return t.skip('needs root to mount a small tmpfs');
-    assert.throws(() => writer(out), (e: unknown) => e instanceof AudiogenError && e.message === `cannot write ${tmpName(join(out, FILES[failing]))}: no space left on device`);
+    assert.throws(
+      () => writer(out),
+      (e: unknown) =>
+        e instanceof AudiogenError &&
+        e.message === `cannot write ${tmpName(join(out, FILES[failing]))}: no space left on device`,
+    );
     assert.deepEqual(filesIn(out), [], `nothing left after the ${failing} file failed`);
   }
 });
@@ -72,21 +85,42 @@ test('finalize renames the three files and records their sizes and sha256; numpy
   assert.equal(w.xOffset(5), w.xHeaderBytes);
   assert.equal(w.xOffset(7), w.xHeaderBytes + 24);
   // Batches arrive out of order; index rows are still written in position order.
-  for (const batch of [[8, 9], [5, 6, 7]]) {
+  for (const batch of [
+    [8, 9],
+    [5, 6, 7],
+  ]) {
     writeRows(w, batch);
-    w.addBatch(batch[0], batch.map((p) => p % 4), csvRows(batch));
+    w.addBatch(
+      batch[0],
+      batch.map((p) => p % 4),
+      csvRows(batch),
+    );
   }
-  assert.deepEqual(filesIn(out), [FILES.index, FILES.x, FILES.y].map((f) => `${f}.partial`).sort(), 'temporary names until finalize');
+  assert.deepEqual(
+    filesIn(out),
+    [FILES.index, FILES.x, FILES.y].map((f) => `${f}.partial`).sort(),
+    'temporary names until finalize',
+  );
   const record = await w.finalize();
   assert.deepEqual(filesIn(out), [FILES.index, FILES.x, FILES.y].sort());
-  assert.deepEqual({ ...record, x: undefined, y: undefined, index: undefined }, { ...SPEC, x: undefined, y: undefined, index: undefined });
-  for (const [key, f] of [['x', record.x], ['y', record.y!], ['index', record.index]] as const) {
+  assert.deepEqual(
+    { ...record, x: undefined, y: undefined, index: undefined },
+    { ...SPEC, x: undefined, y: undefined, index: undefined },
+  );
+  for (const [key, f] of [
+    ['x', record.x],
+    ['y', record.y!],
+    ['index', record.index],
+  ] as const) {
     const bytes = readFileSync(join(out, f.path));
     assert.equal(f.path, FILES[key]);
     assert.equal(f.bytes, bytes.length, key);
     assert.equal(f.sha256, createHash('sha256').update(bytes).digest('hex'), key);
   }
-  assert.deepEqual([record.x.shape, record.x.dtype, record.y!.shape, record.y!.dtype], [[5, 3, 2], 'int16', [5, 4], 'int16']);
+  assert.deepEqual(
+    [record.x.shape, record.x.dtype, record.y!.shape, record.y!.dtype],
+    [[5, 3, 2], 'int16', [5, 4], 'int16'],
+  );
   assert.equal(readFileSync(join(out, FILES.index), 'utf8'), `${COLUMNS.join(',')}\n${csvRows([5, 6, 7, 8, 9])}`);
   python(
     `

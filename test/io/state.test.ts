@@ -17,7 +17,12 @@ const header = (config_hash = 'a'.repeat(64)): StateHeader => ({
   config: { dataset: { seed: 0 } },
   epochs: 2,
   partition: { index: 0, count: 1 },
-  listing: { classes: ['yes', 'no'], subsets: { training: { samples: 4, class_counts: { yes: 2, no: 2 } } }, skipped: [], warnings: [] },
+  listing: {
+    classes: ['yes', 'no'],
+    subsets: { training: { samples: 4, class_counts: { yes: 2, no: 2 } } },
+    skipped: [],
+    warnings: [],
+  },
   inputs: { stat: 's'.repeat(64) },
 });
 const record = (epoch: number): ShardRecord => ({
@@ -26,8 +31,20 @@ const record = (epoch: number): ShardRecord => ({
   shard: 0,
   start: 0,
   count: 4,
-  x: { path: `training/epoch-00${epoch}/x-000.npy`, bytes: 200, sha256: 'x'.repeat(64), shape: [4, 10], dtype: 'float32' },
-  y: { path: `training/epoch-00${epoch}/y-000.npy`, bytes: 160, sha256: 'y'.repeat(64), shape: [4, 2], dtype: 'float32' },
+  x: {
+    path: `training/epoch-00${epoch}/x-000.npy`,
+    bytes: 200,
+    sha256: 'x'.repeat(64),
+    shape: [4, 10],
+    dtype: 'float32',
+  },
+  y: {
+    path: `training/epoch-00${epoch}/y-000.npy`,
+    bytes: 160,
+    sha256: 'y'.repeat(64),
+    shape: [4, 2],
+    dtype: 'float32',
+  },
   index: { path: `training/epoch-00${epoch}/index-000.csv`, bytes: 90, sha256: 'i'.repeat(64) },
 });
 
@@ -45,7 +62,12 @@ test('stateFile: one log per partition under .audiogen/, named so STATE_FILE_PAT
   assert.equal(stateFile('/out', { index: 0, count: 1 }), '/out/.audiogen/shards-0-of-1.jsonl');
   assert.equal(stateFile('/out', { index: 12, count: 40 }), '/out/.audiogen/shards-12-of-40.jsonl');
   assert.deepEqual(STATE_FILE_PATTERN.exec('shards-12-of-40.jsonl')?.slice(1), ['12', '40']);
-  for (const name of ['lock-0-of-1.json', 'shards-0-of-1.jsonl.partial', 'shards-a-of-1.jsonl', 'x/shards-0-of-1.jsonl']) {
+  for (const name of [
+    'lock-0-of-1.json',
+    'shards-0-of-1.jsonl.partial',
+    'shards-a-of-1.jsonl',
+    'x/shards-0-of-1.jsonl',
+  ]) {
     assert.equal(STATE_FILE_PATTERN.test(name), false, name);
   }
 });
@@ -60,7 +82,7 @@ test('a log reads back as written: the header and each record with its line numb
   ]);
 });
 
-test('no log is an empty state; start() begins a new log, dropping the old one\'s records', () => {
+test("no log is an empty state; start() begins a new log, dropping the old one's records", () => {
   const dir = tempDir();
   assert.deepEqual(readState(join(dir, '.audiogen', 'shards-0-of-1.jsonl')), { header: null, shards: [] });
   const path = writtenLog();
@@ -72,21 +94,40 @@ test('a torn last line (a build killed mid-write) is a shard not done; the lines
   const path = writtenLog();
   appendFileSync(path, JSON.stringify(record(2)).slice(0, 57));
   const state = readState(path);
-  assert.deepEqual(state.shards.map((s) => s.record.epoch), [0, 1]);
+  assert.deepEqual(
+    state.shards.map((s) => s.record.epoch),
+    [0, 1],
+  );
   assert.deepEqual(state.header, header());
 });
 
 test('record lines that are not objects are ignored; blank lines keep the numbering', () => {
   const path = writtenLog();
-  appendFileSync(path, ['42', 'null', '"training/epoch-000/x-000.npy"', 'true', '', '   ', JSON.stringify(record(5))].join('\n') + '\n');
+  appendFileSync(
+    path,
+    ['42', 'null', '"training/epoch-000/x-000.npy"', 'true', '', '   ', JSON.stringify(record(5))].join('\n') + '\n',
+  );
   const state = readState(path);
-  assert.deepEqual(state.shards.map((s) => [s.record.epoch, s.line]), [[0, 2], [1, 3], [5, 10]]);
+  assert.deepEqual(
+    state.shards.map((s) => [s.record.epoch, s.line]),
+    [
+      [0, 2],
+      [1, 3],
+      [5, 10],
+    ],
+  );
 });
 
 test('records before any header are not shards of this log', () => {
   const path = join(tempDir(), 'shards-0-of-1.jsonl');
-  writeFileSync(path, [JSON.stringify(record(0)), JSON.stringify(header()), JSON.stringify(record(1))].join('\n') + '\n');
-  assert.deepEqual(readState(path).shards.map((s) => s.record.epoch), [1]);
+  writeFileSync(
+    path,
+    [JSON.stringify(record(0)), JSON.stringify(header()), JSON.stringify(record(1))].join('\n') + '\n',
+  );
+  assert.deepEqual(
+    readState(path).shards.map((s) => s.record.epoch),
+    [1],
+  );
 });
 
 test('a later header line wins (updateHeader), and the records keep counting', () => {
@@ -95,7 +136,10 @@ test('a later header line wins (updateHeader), and the records keep counting', (
   new StateWriter(path).updateHeader(updated);
   const state = readState(path);
   assert.deepEqual(state.header, updated);
-  assert.deepEqual(state.shards.map((s) => s.record.epoch), [0, 1]);
+  assert.deepEqual(
+    state.shards.map((s) => s.record.epoch),
+    [0, 1],
+  );
   assert.equal(readFileSync(path, 'utf8').trim().split('\n').length, 4, 'appended, not rewritten');
 });
 
@@ -105,10 +149,17 @@ test('a log that is a folder or a FIFO is named as such, without blocking', () =
   mkdirSync(folder);
   const fifo = join(dir, 'fifo.jsonl');
   execFileSync('mkfifo', [fifo]);
-  for (const [path, what] of [[folder, 'a folder'], [fifo, 'a FIFO \\(named pipe\\)']]) {
+  for (const [path, what] of [
+    [folder, 'a folder'],
+    [fifo, 'a FIFO \\(named pipe\\)'],
+  ]) {
     assert.throws(
       () => readState(path),
-      (e: unknown) => e instanceof AudiogenError && new RegExp(`^${path}: ${what} where audiogen keeps its build log; audiogen did not make it: remove it$`).test(e.message),
+      (e: unknown) =>
+        e instanceof AudiogenError &&
+        new RegExp(`^${path}: ${what} where audiogen keeps its build log; audiogen did not make it: remove it$`).test(
+          e.message,
+        ),
     );
   }
 });
@@ -116,5 +167,8 @@ test('a log that is a folder or a FIFO is named as such, without blocking', () =
 test('a log that cannot be written says which and why', () => {
   const path = join(tempDir(), 'shards-0-of-1.jsonl');
   mkdirSync(path);
-  assert.throws(() => new StateWriter(path).start(header()), (e: unknown) => e instanceof AudiogenError && e.message.startsWith(`cannot write ${path}: `));
+  assert.throws(
+    () => new StateWriter(path).start(header()),
+    (e: unknown) => e instanceof AudiogenError && e.message.startsWith(`cannot write ${path}: `),
+  );
 });

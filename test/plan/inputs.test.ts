@@ -15,18 +15,28 @@ function editClip(path: string, keepTime: boolean): void {
   utimesSync(path, st.atime, keepTime ? st.mtime : new Date(st.mtimeMs + 5000));
 }
 
-test('the size-and-time fingerprint changes with a file\'s time; the contents fingerprint with its bytes only', async () => {
+test("the size-and-time fingerprint changes with a file's time; the contents fingerprint with its bytes only", async () => {
   const dir = demoSubset(tempDir(), ['yes'], 2);
-  const clips = readdirSync(join(dir, 'yes')).sort().map((f) => `yes/${f}`);
+  const clips = readdirSync(join(dir, 'yes'))
+    .sort()
+    .map((f) => `yes/${f}`);
   const files = inputFiles(dir, [...clips, null, clips[0]], []);
-  assert.deepEqual(files.map((f) => f.name), clips, 'each clip once, silence left out');
+  assert.deepEqual(
+    files.map((f) => f.name),
+    clips,
+    'each clip once, silence left out',
+  );
   const a = await fingerprintInputs(files, { contents: true });
   editClip(files[0].path, true);
   const b = await fingerprintInputs(files, { contents: true });
   assert.equal(b.stat, a.stat, 'same size and time');
   assert.notEqual(b.content, a.content);
   assert.equal(compareInputs(a, b), 'changed');
-  assert.equal(compareInputs({ stat: a.stat }, { stat: b.stat }), 'same', 'without contents an edit that keeps size and time is not seen');
+  assert.equal(
+    compareInputs({ stat: a.stat }, { stat: b.stat }),
+    'same',
+    'without contents an edit that keeps size and time is not seen',
+  );
   const st = statSync(files[1].path);
   utimesSync(files[1].path, st.atime, new Date(st.mtimeMs + 5000));
   const c = await fingerprintInputs(files, { contents: true });
@@ -38,7 +48,11 @@ test('the size-and-time fingerprint changes with a file\'s time; the contents fi
 function project() {
   const root = tempDir();
   const data = demoSubset(join(root, 'data'), ['yes', 'no'], 3);
-  const config = writeConfig(root, { dataset: { directory: data, classes: ['yes', 'no'] }, generator: { frontend_enabled: false, cores: 1 }, output: { directory: join(root, 'out') } });
+  const config = writeConfig(root, {
+    dataset: { directory: data, classes: ['yes', 'no'] },
+    generator: { frontend_enabled: false, cores: 1 },
+    output: { directory: join(root, 'out') },
+  });
   const clip = join(data, 'yes', readdirSync(join(data, 'yes')).sort()[0]);
   return { config, clip };
 }
@@ -49,7 +63,10 @@ test('a finished build whose clip was edited (same name, same size) is not up to
   editClip(clip, false);
   const r = runCli(['build', '--config', config]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /was built from the same files, but some have changed since \(sizes or modification times differ\): rerun with --force/);
+  assert.match(
+    r.stderr,
+    /was built from the same files, but some have changed since \(sizes or modification times differ\): rerun with --force/,
+  );
   const forced = runCli(['build', '--config', config, '--force', '--json', '--quiet']);
   assert.equal(forced.code, 0, forced.stderr);
   assert.equal(JSON.parse(forced.stdout).samples_built, 6);

@@ -9,33 +9,60 @@ import { demoSubset, makeConfig, tempDir } from '../helpers.js';
 
 const summary: ListingSummary = {
   classes: ['yes', 'no'],
-  subsets: { training: { samples: 5, class_counts: { yes: 3, no: 2 } }, validation: { samples: 3, class_counts: { yes: 2, no: 1 } } },
+  subsets: {
+    training: { samples: 5, class_counts: { yes: 3, no: 2 } },
+    validation: { samples: 3, class_counts: { yes: 2, no: 1 } },
+  },
   skipped: [],
   warnings: [],
 };
 const configOf = (epochs: number, dataset: Record<string, unknown> = {}) =>
-  makeConfig('/data', '/out', { dataset, generator: { validation_split: 0.3 }, output: { epochs, samples_per_shard: 2 } });
+  makeConfig('/data', '/out', {
+    dataset,
+    generator: { validation_split: 0.3 },
+    output: { epochs, samples_per_shard: 2 },
+  });
 
 test('shards come in canonical order: epoch, then subset, then shard number, each with its file names', () => {
   const shards = plannedShards(configOf(2), summary);
   assert.deepEqual(
     shards.map((s) => [s.spec.epoch, s.spec.subset, s.spec.shard, s.spec.start, s.spec.count]),
     [
-      [0, 'training', 0, 0, 2], [0, 'training', 1, 2, 2], [0, 'training', 2, 4, 1], [0, 'validation', 0, 0, 2], [0, 'validation', 1, 2, 1],
-      [1, 'training', 0, 0, 2], [1, 'training', 1, 2, 2], [1, 'training', 2, 4, 1], [1, 'validation', 0, 0, 2], [1, 'validation', 1, 2, 1],
+      [0, 'training', 0, 0, 2],
+      [0, 'training', 1, 2, 2],
+      [0, 'training', 2, 4, 1],
+      [0, 'validation', 0, 0, 2],
+      [0, 'validation', 1, 2, 1],
+      [1, 'training', 0, 0, 2],
+      [1, 'training', 1, 2, 2],
+      [1, 'training', 2, 4, 1],
+      [1, 'validation', 0, 0, 2],
+      [1, 'validation', 1, 2, 1],
     ],
   );
-  assert.deepEqual(shards[8].files, { x: 'validation/epoch-001/x-000.npy', y: 'validation/epoch-001/y-000.npy', index: 'validation/epoch-001/index-000.csv' });
+  assert.deepEqual(shards[8].files, {
+    x: 'validation/epoch-001/x-000.npy',
+    y: 'validation/epoch-001/y-000.npy',
+    index: 'validation/epoch-001/index-000.csv',
+  });
 });
 
 test('shardLookup finds the planned shard of any epoch, also beyond the configured count, and nothing else', () => {
   const config = configOf(2);
   const at = shardLookup(config, summary);
-  for (const s of plannedShards(config, summary)) assert.deepEqual(at(s.spec.subset, s.spec.epoch, s.spec.shard), { ...s, hasY: true });
+  for (const s of plannedShards(config, summary))
+    assert.deepEqual(at(s.spec.subset, s.spec.epoch, s.spec.shard), { ...s, hasY: true });
   const later = at('training', 500, 2)!;
   assert.deepEqual(later.spec, { subset: 'training', epoch: 500, shard: 2, start: 4, count: 1 });
   assert.equal(later.files.index, 'training/epoch-500/index-002.csv');
-  for (const [subset, epoch, shard] of [['training', -1, 0], ['training', 0.5, 0], ['training', 0, 3], ['training', 0, -1], ['training', 0, 1.5], ['testing', 0, 0]] as const) {
+  for (const [subset, epoch, shard] of [
+    ['training', -1, 0],
+    ['training', 0.5, 0],
+    ['training', 0, 3],
+    ['training', 0, -1],
+    ['training', 0, 1.5],
+    ['testing', 0, 0],
+  ] as const) {
     assert.equal(at(subset as 'training', epoch, shard), null, `${subset} ${epoch} ${shard}`);
   }
   assert.equal(shardLookup(configOf(2, { class_mode: 'input' }), summary)('training', 0, 0)!.hasY, false);
@@ -44,11 +71,21 @@ test('shardLookup finds the planned shard of any epoch, also beyond the configur
 test('the partitions of any count own every shard exactly once, each in canonical order', () => {
   const all = plannedShards(configOf(3), summary).map((s) => s.files.x);
   for (let count = 1; count <= 7; count++) {
-    const owned = Array.from({ length: count }, (_, index) => ownedShards(plannedShards(configOf(3), summary), { index, count }).map((s) => s.files.x));
+    const owned = Array.from({ length: count }, (_, index) =>
+      ownedShards(plannedShards(configOf(3), summary), { index, count }).map((s) => s.files.x),
+    );
     assert.deepEqual(owned.flat().sort(), [...all].sort(), `${count} partitions`);
-    for (const mine of owned) assert.deepEqual(mine, all.filter((x) => mine.includes(x)), 'canonical order');
+    for (const mine of owned)
+      assert.deepEqual(
+        mine,
+        all.filter((x) => mine.includes(x)),
+        'canonical order',
+      );
   }
-  assert.deepEqual(ownedShards(plannedShards(configOf(3), summary), { index: 0, count: 1 }).map((s) => s.files.x), all);
+  assert.deepEqual(
+    ownedShards(plannedShards(configOf(3), summary), { index: 0, count: 1 }).map((s) => s.files.x),
+    all,
+  );
 });
 
 test('adding epochs appends shards to the canonical order, so every finished shard keeps its partition', async () => {
@@ -69,10 +106,19 @@ test('adding epochs appends shards to the canonical order, so every finished sha
   }
 });
 
-test('makePlan: each subset\'s samples and shard ranges, the background names and the hooks fingerprint', () => {
+test("makePlan: each subset's samples and shard ranges, the background names and the hooks fingerprint", () => {
   const listing = {
     classes: ['yes', 'no'],
-    subsets: { training: { samples: [{ label: 0, file: 'yes/a.wav' }, { label: 1, file: 'no/b.wav' }, { label: 0, file: null }], classCounts: {} } },
+    subsets: {
+      training: {
+        samples: [
+          { label: 0, file: 'yes/a.wav' },
+          { label: 1, file: 'no/b.wav' },
+          { label: 0, file: null },
+        ],
+        classCounts: {},
+      },
+    },
     warnings: [],
     indexFiles: {},
     skipped: [],
@@ -83,6 +129,15 @@ test('makePlan: each subset\'s samples and shard ranges, the background names an
     epochs: 4,
     background: ['hum.wav'],
     hooks: 'abc',
-    subsets: [{ subset: 'training', samples: listing.subsets.training!.samples, shards: [{ start: 0, count: 2 }, { start: 2, count: 1 }] }],
+    subsets: [
+      {
+        subset: 'training',
+        samples: listing.subsets.training!.samples,
+        shards: [
+          { start: 0, count: 2 },
+          { start: 2, count: 1 },
+        ],
+      },
+    ],
   });
 });

@@ -8,15 +8,23 @@ const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i));
 const BOX = [...glyphRows('\u00e9')];
 
 /** The glyph as text, one string per row ('#' = ink), from its row bitmaps. */
-const picture = (rows: Uint8Array) => [...rows].map((bits) => Array.from({ length: GLYPH_W }, (_, c) => (bits & (0x10 >> c) ? '#' : '.')).join(''));
+const picture = (rows: Uint8Array) =>
+  [...rows].map((bits) => Array.from({ length: GLYPH_W }, (_, c) => (bits & (0x10 >> c) ? '#' : '.')).join(''));
 
 test('every printable ASCII character has its own glyph, 8 rows of 5 columns; only the space is blank', () => {
   const seen = new Map<string, string>();
   for (const ch of ASCII) {
     const rows = glyphRows(ch);
     assert.equal(rows.length, GLYPH_H);
-    assert.ok(rows.every((r) => r < 1 << GLYPH_W), ch);
-    assert.equal(rows.some((r) => r !== 0), ch !== ' ', JSON.stringify(ch));
+    assert.ok(
+      rows.every((r) => r < 1 << GLYPH_W),
+      ch,
+    );
+    assert.equal(
+      rows.some((r) => r !== 0),
+      ch !== ' ',
+      JSON.stringify(ch),
+    );
     assert.notDeepEqual([...rows], BOX, `${ch} is drawn as the missing-glyph box`);
     const key = rows.join();
     assert.ok(!seen.has(key), `${ch} looks like ${seen.get(key)}`);
@@ -28,9 +36,28 @@ test('glyphs read as their characters: H, a descender for g, three dots for the 
   assert.deepEqual(picture(glyphRows('H')), ['#...#', '#...#', '#...#', '#####', '#...#', '#...#', '#...#', '.....']);
   assert.notEqual(glyphRows('g')[7], 0, 'g descends below the baseline');
   assert.equal(glyphRows('a')[7], 0);
-  assert.deepEqual(picture(glyphRows('\u2026')), ['.....', '.....', '.....', '.....', '.....', '.....', '#.#.#', '.....']);
-  assert.deepEqual(picture(glyphRows('\u00e9')), ['#####', '#...#', '#...#', '#...#', '#...#', '#...#', '#####', '.....']);
-  for (const other of ['\t', '\u007f', '\u{1f600}', '']) assert.deepEqual([...glyphRows(other)], BOX, JSON.stringify(other));
+  assert.deepEqual(picture(glyphRows('\u2026')), [
+    '.....',
+    '.....',
+    '.....',
+    '.....',
+    '.....',
+    '.....',
+    '#.#.#',
+    '.....',
+  ]);
+  assert.deepEqual(picture(glyphRows('\u00e9')), [
+    '#####',
+    '#...#',
+    '#...#',
+    '#...#',
+    '#...#',
+    '#...#',
+    '#####',
+    '.....',
+  ]);
+  for (const other of ['\t', '\u007f', '\u{1f600}', ''])
+    assert.deepEqual([...glyphRows(other)], BOX, JSON.stringify(other));
 });
 
 test('textWidth counts code points: 6 pixels a character, no trailing blank column, times the scale', () => {

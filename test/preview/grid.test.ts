@@ -2,11 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodePng } from '../../src/preview/png.js';
 import {
-  BACKGROUND, GAP_X, MARGIN, PLACEHOLDER_COLOR, TITLE_COLOR, colormap, fitText, gridLayout, renderGrid, type PreviewCell,
+  BACKGROUND,
+  GAP_X,
+  MARGIN,
+  PLACEHOLDER_COLOR,
+  TITLE_COLOR,
+  colormap,
+  fitText,
+  gridLayout,
+  renderGrid,
+  type PreviewCell,
 } from '../../src/preview/grid.js';
 
 type Image = ReturnType<typeof decodePng>;
-const px = (img: Image, x: number, y: number) => [...img.rgb.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)];
+const px = (img: Image, x: number, y: number) => [
+  ...img.rgb.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3),
+];
 
 function spec(frames: number, channels: number, value: (f: number, c: number) => number): PreviewCell['spectrogram'] {
   const data = new Float32Array(frames * channels);
@@ -14,7 +25,11 @@ function spec(frames: number, channels: number, value: (f: number, c: number) =>
   return { data, frames, channels };
 }
 
-const cell = (title: string, s: PreviewCell['spectrogram'], lines: string[] = []): PreviewCell => ({ title, lines, spectrogram: s });
+const cell = (title: string, s: PreviewCell['spectrogram'], lines: string[] = []): PreviewCell => ({
+  title,
+  lines,
+  spectrogram: s,
+});
 
 /** Counts pixels of `color` inside the rectangle [x0, x1) × [y0, y1). */
 function count(img: Image, x0: number, y0: number, x1: number, y1: number, color: readonly number[]): number {
@@ -50,13 +65,28 @@ test('grid dimensions follow the layout formula for 2 rows × 3 cells of 49×40 
 });
 
 test('spectrogram pixels carry the colormap of their min/max-normalized value, channel 0 at the bottom, frame 0 at the left', () => {
-  const frames = 4, channels = 3, scale = 3;
-  const img = decodePng(renderGrid([[cell('x', spec(frames, channels, (f, c) => 10 + 2 * (f * channels + c)))]], { scale }));
+  const frames = 4,
+    channels = 3,
+    scale = 3;
+  const img = decodePng(
+    renderGrid(
+      [
+        [
+          cell(
+            'x',
+            spec(frames, channels, (f, c) => 10 + 2 * (f * channels + c)),
+          ),
+        ],
+      ],
+      { scale },
+    ),
+  );
   for (let f = 0; f < frames; f++) {
     for (let c = 0; c < channels; c++) {
       const want = colormap((f * channels + c) / (frames * channels - 1));
       for (let d = 0; d < scale * scale; d++) {
-        const x = MARGIN + f * scale + (d % scale), y = MARGIN + (channels - 1 - c) * scale + Math.floor(d / scale);
+        const x = MARGIN + f * scale + (d % scale),
+          y = MARGIN + (channels - 1 - c) * scale + Math.floor(d / scale);
         assert.deepEqual(px(img, x, y), [...want], `frame ${f} channel ${c}`);
       }
     }
@@ -66,8 +96,21 @@ test('spectrogram pixels carry the colormap of their min/max-normalized value, c
 });
 
 test('a single hot bin of a 98×40 spectrogram lands at its frame column and channel row', () => {
-  const img = decodePng(renderGrid([[cell('hot', spec(98, 40, (f, c) => (f === 70 && c === 5 ? 9 : 0)))]], { scale: 2 }));
-  const hot = [...colormap(1)], cold = [...colormap(0)];
+  const img = decodePng(
+    renderGrid(
+      [
+        [
+          cell(
+            'hot',
+            spec(98, 40, (f, c) => (f === 70 && c === 5 ? 9 : 0)),
+          ),
+        ],
+      ],
+      { scale: 2 },
+    ),
+  );
+  const hot = [...colormap(1)],
+    cold = [...colormap(0)];
   assert.equal(count(img, MARGIN, MARGIN, MARGIN + 196, MARGIN + 80, hot), 4);
   assert.deepEqual(px(img, MARGIN + 140, MARGIN + (39 - 5) * 2), hot);
   assert.deepEqual(px(img, MARGIN + 141, MARGIN + (39 - 5) * 2 + 1), hot);
@@ -75,14 +118,42 @@ test('a single hot bin of a 98×40 spectrogram lands at its frame column and cha
 });
 
 test('a constant spectrogram draws one flat color and a 1×1 one still renders', () => {
-  const img = decodePng(renderGrid([[cell('flat', spec(5, 4, () => 3.5)), cell('one', spec(1, 1, () => 1))]], { scale: 2 }));
+  const img = decodePng(
+    renderGrid(
+      [
+        [
+          cell(
+            'flat',
+            spec(5, 4, () => 3.5),
+          ),
+          cell(
+            'one',
+            spec(1, 1, () => 1),
+          ),
+        ],
+      ],
+      { scale: 2 },
+    ),
+  );
   assert.equal(count(img, MARGIN, MARGIN, MARGIN + 10, MARGIN + 8, colormap(0)), 80);
   assert.equal(img.width, 2 * MARGIN + 2 * 132 + GAP_X); // both cells take the minimum cell width
   assert.deepEqual(px(img, MARGIN + 132 + GAP_X, MARGIN), [...colormap(0)]);
 });
 
 test('the title is drawn with the font: first glyph "H" at the header origin', () => {
-  const img = decodePng(renderGrid([[cell('c', spec(49, 40, (f) => f))]], { title: 'Hi there' }));
+  const img = decodePng(
+    renderGrid(
+      [
+        [
+          cell(
+            'c',
+            spec(49, 40, (f) => f),
+          ),
+        ],
+      ],
+      { title: 'Hi there' },
+    ),
+  );
   const on = (col: number, row: number) => px(img, MARGIN + col * 2, MARGIN + row * 2);
   for (let row = 0; row < 7; row++) {
     assert.deepEqual(on(0, row), [...TITLE_COLOR]);
@@ -100,13 +171,18 @@ test('cell title and lines appear under the spectrogram, and long ones stay insi
   const titleTop = MARGIN + L.textTop;
   const inCell = count(img, MARGIN, titleTop, MARGIN + L.cellW, titleTop + 16, TITLE_COLOR);
   assert.ok(inCell > 500, `only ${inCell} title pixels`);
-  assert.equal(count(img, MARGIN + L.cellW, 0, MARGIN + L.cellW + GAP_X, img.height, TITLE_COLOR), 0, 'title spills into the gap');
+  assert.equal(
+    count(img, MARGIN + L.cellW, 0, MARGIN + L.cellW + GAP_X, img.height, TITLE_COLOR),
+    0,
+    'title spills into the gap',
+  );
   assert.equal(count(img, MARGIN + L.cellW, 0, MARGIN + L.cellW + GAP_X, img.height, BACKGROUND), GAP_X * img.height);
   const fitted = fitText(long, L.cellW, 2);
   assert.equal([...fitted].length, Math.floor((L.cellW + 2) / 12));
   assert.ok(fitted.endsWith('\u2026'));
   // The "…" glyph is three dots on the baseline row: its leftmost dot is drawn, the column after it is not.
-  const dotX = MARGIN + ([...fitted].length - 1) * 12, dotY = titleTop + 6 * 2;
+  const dotX = MARGIN + ([...fitted].length - 1) * 12,
+    dotY = titleTop + 6 * 2;
   assert.deepEqual(px(img, dotX, dotY), [...TITLE_COLOR]);
   assert.deepEqual(px(img, dotX + 2, dotY), [...BACKGROUND]);
 });
@@ -130,7 +206,19 @@ test('a cell without a spectrogram shows a framed "no spectrogram" placeholder',
 });
 
 test('a large 200×128 spectrogram sets the cell size and its corners are placed right', () => {
-  const img = decodePng(renderGrid([[cell('big', spec(200, 128, (f, c) => c * 1000 + f))]], { scale: 1 }));
+  const img = decodePng(
+    renderGrid(
+      [
+        [
+          cell(
+            'big',
+            spec(200, 128, (f, c) => c * 1000 + f),
+          ),
+        ],
+      ],
+      { scale: 1 },
+    ),
+  );
   assert.equal(img.width, 2 * MARGIN + 200);
   assert.deepEqual(px(img, MARGIN, MARGIN + 127), [...colormap(0)]);
   assert.deepEqual(px(img, MARGIN + 199, MARGIN), [...colormap(1)]);
@@ -139,7 +227,24 @@ test('a large 200×128 spectrogram sets the cell size and its corners are placed
 test('renderGrid rejects an empty grid and spectrogram data shorter than its shape', () => {
   assert.throws(() => renderGrid([]), /no cells/);
   assert.throws(() => renderGrid([[]]), /no cells/);
-  assert.throws(() => renderGrid([[cell('bad', { data: new Float32Array(10), frames: 4, channels: 3 })]]), /has 10 values, needs 4×3/);
+  assert.throws(
+    () => renderGrid([[cell('bad', { data: new Float32Array(10), frames: 4, channels: 3 })]]),
+    /has 10 values, needs 4×3/,
+  );
   assert.throws(() => renderGrid([[cell('zero', { data: [], frames: 0, channels: 3 })]]), /positive integers/);
-  assert.throws(() => renderGrid([[cell('s', spec(2, 2, () => 0))]], { scale: 1.5 }), /scale/);
+  assert.throws(
+    () =>
+      renderGrid(
+        [
+          [
+            cell(
+              's',
+              spec(2, 2, () => 0),
+            ),
+          ],
+        ],
+        { scale: 1.5 },
+      ),
+    /scale/,
+  );
 });

@@ -13,10 +13,14 @@ const PY_PIXELS =
 
 function chunks(png: Buffer): { type: string; data: Buffer; crc: number; crcInput: Buffer }[] {
   const out = [];
-  for (let p = 8; p < png.length;) {
+  for (let p = 8; p < png.length; ) {
     const len = png.readUInt32BE(p);
-    out.push({ type: png.toString('latin1', p + 4, p + 8), data: png.subarray(p + 8, p + 8 + len),
-      crc: png.readUInt32BE(p + 8 + len), crcInput: png.subarray(p + 4, p + 8 + len) });
+    out.push({
+      type: png.toString('latin1', p + 4, p + 8),
+      data: png.subarray(p + 8, p + 8 + len),
+      crc: png.readUInt32BE(p + 8 + len),
+      crcInput: png.subarray(p + 4, p + 8 + len),
+    });
     p += 12 + len;
   }
   return out;
@@ -47,7 +51,10 @@ test('encodePng writes signature, IHDR for 8-bit RGB, IDAT, IEND, each with a va
   const png = encodePng(7, 3, randomPixels(7 * 3 * 3, 1));
   assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
   const cs = chunks(png);
-  assert.deepEqual(cs.map((c) => c.type), ['IHDR', 'IDAT', 'IEND']);
+  assert.deepEqual(
+    cs.map((c) => c.type),
+    ['IHDR', 'IDAT', 'IEND'],
+  );
   assert.deepEqual([...cs[0].data], [0, 0, 0, 7, 0, 0, 0, 3, 8, 2, 0, 0, 0]);
   assert.equal(cs[2].data.length, 0);
   for (const c of cs) assert.equal(c.crc, crc32(c.crcInput, false), `${c.type} CRC`);
@@ -55,7 +62,12 @@ test('encodePng writes signature, IHDR for 8-bit RGB, IDAT, IEND, each with a va
 });
 
 test('encodePng round-trips exact pixels for odd sizes and random content', () => {
-  for (const [w, h, seed] of [[1, 1, 3], [7, 3, 4], [200, 128, 5], [33, 2, 6]]) {
+  for (const [w, h, seed] of [
+    [1, 1, 3],
+    [7, 3, 4],
+    [200, 128, 5],
+    [33, 2, 6],
+  ]) {
     const rgb = randomPixels(w * h * 3, seed);
     const img = decodePng(encodePng(w, h, rgb));
     assert.equal(img.width, w);
@@ -65,7 +77,8 @@ test('encodePng round-trips exact pixels for odd sizes and random content', () =
 });
 
 test('encodePng filters a horizontal ramp with Sub on the first row and Up below, and round-trips it', () => {
-  const w = 64, h = 4;
+  const w = 64,
+    h = 4;
   const rgb = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.set([x * 4, 255 - x * 4, 100], (y * w + x) * 3);
   const png = encodePng(w, h, rgb);

@@ -15,13 +15,18 @@ test('the same key gives the same stream, in this process and in another', () =>
   assert.ok(here.every((v) => v >= 0 && v < 1));
   const script = `import { rngFor } from ${JSON.stringify(join(ROOT, 'src/random/rng.ts'))};
 const r = rngFor(0, 'training', 3, 1207, 'offset'); console.log(JSON.stringify([r(), r(), r(), r(), r()]));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), here);
 });
 
 test('streams of different keys are independent: no shared values, no correlation', () => {
-  const keys = [['offset'], ['speed'], ['offset', 1], [1, 'offset']].map((tag) => take(rngFor(0, 'training', 0, 5, ...tag), 2000));
+  const keys = [['offset'], ['speed'], ['offset', 1], [1, 'offset']].map((tag) =>
+    take(rngFor(0, 'training', 0, 5, ...tag), 2000),
+  );
   for (let i = 0; i < keys.length; i++) {
     for (let j = i + 1; j < keys.length; j++) {
       const [a, b] = [keys[i], keys[j]];
@@ -68,15 +73,24 @@ test('uniform draws in [lo, hi) and gives lo itself for an empty range; randomIn
   };
   assert.equal(uniform(counted, 1.25, 1.25), 1.25);
   assert.equal(drawn, 0, 'an empty range draws nothing');
-  assert.equal(randomIndex(() => 0.9999999999999999, 7), 6);
-  assert.equal(randomIndex(() => 0, 7), 0);
+  assert.equal(
+    randomIndex(() => 0.9999999999999999, 7),
+    6,
+  );
+  assert.equal(
+    randomIndex(() => 0, 7),
+    0,
+  );
 });
 
 test('shuffleInPlace is a permutation, the same one for the same stream, of arrays and Uint32Arrays alike', () => {
   const items = Array.from({ length: 100 }, (_, i) => i);
   const a = [...items];
   shuffleInPlace(a, rngFor('shuffle', 1));
-  assert.deepEqual([...a].sort((x, y) => x - y), items);
+  assert.deepEqual(
+    [...a].sort((x, y) => x - y),
+    items,
+  );
   assert.notDeepEqual(a, items);
   const b = Uint32Array.from(items);
   shuffleInPlace(b, rngFor('shuffle', 1));

@@ -22,7 +22,10 @@ const decoded = (file: string) => decodeWav(clips[file]).channels[0];
 
 /** Raw float32 audio of 100 ms (1600 samples), no trim, offset 0: a row is its clip followed by zeros. */
 const plain = (generator: Record<string, unknown> = {}) =>
-  makeConfig(dataset, '/out', { generator: { trim_threshold_db: null, disable_random_transforms: true, ...generator }, frontend: { sample_length_ms: 100 } });
+  makeConfig(dataset, '/out', {
+    generator: { trim_threshold_db: null, disable_random_transforms: true, ...generator },
+    frontend: { sample_length_ms: 100 },
+  });
 
 const items = [
   { position: 4, label: 0, file: 'yes/b_nohash_0.wav' },
@@ -40,23 +43,38 @@ test('a batch\u2019s rows are written at its offset in the shard, in item order,
   const path = join(tempDir(), 'x-000.npy.partial');
   // A shard of 10 rows filled with a marker; the batch holds positions 4..7.
   writeFileSync(path, Buffer.alloc(header + 10 * rowBytes, 0xa5));
-  const job: BatchJob = { subset: 'training', epoch: 0, batchIndex: 1, items, xPath: path, xOffset: header + 4 * rowBytes };
+  const job: BatchJob = {
+    subset: 'training',
+    epoch: 0,
+    batchIndex: 1,
+    items,
+    xPath: path,
+    xOffset: header + 4 * rowBytes,
+  };
   const seen: number[] = [];
   const result = processor.run(job, (i) => seen.push(i));
   assert.deepEqual(seen, [0, 1, 2, 3]);
-  assert.deepEqual(result.params, items.map((it) => drawParams(config, [], 'training', 0, it.position)));
+  assert.deepEqual(
+    result.params,
+    items.map((it) => drawParams(config, [], 'training', 0, it.position)),
+  );
 
   const bytes = readFileSync(path);
   assert.equal(bytes.length, header + 10 * rowBytes);
   const untouched = (from: number, to: number) => bytes.subarray(from, to).every((b) => b === 0xa5);
   assert.ok(untouched(0, header + 4 * rowBytes), 'before the batch');
   assert.ok(untouched(header + 8 * rowBytes, bytes.length), 'after the batch');
-  const rows = new Float32Array(bytes.buffer.slice(bytes.byteOffset + header + 4 * rowBytes, bytes.byteOffset + header + 8 * rowBytes));
+  const rows = new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset + header + 4 * rowBytes, bytes.byteOffset + header + 8 * rowBytes),
+  );
   items.forEach((item, i) => {
     const row = rows.subarray(i * 1600, (i + 1) * 1600);
     const clip = item.file === null ? new Float32Array(0) : decoded(item.file);
     assert.deepEqual(row.subarray(0, clip.length), clip, `row ${i}: its clip`);
-    assert.ok(row.subarray(clip.length).every((v) => v === 0), `row ${i}: zeros after the clip`);
+    assert.ok(
+      row.subarray(clip.length).every((v) => v === 0),
+      `row ${i}: zeros after the clip`,
+    );
   });
 });
 
@@ -75,26 +93,39 @@ test('render gives the rows run writes, and the audio of each sample when asked'
     assert.deepEqual(r.params, drawParams(config, [], 'training', 2, items[i].position));
     assert.deepEqual(r.audio, rows.subarray(i * 1600, (i + 1) * 1600), 'raw audio: the row is the audio');
   }
-  assert.ok(processor.render(job, processor.newRows(4)).every((r) => r.audio === null), 'no audio kept unless asked');
+  assert.ok(
+    processor.render(job, processor.newRows(4)).every((r) => r.audio === null),
+    'no audio kept unless asked',
+  );
 });
 
 test('a shard file that cannot be written is named', async () => {
   const processor = await BatchProcessor.create({ config: plain(), background: [] });
   const path = join(tempDir(), 'gone', 'x.partial');
   assert.throws(
-    () => processor.run({ subset: 'training', epoch: 0, batchIndex: 0, items: items.slice(0, 1), xPath: path, xOffset: 0 }),
-    (err: unknown) => err instanceof AudiogenError && err.message.startsWith(`cannot write ${path}: `) && /ENOENT/.test(err.message),
+    () =>
+      processor.run({ subset: 'training', epoch: 0, batchIndex: 0, items: items.slice(0, 1), xPath: path, xOffset: 0 }),
+    (err: unknown) =>
+      err instanceof AudiogenError && err.message.startsWith(`cannot write ${path}: `) && /ENOENT/.test(err.message),
   );
 });
 
 test('readClip decodes a clip, and names it relative to the dataset with the reason when it cannot', () => {
   const dir = tempDir();
-  writeDataset(dir, { 'yes/ok.wav': toneWav(0.01), 'yes/text.wav': 'hello', 'yes/short.wav': toneWav(0.01).subarray(0, 50) });
+  writeDataset(dir, {
+    'yes/ok.wav': toneWav(0.01),
+    'yes/text.wav': 'hello',
+    'yes/short.wav': toneWav(0.01).subarray(0, 50),
+  });
   execFileSync('mkfifo', [join(dir, 'yes', 'pipe.wav')]);
   mkdirSync(join(dir, 'yes', 'folder.wav'));
   assert.equal(readClip(dir, 'yes/ok.wav').channels[0].length, 160);
   const fails = (file: string, message: RegExp) =>
-    assert.throws(() => readClip(dir, file), (err: unknown) => err instanceof AudiogenError && message.test(err.message), file);
+    assert.throws(
+      () => readClip(dir, file),
+      (err: unknown) => err instanceof AudiogenError && message.test(err.message),
+      file,
+    );
   fails('yes/text.wav', /^yes\/text\.wav: not a WAV file: /);
   fails('yes/short.wav', /^yes\/short\.wav: truncated: /);
   fails('yes/pipe.wav', /^yes\/pipe\.wav: is a FIFO \(named pipe\), not a regular file$/);
@@ -104,10 +135,20 @@ test('readClip decodes a clip, and names it relative to the dataset with the rea
 
 test('a batch whose clip cannot be read fails naming that clip', async () => {
   const dir = writeDataset(tempDir(), { 'yes/a.wav': toneWav(0.05), 'yes/bad.wav': 'not audio' });
-  const processor = await BatchProcessor.create({ config: makeConfig(dir, '/out', { generator: { disable_random_transforms: true } }), background: [] });
+  const processor = await BatchProcessor.create({
+    config: makeConfig(dir, '/out', { generator: { disable_random_transforms: true } }),
+    background: [],
+  });
   const job: BatchJob = {
-    subset: 'training', epoch: 0, batchIndex: 0, xPath: '', xOffset: 0,
-    items: [{ position: 0, label: 0, file: 'yes/a.wav' }, { position: 1, label: 0, file: 'yes/bad.wav' }],
+    subset: 'training',
+    epoch: 0,
+    batchIndex: 0,
+    xPath: '',
+    xOffset: 0,
+    items: [
+      { position: 0, label: 0, file: 'yes/a.wav' },
+      { position: 1, label: 0, file: 'yes/bad.wav' },
+    ],
   };
   assert.throws(() => processor.render(job, processor.newRows(2)), /^AudiogenError: yes\/bad\.wav: not a WAV file/);
 });

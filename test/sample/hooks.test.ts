@@ -16,7 +16,13 @@ async function bakeWith(hooksSource: string, generator: Record<string, unknown> 
   const hooks = join(dir, 'hooks.mjs');
   writeFileSync(hooks, hooksSource);
   const out = join(dir, 'out');
-  const config = { ...makeConfig(dataset, out, { generator: { trim_threshold_db: null, disable_random_transforms: true, ...generator }, frontend: { sample_length_ms: 100 } }), hooks };
+  const config = {
+    ...makeConfig(dataset, out, {
+      generator: { trim_threshold_db: null, disable_random_transforms: true, ...generator },
+      frontend: { sample_length_ms: 100 },
+    }),
+    hooks,
+  };
   await build(config);
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   const shard = m.subsets.training.epochs[0].shards[0];
@@ -33,7 +39,10 @@ export function postprocess(x, ctx) {
 }`);
   rows.forEach((r, i) => {
     const row = x.data.subarray(i * 1600, (i + 1) * 1600);
-    assert.ok(row.every((v) => v === Number(r[1]) * 10 + 1), `row ${i}`);
+    assert.ok(
+      row.every((v) => v === Number(r[1]) * 10 + 1),
+      `row ${i}`,
+    );
   });
 });
 
@@ -44,7 +53,10 @@ export function preprocess(x, ctx) { if (x.length !== 1600) throw new Error('len
 `);
   for (let i = 0; i < x.shape[0]; i++) {
     const row = x.data.subarray(i * 1600, (i + 1) * 1600);
-    assert.ok(row.subarray(160).every((v) => v === 0), `row ${i}: only the first 10 ms remain`);
+    assert.ok(
+      row.subarray(160).every((v) => v === 0),
+      `row ${i}: only the first 10 ms remain`,
+    );
     assert.ok(row.subarray(0, 160).some((v) => v !== 0));
   }
 });
@@ -86,11 +98,16 @@ function projectWithHooks(source: string): { dir: string; config: string } {
 }
 
 test('a hook that throws stops the build naming the hook, the file and the message, leaving no partial file', async () => {
-  const { dir, config } = projectWithHooks(`export function preprocess(x, ctx) { if (ctx.fileName.startsWith('no/')) throw new Error('boom'); return x; }`);
+  const { dir, config } = projectWithHooks(
+    `export function preprocess(x, ctx) { if (ctx.fileName.startsWith('no/')) throw new Error('boom'); return x; }`,
+  );
   const r = runCli(['build', '--config', config]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /hook preprocess failed on no\/\S+\.wav: boom/);
-  const partial = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? partial(join(d, e.name)) : e.name.endsWith('.partial') ? [e.name] : []));
+  const partial = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? partial(join(d, e.name)) : e.name.endsWith('.partial') ? [e.name] : [],
+    );
   assert.deepEqual(partial(join(dir, 'out')), []);
   assert.equal(existsSync(join(dir, 'out', 'training', 'epoch-000', 'x-000.npy')), false);
 });
@@ -100,19 +117,32 @@ test('a hook returning the wrong shape is reported with what was expected', asyn
     bakeWith(`export function postprocess(x) { return [1, 2, 3]; }`),
     /hook postprocess failed on (yes|no)\/\S+\.wav: returned 3 values, expected 1600/,
   );
-  await assert.rejects(bakeWith(`export const preprocess = 3;`), /hooks: .*hooks\.mjs exports preprocess, but it is not a function/);
+  await assert.rejects(
+    bakeWith(`export const preprocess = 3;`),
+    /hooks: .*hooks\.mjs exports preprocess, but it is not a function/,
+  );
 });
 
 test('a hook module that calls process.exit(0) makes the build fail (exit 1) naming it, on import or in a worker', () => {
   for (const [body, where] of [
-    ['process.exit(0);\nexport function preprocess(x) { return x; }', /the hooks module .*hooks\.mjs, while loading, called process\.exit\(0\)/],
-    ['export function preprocess(x) { process.exit(0); }', /hook preprocess \(.*hooks\.mjs\) called process\.exit\(0\)/],
+    [
+      'process.exit(0);\nexport function preprocess(x) { return x; }',
+      /the hooks module .*hooks\.mjs, while loading, called process\.exit\(0\)/,
+    ],
+    [
+      'export function preprocess(x) { process.exit(0); }',
+      /hook preprocess \(.*hooks\.mjs\) called process\.exit\(0\)/,
+    ],
   ] as const) {
     const { dir, config } = projectWithHooks(body);
     const r = runCli(['build', '--config', config]);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, where);
-    assert.equal(existsSync(join(dir, 'out', 'manifest.json')) && JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8')).complete, false);
+    assert.equal(
+      existsSync(join(dir, 'out', 'manifest.json')) &&
+        JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8')).complete,
+      false,
+    );
   }
 });
 
@@ -126,6 +156,10 @@ test('a hooks path that is a FIFO or a folder is refused at once (exit 2), never
       output: { directory: join(dir, 'out') },
       hooks: './hooks.mjs',
     });
-    assertFails(runCli(['build', '--config', config], { timeoutMs: 20_000 }), 2, /hooks: .*hooks\.mjs: it is (a FIFO \(named pipe\)|a folder), not a module file/);
+    assertFails(
+      runCli(['build', '--config', config], { timeoutMs: 20_000 }),
+      2,
+      /hooks: .*hooks\.mjs: it is (a FIFO \(named pipe\)|a folder), not a module file/,
+    );
   }
 });

@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { castInto, normalize, normalizes } from '../../src/sample/normalize.js';
 
-const none = { rescale: null, samplewise_center: false, samplewise_std_normalization: false, samplewise_normalize_range: null };
+const none = {
+  rescale: null,
+  samplewise_center: false,
+  samplewise_std_normalization: false,
+  samplewise_normalize_range: null,
+};
 
 test('rescale multiplies, as the reference standardize does', () => {
   const x = Float64Array.from([1, 2, 3]);

@@ -4,12 +4,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NOISE_COLORS } from '../../src/config/names.js';
-import { IDENTITY, PARAM_COLUMNS, augmentationEnabled, drawParams, noiseColorsOf, sampleRng, type SampleParams } from '../../src/sample/params.js';
+import {
+  IDENTITY,
+  PARAM_COLUMNS,
+  augmentationEnabled,
+  drawParams,
+  noiseColorsOf,
+  sampleRng,
+  type SampleParams,
+} from '../../src/sample/params.js';
 import { rngFor } from '../../src/random/rng.js';
 import { makeConfig } from '../helpers.js';
 
 type Section = Record<string, unknown>;
-const config = (generator: Section = {}, dataset: Section = {}) => makeConfig('/data', '/out', { generator: { validation_split: 0.2, ...generator }, dataset });
+const config = (generator: Section = {}, dataset: Section = {}) =>
+  makeConfig('/data', '/out', { generator: { validation_split: 0.2, ...generator }, dataset });
 const background = [
   { name: 'hum.wav', samples: 48000 },
   { name: 'rain/heavy.wav', samples: 1000 },
@@ -30,7 +39,17 @@ const draws = (c = config(ALL), n = 400, subset: 'training' | 'validation' = 'tr
   Array.from({ length: n }, (_, p) => drawParams(c, bg, subset, 0, p));
 
 test('the identity transform changes nothing, and every parameter is an index column in that order', () => {
-  assert.deepEqual(IDENTITY, { offset: 0, speed: 1, pitch: 0, vtlp: 1, loudness: 1, noise: 'none', noise_factor: 0, bg_file: '', bg_offset: 0 });
+  assert.deepEqual(IDENTITY, {
+    offset: 0,
+    speed: 1,
+    pitch: 0,
+    vtlp: 1,
+    loudness: 1,
+    noise: 'none',
+    noise_factor: 0,
+    bg_file: '',
+    bg_offset: 0,
+  });
   assert.deepEqual([...PARAM_COLUMNS], Object.keys(IDENTITY));
 });
 
@@ -41,7 +60,10 @@ test('without augmentation every sample gets a fresh copy of the identity: disab
   assert.deepEqual(p, IDENTITY);
   assert.notEqual(p, IDENTITY, 'a copy: the caller may fill it in');
   const validation = config({ ...ALL, validation_augmentation_enabled: false });
-  assert.deepEqual([augmentationEnabled(validation, 'training'), augmentationEnabled(validation, 'validation')], [true, false]);
+  assert.deepEqual(
+    [augmentationEnabled(validation, 'training'), augmentationEnabled(validation, 'validation')],
+    [true, false],
+  );
   assert.ok(draws(validation, 50, 'validation').every((q) => JSON.stringify(q) === JSON.stringify(IDENTITY)));
   assert.ok(draws(validation, 50, 'training').every((q) => q.offset !== 0 && q.noise !== 'none'));
   // Augmented validation by default.
@@ -60,7 +82,10 @@ test('every draw lies within its range; pitch in semitones after MLTK\u2019s rul
       assert.ok(inside(p.noise_factor, ALL.bg_noise_range), `bg factor ${p.noise_factor}`);
       const file = background.find((b) => b.name === p.bg_file);
       assert.ok(file, p.bg_file);
-      assert.ok(Number.isInteger(p.bg_offset) && p.bg_offset >= 0 && p.bg_offset < file.samples, `bg offset ${p.bg_offset}`);
+      assert.ok(
+        Number.isInteger(p.bg_offset) && p.bg_offset >= 0 && p.bg_offset < file.samples,
+        `bg offset ${p.bg_offset}`,
+      );
     } else {
       assert.ok(ALL.noise_colors.includes(p.noise), p.noise);
       assert.ok(inside(p.noise_factor, ALL.noise_color_range), `color factor ${p.noise_factor}`);
@@ -72,7 +97,10 @@ test('every draw lies within its range; pitch in semitones after MLTK\u2019s rul
   assert.ok(Math.min(...speeds) < 0.85 && Math.max(...speeds) > 1.2, `${Math.min(...speeds)}..${Math.max(...speeds)}`);
   // A non-integer bound makes both fractions of an octave: [-0.25, 0.5] is -3 to +6 semitones.
   const octave = draws(config({ pitch_range: [-0.25, 0.5] })).map((p) => p.pitch);
-  assert.ok(octave.every((v) => v >= -3 && v <= 6) && Math.max(...octave) > 5 && Math.min(...octave) < -2, `${Math.min(...octave)}..${Math.max(...octave)}`);
+  assert.ok(
+    octave.every((v) => v >= -3 && v <= 6) && Math.max(...octave) > 5 && Math.min(...octave) < -2,
+    `${Math.min(...octave)}..${Math.max(...octave)}`,
+  );
 });
 
 test('a parameter without a range keeps its identity value; a one-value range is that value', () => {
@@ -80,14 +108,22 @@ test('a parameter without a range keeps its identity value; a one-value range is
     assert.deepEqual({ ...p, offset: 0 }, IDENTITY);
     assert.ok(p.offset >= 0 && p.offset <= 1);
   }
-  assert.ok(draws(config({ offset_range: [0.3, 0.3], speed_range: [1.1, 1.1] }), 20).every((p) => p.offset === 0.3 && p.speed === 1.1));
+  assert.ok(
+    draws(config({ offset_range: [0.3, 0.3], speed_range: [1.1, 1.1] }), 20).every(
+      (p) => p.offset === 0.3 && p.speed === 1.1,
+    ),
+  );
 });
 
 test('with colored and background noise both configured, each sample gets one of the two, about half each', () => {
   const kinds = draws(config(ALL), 2000).map((p) => (p.noise === 'background' ? 'background' : 'color'));
   const bg = kinds.filter((k) => k === 'background').length;
   assert.ok(bg > 900 && bg < 1100, `${bg} of 2000 background`);
-  const files = new Set(draws(config(ALL), 400).map((p) => p.bg_file).filter(Boolean));
+  const files = new Set(
+    draws(config(ALL), 400)
+      .map((p) => p.bg_file)
+      .filter(Boolean),
+  );
   assert.deepEqual([...files].sort(), ['hum.wav', 'rain/heavy.wav']);
   // Background configured but no files listed: colored noise only.
   assert.ok(draws(config(ALL), 100, 'training', []).every((p) => p.noise !== 'background'));
@@ -108,12 +144,37 @@ test('draws are the same for the same (seed, subset, epoch, position), and diffe
 });
 
 test('each parameter has its own stream: adding, removing or changing one range leaves every other draw as it was', () => {
-  const base = draws(config({ offset_range: [0, 1], loudness_range: [0.5, 1.5], noise_colors: 'all', noise_color_range: [0, 0.1] }), 200);
-  const more = draws(config({ offset_range: [0, 1], loudness_range: [0.5, 1.5], noise_colors: 'all', noise_color_range: [0, 0.1], speed_range: [0.9, 1.1], pitch_range: [-2, 2], vtlp_range: [0.9, 1.1] }), 200);
-  const otherLoudness = draws(config({ offset_range: [0, 1], loudness_range: [0.1, 0.2], noise_colors: 'all', noise_color_range: [0, 0.1] }), 200);
+  const base = draws(
+    config({ offset_range: [0, 1], loudness_range: [0.5, 1.5], noise_colors: 'all', noise_color_range: [0, 0.1] }),
+    200,
+  );
+  const more = draws(
+    config({
+      offset_range: [0, 1],
+      loudness_range: [0.5, 1.5],
+      noise_colors: 'all',
+      noise_color_range: [0, 0.1],
+      speed_range: [0.9, 1.1],
+      pitch_range: [-2, 2],
+      vtlp_range: [0.9, 1.1],
+    }),
+    200,
+  );
+  const otherLoudness = draws(
+    config({ offset_range: [0, 1], loudness_range: [0.1, 0.2], noise_colors: 'all', noise_color_range: [0, 0.1] }),
+    200,
+  );
   for (let i = 0; i < base.length; i++) {
-    assert.deepEqual([more[i].offset, more[i].loudness, more[i].noise, more[i].noise_factor], [base[i].offset, base[i].loudness, base[i].noise, base[i].noise_factor], `position ${i}`);
-    assert.deepEqual([otherLoudness[i].offset, otherLoudness[i].noise, otherLoudness[i].noise_factor], [base[i].offset, base[i].noise, base[i].noise_factor], `position ${i}`);
+    assert.deepEqual(
+      [more[i].offset, more[i].loudness, more[i].noise, more[i].noise_factor],
+      [base[i].offset, base[i].loudness, base[i].noise, base[i].noise_factor],
+      `position ${i}`,
+    );
+    assert.deepEqual(
+      [otherLoudness[i].offset, otherLoudness[i].noise, otherLoudness[i].noise_factor],
+      [base[i].offset, base[i].noise, base[i].noise_factor],
+      `position ${i}`,
+    );
   }
 });
 
@@ -129,6 +190,8 @@ test('sampleRng is the stream keyed by (seed, subset, epoch, position, tag)', ()
 test('noiseColorsOf: none for null or "none", every color for "all", else the list given', () => {
   assert.deepEqual(noiseColorsOf(config().generator), []);
   assert.deepEqual(noiseColorsOf(config({ noise_colors: 'none' }).generator), []);
-  assert.deepEqual(noiseColorsOf(config({ noise_colors: 'all', noise_color_range: [0, 1] }).generator), [...NOISE_COLORS]);
+  assert.deepEqual(noiseColorsOf(config({ noise_colors: 'all', noise_color_range: [0, 1] }).generator), [
+    ...NOISE_COLORS,
+  ]);
   assert.deepEqual(noiseColorsOf(config({ noise_colors: ['blue'], noise_color_range: [0, 1] }).generator), ['blue']);
 });

@@ -45,7 +45,10 @@ test('a clip is resampled to the target rate, trimmed of silence and placed at t
 });
 
 test('stereo input is mixed down to mono', () => {
-  const config = makeConfig('/data', '/out', { generator: { trim_threshold_db: null }, frontend: { sample_length_ms: 1 } });
+  const config = makeConfig('/data', '/out', {
+    generator: { trim_threshold_db: null },
+    frontend: { sample_length_ms: 1 },
+  });
   const r = new SampleRenderer(config);
   const left = new Float32Array(16).fill(0.5);
   const right = new Float32Array(16).fill(-0.25);

@@ -13,7 +13,13 @@ import { placeClip } from '../../src/sample/render.js';
 import { demoSubset, makeConfig, tempDir } from '../helpers.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no'], 4);
-const frontend = { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40, noise_reduction_enable: true, pcan_enable: true };
+const frontend = {
+  window_size_ms: 30,
+  window_step_ms: 20,
+  filterbank_n_channels: 40,
+  noise_reduction_enable: true,
+  pcan_enable: true,
+};
 
 function rows(out: string) {
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
@@ -37,7 +43,12 @@ function expectedUint16(file: string): Uint16Array {
 
 test('each row of x is the frontend output of its clip (no trim, offset 0), [frames, channels, 1] float32', async () => {
   const out = join(tempDir(), 'out');
-  await build(makeConfig(dataset, out, { generator: { frontend_enabled: true, debug: true, trim_threshold_db: null, disable_random_transforms: true }, frontend }));
+  await build(
+    makeConfig(dataset, out, {
+      generator: { frontend_enabled: true, debug: true, trim_threshold_db: null, disable_random_transforms: true },
+      frontend,
+    }),
+  );
   const { m, x, csv } = rows(out);
   assert.deepEqual(m.sample_shape, [49, 40, 1]);
   assert.equal(m.frontend.variant, 'mltk');
@@ -52,10 +63,19 @@ test('each row of x is the frontend output of its clip (no trim, offset 0), [fra
 
 test('int8 output without the channel dimension holds the frontend int8 values', async () => {
   const out = join(tempDir(), 'out');
-  await build(makeConfig(dataset, out, {
-    generator: { frontend_enabled: true, debug: true, trim_threshold_db: null, disable_random_transforms: true, dtype: 'int8', add_channel_dimension: false },
-    frontend,
-  }));
+  await build(
+    makeConfig(dataset, out, {
+      generator: {
+        frontend_enabled: true,
+        debug: true,
+        trim_threshold_db: null,
+        disable_random_transforms: true,
+        dtype: 'int8',
+        add_channel_dimension: false,
+      },
+      frontend,
+    }),
+  );
   const { m, x, csv } = rows(out);
   assert.deepEqual(m.sample_shape, [49, 40]);
   assert.equal(x.dtype, 'int8');
@@ -67,7 +87,12 @@ test('int8 output without the channel dimension holds the frontend int8 values',
 
 test('samplewise_normalize_range scales every spectrogram to the range', async () => {
   const out = join(tempDir(), 'out');
-  await build(makeConfig(dataset, out, { generator: { frontend_enabled: true, debug: true, samplewise_normalize_range: [0, 1] }, frontend }));
+  await build(
+    makeConfig(dataset, out, {
+      generator: { frontend_enabled: true, debug: true, samplewise_normalize_range: [0, 1] },
+      frontend,
+    }),
+  );
   const { x } = rows(out);
   for (let i = 0; i < x.shape[0]; i++) {
     const row = x.data.subarray(i * 1960, (i + 1) * 1960) as Float32Array;

@@ -24,7 +24,9 @@ const FACADES: Record<string, Facade> = {
 };
 
 test('every module in assembly/ has a facade here, and scripts/build-wasm.mjs --check finds them all current', () => {
-  const modules = readdirSync(join(ROOT, 'assembly')).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => f.slice(0, -3));
+  const modules = readdirSync(join(ROOT, 'assembly'))
+    .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
+    .map((f) => f.slice(0, -3));
   assert.deepEqual(Object.keys(FACADES).sort(), modules.sort());
   const check = spawnSync(process.execPath, [join(ROOT, 'scripts/build-wasm.mjs'), '--check'], { encoding: 'utf8' });
   assert.equal(check.status, 0, check.stderr);
@@ -35,7 +37,8 @@ for (const [name, Facade] of Object.entries(FACADES)) {
     const exports = instantiate<Record<string, unknown>>(name);
     const functions = Object.entries(exports).filter(([, v]) => typeof v === 'function');
     assert.deepEqual(functions.map(([id]) => id).sort(), Object.keys(Facade.parameters).sort());
-    for (const [id, fn] of functions) assert.equal((fn as () => void).length, Facade.parameters[id].length, `${name}.${id}`);
+    for (const [id, fn] of functions)
+      assert.equal((fn as () => void).length, Facade.parameters[id].length, `${name}.${id}`);
     assert.ok(Object.keys(exports).includes('memory'));
   });
 

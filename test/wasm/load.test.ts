@@ -11,5 +11,8 @@ test('each instance of a module has its own memory', () => {
 });
 
 test('a module that is not built is named, with the command that builds it', () => {
-  assert.throws(() => instantiate('no-such-module'), /wasm\/no-such-module\.wasm is missing: build it with `npm run build`/);
+  assert.throws(
+    () => instantiate('no-such-module'),
+    /wasm\/no-such-module\.wasm is missing: build it with `npm run build`/,
+  );
 });

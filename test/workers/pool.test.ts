@@ -12,7 +12,9 @@ import { children, CLIPS, gone, hooksModule, job, markedPid, workContext } from 
 // Each test waits on processes: a defect shows as a failure after a minute, never as a hang.
 const failsWith = (pattern: RegExp) => (e: unknown) => e instanceof AudiogenError && pattern.test(e.message);
 
-test('a ForkPool runs batches on worker processes, writing the same rows and drawing the same parameters as in-process', { timeout: 60_000 }, async () => {
+test('a ForkPool runs batches on worker processes, writing the same rows and drawing the same parameters as in-process', {
+  timeout: 60_000,
+}, async () => {
   const context = workContext();
   const before = children();
   const pool = ForkPool.fork(2);
@@ -30,22 +32,43 @@ test('a ForkPool runs batches on worker processes, writing the same rows and dra
     const j = job(files, { batchIndex: b, start: 2 * b });
     assert.deepEqual(await inline.run(j), results[b], `batch ${b}: parameters`);
     assert.ok(readFileSync(j.xPath).equals(readFileSync(forked[b].xPath)), `batch ${b}: rows`);
-    assert.ok(readFileSync(j.xPath).some((v) => v !== 0), 'rows were written');
+    assert.ok(
+      readFileSync(j.xPath).some((v) => v !== 0),
+      'rows were written',
+    );
   }
   await inline.close();
   inline.kill();
-  assert.deepEqual(children().filter((p) => !before.includes(p)), [], 'the in-process executor forks nothing');
+  assert.deepEqual(
+    children().filter((p) => !before.includes(p)),
+    [],
+    'the in-process executor forks nothing',
+  );
 });
 
-test('a worker killed while busy is reported with its batch and sample; the next batch names how it died', { timeout: 60_000 }, async () => {
+test('a worker killed while busy is reported with its batch and sample; the next batch names how it died', {
+  timeout: 60_000,
+}, async () => {
   const hooks = hooksModule(CLIPS[1], 'stall');
   const pool = ForkPool.fork(1);
   await pool.init(workContext(hooks.path));
   const busy = pool.run(job(CLIPS.slice(0, 3), { batchIndex: 12 }));
   const pid = await markedPid(hooks.marker);
   process.kill(pid, 'SIGKILL');
-  await assert.rejects(busy, failsWith(new RegExp(`^worker process ${pid} killed by SIGKILL while processing batch 12 of training epoch 0, sample yes/b_nohash_0\\.wav$`)));
-  await assert.rejects(pool.run(job(CLIPS.slice(0, 1), { batchIndex: 13 })), failsWith(new RegExp(`^worker process ${pid} killed by SIGKILL between batches, before batch 13 of training epoch 0$`)));
+  await assert.rejects(
+    busy,
+    failsWith(
+      new RegExp(
+        `^worker process ${pid} killed by SIGKILL while processing batch 12 of training epoch 0, sample yes/b_nohash_0\\.wav$`,
+      ),
+    ),
+  );
+  await assert.rejects(
+    pool.run(job(CLIPS.slice(0, 1), { batchIndex: 13 })),
+    failsWith(
+      new RegExp(`^worker process ${pid} killed by SIGKILL between batches, before batch 13 of training epoch 0$`),
+    ),
+  );
   pool.kill();
 });
 
@@ -58,15 +81,25 @@ test('kill() ends every worker at once, busy or idle; the batches they held fail
   const busy = pool.run(job(CLIPS.slice(0, 1), { batchIndex: 3 }));
   await markedPid(hooks.marker);
   pool.kill();
-  await assert.rejects(busy, failsWith(/^worker process \d+ killed by SIGKILL while processing batch 3 of training epoch 0, sample yes\/a_nohash_0\.wav$/));
+  await assert.rejects(
+    busy,
+    failsWith(
+      /^worker process \d+ killed by SIGKILL while processing batch 3 of training epoch 0, sample yes\/a_nohash_0\.wav$/,
+    ),
+  );
   assert.ok(await gone(workers), 'no worker process is left');
 });
 
-test('a batch that fails in a worker is reported with the hook, the file and the message; the worker carries on', { timeout: 60_000 }, async () => {
+test('a batch that fails in a worker is reported with the hook, the file and the message; the worker carries on', {
+  timeout: 60_000,
+}, async () => {
   const hooks = hooksModule(CLIPS[2], 'throw');
   const pool = ForkPool.fork(1);
   await pool.init(workContext(hooks.path));
-  await assert.rejects(pool.run(job(CLIPS.slice(1, 3))), failsWith(/hook preprocess .*no\/c_nohash_0\.wav.*no such luck/));
+  await assert.rejects(
+    pool.run(job(CLIPS.slice(1, 3))),
+    failsWith(/hook preprocess .*no\/c_nohash_0\.wav.*no such luck/),
+  );
   assert.equal((await pool.run(job(CLIPS.slice(0, 1)))).params.length, 1);
   await pool.close();
 });
@@ -75,7 +108,10 @@ test('a worker that dies while loading its context fails init, saying how', { ti
   // A hooks module that stalls as it loads: the worker never gets ready.
   const path = join(tempDir(), 'hooks.mjs');
   const marker = join(tempDir(), 'marker');
-  writeFileSync(path, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, String(process.pid));\nfor (;;) {}\n`);
+  writeFileSync(
+    path,
+    `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, String(process.pid));\nfor (;;) {}\n`,
+  );
   const pool = ForkPool.fork(1);
   const init = pool.init(workContext(path));
   const pid = await markedPid(marker);

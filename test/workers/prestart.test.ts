@@ -22,7 +22,7 @@ test('the pool adopts a pre-started worker instead of forking one, and discards 
   // Of the three, one works for the pool; the two it did not take are gone, and nothing new was forked.
   const now = children().filter((p) => !before.includes(p) && alive(p));
   assert.equal(now.length, 1);
-  assert.ok(prestarted.includes(now[0]), 'the pool\'s worker is a pre-started one');
+  assert.ok(prestarted.includes(now[0]), "the pool's worker is a pre-started one");
   assert.ok(await gone(prestarted.filter((p) => p !== now[0])));
   await pool.close();
   assert.ok(await gone(now));
@@ -56,20 +56,27 @@ test('a pre-started worker that died before it was taken is not handed out: a ne
   }
 });
 
-test('the progress file is unlinked at once: the worker has it as descriptor 4, the temporary folder has nothing', T, async () => {
-  const w = forkWorker();
-  try {
-    const st = fstatSync(w.progressFd);
-    assert.ok(st.isFile());
-    assert.equal(st.nlink, 0, 'no name on disk');
-    assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith(`audiogen-progress-${process.pid}-`)), []);
-    assert.equal(PROGRESS_FD, 4);
-    // The worker's descriptor 4 is the same (deleted) file.
-    const target = readlinkSync(`/proc/${w.child.pid}/fd/${PROGRESS_FD}`);
-    assert.match(target, new RegExp(`^${tmpdir()}/audiogen-progress-${process.pid}-[0-9a-f]{12} \\(deleted\\)$`));
-  } finally {
-    w.child.kill('SIGKILL');
-    closeSync(w.progressFd);
-  }
-  assert.ok(await gone([w.child.pid!]));
-});
+test(
+  'the progress file is unlinked at once: the worker has it as descriptor 4, the temporary folder has nothing',
+  T,
+  async () => {
+    const w = forkWorker();
+    try {
+      const st = fstatSync(w.progressFd);
+      assert.ok(st.isFile());
+      assert.equal(st.nlink, 0, 'no name on disk');
+      assert.deepEqual(
+        readdirSync(tmpdir()).filter((n) => n.startsWith(`audiogen-progress-${process.pid}-`)),
+        [],
+      );
+      assert.equal(PROGRESS_FD, 4);
+      // The worker's descriptor 4 is the same (deleted) file.
+      const target = readlinkSync(`/proc/${w.child.pid}/fd/${PROGRESS_FD}`);
+      assert.match(target, new RegExp(`^${tmpdir()}/audiogen-progress-${process.pid}-[0-9a-f]{12} \\(deleted\\)$`));
+    } finally {
+      w.child.kill('SIGKILL');
+      closeSync(w.progressFd);
+    }
+    assert.ok(await gone([w.child.pid!]));
+  },
+);

@@ -13,13 +13,19 @@ export const ROW_BYTES = 16000 * 4;
 /** The context of a raw-audio build over four tone clips, with `hooks` as its hooks module (or none). */
 export function workContext(hooks: string | null = null): WorkContext {
   const dir = tempDir();
-  const dataset = writeDataset(join(dir, 'data'), Object.fromEntries(CLIPS.map((c, i) => [c, toneWav(0.5, 16000, 300 + 100 * i)])));
+  const dataset = writeDataset(
+    join(dir, 'data'),
+    Object.fromEntries(CLIPS.map((c, i) => [c, toneWav(0.5, 16000, 300 + 100 * i)])),
+  );
   const config = makeConfig(dataset, join(dir, 'out'), { generator: { loudness_range: [0.5, 1.5] } });
   return { config: { ...config, hooks }, background: [] };
 }
 
 /** A batch of the given clips (positions from `start`) writing into a new zeroed x file of its own. */
-export function job(files: (string | null)[], opts: { batchIndex?: number; start?: number; xPath?: string } = {}): BatchJob {
+export function job(
+  files: (string | null)[],
+  opts: { batchIndex?: number; start?: number; xPath?: string } = {},
+): BatchJob {
   const xPath = opts.xPath ?? join(tempDir(), 'x.partial');
   if (!existsSync(xPath)) writeFileSync(xPath, Buffer.alloc(files.length * ROW_BYTES));
   const start = opts.start ?? 0;
@@ -37,7 +43,11 @@ export function job(files: (string | null)[], opts: { batchIndex?: number; start
  * A hooks module whose preprocess, on `clip`, either writes its process id to `marker` and spins forever (a stuck
  * worker to kill), or throws.
  */
-export function hooksModule(clip: string, action: 'stall' | 'throw', marker = join(tempDir(), 'marker')): { path: string; marker: string } {
+export function hooksModule(
+  clip: string,
+  action: 'stall' | 'throw',
+  marker = join(tempDir(), 'marker'),
+): { path: string; marker: string } {
   const path = join(tempDir(), 'hooks.mjs');
   const act =
     action === 'stall'
@@ -71,7 +81,8 @@ export function children(): number[] {
 }
 
 /** Whether a process exists and is not a zombie waiting to be reaped. */
-export const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+export const alive = (pid: number) =>
+  existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
 /** Waits until none of `pids` is alive; false if some still are after `ms`. */
 export async function gone(pids: number[], ms = 10_000): Promise<boolean> {

@@ -32,8 +32,15 @@ function startWorker(progressFd?: number): Worker {
   const inbox: FromWorker[] = [];
   const waiting: ((m: FromWorker) => void)[] = [];
   child.on('message', (m: FromWorker) => (waiting.length ? waiting.shift()!(m) : inbox.push(m)));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, output: () => output, next: () => (inbox.length ? Promise.resolve(inbox.shift()!) : new Promise((r) => waiting.push(r))), exited };
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    output: () => output,
+    next: () => (inbox.length ? Promise.resolve(inbox.shift()!) : new Promise((r) => waiting.push(r))),
+    exited,
+  };
 }
 const send = (w: Worker, msg: ToWorker) => w.child.send(msg);
 async function ready(w: Worker, context: WorkContext): Promise<void> {
@@ -44,7 +51,10 @@ async function ready(w: Worker, context: WorkContext): Promise<void> {
 /** A hooks module whose preprocess takes `ms` of CPU per sample. */
 function slowHooks(ms: number): string {
   const path = join(tempDir(), 'hooks.mjs');
-  writeFileSync(path, `export function preprocess(x) { const t = Date.now(); while (Date.now() - t < ${ms}) {} return x; }\n`);
+  writeFileSync(
+    path,
+    `export function preprocess(x) { const t = Date.now(); while (Date.now() - t < ${ms}) {} return x; }\n`,
+  );
   return path;
 }
 
@@ -82,7 +92,10 @@ child.on('message', (m) => {
 });`;
   // A file, not -e: the worker it forks inherits its node flags.
   writeFileSync(join(dir, 'stand-in.mjs'), script);
-  const build = spawn(process.execPath, ['--import', 'tsx', join(dir, 'stand-in.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const build = spawn(process.execPath, ['--import', 'tsx', join(dir, 'stand-in.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   build.stdout.on('data', (d) => (output += d));
   build.stderr.on('data', (d) => (output += d));
@@ -129,7 +142,10 @@ test('failures come back as messages with the batch id and exit code, and the wo
   send(v, { type: 'batch', id: 2, job: job(CLIPS.slice(0, 1)) });
   const failed = await v.next();
   assert.deepEqual(failed.type === 'failed' && [failed.id, failed.exitCode], [2, 1]);
-  assert.match(failed.type === 'failed' ? failed.message : '', new RegExp(`^hooks: cannot load ${broken}: cannot load me$`));
+  assert.match(
+    failed.type === 'failed' ? failed.message : '',
+    new RegExp(`^hooks: cannot load ${broken}: cannot load me$`),
+  );
   send(v, { type: 'batch', id: 3, job: job(CLIPS.slice(0, 1)) });
   assert.equal((await v.next()).type, 'failed', 'still there, still failing the same way');
   v.child.disconnect();
