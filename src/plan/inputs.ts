@@ -2,9 +2,9 @@
 // and rsync do, or (--verify-inputs) by contents. Kept in the build's state log, never in the manifest, whose
 // bytes depend on the config and the file names only.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ticker } from '../dataset/tick.js';
 import { InterruptedError } from '../errors.js';
 import type { InputsFingerprint } from '../io/state.js';
 
@@ -33,27 +33,34 @@ async function contentHash(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Fingerprints the inputs (stat always, contents when asked), a few files at a time; an interrupt stops it. */
+/**
+ * Fingerprints the inputs: sizes and times always (stat in a tight loop: a few µs a file, yielding now and then so
+ * an interrupt is heard), contents when asked (hashed a few files at a time).
+ */
 export async function fingerprintInputs(
   files: readonly InputFile[],
   opts: { contents?: boolean; signal?: AbortSignal } = {},
 ): Promise<InputsFingerprint> {
-  const stats: string[] = new Array(files.length);
+  const tick = ticker(opts.signal);
+  const stats = createHash('sha256');
+  for (const f of files) {
+    await tick();
+    const st = statSync(f.path, { bigint: true });
+    // Nearest millisecond: a time copied or restored through a float (utimes, Date) comes back the same.
+    stats.update(`${f.name}\t${st.size}\t${(st.mtimeNs + 500_000n) / 1_000_000n}\n`);
+  }
+  if (!opts.contents) return { stat: stats.digest('hex') };
   const contents: string[] = new Array(files.length);
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < files.length; i = next++) {
       if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
-      const f = files[i];
-      const st = await stat(f.path, { bigint: true });
-      // Nearest millisecond: a time copied or restored through a float (utimes, Date) comes back the same.
-      stats[i] = `${f.name}\t${st.size}\t${(st.mtimeNs + 500_000n) / 1_000_000n}\n`;
-      if (opts.contents) contents[i] = `${f.name}\t${await contentHash(f.path)}\n`;
+      contents[i] = `${files[i].name}\t${await contentHash(files[i].path)}\n`;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
-  const digest = (lines: string[]) => lines.reduce((h, l) => h.update(l), createHash('sha256')).digest('hex');
-  return opts.contents ? { stat: digest(stats), content: digest(contents) } : { stat: digest(stats) };
+  await Promise.all(Array.from({ length: Math.min(8, files.length) }, worker));
+  const content = contents.reduce((h, l) => h.update(l), createHash('sha256')).digest('hex');
+  return { stat: stats.digest('hex'), content };
 }
 
 /**
