@@ -11,6 +11,7 @@ import { registerPlan } from './plan.js';
 import { registerFeatures } from './features.js';
 import { registerRender } from './render.js';
 import { registerPreview } from './preview.js';
+import { registerScore } from './score.js';
 
 /** Every command, wired to `signal` (aborted on SIGINT/SIGTERM). Tests read the real command list from it. */
 export function createProgram(signal: AbortSignal = new AbortController().signal): Command {
@@ -29,6 +30,7 @@ export function createProgram(signal: AbortSignal = new AbortController().signal
   registerPreview(program, signal);
   registerPlan(program, signal);
   registerMerge(program);
+  registerScore(program);
   return program;
 }
 
