@@ -20,7 +20,7 @@ const RANK: Record<string, number> = {
   augment: 5,
   plan: 5,
   sample: 6,
-  stream: 6,
+  stream: 7,
   preview: 6,
   workers: 7,
   build: 8,

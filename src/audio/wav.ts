@@ -304,12 +304,20 @@ export function mixToMono(audio: DecodedAudio): Float32Array {
 
 /** A mono 16-bit PCM WAV (44-byte header): x * 32768 rounded half to even, saturated to the int16 range, NaN as 0. */
 export function encodeWavPcm16(samples: Float32Array, sampleRate: number): Buffer {
+  const out = Buffer.alloc(44 + samples.length * 2);
+  wavPcm16Header(samples.length, sampleRate).copy(out, 0);
+  floatToPcm16(samples, new Int16Array(out.buffer, out.byteOffset + 44, samples.length));
+  return out;
+}
+
+/** The 44-byte header of a mono 16-bit PCM WAV file of `frames` samples (a file written in pieces starts with it). */
+export function wavPcm16Header(frames: number, sampleRate: number): Buffer {
   if (!Number.isInteger(sampleRate) || sampleRate <= 0 || sampleRate > 0xffffffff) {
     throw new Error(`sample rate must be a positive integer, got ${sampleRate}`);
   }
-  const dataBytes = samples.length * 2;
-  if (36 + dataBytes > 0xffffffff) throw new Error(`${samples.length} samples do not fit a RIFF WAV file`);
-  const out = Buffer.alloc(44 + dataBytes);
+  const dataBytes = frames * 2;
+  if (36 + dataBytes > 0xffffffff) throw new Error(`${frames} samples do not fit a RIFF WAV file`);
+  const out = Buffer.alloc(44);
   out.write('RIFF', 0, 'latin1');
   out.writeUInt32LE(36 + dataBytes, 4);
   out.write('WAVEfmt ', 8, 'latin1');
@@ -322,7 +330,11 @@ export function encodeWavPcm16(samples: Float32Array, sampleRate: number): Buffe
   out.writeUInt16LE(16, 34);
   out.write('data', 36, 'latin1');
   out.writeUInt32LE(dataBytes, 40);
-  const view = new DataView(out.buffer, out.byteOffset, out.length);
+  return out;
+}
+
+/** Float samples to int16 as the WAV writer stores them: × 32768 rounded half to even, saturated, NaN as 0. */
+export function floatToPcm16(samples: Float32Array, out: Int16Array): void {
   for (let i = 0; i < samples.length; i++) {
     const v = samples[i] * 32768;
     let q: number;
@@ -332,9 +344,8 @@ export function encodeWavPcm16(samples: Float32Array, sampleRate: number): Buffe
       q = Math.round(v);
       if (q - v === 0.5 && (q & 1) !== 0) q -= 1; // Math.round sends halves up; ties go to even like numpy/lrint
     } else q = 0;
-    view.setInt16(44 + 2 * i, q, true);
+    out[i] = q;
   }
-  return out;
 }
 
 function parseFmt(bytes: Uint8Array, view: DataView, at: number, size: number, le: boolean): WavFormat {

@@ -25,11 +25,16 @@ export class BackgroundNoise {
     return this.files.map((f) => ({ name: f.name, samples: this.clips.get(f.name)!.length }));
   }
 
-  /** out += gain × the file's samples from `offset` on, wrapping around its end. */
-  addTo(out: Float32Array, name: string, offset: number, gain: number): void {
+  /** The file's samples, mono at the target rate. */
+  clip(name: string): Float32Array {
     const clip = this.clips.get(name);
     if (!clip) throw new Error(`background noise file ${name} is not loaded`);
-    addLooped(out, clip, offset, gain);
+    return clip;
+  }
+
+  /** out += gain × the file's samples from `offset` on, wrapping around its end. */
+  addTo(out: Float32Array, name: string, offset: number, gain: number): void {
+    addLooped(out, this.clip(name), offset, gain);
   }
 }
 
