@@ -100,8 +100,14 @@ export class Reverb {
     files: readonly RirFile[],
     private readonly rate: number,
     private readonly samples: number,
+    private readonly cacheBytes = CACHE_BYTES,
   ) {
     this.files = new Map(files.map((f) => [f.name, f]));
+  }
+
+  /** How many RIRs are kept now. */
+  get kept(): number {
+    return this.kernels.size;
   }
 
   /** The file names, in the listing order the draws index into. */
@@ -124,7 +130,7 @@ export class Reverb {
     }
     const kernel = new Kernel(this.load(name), this.samples);
     for (const [old, k] of this.kernels) {
-      if (this.cached + kernel.bytes <= CACHE_BYTES) break;
+      if (this.cached + kernel.bytes <= this.cacheBytes) break;
       this.kernels.delete(old);
       this.cached -= k.bytes;
     }

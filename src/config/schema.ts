@@ -297,7 +297,7 @@ export const specAugmentSchema = z
       ),
   })
   .prefault({})
-  .describe('SpecAugment: time and frequency masks on training spectrograms (all 0: off)');
+  .describe('SpecAugment: time and frequency masks on the spectrograms of augmented samples (all counts 0: off)');
 
 const generatorKeys = z.strictObject({
   cores: z

@@ -208,6 +208,23 @@ test('the reverb reads each RIR file\u2019s first channel at its own rate, and a
   assert.deepEqual(again, wantAgain);
 });
 
+test('past its memory bound the reverb drops the least recently drawn RIR and reads it again when drawn: same output', () => {
+  const x = Float32Array.from({ length: RATE }, noise(9));
+  const want = FIXTURE_RIRS.map((r) => convolveAligned(x, prepared(r)));
+  // One 32768-point spectrum (262 KB) fits, two do not.
+  const reverb = new Reverb(rirFiles, RATE, RATE, 300_000);
+  for (let round = 0; round < 3; round++)
+    for (const [i, r] of FIXTURE_RIRS.entries()) {
+      const y = Float32Array.from(x);
+      reverb.apply(y, r.file);
+      assert.deepEqual(y, want[i], `${r.file}, round ${round}`);
+      assert.equal(reverb.kept, 1);
+    }
+  const roomy = new Reverb(rirFiles, RATE, RATE);
+  for (const r of FIXTURE_RIRS) roomy.apply(Float32Array.from(x), r.file);
+  assert.equal(roomy.kept, 2);
+});
+
 test('an RIR that is too long, silent or unreadable fails naming the file', () => {
   const dir = tempDir();
   const long = new Float32Array(1000 * RIR_MAX_SECONDS + 100);
