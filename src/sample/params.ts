@@ -69,6 +69,7 @@ export function paramFields(p: SampleParams, columns: readonly ParamColumn[]): (
   });
 }
 
+/** Whether SpecAugment draws masks (a count above 0: the config's rules give each count its width). */
 export function specAugmentOn(g: GeneratorConfig): boolean {
   return g.spec_augment.time_masks > 0 || g.spec_augment.freq_masks > 0;
 }
