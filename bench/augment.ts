@@ -11,6 +11,9 @@ import { resample } from '../src/audio/resample.js';
 import { RealFFT } from '../src/dsp/fft.js';
 import { NOISE_COLORS } from '../src/config/names.js';
 import { simdFftBuild } from '../src/dsp/fft-simd.js';
+import { Reverb } from '../src/augment/reverb.js';
+import { applyMasks, drawMasks } from '../src/augment/spec-augment.js';
+import { rngFor } from '../src/random/rng.js';
 
 const SR = 16000;
 const prng = seedrandom.xor4096('bench:augment');
@@ -64,3 +67,56 @@ bench('full profile (speed + pitch + noise)', (i) => {
 });
 bench("vtlp, phase 'moved' (α 0.9–1.1)", (i) => vtlp(clip, SR, alphas[i % 4]));
 bench("vtlp, phase 'coherent' (α 0.9–1.1)", (i) => vtlp(clip, SR, alphas[i % 4], { phase: 'coherent' }));
+
+// Reverb with the fixture rooms (0.36 s and 0.73 s long at 16 kHz: a 32768-point FFT pair per clip); the RIRs are
+// read and transformed on the first draws, as in a worker.
+const rirDir = new URL('../fixtures/rir/', import.meta.url).pathname;
+const rooms = ['small-room-rt60-0.3s-16k.wav', 'hall-rt60-0.6s-32k.wav'];
+const reverb = new Reverb(
+  rooms.map((name) => ({ name, path: rirDir + name })),
+  SR,
+  SR,
+);
+const wet = new Float32Array(SR);
+bench('reverb (FFT convolution, RIR kept)', (i) => {
+  wet.set(clip);
+  reverb.apply(wet, rooms[i & 1]);
+});
+// SpecAugment on the micro_speech spectrogram (49 x 40): 2 time masks of 0..8 frames, 2 frequency masks of
+// 0..6 channels, the mean as value; drawing includes seeding the two keyed streams, as the generator does.
+const spectrogram = new Uint16Array(49 * 40).map((_, i) => (i * 7919) % 700);
+const scratch = new Uint16Array(spectrogram.length);
+bench(
+  'SpecAugment: draw + masks, 49x40',
+  (i) => {
+    scratch.set(spectrogram);
+    const time = drawMasks(rngFor(0, 'training', 0, i, 'spec-time-masks'), 2, 8, 49);
+    const freq = drawMasks(rngFor(0, 'training', 0, i, 'spec-freq-masks'), 2, 6, 40);
+    applyMasks(scratch, 40, time, freq, 'mean');
+  },
+  2000,
+  1000,
+  'µs',
+);
+bench(
+  '  masks only (mean), 49x40',
+  (i) => {
+    scratch.set(spectrogram);
+    applyMasks(
+      scratch,
+      40,
+      [
+        [i % 40, 8],
+        [3, 5],
+      ],
+      [
+        [i % 30, 6],
+        [10, 4],
+      ],
+      'mean',
+    );
+  },
+  2000,
+  1000,
+  'µs',
+);

@@ -40,8 +40,13 @@ export class BackgroundNoise {
 
 /** A background file, decoded; failures name it (the listing checked it, but it may have changed since). */
 function readBackground(f: BackgroundFile) {
+  return readSideFile(f.path, 'background noise file');
+}
+
+/** A file of bg_noise_dir or rir_dir, decoded; a failure is an AudiogenError naming it as `what` and its path. */
+export function readSideFile(path: string, what: string) {
   try {
-    return readWav(f.path);
+    return readWav(path);
   } catch (err) {
     const why =
       err instanceof WavError
@@ -49,7 +54,7 @@ function readBackground(f: BackgroundFile) {
         : err instanceof NotAFileError
           ? `is ${err.what}, not a regular file`
           : `cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
-    throw new AudiogenError(`background noise file ${f.path}: ${why}`);
+    throw new AudiogenError(`${what} ${path}: ${why}`);
   }
 }
 

@@ -3,6 +3,7 @@
 // are all done is announced. One small state object holds what is in flight.
 import type { Config, Subset } from '../config/schema.js';
 import type { BackgroundFile } from '../dataset/background.js';
+import type { RirFile } from '../dataset/rir.js';
 import { InterruptedError } from '../errors.js';
 import { csvLine } from '../io/csv.js';
 import { ShardWriter, type ShardRecord } from '../io/shard-writer.js';
@@ -10,7 +11,7 @@ import type { StateWriter } from '../io/state.js';
 import { batchesOf, epochOrder, firstBatchIndices, type BatchSpec, type Plan, type SubsetPlan } from '../plan/plan.js';
 import type { PlannedShard } from '../plan/shards.js';
 import type { BatchItem } from '../sample/batch.js';
-import { PARAM_COLUMNS, type SampleParams } from '../sample/params.js';
+import { paramColumns, paramFields, type ParamColumn, type SampleParams } from '../sample/params.js';
 import { InlineExecutor, type Executor, type ForkPool } from '../workers/pool.js';
 import type { BuildEvents } from './build.js';
 import type { OutputLayout } from './manifest.js';
@@ -24,6 +25,7 @@ export interface BakeInput {
   outDir: string;
   classes: readonly string[];
   background: BackgroundFile[];
+  rirs: RirFile[];
   /** Pre-started workers, or null to run in this process (`debug`). */
   pool: ForkPool | null;
   workers: number;
@@ -61,7 +63,11 @@ export class Bake {
   private shards = 0;
   private readonly onAbort = () => (this.executor ?? this.input.pool)?.kill();
 
-  constructor(private readonly input: BakeInput) {}
+  private readonly columns: ParamColumn[];
+
+  constructor(private readonly input: BakeInput) {
+    this.columns = paramColumns(input.config);
+  }
 
   /** Bakes every missing shard; resolves with the counts, or rejects (interrupt, a failed batch) with nothing open. */
   async run(): Promise<{ built: number; samples: number }> {
@@ -98,8 +104,8 @@ export class Bake {
   }
 
   private async startExecutor(): Promise<Executor> {
-    const { config, background, pool, signal } = this.input;
-    const context = { config, background };
+    const { config, background, rirs, pool, signal } = this.input;
+    const context = { config, background, rirs };
     try {
       if (!pool) return await InlineExecutor.start(context);
       await pool.init(context);
@@ -172,7 +178,7 @@ export class Bake {
         writer.addBatch(
           batch.start,
           items.map((i) => i.label),
-          csvRows(items, res.params, this.input.classes),
+          csvRows(items, res.params, this.input.classes, this.columns),
         );
         this.samples += items.length;
         this.input.events.progress?.(sub.subset, shard.epoch.epoch, items.length);
@@ -205,11 +211,15 @@ export class Bake {
   }
 }
 
-function csvRows(items: BatchItem[], params: SampleParams[], classes: readonly string[]): string {
+function csvRows(
+  items: BatchItem[],
+  params: SampleParams[],
+  classes: readonly string[],
+  columns: readonly ParamColumn[],
+): string {
   let out = '';
   items.forEach((item, i) => {
-    const p = params[i];
-    out += csvLine([item.position, item.label, classes[item.label], item.file, ...PARAM_COLUMNS.map((c) => p[c])]);
+    out += csvLine([item.position, item.label, classes[item.label], item.file, ...paramFields(params[i], columns)]);
   });
   return out;
 }

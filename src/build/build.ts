@@ -168,6 +168,7 @@ async function prepare(
     config.dataset.directory,
     plan.subsets.flatMap((s) => s.samples.map((r) => r.file)),
     listing.background,
+    listing.rirs,
   );
   const inputs = await fingerprintInputs(files, { contents: opts.verifyInputs, signal: opts.signal });
   return {
@@ -304,6 +305,7 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
     outDir,
     classes: run.listing.classes,
     background: run.listing.background,
+    rirs: run.listing.rirs,
     pool: run.pool,
     workers: run.workers,
     events,

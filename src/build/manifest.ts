@@ -13,7 +13,7 @@ import {
 } from '../io/manifest.js';
 import type { ShardRecord, XFormat } from '../io/shard-writer.js';
 import { plannedShards } from '../plan/shards.js';
-import { PARAM_COLUMNS } from '../sample/params.js';
+import { paramColumns } from '../sample/params.js';
 
 export interface OutputLayout {
   x: XFormat;
@@ -25,7 +25,7 @@ export function outputLayout(config: Config, classCount: number): OutputLayout {
   return {
     x: { dtype: config.generator.dtype, sampleShape: sampleShapeOf(config) },
     y: labelFormat(config.dataset.class_mode, config.generator.dtype, classCount),
-    columns: ['position', 'label', 'class', 'file', ...PARAM_COLUMNS],
+    columns: ['position', 'label', 'class', 'file', ...paramColumns(config)],
   };
 }
 

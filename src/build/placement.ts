@@ -1,5 +1,5 @@
 // Where a command may write: never into what it reads. An output folder that is, contains or lies inside the
-// dataset, bg_noise_dir or shuffle_index_dir is refused before anything is written or deleted.
+// dataset, bg_noise_dir, rir_dir or shuffle_index_dir is refused before anything is written or deleted.
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
@@ -21,6 +21,7 @@ export function realPathOf(path: string): string {
 function inputFolders(config: Config): [string, string][] {
   const out: [string, string][] = [['dataset.directory', config.dataset.directory]];
   if (config.generator.bg_noise_dir !== null) out.push(['generator.bg_noise_dir', config.generator.bg_noise_dir]);
+  if (config.generator.rir_dir !== null) out.push(['generator.rir_dir', config.generator.rir_dir]);
   if (config.dataset.shuffle_index_dir !== null)
     out.push(['dataset.shuffle_index_dir', config.dataset.shuffle_index_dir]);
   return out;

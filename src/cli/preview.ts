@@ -8,7 +8,8 @@ import { AudiogenError, EXIT } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { csvLine } from '../io/csv.js';
 import { epochOrder } from '../plan/plan.js';
-import { PARAM_COLUMNS, type SampleParams } from '../sample/params.js';
+import { paramColumns, paramFields, type SampleParams } from '../sample/params.js';
+import { formatMasks } from '../augment/spec-augment.js';
 import { Sampler, type RenderedRow } from './sampler.js';
 import { renderGrid, type PreviewCell } from '../preview/grid.js';
 import { loadConfigWarned, overridesFrom, toNumber } from './options.js';
@@ -24,8 +25,15 @@ export function describeParams(p: SampleParams): string[] {
     p.vtlp !== 1 && `vtlp ${fmt(p.vtlp)}`,
   ].filter(Boolean);
   if (shape.length) lines.push(shape.join(' '));
+  if (p.rir_file !== '') lines.push(`rir ${p.rir_file}`);
   if (p.noise === 'background') lines.push(`bg ${p.bg_file} x${fmt(p.noise_factor)}`);
   else if (p.noise !== 'none') lines.push(`${p.noise} noise x${fmt(p.noise_factor)}`);
+  // Zero-width masks change nothing: only the ones that cover something are shown.
+  const masks = (axis: string, list: SampleParams['time_masks']) => {
+    const shown = list.filter(([, width]) => width > 0);
+    return shown.length ? [`${axis} ${formatMasks(shown).replaceAll(';', ' ')}`] : [];
+  };
+  lines.push(...masks('tmask', p.time_masks), ...masks('fmask', p.freq_masks));
   return lines;
 }
 
@@ -73,7 +81,8 @@ export function registerPreview(program: Command, signal?: AbortSignal): void {
       }
       const out = resolve(flags.out);
       const { frames, channels } = frontendShape(config.frontend);
-      let csv = csvLine(['wav', 'position', 'label', 'class', 'file', ...PARAM_COLUMNS]);
+      const columns = paramColumns(config);
+      let csv = csvLine(['wav', 'position', 'label', 'class', 'file', ...columns]);
       const rows: PreviewCell[][] = [];
       for (const [label, name] of config.dataset.classes.entries()) {
         const cells: PreviewCell[] = [];
@@ -81,14 +90,7 @@ export function registerPreview(program: Command, signal?: AbortSignal): void {
           const r: RenderedRow = sampler.render(subset, flags.epoch, position);
           const wav = `${name}-${k}.wav`;
           if (r.audio) writeFileAtomic(join(out, wav), encodeWavPcm16(r.audio, config.frontend.sample_rate_hz));
-          csv += csvLine([
-            r.audio ? wav : '',
-            position,
-            label,
-            name,
-            r.item.file,
-            ...PARAM_COLUMNS.map((c) => r.params[c]),
-          ]);
+          csv += csvLine([r.audio ? wav : '', position, label, name, r.item.file, ...paramFields(r.params, columns)]);
           cells.push({
             title: name,
             lines: [r.item.file ?? '(silence)', ...describeParams(r.params)],

@@ -35,7 +35,7 @@ export class Sampler {
     const hooks = await loadHooks(config.hooks);
     const listing = await listDataset(config, { write: false, listValidFilenames: hooks.listValidFilenames, signal });
     const plan = makePlan(config, listing, hooksHash(config.hooks));
-    const processor = await BatchProcessor.create({ config, background: listing.background });
+    const processor = await BatchProcessor.create({ config, background: listing.background, rirs: listing.rirs });
     return new Sampler(config, listing, plan, processor);
   }
 

@@ -1,7 +1,7 @@
 // Rules that span several keys, which the schema cannot express key by key.
 import type { Config } from './schema.js';
 import type { Problem } from './issues.js';
-import { sampleLength } from './derive.js';
+import { frontendShape, sampleLength } from './derive.js';
 
 const RAW_AUDIO_DTYPES = ['float32', 'float64', 'int16'];
 
@@ -78,6 +78,33 @@ export function crossChecks(config: Config, extra: readonly ConfigCheck[] = []):
       if (set) add(['generator', key], 'applies to spectrograms only (frontend_enabled: true), as in the reference');
     }
   }
+  specAugmentChecks(config, add);
   for (const check of extra) problems.push(...check(config));
   return problems;
+}
+
+/** SpecAugment: each count needs its width and the other way round, and every mask must fit the spectrogram. */
+function specAugmentChecks(config: Config, add: (path: (string | number)[], message: string) => void): void {
+  const s = config.generator.spec_augment;
+  const at = (key: string) => ['generator', 'spec_augment', key];
+  const axes = [
+    ['time_masks', 'time_mask_max_frames', 'frames'],
+    ['freq_masks', 'freq_mask_max_channels', 'channels'],
+  ] as const;
+  const shape = frontendShape(config.frontend);
+  for (const [count, width, unit] of axes) {
+    if (s[count] > 0 && s[width] === 0)
+      add(at(width), `required with ${count}: the widest mask, at least 1 ${unit.slice(0, -1)}`);
+    if (s[count] === 0 && s[width] > 0) add(at(count), `required with ${width}: how many masks a sample gets`);
+    // The frame count of an infeasible frontend is 0: the frontend's own check reports that.
+    if (config.generator.frontend_enabled && shape[unit] > 0 && s[width] > shape[unit])
+      add(
+        at(width),
+        `expected at most the spectrogram\u2019s ${shape[unit]} ${unit} (a mask lies inside it), got ${s[width]}`,
+      );
+  }
+  const masks = s.time_masks > 0 || s.freq_masks > 0;
+  if (!masks && s.mask_value !== 'mean') add(at('mask_value'), 'applies only with time_masks or freq_masks');
+  if (masks && !config.generator.frontend_enabled)
+    add(['generator', 'spec_augment'], 'applies to spectrograms only (frontend_enabled: true)');
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { configSchema, IGNORED_KEYS, ignoredMessage, PITCH_WARN_SEMITONES, type Config } from './schema.js';
 import { problemsFromZod, formatPath, describeValue, type KeyPath, type Problem } from './issues.js';
 import { crossChecks, type ConfigCheck } from './checks.js';
-import { pitchSemitones, workerCount } from './derive.js';
+import { frontendDtypeOf, pitchSemitones, workerCount } from './derive.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { NotAFileError, readRegularFile } from '../files/read.js';
 
@@ -181,6 +181,7 @@ function configWarnings(raw: Record<string, unknown>, config: Config): Problem[]
   const folders: [string, string][] = [
     ['dataset', 'shuffle_index_dir'],
     ['generator', 'bg_noise_dir'],
+    ['generator', 'rir_dir'],
     ['hooks', ''],
   ];
   for (const [section, key] of folders) {
@@ -206,6 +207,8 @@ function configWarnings(raw: Record<string, unknown>, config: Config): Problem[]
       out.push({ path: ['generator', 'pitch_range'], message });
     }
   }
+  const maskWarning = maskValueWarning(config);
+  if (maskWarning) out.push({ path: ['generator', 'spec_augment', 'mask_value'], message: maskWarning });
   if (!config.generator.debug) {
     const cpus = availableParallelism();
     const workers = workerCount(config.generator.cores, cpus);
@@ -218,6 +221,18 @@ function configWarnings(raw: Record<string, unknown>, config: Config): Problem[]
   }
   return out;
 }
+
+/** Integer spectrogram outputs hold whole numbers within their range: any other mask_value is rounded and clamped. */
+function maskValueWarning(config: Config): string | null {
+  const { mask_value: value, time_masks, freq_masks } = config.generator.spec_augment;
+  if (value === 'mean' || time_masks + freq_masks === 0 || !config.generator.frontend_enabled) return null;
+  const dtype = frontendDtypeOf(config);
+  const range = INTEGER_RANGES[dtype];
+  if (!range || (Number.isInteger(value) && value >= range[0] && value <= range[1])) return null;
+  return `${value} is not a whole number within ${range[0]}..${range[1]}, what the ${dtype} spectrogram holds: masks get it rounded (halves to even) and clamped`;
+}
+
+const INTEGER_RANGES: Partial<Record<string, [number, number]>> = { uint16: [0, 65535], int8: [-128, 127] };
 
 /** Keys given twice in one mapping (each repeat, with its offset): one pass with a set per mapping. */
 function duplicateKeys(doc: Document): { key: unknown; offset: number }[] {
@@ -328,6 +343,7 @@ export function resolvePaths(config: Config, baseDir: string): Config {
   if (dataset.shuffle_index_dir !== null) dataset.shuffle_index_dir = resolvePath(baseDir, dataset.shuffle_index_dir);
   const generator = { ...config.generator };
   if (generator.bg_noise_dir !== null) generator.bg_noise_dir = resolvePath(dataset.directory, generator.bg_noise_dir);
+  if (generator.rir_dir !== null) generator.rir_dir = resolvePath(dataset.directory, generator.rir_dir);
   const output = { ...config.output, directory: resolvePath(baseDir, config.output.directory) };
   const hooks = config.hooks === null ? null : resolvePath(baseDir, config.hooks);
   return { ...config, dataset, generator, output, hooks };

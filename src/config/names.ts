@@ -3,3 +3,11 @@ export const SUBSETS = ['training', 'validation'] as const;
 export const DTYPES = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32'] as const;
 export const FRONTEND_DTYPES = ['uint16', 'float32', 'int8'] as const;
 export const NOISE_COLORS = ['white', 'pink', 'brown', 'blue', 'violet'] as const;
+/** generator.spec_augment when not configured (the schema's defaults; a test holds the two together). */
+export const SPEC_AUGMENT_OFF = {
+  time_masks: 0,
+  time_mask_max_frames: 0,
+  freq_masks: 0,
+  freq_mask_max_channels: 0,
+  mask_value: 'mean',
+} as const;

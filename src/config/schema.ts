@@ -4,14 +4,18 @@
 // instead of exhausting memory or time later.
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SUBSETS } from './names.js';
+import { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SPEC_AUGMENT_OFF, SUBSETS } from './names.js';
 import { pitchSemitones } from './derive.js';
 
-export { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SUBSETS };
+export { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SPEC_AUGMENT_OFF, SUBSETS };
 
 /** Pitch shifts beyond this many semitones (4 octaves) are refused; beyond PITCH_WARN_SEMITONES, warned about. */
 export const PITCH_MAX_SEMITONES = 48;
 export const PITCH_WARN_SEMITONES = 12;
+
+/** SpecAugment masks per axis at most; rir_probability when rir_dir is set and it is not. */
+const SPEC_AUGMENT_MAX_MASKS = 100;
+export const RIR_PROBABILITY = 0.5;
 
 /** The longest path accepted (Linux PATH_MAX) and the longest class name (a folder name: NAME_MAX bytes). */
 const PATH_MAX = 4096;
@@ -254,6 +258,47 @@ export const frontendSchema = z
   })
   .describe('AudioFeatureGeneratorSettings');
 
+/** SpecAugment masks on the spectrogram (after the frontend, before normalization); all zero: off. */
+export const specAugmentSchema = z
+  .strictObject({
+    time_masks: z
+      .int()
+      .min(0)
+      .max(SPEC_AUGMENT_MAX_MASKS)
+      .default(0)
+      .describe('SpecAugment time masks per sample (0..100; 0: none)'),
+    time_mask_max_frames: z
+      .int()
+      .min(0)
+      .max(60000)
+      .default(0)
+      .describe(
+        'Widest time mask in frames (0..60000, at most the spectrogram\u2019s frames): widths uniform in 0..max',
+      ),
+    freq_masks: z
+      .int()
+      .min(0)
+      .max(SPEC_AUGMENT_MAX_MASKS)
+      .default(0)
+      .describe('SpecAugment frequency masks per sample (0..100; 0: none)'),
+    freq_mask_max_channels: z
+      .int()
+      .min(0)
+      .max(512)
+      .default(0)
+      .describe(
+        'Widest frequency mask in channels (0..512, at most the spectrogram\u2019s channels): widths uniform in 0..max',
+      ),
+    mask_value: z
+      .union([z.literal('mean'), z.number().min(-1_000_000).max(1_000_000)])
+      .default('mean')
+      .describe(
+        'What masked cells hold: mean (the spectrogram\u2019s mean before masking) or a number in the output\u2019s units (-1000000..1000000), rounded and clamped for integer outputs',
+      ),
+  })
+  .prefault({})
+  .describe('SpecAugment: time and frequency masks on the spectrograms of augmented samples (all counts 0: off)');
+
 const generatorKeys = z.strictObject({
   cores: z
     .number()
@@ -386,6 +431,22 @@ const generatorKeys = z.strictObject({
     .nullable()
     .default(null)
     .describe('Folder of background-noise .wav files (absolute, or relative to the dataset directory)'),
+  rir_dir: path()
+    .nullable()
+    .default(null)
+    .describe(
+      'Folder of room-impulse-response .wav files for reverberation (absolute, or relative to the dataset directory)',
+    ),
+  rir_probability: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .default(null)
+    .describe(
+      'Probability that a sample is convolved with a drawn room impulse response (0..1; default 0.5 with rir_dir)',
+    ),
+  spec_augment: specAugmentSchema,
   frontend_settings: frontendSchema
     .optional()
     .describe('MLTK\u2019s name for the frontend section (AudioFeatureGeneratorSettings): give one of the two'),
@@ -393,7 +454,18 @@ const generatorKeys = z.strictObject({
 });
 
 export const generatorSchema = generatorKeys
+  .superRefine((g, ctx) => {
+    // Checked before the default is filled in below: a probability without a folder would be ignored.
+    if (g.rir_probability !== null && g.rir_dir === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rir_dir'],
+        input: g.rir_dir,
+        message: 'required with rir_probability: the folder of room-impulse-response .wav files',
+      });
+  })
   .transform(withoutKeys(Object.keys(IGNORED_KEYS.generator) as (keyof typeof IGNORED_KEYS.generator)[]))
+  .transform((g) => ({ ...g, rir_probability: g.rir_dir === null ? null : (g.rir_probability ?? RIR_PROBABILITY) }))
   .describe('ParallelAudioDataGenerator settings');
 
 export const outputSchema = z
@@ -473,3 +545,4 @@ export type Subset = (typeof SUBSETS)[number];
 export type Dtype = (typeof DTYPES)[number];
 export type FrontendDtype = (typeof FRONTEND_DTYPES)[number];
 export type NoiseColor = (typeof NOISE_COLORS)[number];
+export type SpecAugment = z.infer<typeof specAugmentSchema>;

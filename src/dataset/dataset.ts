@@ -14,6 +14,7 @@ import { probeClip, type BadFile } from './probe.js';
 import { checkClassFolder, checkDatasetDirectory } from './roots.js';
 import { ticker } from './tick.js';
 import { listBackground, type BackgroundFile } from './background.js';
+import { listRirs, type RirFile } from './rir.js';
 
 export const UNKNOWN = '_unknown_';
 export const SILENCE = '_silence_';
@@ -41,6 +42,8 @@ export interface DatasetListing {
   skipped: BadFile[];
   /** Background-noise files (bg_noise_dir), in draw order. */
   background: BackgroundFile[];
+  /** Room-impulse-response files (rir_dir), in draw order. */
+  rirs: RirFile[];
 }
 
 /** The reference's list_valid_filenames_in_directory_function (a hook): returns [className, files] or files. */
@@ -185,7 +188,16 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
   }
 
   const background = await listBackground(config, { usable, reject, warnings }, tick);
-  const result: DatasetListing = { classes: [...d.classes], subsets: {}, warnings, indexFiles, skipped, background };
+  const rirs = await listRirs(config, { usable, reject, warnings }, tick);
+  const result: DatasetListing = {
+    classes: [...d.classes],
+    subsets: {},
+    warnings,
+    indexFiles,
+    skipped,
+    background,
+    rirs,
+  };
   for (const subset of subsets) {
     const samples: SampleRef[] = [];
     const classCounts: Record<string, number> = {};

@@ -45,11 +45,9 @@ export function checkClassFolder(dir: string, classes: readonly string[], name: 
   ]);
 }
 
-/** generator.bg_noise_dir must be a folder. */
-export function checkBackgroundFolder(dir: string): void {
+/** A folder key of the generator (bg_noise_dir, rir_dir) must name a folder. */
+export function checkGeneratorFolder(key: 'generator.bg_noise_dir' | 'generator.rir_dir', dir: string): void {
   const stat = statOf(dir);
   if (typeof stat !== 'string' && stat.isDirectory()) return;
-  throw new ConfigError([
-    { path: 'generator.bg_noise_dir', message: `${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` },
-  ]);
+  throw new ConfigError([{ path: key, message: `${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` }]);
 }

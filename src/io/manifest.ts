@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config, Dtype, Subset } from '../config/schema.js';
+import { SPEC_AUGMENT_OFF } from '../config/names.js';
 import type { LabelFormat } from './labels.js';
 import type { ShardRecord } from './shard-writer.js';
 
@@ -89,10 +90,22 @@ const RUN_ONLY: readonly (readonly string[])[] = [
   ['output', 'partitions'],
 ];
 
+/**
+ * Keys added after format 1, left out while they are off (their value when not configured): a config that does
+ * not use them keeps the manifest and config hash it had before they existed, so its builds still resume.
+ */
+const OMITTED_WHEN_OFF: readonly [string, string, unknown][] = [
+  ['generator', 'rir_dir', null],
+  ['generator', 'rir_probability', null],
+  ['generator', 'spec_augment', SPEC_AUGMENT_OFF],
+];
+
 /** The part of the config that determines the output bytes (the manifest records it). */
 export function outputConfig(config: Config): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
   for (const [section, key] of RUN_ONLY) delete copy[section][key];
+  for (const [section, key, off] of OMITTED_WHEN_OFF)
+    if (JSON.stringify(canonical(copy[section][key])) === JSON.stringify(canonical(off))) delete copy[section][key];
   return canonical(copy) as Record<string, unknown>;
 }
 

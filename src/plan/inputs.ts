@@ -14,16 +14,21 @@ export interface InputFile {
   path: string;
 }
 
-/** The files of a listing: each distinct dataset clip (relative to `datasetDir`) and the background-noise files. */
+/**
+ * The files of a listing: each distinct dataset clip (relative to `datasetDir`), the background-noise files and the
+ * room impulse responses.
+ */
 export function inputFiles(
   datasetDir: string,
   clips: Iterable<string | null>,
   background: readonly InputFile[],
+  rirs: readonly InputFile[],
 ): InputFile[] {
   const names = new Set<string>();
   for (const c of clips) if (c !== null) names.add(c);
   const out = [...names].sort().map((name) => ({ name, path: join(datasetDir, name) }));
   for (const b of background) out.push({ name: `background:${b.name}`, path: b.path });
+  for (const r of rirs) out.push({ name: `rir:${r.name}`, path: r.path });
   return out;
 }
 

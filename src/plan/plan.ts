@@ -42,6 +42,8 @@ export interface Plan {
   subsets: SubsetPlan[];
   /** Background-noise file names, in draw order (part of what the output depends on). */
   background: string[];
+  /** Room-impulse-response file names, in draw order (likewise). */
+  rirs: string[];
   /** sha256 of the hooks module ('' without hooks): its code shapes the output too. */
   hooks: string;
 }
@@ -71,6 +73,8 @@ export function planHash(plan: Plan): string {
   const hash = createHash('sha256');
   hash.update(`hooks\t${plan.hooks}\n`);
   for (const name of plan.background) hash.update(`background\t${name}\n`);
+  // Without rir_dir nothing is added: the hash of a build that has none stays what it was.
+  for (const name of plan.rirs) hash.update(`rir\t${name}\n`);
   for (const s of plan.subsets) {
     hash.update(`${s.subset}\n`);
     for (const r of s.samples) hash.update(`${r.label}\t${r.file ?? ''}\n`);

@@ -61,6 +61,7 @@ export function makePlan(config: Config, listing: DatasetListing, hooks: string)
   return {
     epochs: config.output.epochs,
     background: listing.background.map((b) => b.name),
+    rirs: listing.rirs.map((r) => r.name),
     hooks,
     subsets: Object.entries(listing.subsets).map(([subset, s]) => ({
       subset: subset as Subset,

@@ -10,18 +10,21 @@ import { AudiogenError } from '../errors.js';
 import { outputError } from '../io/atomic.js';
 import type { TypedArray } from '../io/npy.js';
 import { bulkRngFor, rngFor } from '../random/rng.js';
-import { sampleShapeOf } from '../config/derive.js';
+import { sampleLength, sampleShapeOf } from '../config/derive.js';
 import { callSampleHook, checkNumbers, HookError, loadHooks, type Hooks, type SampleContext } from './hooks.js';
 import { castInto } from './normalize.js';
 import { drawParams, sampleRng, type SampleParams } from './params.js';
 import { SampleRenderer } from './render.js';
 import type { BackgroundFile } from '../dataset/background.js';
+import type { RirFile } from '../dataset/rir.js';
+import { Reverb } from '../augment/reverb.js';
 import type { Config, Subset } from '../config/schema.js';
 
-/** What every worker needs besides the batches: the config and the background-noise files. */
+/** What every worker needs besides the batches: the config, the background-noise and the RIR files. */
 export interface WorkContext {
   config: Config;
   background: BackgroundFile[];
+  rirs: RirFile[];
 }
 
 export interface BatchItem {
@@ -70,16 +73,22 @@ export interface RenderedSample {
 export class BatchProcessor {
   private readonly renderer: SampleRenderer;
   private readonly catalog: { name: string; samples: number }[];
+  private readonly rirNames: string[];
   private readonly sampleShape: number[];
 
   private constructor(
     private readonly context: WorkContext,
     private readonly hooks: Hooks,
   ) {
-    const { config, background } = context;
-    const noise = background.length > 0 ? new BackgroundNoise(background, config.frontend.sample_rate_hz) : null;
+    const { config, background, rirs } = context;
+    const rate = config.frontend.sample_rate_hz;
+    const noise = background.length > 0 ? new BackgroundNoise(background, rate) : null;
     this.catalog = noise?.catalog ?? [];
-    this.renderer = new SampleRenderer(config, noise);
+    if (config.generator.rir_dir !== null && rirs.length === 0)
+      throw new Error('generator.rir_dir is set but no room impulse responses were listed');
+    const reverb = rirs.length > 0 ? new Reverb(rirs, rate, sampleLength(config.frontend)) : null;
+    this.rirNames = reverb?.names ?? [];
+    this.renderer = new SampleRenderer(config, noise, reverb);
     this.sampleShape = sampleShapeOf(config);
   }
 
@@ -101,7 +110,9 @@ export class BatchProcessor {
    */
   render(job: BatchJob, rows: TypedArray, beforeSample?: (item: number) => void, keepAudio = false): RenderedSample[] {
     const { config } = this.context;
-    const params = job.items.map((item) => drawParams(config, this.catalog, job.subset, job.epoch, item.position));
+    const params = job.items.map((item) =>
+      drawParams(config, this.catalog, job.subset, job.epoch, item.position, this.rirNames),
+    );
     const n = this.renderer.rowElements;
     if (this.hooks.getBatch) {
       this.runGetBatch(job, params, rows);
@@ -153,6 +164,7 @@ export class BatchProcessor {
       }
       const kept = keepAudio ? Float32Array.from(audio) : null;
       const features = this.renderer.features(audio);
+      if (features) this.renderer.maskFeatures(features, p);
       if (this.hooks.postprocess) {
         // After the frontend when it is on (the spectrogram), else on the audio itself, as the reference.
         const value = features ?? audio;

@@ -1,9 +1,10 @@
 // The random parameters of one sample, drawn from the sample's own seeded streams (one stream per parameter, so
 // adding a parameter never changes the others). Every drawn value goes to the index CSV.
-import { pitchSemitones } from '../config/derive.js';
+import { frontendShape, pitchSemitones } from '../config/derive.js';
 import type { Config, GeneratorConfig, NoiseColor, Subset } from '../config/schema.js';
 import { NOISE_COLORS } from '../config/names.js';
 import { randomIndex, rngFor, uniform, type Rng } from '../random/rng.js';
+import { drawMasks, formatMasks, type Mask } from '../augment/spec-augment.js';
 
 export interface SampleParams {
   /** Where the trimmed clip sits: fraction of the free room placed before it. */
@@ -24,9 +25,18 @@ export interface SampleParams {
   bg_file: string;
   /** Start of the crop in the background file, in samples at the target rate. */
   bg_offset: number;
+  /** Room impulse response (relative to rir_dir) the placed sample was convolved with, '' when none. */
+  rir_file: string;
+  /** SpecAugment time masks, [first frame, frames], in draw order. */
+  time_masks: readonly Mask[];
+  /** SpecAugment frequency masks, [first channel, channels], in draw order. */
+  freq_masks: readonly Mask[];
 }
 
-/** Column order of the parameters in index CSVs. */
+/** What a column holds: masks as "start:width;start:width". */
+export type ParamColumn = keyof SampleParams;
+
+/** Column order of the parameters every index CSV has. */
 export const PARAM_COLUMNS = [
   'offset',
   'speed',
@@ -37,7 +47,34 @@ export const PARAM_COLUMNS = [
   'noise_factor',
   'bg_file',
   'bg_offset',
-] as const;
+] as const satisfies readonly ParamColumn[];
+
+/**
+ * The parameter columns of a config's index CSVs: every CSV's, then rir_file with rir_dir and the masks with
+ * spec_augment, so a config without them keeps the header (and bytes) it always had.
+ */
+export function paramColumns(config: Config): ParamColumn[] {
+  const g = config.generator;
+  const columns: ParamColumn[] = [...PARAM_COLUMNS];
+  if (g.rir_dir !== null) columns.push('rir_file');
+  if (specAugmentOn(g)) columns.push('time_masks', 'freq_masks');
+  return columns;
+}
+
+/** The CSV fields of `columns` for one sample. */
+export function paramFields(p: SampleParams, columns: readonly ParamColumn[]): (string | number)[] {
+  return columns.map((c) => {
+    const v = p[c];
+    return typeof v === 'object' ? formatMasks(v) : v;
+  });
+}
+
+/** Whether SpecAugment draws masks (a count above 0: the config's rules give each count its width). */
+export function specAugmentOn(g: GeneratorConfig): boolean {
+  return g.spec_augment.time_masks > 0 || g.spec_augment.freq_masks > 0;
+}
+
+const NO_MASKS: readonly Mask[] = Object.freeze([]);
 
 export const IDENTITY: SampleParams = {
   offset: 0,
@@ -49,6 +86,9 @@ export const IDENTITY: SampleParams = {
   noise_factor: 0,
   bg_file: '',
   bg_offset: 0,
+  rir_file: '',
+  time_masks: NO_MASKS,
+  freq_masks: NO_MASKS,
 };
 
 /** Whether this subset's samples are augmented (otherwise: the identity transform). */
@@ -70,7 +110,7 @@ export function sampleRng(config: Config, subset: Subset, epoch: number, positio
 
 /**
  * Draws a sample's parameters. `background` lists the background-noise files (relative names) and their lengths
- * at the target rate, in a fixed order.
+ * at the target rate, `rirs` the room-impulse-response files, each in a fixed order.
  */
 export function drawParams(
   config: Config,
@@ -78,6 +118,7 @@ export function drawParams(
   subset: Subset,
   epoch: number,
   position: number,
+  rirs: readonly string[] = [],
 ): SampleParams {
   if (!augmentationEnabled(config, subset)) return { ...IDENTITY };
   const g = config.generator;
@@ -92,6 +133,15 @@ export function drawParams(
     vtlp: range(g.vtlp_range, 'vtlp', 1),
     loudness: range(g.loudness_range, 'loudness', 1),
   };
+  // Streams of their own, drawn only when configured: the draws above are those of a config without them.
+  if (g.rir_dir !== null && rirs.length > 0 && rng('rir')() < (g.rir_probability ?? 0))
+    p.rir_file = rirs[randomIndex(rng('rir-file'), rirs.length)];
+  if (specAugmentOn(g)) {
+    const s = g.spec_augment;
+    const { frames, channels } = frontendShape(config.frontend);
+    p.time_masks = drawMasks(rng('spec-time-masks'), s.time_masks, s.time_mask_max_frames, frames);
+    p.freq_masks = drawMasks(rng('spec-freq-masks'), s.freq_masks, s.freq_mask_max_channels, channels);
+  }
   const colors = noiseColorsOf(g);
   const useBackground = background.length > 0 && g.bg_noise_range !== null;
   const useColor = colors.length > 0 && g.noise_color_range !== null;

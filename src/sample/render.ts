@@ -1,7 +1,8 @@
 // Pure per-sample processing: decoded audio -> mono at the target rate -> trimmed -> placed in the sample length
-// -> (spectrogram -> normalized) -> encoded as one row of x. No I/O here, so tests call it directly.
-import type { Config, Dtype, FrontendDtype } from '../config/schema.js';
-import { frontendDtypeOf, sampleLength } from '../config/derive.js';
+// -> reverberated -> (spectrogram -> masked -> normalized) -> encoded as one row of x. No I/O here (an RIR is read
+// once, when first drawn), so tests call it directly.
+import type { Config, Dtype, FrontendDtype, SpecAugment } from '../config/schema.js';
+import { frontendDtypeOf, frontendShape, sampleLength } from '../config/derive.js';
 import { mixToMono, type DecodedAudio } from '../audio/wav.js';
 import { resample } from '../audio/resample.js';
 import { trimBounds } from '../audio/trim.js';
@@ -15,6 +16,8 @@ import type { BackgroundNoise } from '../augment/background.js';
 import { coloredNoise } from '../augment/colored-noise.js';
 import { speedAndPitch } from '../augment/pitch-shift.js';
 import { vtlp } from '../augment/vtlp.js';
+import type { Reverb } from '../augment/reverb.js';
+import { applyMasks } from '../augment/spec-augment.js';
 
 /**
  * Copies `clip` into `out` (zero elsewhere), starting offset × (out.length − clip.length) samples in.
@@ -68,11 +71,18 @@ export class SampleRenderer {
   private readonly normalization: Normalization | null;
   private readonly work: Float64Array;
 
+  private readonly specAugment: SpecAugment;
+  /** The spectrogram's width: SpecAugment's frequency axis (whatever the frontend). */
+  private readonly channels: number;
+
   constructor(
     config: Config,
     private readonly background: BackgroundNoise | null = null,
+    private readonly reverb: Reverb | null = null,
   ) {
     const g = config.generator;
+    this.specAugment = g.spec_augment;
+    this.channels = frontendShape(config.frontend).channels;
     this.samples = sampleLength(config.frontend);
     this.rate = config.frontend.sample_rate_hz;
     this.dtype = g.dtype;
@@ -86,8 +96,8 @@ export class SampleRenderer {
 
   /**
    * The augmented clip, in the reference's order: speed -> pitch -> VTLP (at the file's own rate) -> resample,
-   * trim, crop/pad at the offset -> loudness -> noise. `decoded` null is a _silence_ clip (zeros, then the same
-   * loudness and noise). `noiseRng` draws the colored noise's samples.
+   * trim, crop/pad at the offset -> (reverb) -> loudness -> noise. `decoded` null is a _silence_ clip (zeros, then
+   * the same loudness and noise). `noiseRng` draws the colored noise's samples.
    */
   renderAudio(
     decoded: DecodedAudio | null,
@@ -108,6 +118,11 @@ export class SampleRenderer {
       x = resample(x, rate, this.rate);
       const [start, end] = this.trimDb === null ? [0, x.length] : trimBounds(x, this.trimDb);
       placeClip(x.subarray(start, end), out, params.offset);
+      // The whole sample, after placement: the tail rings on into the padding after the word.
+      if (params.rir_file !== '') {
+        if (!this.reverb) throw new Error('a room impulse response drawn but no rir_dir files are loaded');
+        this.reverb.apply(out, params.rir_file);
+      }
     }
     const gain = params.loudness;
     const noiseGain = params.noise_factor * gain;
@@ -127,6 +142,12 @@ export class SampleRenderer {
   /** The frontend's output for the audio (frontend_dtype), or null when the frontend is disabled. */
   features(audio: Float32Array): TypedArray | null {
     return this.spectrogram ? this.spectrogram.run(audio) : null;
+  }
+
+  /** SpecAugment's drawn masks on the frontend's output (in place), before any normalization. */
+  maskFeatures(features: TypedArray, params: SampleParams): void {
+    if (params.time_masks.length + params.freq_masks.length === 0) return;
+    applyMasks(features, this.channels, params.time_masks, params.freq_masks, this.specAugment.mask_value);
   }
 
   /** Whether the frontend's activity detector tripped on the last features() call. */

@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { build } from '../../src/build/build.js';
 import type { Manifest } from '../../src/io/manifest.js';
-import { DEMO_DATASET, demoSubset, makeConfig, python, readTree, tempDir } from '../helpers.js';
+import { DEMO_DATASET, FIXTURES, demoSubset, makeConfig, python, readTree, tempDir } from '../helpers.js';
 
 const CLASSES = ['yes', 'no', 'up', 'cat', 'dog'];
 const dataset = demoSubset(tempDir(), CLASSES, 10);
@@ -199,6 +199,45 @@ test('with every augmentation on, the same seed gives byte-identical shards with
     .join('');
   for (const kind of ['background', 'white', 'pink'])
     assert.ok(csv.includes(`,${kind},`), `some sample got ${kind} noise`);
+});
+
+test('with reverb and SpecAugment on as well, 1 and 2 workers give the same bytes, and the index records both', async () => {
+  const root = tempDir();
+  const data = demoSubset(join(root, 'data'), ['yes', 'no', 'cat'], 6);
+  const parts = (cores: number) => ({
+    dataset: { classes: ['yes', 'no', '_unknown_', '_silence_'], batch_size: 3 },
+    generator: {
+      cores,
+      frontend_enabled: true,
+      validation_split: 0.3,
+      loudness_range: [0.5, 1.5],
+      noise_colors: 'all',
+      noise_color_range: [0, 0.1],
+      speed_range: [0.85, 1.15],
+      rir_dir: join(FIXTURES, 'rir'),
+      spec_augment: { time_masks: 2, time_mask_max_frames: 8, freq_masks: 2, freq_mask_max_channels: 6 },
+    },
+    frontend: { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 },
+    output: { epochs: 2, samples_per_shard: 5 },
+  });
+  await build(makeConfig(data, join(root, 'one'), parts(1)));
+  await build(makeConfig(data, join(root, 'two'), parts(2)));
+  const one = files(join(root, 'one'));
+  assert.deepEqual(shardsOnly(files(join(root, 'two'))), shardsOnly(one));
+  const m = JSON.parse(readFileSync(join(root, 'one', 'manifest.json'), 'utf8')) as Manifest;
+  assert.deepEqual(m.index_columns.slice(-3), ['rir_file', 'time_masks', 'freq_masks']);
+  const csv = readFileSync(join(root, 'one', 'training/epoch-000/index-000.csv'), 'utf8')
+    .trim()
+    .split('\n');
+  assert.match(csv[0], /,bg_offset,rir_file,time_masks,freq_masks$/);
+  assert.ok(
+    csv.slice(1).some((l) => /,(small-room|hall)-rt60-[^,]+\.wav,\d+:\d+;\d+:\d+,\d+:\d+;\d+:\d+$/.test(l)),
+    csv.join('\n'),
+  );
+  assert.ok(
+    csv.slice(1).some((l) => /,0,,\d+:\d+;\d+:\d+,\d+:\d+;\d+:\d+$/.test(l)),
+    'a sample without reverb',
+  );
 });
 
 test('a read-only dataset directory is enough (root: a read-only bind mount; others: chmod)', async (t) => {

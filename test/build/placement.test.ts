@@ -110,6 +110,21 @@ test('bg_noise_dir and shuffle_index_dir are read folders too; every overlap is 
   );
 });
 
+test('rir_dir is a read folder too: an output inside it or containing it is refused', () => {
+  const dir = root();
+  const rooms = join(dir, 'rooms');
+  mkdirSync(rooms);
+  refused(
+    () => checkOutputPlacement(config(dir, join(rooms, 'out'), { rir_dir: rooms })),
+    [`output.directory: ${join(rooms, 'out')} lies inside generator.rir_dir (${rooms}); ${never}`],
+  );
+  refused(
+    () => checkOutputPlacement(config(dir, rooms, { rir_dir: rooms })),
+    [`output.directory: ${rooms} is generator.rir_dir (${rooms}); ${never}`],
+  );
+  checkOutputPlacement(config(dir, join(dir, 'out'), { rir_dir: rooms }));
+});
+
 test('realPathOf resolves links in the part of a path that exists and keeps the rest as written', () => {
   const dir = root();
   symlinkSync(join(dir, 'data'), join(dir, 'link'));

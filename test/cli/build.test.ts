@@ -2,7 +2,8 @@
 // seed: null drawn, printed and reused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { encodeWavPcm16 } from '../../src/audio/wav.js';
 import { join } from 'node:path';
 import { assertFails, demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
 
@@ -226,4 +227,20 @@ test('--wait, --verify-inputs and --force are accepted', () => {
   );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).samples_built, 12);
+});
+
+test('an RIR longer than 10 s stops the build naming it (exit 1), with no partial file left', () => {
+  const dir = tempDir();
+  const rooms = join(dir, 'rooms');
+  mkdirSync(rooms);
+  const long = new Float32Array(8000 * 11);
+  long[0] = 0.5;
+  writeFileSync(join(rooms, 'cathedral.wav'), encodeWavPcm16(long, 8000));
+  const r = runCli(['build', '--config', kwsConfig(dir, { generator: { rir_dir: rooms, rir_probability: 1 } })], opts);
+  assertFails(
+    r,
+    1,
+    /room impulse response file .*cathedral\.wav: 11\.0 s long; a room impulse response may last at most 10 s/,
+  );
+  assert.ok(!readdirSync(join(dir, 'out', 'training', 'epoch-000')).some((f) => f.endsWith('.partial')));
 });

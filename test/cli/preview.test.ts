@@ -5,7 +5,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodePng } from '../../src/preview/png.js';
 import { decodeWav } from '../../src/audio/wav.js';
-import { runCli, tempDir, writeConfig } from '../helpers.js';
+import { describeParams } from '../../src/cli/preview.js';
+import { parseCsv } from '../../src/io/csv.js';
+import { IDENTITY } from '../../src/sample/params.js';
+import { FIXTURES, runCli, tempDir, writeConfig } from '../helpers.js';
 import { augmented, augmentedDataset } from './support.js';
 
 const dataset = augmentedDataset();
@@ -49,4 +52,49 @@ test('preview writes N WAVs per class, an index of their parameters and a PNG gr
     silence.some((v) => v !== 0),
     'silence gets noise like every other sample',
   );
+});
+
+test('preview names each sample\u2019s room impulse response and masks in the grid\u2019s labels and its index', () => {
+  const p = {
+    ...IDENTITY,
+    offset: 0.25,
+    rir_file: 'rooms/hall.wav',
+    time_masks: [
+      [3, 4],
+      [9, 0],
+    ],
+    freq_masks: [[0, 0]],
+  } as const;
+  assert.deepEqual(describeParams(p), ['offset 0.25', 'rir rooms/hall.wav', 'tmask 3:4']);
+  assert.deepEqual(
+    describeParams({
+      ...p,
+      rir_file: '',
+      freq_masks: [
+        [2, 5],
+        [30, 1],
+      ],
+    }),
+    ['offset 0.25', 'tmask 3:4', 'fmask 2:5 30:1'],
+  );
+  const dir = tempDir();
+  const config = writeConfig(dir, {
+    dataset: { directory: dataset, classes: ['yes', 'no'] },
+    generator: {
+      rir_dir: join(FIXTURES, 'rir'),
+      rir_probability: 1,
+      spec_augment: { time_masks: 1, time_mask_max_frames: 5 },
+    },
+    frontend: { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 },
+    output: { directory: join(dir, 'out') },
+  });
+  const r = runCli(['preview', '--config', config, '--count', '1', '--out', join(dir, 'p')]);
+  assert.equal(r.code, 0, r.stderr);
+  const [header, ...rows] = parseCsv(readFileSync(join(dir, 'p', 'index.csv'), 'utf8'));
+  assert.deepEqual(header.slice(-3), ['rir_file', 'time_masks', 'freq_masks']);
+  for (const row of rows) {
+    assert.match(row[header.indexOf('rir_file')], /^(small-room|hall)-rt60-.*\.wav$/);
+    assert.match(row[header.indexOf('time_masks')], /^\d+:\d$/);
+    assert.equal(row[header.indexOf('freq_masks')], '');
+  }
 });

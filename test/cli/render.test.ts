@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeWav } from '../../src/audio/wav.js';
-import { DEMO_DATASET, demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
+import { parseCsv } from '../../src/io/csv.js';
+import { DEMO_DATASET, FIXTURES, demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
 import { augmented, augmentedDataset } from './support.js';
 
 const dataset = augmentedDataset();
@@ -68,6 +69,55 @@ test('render re-creates samples of a built dataset byte for byte, with every aug
   ]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /epoch 5 does not exist: the build has epochs 0\.\.1/);
+});
+
+test('render re-creates rows with reverb and SpecAugment masks byte for byte, and reports what was drawn', () => {
+  const dir = tempDir();
+  const config = writeConfig(dir, {
+    dataset: { directory: dataset, classes: ['yes', 'no', '_unknown_', '_silence_'], batch_size: 4 },
+    generator: {
+      cores: 2,
+      ...augmented,
+      rir_dir: join(FIXTURES, 'rir'),
+      rir_probability: 0.7,
+      spec_augment: { time_masks: 2, time_mask_max_frames: 6, freq_masks: 1, freq_mask_max_channels: 5 },
+      dtype: 'int8',
+    },
+    frontend: { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 },
+    output: { directory: join(dir, 'out'), samples_per_shard: 8 },
+  });
+  const b = runCli(['build', '--config', config, '--quiet']);
+  assert.equal(b.code, 0, b.stderr);
+  const [header, ...rows] = parseCsv(readFileSync(join(dir, 'out/training/epoch-000/index-000.csv'), 'utf8'));
+  assert.deepEqual(header.slice(-3), ['rir_file', 'time_masks', 'freq_masks']);
+  const column = (name: string) => header.indexOf(name);
+  let reverberated = 0;
+  for (const row of rows) {
+    const position = row[0];
+    const r = runCli([
+      'render',
+      join(dir, 'out'),
+      '--subset',
+      'training',
+      '--epoch',
+      '0',
+      '--position',
+      position,
+      '--to',
+      join(dir, 'r'),
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.matches_shard, true, `position ${position}`);
+    assert.equal(report.params.rir_file, row[column('rir_file')]);
+    const masks = (m: [number, number][]) => m.map(([s, w]) => `${s}:${w}`).join(';');
+    assert.equal(masks(report.params.time_masks), row[column('time_masks')]);
+    assert.equal(masks(report.params.freq_masks), row[column('freq_masks')]);
+    assert.equal(report.params.time_masks.length, 2);
+    if (report.params.rir_file !== '') reverberated++;
+  }
+  assert.ok(reverberated > 0 && reverberated < rows.length, `${reverberated} of ${rows.length} reverberated`);
 });
 
 test('render refuses a build whose dataset changed since', () => {

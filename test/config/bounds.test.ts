@@ -16,6 +16,8 @@ function companions(leaf: NumericLeaf, side: 'min' | 'max'): Record<string, Reco
   const key = leaf.key;
   if (key === 'generator.noise_color_range') return { generator: { noise_colors: 'all' } };
   if (key === 'generator.bg_noise_range') return { generator: { bg_noise_dir: 'bg' } };
+  if (key === 'generator.rir_probability') return { generator: { rir_dir: 'rirs' } };
+  if (key.startsWith('generator.spec_augment.')) return specAugmentCompanions(key.split('.')[2], side);
   if (key === 'generator.sample_shape') {
     // Raw audio, with a sample length that is exactly the one size.
     const frontend =
@@ -65,6 +67,33 @@ function companions(leaf: NumericLeaf, side: 'min' | 'max'): Record<string, Reco
     };
   }
   return {};
+}
+
+/** The other SpecAugment keys a value needs (a count needs its width and the reverse), and a frontend it fits. */
+function specAugmentCompanions(key: string, side: 'min' | 'max'): Record<string, Record<string, unknown>> {
+  // At the lower bounds the counts and widths are 0: SpecAugment off, nothing else needed.
+  if (side === 'min' && key !== 'mask_value') return {};
+  const masks = { time_masks: 1, time_mask_max_frames: 1 };
+  if (key === 'time_mask_max_frames')
+    // 60000 frames: 60 s in 1 ms steps.
+    return {
+      generator: { spec_augment: { time_masks: 1 } },
+      frontend: {
+        sample_length_ms: 60000,
+        window_size_ms: 1,
+        window_step_ms: 1,
+        filterbank_n_channels: 1,
+        filterbank_upper_band_limit: 7000,
+        filterbank_lower_band_limit: 4000,
+      },
+    };
+  if (key === 'freq_mask_max_channels')
+    return {
+      generator: { spec_augment: { freq_masks: 1 } },
+      frontend: { window_size_ms: 1000, filterbank_n_channels: 512 },
+    };
+  if (key === 'freq_masks') return { generator: { spec_augment: { freq_mask_max_channels: 1 } } };
+  return { generator: { spec_augment: masks } };
 }
 
 function configWith(leaf: NumericLeaf, value: number, side: 'min' | 'max'): Record<string, unknown> {

@@ -40,7 +40,9 @@ export function numericLeaves(): NumericLeaf[] {
     if (s.properties) {
       for (const [k, child] of Object.entries(s.properties)) {
         if (path.length === 1 && path[0] === 'generator' && k === 'frontend_settings') continue;
-        walk(child, [...path, k], path.length === 1 ? `${path[0]}.${k}` : key, child.description ?? description);
+        // A key of a nested mapping (generator.spec_augment.time_masks) is a key of its own.
+        const childKey = path.length === 1 ? `${path[0]}.${k}` : path.length > 1 ? `${key}.${k}` : key;
+        walk(child, [...path, k], childKey, child.description ?? description);
       }
     }
     for (const branch of s.anyOf ?? []) walk(branch, path, key, description, maxItems);
@@ -90,9 +92,10 @@ export function at(leaf: NumericLeaf, side: 'min' | 'max'): number {
 /** `config` with the number at `leaf.path` set to `value` (both items of a [min, max] pair, so min <= max holds). */
 export function withValue(config: Record<string, unknown>, leaf: NumericLeaf, value: number): Record<string, unknown> {
   const copy = structuredClone(config) as Record<string, Record<string, unknown>>;
-  const [section, key, index] = leaf.path as [string, string, number | undefined];
+  const [section, key, index] = leaf.path as [string, string, number | string | undefined];
   copy[section] ??= {};
   if (index === undefined) copy[section][key] = value;
+  else if (typeof index === 'string') copy[section][key] = { ...(copy[section][key] as object), [index]: value };
   else if (key === 'sample_shape') copy[section][key] = [value];
   else copy[section][key] = [value, value];
   return copy;

@@ -212,3 +212,38 @@ test('extra checks run on the same config after the built-in rules, their proble
     ['frontend.window_size_ms: from the extra check (kws.yaml:7:19)'],
   );
 });
+
+test('SpecAugment: each mask count needs its width and the reverse; a mask_value needs masks; masks need a spectrogram', () => {
+  const spec = (body: string, generator = '') => problems(`${base}generator:\n${generator}  spec_augment:\n${body}`);
+  assert.deepEqual(spec('    time_masks: 2\n'), [
+    'generator.spec_augment.time_mask_max_frames: required with time_masks: the widest mask, at least 1 frame (kws.yaml:8:5)',
+  ]);
+  assert.deepEqual(spec('    freq_mask_max_channels: 3\n'), [
+    'generator.spec_augment.freq_masks: required with freq_mask_max_channels: how many masks a sample gets (kws.yaml:8:5)',
+  ]);
+  assert.deepEqual(spec('    mask_value: 0\n'), [
+    'generator.spec_augment.mask_value: applies only with time_masks or freq_masks (kws.yaml:8:17)',
+  ]);
+  assert.match(
+    spec('    time_masks: 1\n    time_mask_max_frames: 2\n', '  frontend_enabled: false\n')[0],
+    /^generator\.spec_augment: applies to spectrograms only \(frontend_enabled: true\)/,
+  );
+});
+
+test('SpecAugment: a mask wider than the spectrogram is refused with the spectrogram\u2019s size', () => {
+  // The default frontend: 1 s, 25 ms windows every 10 ms = 98 frames of 32 channels.
+  const lines = problems(
+    `${base}generator:\n  spec_augment:\n    time_masks: 1\n    time_mask_max_frames: 99\n    freq_masks: 1\n    freq_mask_max_channels: 33\n`,
+  );
+  assert.deepEqual(lines, [
+    'generator.spec_augment.time_mask_max_frames: expected at most the spectrogram\u2019s 98 frames (a mask lies inside it), got 99 (kws.yaml:9:27)',
+    'generator.spec_augment.freq_mask_max_channels: expected at most the spectrogram\u2019s 32 channels (a mask lies inside it), got 33 (kws.yaml:11:29)',
+  ]);
+  const fits = parseConfigText(
+    `${base}generator:\n  spec_augment:\n    time_masks: 1\n    time_mask_max_frames: 98\n    freq_masks: 1\n    freq_mask_max_channels: 32\n`,
+    'kws.yaml',
+    [],
+    [frontendConfigCheck],
+  );
+  assert.equal(fits.generator.spec_augment.time_mask_max_frames, 98);
+});

@@ -478,3 +478,36 @@ test('warnings: pitch beyond \u00b112 semitones (MLTK\u2019s float rule spelled 
   );
   assert.match(flag[0], /^generator\.cores: 1024 workers on \d+ CPUs?; .* \(from --cores\)$/);
 });
+
+test('rir_dir is relative to the dataset directory, like bg_noise_dir', () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, {
+    dataset: { directory: 'data', classes: ['a'] },
+    generator: { frontend_enabled: false, rir_dir: '../rooms', bg_noise_dir: 'noise', bg_noise_range: [0, 1] },
+    output: { directory: 'out' },
+  });
+  const { config } = loadConfig(file);
+  assert.equal(config.generator.rir_dir, join(dir, 'rooms'));
+  assert.equal(config.generator.bg_noise_dir, join(dir, 'data', 'noise'));
+  assert.equal(config.generator.rir_probability, 0.5);
+});
+
+test('warnings: a mask_value an integer spectrogram cannot hold; rir_dir: None', () => {
+  const masks = (value: string, dtype: string) =>
+    parsed(
+      base +
+        `generator:\n  dtype: ${dtype}\n  spec_augment:\n    time_masks: 1\n    time_mask_max_frames: 5\n    mask_value: ${value}\n`,
+    ).warnings.map(formatProblem);
+  assert.deepEqual(masks('-1', 'uint16'), [
+    'generator.spec_augment.mask_value: -1 is not a whole number within 0..65535, what the uint16 spectrogram holds: masks get it rounded (halves to even) and clamped (kws.yaml:11:17)',
+  ]);
+  assert.match(
+    masks('2.5', 'int8')[0],
+    /^generator\.spec_augment\.mask_value: 2\.5 is not a whole number within -128\.\.127/,
+  );
+  assert.deepEqual(masks('300', 'uint16'), []);
+  assert.deepEqual(masks('-1.25', 'float32'), [], 'a float spectrogram holds any value');
+  assert.deepEqual(masks('mean', 'int8'), []);
+  const none = parsed(base + 'generator:\n  rir_dir: None\n').warnings.map(formatProblem);
+  assert.match(none[0], /^generator\.rir_dir: "None" is taken as a name here/);
+});

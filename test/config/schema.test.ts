@@ -11,6 +11,8 @@ import {
   drawSeed,
   frontendSchema,
   ignoredMessage,
+  SPEC_AUGMENT_OFF,
+  specAugmentSchema,
 } from '../../src/config/schema.js';
 
 const base = `dataset:
@@ -212,5 +214,40 @@ test('the JSON Schema (input side) knows every section and key, with defaults an
   assert.deepEqual(
     Object.keys(schema.properties.generator.properties!.frontend_settings.properties ?? {}),
     Object.keys(schema.properties.frontend.properties!),
+  );
+});
+
+test('spec_augment defaults to off (all 0, mask_value mean: the zod-free constant), takes mean or a number, no other key', () => {
+  assert.deepEqual(specAugmentSchema.parse({}), SPEC_AUGMENT_OFF);
+  assert.deepEqual(configSchema.parse(minimal).generator.spec_augment, SPEC_AUGMENT_OFF);
+  const c = configSchema.parse({ ...minimal, generator: { spec_augment: { time_masks: 2, mask_value: -1.5 } } });
+  assert.deepEqual(c.generator.spec_augment, { ...SPEC_AUGMENT_OFF, time_masks: 2, mask_value: -1.5 });
+  assert.ok(
+    issues({ generator: { spec_augment: { mask_value: 'median' } } }).some((i) =>
+      /^generator\.spec_augment\.mask_value: /.test(i),
+    ),
+  );
+  assert.ok(
+    issues({ generator: { spec_augment: { time_mask: 2 } } }).some((i) => /^generator\.spec_augment: /.test(i)),
+  );
+  assert.ok(
+    issues({ generator: { spec_augment: { time_masks: 1.5 } } }).some((i) =>
+      /^generator\.spec_augment\.time_masks: /.test(i),
+    ),
+  );
+});
+
+test('rir_probability is 0.5 when rir_dir is set and it is not; given without rir_dir it is refused', () => {
+  assert.equal(configSchema.parse(minimal).generator.rir_probability, null);
+  assert.equal(configSchema.parse({ ...minimal, generator: { rir_dir: 'rirs' } }).generator.rir_probability, 0.5);
+  const given = configSchema.parse({ ...minimal, generator: { rir_dir: 'rirs', rir_probability: 0.2 } });
+  assert.equal(given.generator.rir_probability, 0.2);
+  assert.deepEqual(issues({ generator: { rir_probability: 0.3 } }), [
+    'generator.rir_dir: required with rir_probability: the folder of room-impulse-response .wav files',
+  ]);
+  assert.ok(
+    issues({ generator: { rir_dir: 'rirs', rir_probability: 1.5 } }).some((i) =>
+      /^generator\.rir_probability: /.test(i),
+    ),
   );
 });

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { listDataset } from '../../src/dataset/dataset.js';
 import {
   SPEECH_COMMANDS_URL,
-  checkBackgroundFolder,
   checkClassFolder,
   checkDatasetDirectory,
+  checkGeneratorFolder,
 } from '../../src/dataset/roots.js';
 import { ConfigError } from '../../src/errors.js';
 import { makeConfig, tempDir } from '../helpers.js';
@@ -68,15 +68,19 @@ test('a folder, or a link to one, passes each check; what lies under a file does
   symlinkSync(dir, join(root, 'linked'));
   assert.doesNotThrow(() => checkDatasetDirectory(join(root, 'linked')));
   assert.doesNotThrow(() => checkClassFolder(dir, ['yes'], 'yes'));
-  assert.doesNotThrow(() => checkBackgroundFolder(join(dir, 'yes')));
+  assert.doesNotThrow(() => checkGeneratorFolder('generator.bg_noise_dir', join(dir, 'yes')));
   writeFileSync(join(root, 'file'), 'x');
   assert.throws(
     () => checkDatasetDirectory(join(root, 'file', 'data')),
     configError([`dataset.directory: ${root}/file/data does not exist`]),
   );
   assert.throws(
-    () => checkBackgroundFolder(join(root, 'file')),
+    () => checkGeneratorFolder('generator.bg_noise_dir', join(root, 'file')),
     configError([`generator.bg_noise_dir: ${root}/file is not a folder`]),
+  );
+  assert.throws(
+    () => checkGeneratorFolder('generator.rir_dir', join(root, 'file')),
+    configError([`generator.rir_dir: ${root}/file is not a folder`]),
   );
 });
 

@@ -62,6 +62,36 @@ test('configHash ignores key order, run-only keys and output.epochs; every other
   assert.notEqual(configHash(makeConfig('/data2', '/out')), hash);
 });
 
+test('reverb and SpecAugment are recorded only when configured: a config without them keeps its manifest and hash', () => {
+  const plain = outputConfig(base()) as Record<string, Record<string, unknown>>;
+  for (const key of ['rir_dir', 'rir_probability', 'spec_augment'])
+    assert.equal(key in plain.generator, false, `${key} is not recorded while off`);
+  // Written out as their defaults, they are still off: the same identity.
+  const explicit = base({
+    generator: { rir_dir: null, spec_augment: { time_masks: 0, freq_masks: 0, mask_value: 'mean' } },
+  });
+  assert.equal(configHash(explicit), configHash(base()));
+  const spectrogram = { frontend_enabled: true };
+  const on = base({
+    generator: { ...spectrogram, rir_dir: '/rooms', spec_augment: { time_masks: 1, time_mask_max_frames: 4 } },
+  });
+  const recorded = outputConfig(on) as Record<string, Record<string, unknown>>;
+  assert.equal(recorded.generator.rir_dir, '/rooms');
+  assert.equal(recorded.generator.rir_probability, 0.5, 'the default probability is recorded as the value used');
+  assert.deepEqual(recorded.generator.spec_augment, {
+    freq_mask_max_channels: 0,
+    freq_masks: 0,
+    mask_value: 'mean',
+    time_mask_max_frames: 4,
+    time_masks: 1,
+  });
+  assert.notEqual(configHash(on), configHash(base({ generator: spectrogram })));
+  assert.notEqual(
+    configHash(base({ generator: { rir_dir: '/rooms', rir_probability: 0.4 } })),
+    configHash(base({ generator: { rir_dir: '/rooms' } })),
+  );
+});
+
 test('identityOf leaves out output.epochs without touching what it was given', () => {
   const recorded = outputConfig(base({ output: { epochs: 3 } }));
   const identity = identityOf(recorded) as { output: Record<string, unknown> };

@@ -20,7 +20,7 @@ test("the size-and-time fingerprint changes with a file's time; the contents fin
   const clips = readdirSync(join(dir, 'yes'))
     .sort()
     .map((f) => `yes/${f}`);
-  const files = inputFiles(dir, [...clips, null, clips[0]], []);
+  const files = inputFiles(dir, [...clips, null, clips[0]], [], []);
   assert.deepEqual(
     files.map((f) => f.name),
     clips,

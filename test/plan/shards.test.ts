@@ -123,11 +123,13 @@ test("makePlan: each subset's samples and shard ranges, the background names and
     indexFiles: {},
     skipped: [],
     background: [{ name: 'hum.wav', path: '/bg/hum.wav' }],
+    rirs: [{ name: 'hall.wav', path: '/rir/hall.wav' }],
   } as unknown as DatasetListing;
   const plan = makePlan(configOf(4), listing, 'abc');
   assert.deepEqual(plan, {
     epochs: 4,
     background: ['hum.wav'],
+    rirs: ['hall.wav'],
     hooks: 'abc',
     subsets: [
       {

@@ -36,7 +36,7 @@ const items = [
 
 test('a batch\u2019s rows are written at its offset in the shard, in item order, and nothing else in the file changes', async () => {
   const config = plain();
-  const processor = await BatchProcessor.create({ config, background: [] });
+  const processor = await BatchProcessor.create({ config, background: [], rirs: [] });
   assert.equal(processor.rowElements, 1600);
   const rowBytes = 1600 * 4;
   const header = 128;
@@ -80,7 +80,7 @@ test('a batch\u2019s rows are written at its offset in the shard, in item order,
 
 test('render gives the rows run writes, and the audio of each sample when asked', async () => {
   const config = plain({ disable_random_transforms: false, loudness_range: [0.5, 0.9] });
-  const processor = await BatchProcessor.create({ config, background: [] });
+  const processor = await BatchProcessor.create({ config, background: [], rirs: [] });
   const path = join(tempDir(), 'x.partial');
   writeFileSync(path, Buffer.alloc(4 * 1600 * 4));
   const job: BatchJob = { subset: 'training', epoch: 2, batchIndex: 0, items, xPath: path, xOffset: 0 };
@@ -100,7 +100,7 @@ test('render gives the rows run writes, and the audio of each sample when asked'
 });
 
 test('a shard file that cannot be written is named', async () => {
-  const processor = await BatchProcessor.create({ config: plain(), background: [] });
+  const processor = await BatchProcessor.create({ config: plain(), background: [], rirs: [] });
   const path = join(tempDir(), 'gone', 'x.partial');
   assert.throws(
     () =>
@@ -138,6 +138,7 @@ test('a batch whose clip cannot be read fails naming that clip', async () => {
   const processor = await BatchProcessor.create({
     config: makeConfig(dir, '/out', { generator: { disable_random_transforms: true } }),
     background: [],
+    rirs: [],
   });
   const job: BatchJob = {
     subset: 'training',

@@ -10,6 +10,8 @@ import {
   augmentationEnabled,
   drawParams,
   noiseColorsOf,
+  paramColumns,
+  paramFields,
   sampleRng,
   type SampleParams,
 } from '../../src/sample/params.js';
@@ -34,9 +36,17 @@ const ALL = {
   bg_noise_dir: 'bg',
   bg_noise_range: [0.2, 0.4],
 };
+const REVERB = { rir_dir: 'rirs' };
+const RIRS = ['hall.wav', 'rooms/small.wav', 'car.wav'];
+const MASKS = { time_masks: 2, time_mask_max_frames: 10, freq_masks: 3, freq_mask_max_channels: 4 };
 /** The parameters of positions 0..n-1 of training epoch 0. */
-const draws = (c = config(ALL), n = 400, subset: 'training' | 'validation' = 'training', bg = background) =>
-  Array.from({ length: n }, (_, p) => drawParams(c, bg, subset, 0, p));
+const draws = (
+  c = config(ALL),
+  n = 400,
+  subset: 'training' | 'validation' = 'training',
+  bg = background,
+  rirs: string[] = RIRS,
+) => Array.from({ length: n }, (_, p) => drawParams(c, bg, subset, 0, p, rirs));
 
 test('the identity transform changes nothing, and every parameter is an index column in that order', () => {
   assert.deepEqual(IDENTITY, {
@@ -49,8 +59,35 @@ test('the identity transform changes nothing, and every parameter is an index co
     noise_factor: 0,
     bg_file: '',
     bg_offset: 0,
+    rir_file: '',
+    time_masks: [],
+    freq_masks: [],
   });
-  assert.deepEqual([...PARAM_COLUMNS], Object.keys(IDENTITY));
+  // Every index CSV has the first nine; rir_file and the masks only when their keys are set.
+  assert.deepEqual([...PARAM_COLUMNS], Object.keys(IDENTITY).slice(0, 9));
+  assert.deepEqual(paramColumns(config()), [...PARAM_COLUMNS]);
+  assert.deepEqual(paramColumns(config(REVERB)), [...PARAM_COLUMNS, 'rir_file']);
+  assert.deepEqual(
+    paramColumns(config({ ...REVERB, frontend_enabled: true, spec_augment: MASKS })),
+    Object.keys(IDENTITY),
+  );
+  const freqOnly = { frontend_enabled: true, spec_augment: { freq_masks: 1, freq_mask_max_channels: 3 } };
+  assert.deepEqual(paramColumns(config(freqOnly)), [...PARAM_COLUMNS, 'time_masks', 'freq_masks']);
+  assert.deepEqual(
+    paramFields(
+      {
+        ...IDENTITY,
+        rir_file: 'hall.wav',
+        time_masks: [[3, 4]],
+        freq_masks: [
+          [0, 2],
+          [7, 0],
+        ],
+      },
+      ['offset', 'rir_file', 'time_masks', 'freq_masks'],
+    ),
+    [0, 'hall.wav', '3:4', '0:2;7:0'],
+  );
 });
 
 test('without augmentation every sample gets a fresh copy of the identity: disable_random_transforms, or validation without augmentation', () => {
@@ -194,4 +231,67 @@ test('noiseColorsOf: none for null or "none", every color for "all", else the li
     ...NOISE_COLORS,
   ]);
   assert.deepEqual(noiseColorsOf(config({ noise_colors: ['blue'], noise_color_range: [0, 1] }).generator), ['blue']);
+});
+
+test('reverb: a sample gets an RIR with rir_probability (0.5 by default), each file alike; none without rir_dir', () => {
+  const count = (c: ReturnType<typeof config>) => draws(c, 2000).filter((p) => p.rir_file !== '').length;
+  const half = count(config(REVERB));
+  assert.ok(half > 900 && half < 1100, `${half} of 2000 with the default 0.5`);
+  const most = count(config({ ...REVERB, rir_probability: 0.9 }));
+  assert.ok(most > 1700 && most < 1900, `${most} of 2000 with 0.9`);
+  assert.equal(count(config({ ...REVERB, rir_probability: 0 })), 0);
+  assert.equal(count(config({ ...REVERB, rir_probability: 1 })), 2000);
+  const files = draws(config({ ...REVERB, rir_probability: 1 }), 3000).map((p) => p.rir_file);
+  for (const f of RIRS) {
+    const n = files.filter((g) => g === f).length;
+    assert.ok(n > 850 && n < 1150, `${f} drawn ${n} times of 3000`);
+  }
+  assert.equal(count(config()), 0);
+});
+
+test('SpecAugment: the configured number of masks per axis, each inside the spectrogram; none unless configured', () => {
+  // 49 frames x 40 channels.
+  const frontend = { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 };
+  const c = makeConfig('/data', '/out', { generator: { frontend_enabled: true, spec_augment: MASKS }, frontend });
+  const widths = new Set<number>();
+  for (const p of draws(c, 300)) {
+    assert.equal(p.time_masks.length, 2);
+    assert.equal(p.freq_masks.length, 3);
+    for (const [start, width] of p.time_masks) {
+      assert.ok(width >= 0 && width <= 10 && start >= 0 && start + width <= 49, `time ${start}:${width}`);
+      widths.add(width);
+    }
+    for (const [start, width] of p.freq_masks)
+      assert.ok(width >= 0 && width <= 4 && start >= 0 && start + width <= 40, `freq ${start}:${width}`);
+  }
+  assert.equal(widths.size, 11, 'every width 0..10 is drawn');
+  assert.ok(draws(config(), 50).every((p) => p.time_masks.length === 0 && p.freq_masks.length === 0));
+});
+
+test('reverb and masks are augmentations: training only without validation_augmentation_enabled, none when disabled', () => {
+  const c = (extra: Section) =>
+    makeConfig('/data', '/out', {
+      generator: { frontend_enabled: true, validation_split: 0.2, spec_augment: MASKS, ...REVERB, ...extra },
+    });
+  const off = (p: SampleParams) => p.rir_file === '' && p.time_masks.length === 0 && p.freq_masks.length === 0;
+  const noValidation = c({ validation_augmentation_enabled: false, rir_probability: 1 });
+  assert.ok(draws(noValidation, 50, 'validation').every(off));
+  assert.ok(draws(noValidation, 50, 'training').every((p) => !off(p)));
+  assert.ok(draws(c({ rir_probability: 1 }), 50, 'validation').every((p) => !off(p)));
+  assert.ok(draws(c({ disable_random_transforms: true }), 50, 'training').every(off));
+});
+
+test('adding reverb or SpecAugment leaves every other draw as it was (streams of their own)', () => {
+  const base = draws(config(ALL), 300);
+  const frontend = { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 };
+  const more = draws(
+    makeConfig('/data', '/out', {
+      generator: { frontend_enabled: true, validation_split: 0.2, ...ALL, ...REVERB, spec_augment: MASKS },
+      frontend,
+    }),
+    300,
+  );
+  const strip = ({ rir_file, time_masks, freq_masks, ...rest }: SampleParams) => rest;
+  assert.deepEqual(more.map(strip), base.map(strip));
+  assert.ok(more.some((p) => p.rir_file !== '') && more.some((p) => p.time_masks.length > 0));
 });

@@ -100,3 +100,88 @@ test('samplewise_normalize_range scales every spectrogram to the range', async (
     assert.equal(Math.max(...row), 1);
   }
 });
+
+/** The cells of a 49 x 40 row the CSV's masks cover ("start:width;..." per axis). */
+function maskedCells(timeMasks: string, freqMasks: string): (f: number, c: number) => boolean {
+  const parse = (s: string) => (s === '' ? [] : s.split(';').map((m) => m.split(':').map(Number)));
+  const time = parse(timeMasks);
+  const freq = parse(freqMasks);
+  return (f, c) => time.some(([s, w]) => f >= s && f < s + w) || freq.some(([s, w]) => c >= s && c < s + w);
+}
+
+test('SpecAugment masks lie in x where the index CSV says, filled before normalization; other cells untouched', async () => {
+  const out = join(tempDir(), 'out');
+  const spec_augment = {
+    time_masks: 2,
+    time_mask_max_frames: 10,
+    freq_masks: 2,
+    freq_mask_max_channels: 8,
+    mask_value: 1000,
+  };
+  await build(
+    makeConfig(dataset, out, {
+      generator: {
+        frontend_enabled: true,
+        debug: true,
+        trim_threshold_db: null,
+        offset_range: [0, 0],
+        frontend_dtype: 'uint16',
+        rescale: 0.5,
+        spec_augment,
+      },
+      frontend,
+    }),
+  );
+  const { m, x, csv } = rows(out);
+  const header = parseCsv(readFileSync(join(out, m.subsets.training.epochs[0].shards[0].index.path), 'utf8'))[0];
+  assert.deepEqual(header.slice(-2), ['time_masks', 'freq_masks']);
+  assert.deepEqual(m.index_columns.slice(-2), ['time_masks', 'freq_masks']);
+  let masked = 0;
+  for (const [i, row] of csv.entries()) {
+    const want = expectedUint16(row[3]);
+    const inMask = maskedCells(row[row.length - 2], row[row.length - 1]);
+    for (let f = 0; f < 49; f++)
+      for (let c = 0; c < 40; c++) {
+        const k = f * 40 + c;
+        // The mask value is in the frontend's units: rescale (a normalization) halves it like every other cell.
+        const expected = inMask(f, c) ? 500 : want[k] * 0.5;
+        if (inMask(f, c)) masked++;
+        assert.equal(x.data[i * 1960 + k], expected, `row ${i} frame ${f} channel ${c}`);
+      }
+  }
+  assert.ok(masked > 0);
+});
+
+test('an int8 spectrogram masked with its mean holds the mean of the unmasked int8 values, rounded', async () => {
+  const out = join(tempDir(), 'out');
+  await build(
+    makeConfig(dataset, out, {
+      generator: {
+        frontend_enabled: true,
+        debug: true,
+        trim_threshold_db: null,
+        offset_range: [0, 0],
+        dtype: 'int8',
+        spec_augment: { time_masks: 1, time_mask_max_frames: 20 },
+      },
+      frontend,
+    }),
+  );
+  const { x, csv } = rows(out);
+  const gen = new AudioFeatureGenerator(makeConfig(dataset, '/o', { frontend }).frontend);
+  let checked = 0;
+  for (const [i, row] of csv.entries()) {
+    const want = new Int8Array(1960);
+    gen.toInt8(expectedUint16(row[3]), want);
+    const mean = want.reduce((a, v) => a + v, 0) / want.length;
+    const [start, width] = row[row.length - 2].split(':').map(Number);
+    assert.equal(row[row.length - 1], '', 'no frequency masks asked');
+    for (let k = 0; k < 1960; k++) {
+      const f = Math.floor(k / 40);
+      const expected = f >= start && f < start + width ? Math.round(mean) : want[k];
+      assert.equal(x.data[i * 1960 + k], expected, `row ${i} cell ${k}`);
+    }
+    if (width > 0) checked++;
+  }
+  assert.ok(checked > 0);
+});

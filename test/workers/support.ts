@@ -18,7 +18,7 @@ export function workContext(hooks: string | null = null): WorkContext {
     Object.fromEntries(CLIPS.map((c, i) => [c, toneWav(0.5, 16000, 300 + 100 * i)])),
   );
   const config = makeConfig(dataset, join(dir, 'out'), { generator: { loudness_range: [0.5, 1.5] } });
-  return { config: { ...config, hooks }, background: [] };
+  return { config: { ...config, hooks }, background: [], rirs: [] };
 }
 
 /** A batch of the given clips (positions from `start`) writing into a new zeroed x file of its own. */
