@@ -3,3 +3,7 @@ export const SUBSETS = ['training', 'validation'] as const;
 export const DTYPES = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32'] as const;
 export const FRONTEND_DTYPES = ['uint16', 'float32', 'int8'] as const;
 export const NOISE_COLORS = ['white', 'pink', 'brown', 'blue', 'violet'] as const;
+export const FRONTEND_TYPES = ['microfrontend', 'log_mel', 'mfcc'] as const;
+export const MEL_SCALES = ['slaney', 'htk'] as const;
+export const MEL_NORMS = ['slaney', 'none'] as const;
+export const LOG_SCALES = ['ln', 'db'] as const;

@@ -11,6 +11,7 @@ import {
   drawSeed,
   frontendSchema,
   ignoredMessage,
+  type MicrofrontendSettings,
 } from '../../src/config/schema.js';
 
 const base = `dataset:
@@ -57,9 +58,11 @@ const issues = (extra: Parameters<typeof parse>[0]) => {
 test('every section gets its defaults: an omitted frontend is the AudioFeatureGeneratorSettings defaults, hooks null', () => {
   const c = configSchema.parse(minimal);
   assert.deepEqual(c.frontend, frontendSchema.parse({}));
-  assert.equal(c.frontend.variant, 'mltk');
-  assert.equal(c.frontend.sample_rate_hz, 16000);
-  assert.equal(c.frontend.log_scale_enable, true);
+  const frontend = c.frontend as MicrofrontendSettings;
+  assert.equal('type' in frontend, false, 'a microfrontend config resolves to the keys (and hash) it had before types');
+  assert.equal(frontend.variant, 'mltk');
+  assert.equal(frontend.sample_rate_hz, 16000);
+  assert.equal(frontend.log_scale_enable, true);
   assert.equal(c.hooks, null);
   assert.deepEqual(
     [
