@@ -26,8 +26,7 @@ const load = (file: string) => decodeNpy(readFileSync(join(dir, file)));
 test('the float conformance set has 36 cases: 12 signals for each of its 3 settings', () => {
   assert.equal(cases.length, 36);
   assert.deepEqual(Object.keys(configs).sort(), ['log_mel', 'log_mel_db_htk_8k', 'mfcc']);
-  for (const name of Object.keys(configs))
-    assert.equal(cases.filter((c) => c.config === name).length, 12, name);
+  for (const name of Object.keys(configs)) assert.equal(cases.filter((c) => c.config === name).length, 12, name);
 });
 
 test('the settings of cases.json are valid frontend sections as written (the same key names)', () => {
