@@ -12,6 +12,7 @@ import { readWav } from '../audio/wav-read.js';
 import { NotAFileError, readRegularFile } from '../files/read.js';
 import { resample } from '../audio/resample.js';
 import { Spectrogram } from '../frontend/spectrogram.js';
+import { frontendAlwaysCheck } from '../frontend/frontend.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../io/atomic.js';
 import { decodeNpy, encodeNpy } from '../io/npy.js';
@@ -116,7 +117,8 @@ export function registerFeatures(program: Command): void {
     .action((inputs: string[], flags: { config: string; out: string; variant?: string; json?: boolean }) => {
       const overrides =
         flags.variant === undefined ? [] : [{ path: ['frontend', 'variant'], value: flags.variant, flag: '--variant' }];
-      const { config } = loadConfigWarned(flags.config, overrides);
+      // The frontend runs here even when a build would not run it (frontend_enabled: false): its rules always apply.
+      const { config } = loadConfigWarned(flags.config, overrides, [frontendAlwaysCheck]);
       const dtype: FrontendDtype = frontendDtypeOf(config);
       const spectrogram = new Spectrogram(config.frontend, dtype);
       // Every output is checked, and every input read, before anything is written.

@@ -38,6 +38,10 @@ export const frontendConfigCheck: ConfigCheck = (config) => {
   return problems;
 };
 
+/** The frontend's rules whether or not a build runs it: `audiogen features` runs it even with frontend_enabled off. */
+export const frontendAlwaysCheck: ConfigCheck = (config) =>
+  frontendConfigCheck({ ...config, generator: { ...config.generator, frontend_enabled: true } });
+
 /** Problems the schema cannot see (combinations the reference rejects or mis-handles). Empty when fine. */
 export function checkFrontendSettings(s: FrontendSettings): { path: string; message: string }[] {
   return isFloatFrontend(s) ? checkFloatFrontendSettings(s) : checkMicrofrontendSettings(s);

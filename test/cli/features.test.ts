@@ -282,3 +282,24 @@ test('--variant with a float frontend is a config error naming frontend.variant'
   ]);
   assertFails(r, 2, /frontend\.variant: a microfrontend setting: not used by type log_mel.*\(from --variant\)/);
 });
+
+test('features checks the frontend settings even when builds would not run the frontend (frontend_enabled: false)', () => {
+  const dir = tempDir();
+  for (const frontend of [
+    { type: 'log_mel', fft_length: 256 },
+    { window_size_ms: 1000, sample_length_ms: 500 },
+  ]) {
+    const config = writeConfig(dir, {
+      dataset: { directory: dir, classes: ['x'] },
+      generator: { frontend_enabled: false },
+      frontend,
+      output: { directory: join(dir, 'out') },
+    });
+    const r = runCli(['features', '--config', config, '--out', join(dir, 'f'), join(FLOAT, 'inputs/mfcc-chirp.npy')]);
+    assertFails(
+      r,
+      2,
+      /^frontend\.(fft_length: 256 is shorter than the window|sample_length_ms: sample of 8000 samples is shorter than one window)/m,
+    );
+  }
+});
