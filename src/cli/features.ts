@@ -1,35 +1,52 @@
-// `audiogen features`: only the frontend (no augmentation, no trim) on given clips, to check them against firmware.
+// `audiogen features`: only the frontend (no augmentation, no trim) on given clips, to check them against firmware or
+// a Python pipeline.
 import type { DecodedAudio } from '../audio/wav.js';
 import { statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfigWarned } from './options.js';
-import { frontendDtypeOf } from '../config/derive.js';
+import { frontendDtypeOf, isFloatFrontend } from '../config/derive.js';
 import type { FrontendDtype } from '../config/schema.js';
 import { mixToMono } from '../audio/wav.js';
 import { readWav } from '../audio/wav-read.js';
 import { NotAFileError, readRegularFile } from '../files/read.js';
 import { resample } from '../audio/resample.js';
-import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
+import { Spectrogram } from '../frontend/spectrogram.js';
+import { frontendAlwaysCheck } from '../frontend/frontend.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../io/atomic.js';
-import { allocTyped, decodeNpy, encodeNpy } from '../io/npy.js';
+import { decodeNpy, encodeNpy } from '../io/npy.js';
 import { placeClip } from '../sample/render.js';
 
-/** int16 PCM of exactly `samples`: a WAV resampled to `rate`, or an int16 .npy, cropped or zero-padded at the end. */
-export function loadPcm(path: string, rate: number, samples: number): Int16Array {
-  const pcm = new Int16Array(samples);
+/**
+ * A clip of exactly `samples` float samples in [-1, 1]: a WAV resampled to `rate`, or a .npy at `rate` (int16 PCM,
+ * or float32 audio in [-1, 1]), cropped or zero-padded at the end.
+ */
+export function loadClip(path: string, rate: number, samples: number): Float32Array {
+  const clip = new Float32Array(samples);
   let audio: DecodedAudio;
   try {
     if (extname(path).toLowerCase() === '.npy') {
       const arr = decodeNpy(readRegularFile(path));
-      if (arr.dtype !== 'int16' || arr.shape.length !== 1) {
+      if ((arr.dtype !== 'int16' && arr.dtype !== 'float32') || arr.shape.length !== 1) {
         throw new AudiogenError(
-          `${path}: expected a 1-D int16 .npy of PCM at ${rate} Hz, got ${arr.dtype} of shape (${arr.shape.join(', ')})`,
+          `${path}: expected a 1-D .npy of int16 PCM or float32 audio in [-1, 1] at ${rate} Hz, got ${arr.dtype} of shape (${arr.shape.join(', ')})`,
         );
       }
-      pcm.set(arr.data.subarray(0, samples) as Int16Array);
-      return pcm;
+      const data = arr.data.subarray(0, samples);
+      if (data instanceof Int16Array) {
+        // Exact: every int16 / 32768 is a float32, and the microfrontend's ×32768 gives the int16 back.
+        for (let i = 0; i < data.length; i++) clip[i] = data[i] / 32768;
+        return clip;
+      }
+      const bad = (data as Float32Array).findIndex((v) => !(v >= -1 && v <= 1));
+      if (bad >= 0) {
+        throw new AudiogenError(
+          `${path}: sample ${bad} is ${data[bad]}: float32 audio must lie in [-1, 1] (scale it, or give int16 PCM)`,
+        );
+      }
+      clip.set(data);
+      return clip;
     }
     audio = readWav(path);
   } catch (err) {
@@ -38,10 +55,8 @@ export function loadPcm(path: string, rate: number, samples: number): Int16Array
     const code = (err as NodeJS.ErrnoException).code;
     throw new AudiogenError(`${path}: ${code ? `cannot read (${code})` : (err as Error).message}`);
   }
-  const clip = new Float32Array(samples);
   placeClip(resample(mixToMono(audio), audio.sampleRate, rate), clip, 0);
-  floatToInt16(clip, pcm);
-  return pcm;
+  return clip;
 }
 
 /** Where each input's spectrogram goes; two inputs with one output, or an output that is an input, are usage errors. */
@@ -87,7 +102,7 @@ export function outputPaths(inputs: readonly string[], outDir: string): string[]
 export function registerFeatures(program: Command): void {
   program
     .command('features')
-    .description('run only the frontend on .wav or int16 .npy clips and write each spectrogram as .npy')
+    .description('run only the frontend on .wav, int16 .npy or float32 .npy clips and write each spectrogram as .npy')
     .requiredOption(
       '-c, --config <file>',
       'config whose frontend settings (and generator.frontend_dtype / dtype) to use',
@@ -95,18 +110,20 @@ export function registerFeatures(program: Command): void {
     .requiredOption('--out <dir>', 'folder for <input basename>.npy')
     .option('--variant <name>', 'frontend variant: mltk or tflm (overrides frontend.variant)')
     .option('--json', 'print, per input, the output path, shape and whether activity was detected')
-    .argument('<inputs...>', '.wav files (resampled, cropped/zero-padded to the sample length) or .npy int16 PCM')
+    .argument(
+      '<inputs...>',
+      '.wav files (resampled, cropped/zero-padded to the sample length), or .npy int16 PCM or float32 audio in [-1, 1]',
+    )
     .action((inputs: string[], flags: { config: string; out: string; variant?: string; json?: boolean }) => {
       const overrides =
         flags.variant === undefined ? [] : [{ path: ['frontend', 'variant'], value: flags.variant, flag: '--variant' }];
-      const { config } = loadConfigWarned(flags.config, overrides);
+      // The frontend runs here even when a build would not run it (frontend_enabled: false): its rules always apply.
+      const { config } = loadConfigWarned(flags.config, overrides, [frontendAlwaysCheck]);
       const dtype: FrontendDtype = frontendDtypeOf(config);
-      const frontend = new AudioFeatureGenerator(config.frontend);
-      const raw = new Uint16Array(frontend.frames * frontend.channels);
-      const out = allocTyped(dtype, raw.length);
+      const spectrogram = new Spectrogram(config.frontend, dtype);
       // Every output is checked, and every input read, before anything is written.
       const paths = outputPaths(inputs, resolve(flags.out));
-      const shape = [frontend.frames, frontend.channels];
+      const shape = [spectrogram.frames, spectrogram.channels];
       const results: {
         input: string;
         output: string;
@@ -117,9 +134,9 @@ export function registerFeatures(program: Command): void {
       const files: { path: string; bytes: Uint8Array }[] = [];
       const skipped: string[] = [];
       inputs.forEach((input, i) => {
-        let pcm: Int16Array;
+        let clip: Float32Array;
         try {
-          pcm = loadPcm(input, config.frontend.sample_rate_hz, frontend.samples);
+          clip = loadClip(input, config.frontend.sample_rate_hz, spectrogram.samples);
         } catch (err) {
           if (!(err instanceof AudiogenError) || config.generator.on_error === 'fail') {
             if (err instanceof AudiogenError) err.message += ' (set generator.on_error: skip to leave bad files out)';
@@ -128,20 +145,19 @@ export function registerFeatures(program: Command): void {
           skipped.push(err.message);
           return;
         }
-        const activity = frontend.process(pcm, raw);
-        if (dtype === 'int8') frontend.toInt8(raw, out as Int8Array);
-        else if (dtype === 'float32') frontend.toFloat32(raw, out as Float32Array);
-        files.push({ path: paths[i], bytes: encodeNpy(dtype === 'uint16' ? raw : out, dtype, shape) });
-        results.push({ input, output: paths[i], shape, dtype, activity_detected: activity });
+        const values = spectrogram.run(clip);
+        files.push({ path: paths[i], bytes: encodeNpy(values, dtype, shape) });
+        results.push({ input, output: paths[i], shape, dtype, activity_detected: spectrogram.activity });
       });
       if (files.length > 0) ensureDir(resolve(flags.out));
       for (const f of files) writeFileAtomic(f.path, f.bytes);
       for (const s of skipped) process.stderr.write(`skipped (generator.on_error: skip): ${s}\n`);
+      const detects = !isFloatFrontend(config.frontend) && config.frontend.activity_detection_enable;
       if (flags.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
       else
         for (const r of results)
           process.stderr.write(
-            `${r.input} -> ${r.output} [${r.shape.join(', ')}] ${r.dtype}${config.frontend.activity_detection_enable ? `, activity ${r.activity_detected ? 'detected' : 'not detected'}` : ''}\n`,
+            `${r.input} -> ${r.output} [${r.shape.join(', ')}] ${r.dtype}${detects ? `, activity ${r.activity_detected ? 'detected' : 'not detected'}` : ''}\n`,
           );
     });
 }

@@ -44,14 +44,22 @@ export function overridesFrom(flags: OverrideFlags): Override[] {
 /** The rules of the rooms a config configures, beyond the config's own. */
 export const CONFIG_CHECKS: readonly ConfigCheck[] = [frontendConfigCheck];
 
-/** Loads a config for a command, with every room's rules. */
-export function loadCommandConfig(file: string, overrides: readonly Override[] = []): LoadedConfig {
-  return loadConfig(file, overrides, CONFIG_CHECKS);
+/** Loads a config for a command, with every room's rules (or the `checks` a command needs instead). */
+export function loadCommandConfig(
+  file: string,
+  overrides: readonly Override[] = [],
+  checks: readonly ConfigCheck[] = CONFIG_CHECKS,
+): LoadedConfig {
+  return loadConfig(file, overrides, checks);
 }
 
 /** Loads a config for a command and prints its warnings on stderr (`warning: …` lines). */
-export function loadConfigWarned(file: string, overrides: readonly Override[] = []): LoadedConfig {
-  const loaded = loadCommandConfig(file, overrides);
+export function loadConfigWarned(
+  file: string,
+  overrides: readonly Override[] = [],
+  checks: readonly ConfigCheck[] = CONFIG_CHECKS,
+): LoadedConfig {
+  const loaded = loadCommandConfig(file, overrides, checks);
   for (const w of loaded.warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   return loaded;
 }

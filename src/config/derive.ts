@@ -1,6 +1,6 @@
 // Values derived from a validated config: sample length, output shapes and dtypes, subsets, worker count.
 import { availableParallelism } from 'node:os';
-import type { Config, FrontendSettings, Subset, FrontendDtype } from './schema.js';
+import type { Config, FloatFrontendSettings, FrontendSettings, Subset, FrontendDtype } from './schema.js';
 
 /** Audio samples per clip at the target rate (MLTK: int(sample_rate_hz * sample_length_ms / 1000)). */
 export function sampleLength(f: Pick<FrontendSettings, 'sample_rate_hz' | 'sample_length_ms'>): number {
@@ -12,9 +12,18 @@ export function subsetsOf(config: Config): Subset[] {
   return config.generator.validation_split > 0 ? ['training', 'validation'] : ['training'];
 }
 
-/** The frontend's own output format: frontend_dtype, else dtype when the frontend can produce it, else float32. */
+/** Whether the frontend is a float one (log_mel, mfcc) rather than the microfrontend (which records no type). */
+export function isFloatFrontend(s: FrontendSettings): s is FloatFrontendSettings {
+  return 'type' in s;
+}
+
+/**
+ * The frontend's own output format: frontend_dtype, else dtype when the microfrontend can produce it, else float32.
+ * The float frontends produce float32 only.
+ */
 export function frontendDtypeOf(config: Config): FrontendDtype {
   const g = config.generator;
+  if (isFloatFrontend(config.frontend)) return 'float32';
   if (g.frontend_dtype) return g.frontend_dtype;
   return g.dtype === 'uint16' || g.dtype === 'int8' ? g.dtype : 'float32';
 }
@@ -24,7 +33,11 @@ export function workerCount(cores: number, available = availableParallelism()): 
   return cores >= 1 ? Math.round(cores) : Math.max(1, Math.floor(cores * available));
 }
 
-/** The frontend's framing of a clip: samples, window and step in samples, and the frames that fit (0 if none). */
+/**
+ * The frontend's framing of a clip: samples, window and step in samples, and the frames (0 if none fit). The
+ * microfrontend's frames are the windows that fit; the float frontends count as librosa.stft does: the FFTs that
+ * fit, or with `center` one per step started (1 + samples div step).
+ */
 export function frontendGeometry(s: FrontendSettings): {
   samples: number;
   window: number;
@@ -34,14 +47,16 @@ export function frontendGeometry(s: FrontendSettings): {
   const samples = sampleLength(s);
   const window = Math.floor((s.window_size_ms * s.sample_rate_hz) / 1000);
   const step = Math.floor((s.window_step_ms * s.sample_rate_hz) / 1000);
-  const frames = window > 0 && step > 0 && samples >= window ? Math.floor((samples - window) / step) + 1 : 0;
+  const span = isFloatFrontend(s) ? (s.center ? 0 : s.fft_length) : window;
+  const frames = window > 0 && step > 0 && samples >= span ? Math.floor((samples - span) / step) + 1 : 0;
   return { samples, window, step, frames };
 }
 
-/** Clip length in samples, spectrogram frames and channels for these settings. */
+/** Clip length in samples, spectrogram frames and channels (MFCCs: n_mfcc) for these settings. */
 export function frontendShape(s: FrontendSettings): { samples: number; frames: number; channels: number } {
   const g = frontendGeometry(s);
-  return { samples: g.samples, frames: g.frames, channels: s.filterbank_n_channels };
+  const channels = isFloatFrontend(s) && s.type === 'mfcc' ? s.n_mfcc : s.filterbank_n_channels;
+  return { samples: g.samples, frames: g.frames, channels };
 }
 
 /** Shape of one sample in x: [frames, channels(, 1)] for spectrograms, sample_shape (or [samples]) for audio. */

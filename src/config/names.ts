@@ -11,3 +11,7 @@ export const SPEC_AUGMENT_OFF = {
   freq_mask_max_channels: 0,
   mask_value: 'mean',
 } as const;
+export const FRONTEND_TYPES = ['microfrontend', 'log_mel', 'mfcc'] as const;
+export const MEL_SCALES = ['slaney', 'htk'] as const;
+export const MEL_NORMS = ['slaney', 'none'] as const;
+export const LOG_SCALES = ['ln', 'db'] as const;

@@ -4,10 +4,20 @@
 // instead of exhausting memory or time later.
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SPEC_AUGMENT_OFF, SUBSETS } from './names.js';
+import {
+  DTYPES,
+  FRONTEND_DTYPES,
+  FRONTEND_TYPES,
+  LOG_SCALES,
+  MEL_NORMS,
+  MEL_SCALES,
+  NOISE_COLORS,
+  SPEC_AUGMENT_OFF,
+  SUBSETS,
+} from './names.js';
 import { pitchSemitones } from './derive.js';
 
-export { DTYPES, FRONTEND_DTYPES, NOISE_COLORS, SPEC_AUGMENT_OFF, SUBSETS };
+export { DTYPES, FRONTEND_DTYPES, FRONTEND_TYPES, NOISE_COLORS, SPEC_AUGMENT_OFF, SUBSETS };
 
 /** Pitch shifts beyond this many semitones (4 octaves) are refused; beyond PITCH_WARN_SEMITONES, warned about. */
 export const PITCH_MAX_SEMITONES = 48;
@@ -146,117 +156,248 @@ export const datasetSchema = datasetKeys
   .transform(withoutKeys(Object.keys(IGNORED_KEYS.dataset) as (keyof typeof IGNORED_KEYS.dataset)[]))
   .describe('flow_from_directory settings');
 
+/** The microfrontend's variant: which reference its bits follow. */
+const FRONTEND_VARIANT = z
+  .enum(['mltk', 'tflm'])
+  .default('mltk')
+  .describe('mltk: MLTK AudioFeatureGenerator; tflm: TFLM micro_speech frontend (single-precision set-up)');
+
+/** The keys every frontend type shares, with the same meaning (the sample, the framing, the mel filterbank). */
+const sharedFrontendKeys = {
+  sample_rate_hz: z
+    .int()
+    .min(1000)
+    .max(384000)
+    .default(16000)
+    .describe('Target sample rate (1000..384000 Hz): every clip is resampled to it'),
+  sample_length_ms: z
+    .int()
+    .min(1)
+    .max(60000)
+    .default(1000)
+    .describe('Sample length (1..60000 ms): clips are cropped or zero-padded to it'),
+  window_size_ms: z.int().min(1).max(1000).default(25).describe('Frontend analysis window (1..1000 ms)'),
+  window_step_ms: z.int().min(1).max(1000).default(10).describe('Frontend step between windows (1..1000 ms)'),
+  filterbank_n_channels: z
+    .int()
+    .min(1)
+    .max(512)
+    .default(32)
+    .describe('Mel filterbank channels, the spectrogram width (1..512)'),
+  filterbank_upper_band_limit: z
+    .number()
+    .positive()
+    .lt(192000)
+    .default(7500)
+    .describe('Highest filterbank frequency, Hz (0 < x < 192000, and below the Nyquist frequency)'),
+  filterbank_lower_band_limit: z
+    .number()
+    .min(0)
+    .max(190000)
+    .default(125)
+    .describe('Lowest filterbank frequency, Hz (0 <= x <= 190000, and below the upper limit)'),
+};
+
+/** The microfrontend's own keys (AudioFeatureGeneratorSettings), after its variant. */
+const microfrontendKeys = {
+  noise_reduction_enable: z
+    .boolean()
+    .default(false)
+    .describe('Per-channel noise estimate subtraction (always on in the tflm variant)'),
+  noise_reduction_smoothing_bits: z
+    .int()
+    .min(0)
+    .max(15)
+    .default(10)
+    .describe('Extra fixed-point bits of the noise estimate (0..15)'),
+  noise_reduction_even_smoothing: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.025)
+    .describe('Noise estimate smoothing of even channels (0..1)'),
+  noise_reduction_odd_smoothing: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.06)
+    .describe('Noise estimate smoothing of odd channels (0..1)'),
+  noise_reduction_min_signal_remaining: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.05)
+    .describe('Fraction of the signal always kept (0..1)'),
+  pcan_enable: z.boolean().default(false).describe('Per-channel amplitude normalization (needs noise reduction)'),
+  pcan_strength: z.number().min(0).max(10).default(0.95).describe('PCAN gain exponent (0..10)'),
+  pcan_offset: z.number().min(0).max(10000).default(80).describe('PCAN offset (0..10000)'),
+  pcan_gain_bits: z.int().min(1).max(30).default(21).describe('PCAN fixed-point gain bits (1..30)'),
+  log_scale_enable: z.boolean().default(true).describe('Log-scale the channels'),
+  log_scale_shift: z.int().min(0).max(15).default(6).describe('Log scale fixed-point shift (0..15)'),
+  activity_detection_enable: z.boolean().default(false).describe('Run the activity detector (mltk only)'),
+  activity_detection_alpha_a: z.number().min(0).max(1).default(0.5).describe('Activity detector fast smoothing (0..1)'),
+  activity_detection_alpha_b: z.number().min(0).max(1).default(0.8).describe('Activity detector slow smoothing (0..1)'),
+  activity_detection_arm_threshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.75)
+    .describe('Activity detector arm threshold (0..1)'),
+  activity_detection_trip_threshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.8)
+    .describe('Activity detector trip threshold (0..1)'),
+  dc_notch_filter_enable: z.boolean().default(false).describe('DC notch filter before the window (mltk only)'),
+  dc_notch_filter_coefficient: z.number().min(0).max(1).default(0.95).describe('DC notch filter coefficient (0..1)'),
+  quantize_dynamic_scale_enable: z
+    .boolean()
+    .default(false)
+    .describe('int8 output by dynamic range instead of the fixed 0..666 mapping'),
+  quantize_dynamic_scale_range_db: z
+    .number()
+    .positive()
+    .max(200)
+    .default(40)
+    .describe('Dynamic int8 range below the maximum (0 < x <= 200 dB)'),
+};
+
+/** The float frontends' own keys (librosa's STFT, mel filterbank, power_to_db and MFCC). */
+const floatFrontendKeys = {
+  fft_length: z
+    .int()
+    .min(16)
+    .max(65536)
+    .refine((n) => (n & (n - 1)) === 0, { message: 'expected a power of two' })
+    .nullable()
+    .default(null)
+    .describe(
+      'log_mel, mfcc: FFT length, a power of two (16..65536) at least the window; null: the smallest power of two >= the window',
+    ),
+  center: z
+    .boolean()
+    .default(true)
+    .describe('log_mel, mfcc: centre frames on their step by padding half an FFT of zeros at both ends (librosa)'),
+  mel_scale: z.enum(MEL_SCALES).default('slaney').describe('log_mel, mfcc: mel scale of the filterbank (librosa htk=)'),
+  mel_norm: z
+    .enum(MEL_NORMS)
+    .default('slaney')
+    .describe('log_mel, mfcc: slaney scales each filter to unit area (librosa norm=); none keeps peak 1'),
+  log: z
+    .enum(LOG_SCALES)
+    .default('db')
+    .describe(
+      'log_mel, mfcc: ln: ln(mel + log_offset); db: 10 log10(max(mel, 1e-10)) floored top_db below the maximum',
+    ),
+  log_offset: z
+    .number()
+    .positive()
+    .max(1000)
+    .default(1e-6)
+    .describe('log: ln only: added to the mel energies before the logarithm (0 < x <= 1000)'),
+  top_db: z
+    .number()
+    .positive()
+    .max(1000)
+    .nullable()
+    .default(80)
+    .describe('log: db only: floor this many dB below the clip\u2019s maximum (0 < x <= 1000); null: no floor'),
+  n_mfcc: z
+    .int()
+    .min(1)
+    .max(512)
+    .default(20)
+    .describe('mfcc only: cepstral coefficients kept (1..512, at most filterbank_n_channels), the output width'),
+};
+
+/** What the microfrontend resolves to: its keys with their defaults, in the order (and with the hash) of before. */
+const microfrontendSettings = z.object({
+  ...{ variant: FRONTEND_VARIANT },
+  ...sharedFrontendKeys,
+  ...microfrontendKeys,
+});
+const floatFrontendSettings = z.object({
+  type: z.enum(['log_mel', 'mfcc']),
+  ...sharedFrontendKeys,
+  ...floatFrontendKeys,
+});
+
+export type MicrofrontendSettings = z.infer<typeof microfrontendSettings>;
+type FloatParsed = z.infer<typeof floatFrontendSettings>;
+/** A float frontend's settings: fft_length resolved, the offset or floor of its log, n_mfcc for MFCCs only. */
+export type FloatFrontendSettings = Omit<
+  FloatParsed,
+  'type' | 'fft_length' | 'log' | 'log_offset' | 'top_db' | 'n_mfcc'
+> & {
+  fft_length: number;
+} & ({ log: 'ln'; log_offset: number } | { log: 'db'; top_db: number | null }) &
+  ({ type: 'log_mel' } | { type: 'mfcc'; n_mfcc: number });
+
+/** Which frontend type a key belongs to; the shared keys belong to all. */
+export const FRONTEND_KEYS = {
+  microfrontend: ['variant', ...Object.keys(microfrontendKeys)],
+  float: Object.keys(floatFrontendKeys),
+} as const;
+
+/** A key given as optional, its default (stated in the JSON Schema) filled in per type when the section resolves. */
+function optionalKeys<S extends Record<string, z.ZodDefault>>(shape: S): { [K in keyof S]: z.ZodOptional<z.ZodType> } {
+  const out = {} as { [K in keyof S]: z.ZodOptional<z.ZodType> };
+  for (const [key, schema] of Object.entries(shape) as [keyof S, z.ZodDefault][]) {
+    out[key] = (schema.unwrap() as z.ZodType).optional().meta({
+      description: schema.description,
+      default: schema.def.defaultValue as never,
+    });
+  }
+  return out;
+}
+
+/** The smallest power of two holding the window (at least 16, at most 65536: a longer window is refused by name). */
+function defaultFftLength(s: Pick<FloatParsed, 'window_size_ms' | 'sample_rate_hz'>): number {
+  const window = Math.floor((s.window_size_ms * s.sample_rate_hz) / 1000);
+  let n = 16;
+  while (n < window && n < 65536) n *= 2;
+  return n;
+}
+
 export const frontendSchema = z
   .strictObject({
-    variant: z
-      .enum(['mltk', 'tflm'])
-      .default('mltk')
-      .describe('mltk: MLTK AudioFeatureGenerator; tflm: TFLM micro_speech frontend (single-precision set-up)'),
-    sample_rate_hz: z
-      .int()
-      .min(1000)
-      .max(384000)
-      .default(16000)
-      .describe('Target sample rate (1000..384000 Hz): every clip is resampled to it'),
-    sample_length_ms: z
-      .int()
-      .min(1)
-      .max(60000)
-      .default(1000)
-      .describe('Sample length (1..60000 ms): clips are cropped or zero-padded to it'),
-    window_size_ms: z.int().min(1).max(1000).default(25).describe('Frontend analysis window (1..1000 ms)'),
-    window_step_ms: z.int().min(1).max(1000).default(10).describe('Frontend step between windows (1..1000 ms)'),
-    filterbank_n_channels: z
-      .int()
-      .min(1)
-      .max(512)
-      .default(32)
-      .describe('Mel filterbank channels, the spectrogram width (1..512)'),
-    filterbank_upper_band_limit: z
-      .number()
-      .positive()
-      .lt(192000)
-      .default(7500)
-      .describe('Highest filterbank frequency, Hz (0 < x < 192000, and below the Nyquist frequency)'),
-    filterbank_lower_band_limit: z
-      .number()
-      .min(0)
-      .max(190000)
-      .default(125)
-      .describe('Lowest filterbank frequency, Hz (0 <= x <= 190000, and below the upper limit)'),
-    noise_reduction_enable: z
-      .boolean()
-      .default(false)
-      .describe('Per-channel noise estimate subtraction (always on in the tflm variant)'),
-    noise_reduction_smoothing_bits: z
-      .int()
-      .min(0)
-      .max(15)
-      .default(10)
-      .describe('Extra fixed-point bits of the noise estimate (0..15)'),
-    noise_reduction_even_smoothing: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.025)
-      .describe('Noise estimate smoothing of even channels (0..1)'),
-    noise_reduction_odd_smoothing: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.06)
-      .describe('Noise estimate smoothing of odd channels (0..1)'),
-    noise_reduction_min_signal_remaining: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.05)
-      .describe('Fraction of the signal always kept (0..1)'),
-    pcan_enable: z.boolean().default(false).describe('Per-channel amplitude normalization (needs noise reduction)'),
-    pcan_strength: z.number().min(0).max(10).default(0.95).describe('PCAN gain exponent (0..10)'),
-    pcan_offset: z.number().min(0).max(10000).default(80).describe('PCAN offset (0..10000)'),
-    pcan_gain_bits: z.int().min(1).max(30).default(21).describe('PCAN fixed-point gain bits (1..30)'),
-    log_scale_enable: z.boolean().default(true).describe('Log-scale the channels'),
-    log_scale_shift: z.int().min(0).max(15).default(6).describe('Log scale fixed-point shift (0..15)'),
-    activity_detection_enable: z.boolean().default(false).describe('Run the activity detector (mltk only)'),
-    activity_detection_alpha_a: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.5)
-      .describe('Activity detector fast smoothing (0..1)'),
-    activity_detection_alpha_b: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.8)
-      .describe('Activity detector slow smoothing (0..1)'),
-    activity_detection_arm_threshold: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.75)
-      .describe('Activity detector arm threshold (0..1)'),
-    activity_detection_trip_threshold: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.8)
-      .describe('Activity detector trip threshold (0..1)'),
-    dc_notch_filter_enable: z.boolean().default(false).describe('DC notch filter before the window (mltk only)'),
-    dc_notch_filter_coefficient: z.number().min(0).max(1).default(0.95).describe('DC notch filter coefficient (0..1)'),
-    quantize_dynamic_scale_enable: z
-      .boolean()
-      .default(false)
-      .describe('int8 output by dynamic range instead of the fixed 0..666 mapping'),
-    quantize_dynamic_scale_range_db: z
-      .number()
-      .positive()
-      .max(200)
-      .default(40)
-      .describe('Dynamic int8 range below the maximum (0 < x <= 200 dB)'),
+    type: z
+      .enum(FRONTEND_TYPES)
+      .default('microfrontend')
+      .describe(
+        'microfrontend: MLTK/TFLM fixed-point spectrogram (uint16); log_mel: librosa log-mel (float32); mfcc: its MFCCs (float32)',
+      ),
+    ...optionalKeys({ variant: FRONTEND_VARIANT }),
+    ...optionalKeys(sharedFrontendKeys),
+    ...optionalKeys(floatFrontendKeys),
+    ...optionalKeys(microfrontendKeys),
   })
-  .describe('AudioFeatureGeneratorSettings');
+  .superRefine((s, ctx) => {
+    // Every key given must mean something for the type: one that would be ignored is an error naming it.
+    const refuse = (key: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [key], input: (s as Record<string, unknown>)[key], message });
+    const given = (key: string) => (s as Record<string, unknown>)[key] !== undefined;
+    if (s.type === 'microfrontend') {
+      for (const key of FRONTEND_KEYS.float.filter(given))
+        refuse(key, 'a log_mel/mfcc setting: not used by the microfrontend (set type: log_mel or mfcc)');
+      return;
+    }
+    for (const key of FRONTEND_KEYS.microfrontend.filter(given))
+      refuse(key, `a microfrontend setting: not used by type ${s.type}`);
+    const log = s.log ?? 'db';
+    if (given('log_offset') && log !== 'ln') refuse('log_offset', `applies to log: ln only (log is ${log})`);
+    if (given('top_db') && log !== 'db') refuse('top_db', `applies to log: db only (log is ${log})`);
+    if (given('n_mfcc') && s.type !== 'mfcc') refuse('n_mfcc', `applies to type: mfcc only (type is ${s.type})`);
+  })
+  .transform((given): MicrofrontendSettings | FloatFrontendSettings => {
+    if (given.type === 'microfrontend') return microfrontendSettings.parse(given);
+    const { type, log, log_offset, top_db, n_mfcc, ...s } = floatFrontendSettings.parse(given);
+    const shared = { ...s, fft_length: s.fft_length ?? defaultFftLength(s) };
+    const scale = log === 'ln' ? { log, log_offset } : { log, top_db };
+    return type === 'mfcc' ? { type, ...shared, ...scale, n_mfcc } : { type, ...shared, ...scale };
+  })
+  .describe('The frontend: MLTK\u2019s AudioFeatureGeneratorSettings (type: microfrontend), or log_mel / mfcc');
 
 /** SpecAugment masks on the spectrogram (after the frontend, before normalization); all zero: off. */
 export const specAugmentSchema = z
@@ -540,6 +681,9 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type DatasetConfig = Config['dataset'];
 export type GeneratorConfig = Config['generator'];
 export type FrontendSettings = z.infer<typeof frontendSchema>;
+export type FrontendType = (typeof FRONTEND_TYPES)[number];
+export type MelScale = (typeof MEL_SCALES)[number];
+export type MelNorm = (typeof MEL_NORMS)[number];
 export type OutputConfig = z.infer<typeof outputSchema>;
 export type Subset = (typeof SUBSETS)[number];
 export type Dtype = (typeof DTYPES)[number];

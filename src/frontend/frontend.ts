@@ -1,6 +1,6 @@
 // The AudioFeatureGenerator: int16 clip -> uint16 spectrogram, bit-exact with MLTK's microfrontend C core
 // (variant 'mltk') or TensorFlow's audio_microfrontend / TFLM micro_speech frontend (variant 'tflm').
-import type { FrontendSettings } from '../config/schema.js';
+import type { FrontendSettings, MicrofrontendSettings } from '../config/schema.js';
 import { ActivityDetector } from './activity.js';
 import { msb32, nextPow2 } from './bits.js';
 import { dcNotchCoefficient, dcNotchFilter } from './dc-notch.js';
@@ -15,19 +15,39 @@ import { applyWindow, windowCoefficients } from './window.js';
 import { SimdFrames } from './frames-simd.js';
 import { floatToInt16 } from './pcm.js';
 import type { Engine } from '../wasm/engine.js';
-import { frontendGeometry } from '../config/derive.js';
+import { frontendGeometry, isFloatFrontend } from '../config/derive.js';
+import { checkFloatFrontendSettings } from './log-mel.js';
 import type { ConfigCheck } from '../config/checks.js';
 
 export { floatToInt16 } from './pcm.js';
 
-/** The frontend's rules as a config check: feasibility of the settings when the frontend is on. */
-export const frontendConfigCheck: ConfigCheck = (config) =>
-  config.generator.frontend_enabled
-    ? checkFrontendSettings(config.frontend).map((p) => ({ path: p.path.split('.'), message: p.message }))
-    : [];
+/**
+ * The frontend's rules as a config check: feasibility of the settings when the frontend is on, and the float
+ * frontends' one output format.
+ */
+export const frontendConfigCheck: ConfigCheck = (config) => {
+  if (!config.generator.frontend_enabled) return [];
+  const problems = checkFrontendSettings(config.frontend).map((p) => ({ path: p.path.split('.'), message: p.message }));
+  const dtype = config.generator.frontend_dtype;
+  if (isFloatFrontend(config.frontend) && dtype !== null && dtype !== 'float32') {
+    problems.push({
+      path: ['generator', 'frontend_dtype'],
+      message: `${dtype} is a microfrontend output; frontend.type ${config.frontend.type} gives float32 (or leave it null)`,
+    });
+  }
+  return problems;
+};
+
+/** The frontend's rules whether or not a build runs it: `audiogen features` runs it even with frontend_enabled off. */
+export const frontendAlwaysCheck: ConfigCheck = (config) =>
+  frontendConfigCheck({ ...config, generator: { ...config.generator, frontend_enabled: true } });
 
 /** Problems the schema cannot see (combinations the reference rejects or mis-handles). Empty when fine. */
 export function checkFrontendSettings(s: FrontendSettings): { path: string; message: string }[] {
+  return isFloatFrontend(s) ? checkFloatFrontendSettings(s) : checkMicrofrontendSettings(s);
+}
+
+function checkMicrofrontendSettings(s: MicrofrontendSettings): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   const add = (key: string, message: string) => issues.push({ path: `frontend.${key}`, message });
   const g = frontendGeometry(s);
@@ -92,7 +112,7 @@ export class AudioFeatureGenerator {
   readonly frames: number;
   readonly channels: number;
   readonly samples: number;
-  private readonly settings: FrontendSettings;
+  private readonly settings: MicrofrontendSettings;
   private readonly step: number;
   private readonly coefficients: Int16Array;
   private readonly dcNotch: number | null;
@@ -121,6 +141,7 @@ export class AudioFeatureGenerator {
     s: FrontendSettings,
     readonly engine: Engine = 'simd',
   ) {
+    if (isFloatFrontend(s)) throw new Error(`AudioFeatureGenerator runs the microfrontend, not type ${s.type}`);
     const issues = checkFrontendSettings(s);
     if (issues.length > 0)
       throw new Error(`invalid frontend settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);

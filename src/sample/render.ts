@@ -7,7 +7,8 @@ import { mixToMono, type DecodedAudio } from '../audio/wav.js';
 import { resample } from '../audio/resample.js';
 import { trimBounds } from '../audio/trim.js';
 import { mixInPlace } from '../audio/kernels.js';
-import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
+import { floatToInt16 } from '../frontend/frontend.js';
+import { Spectrogram } from '../frontend/spectrogram.js';
 import { allocTyped, type TypedArray } from '../io/npy.js';
 import { castInto, normalize, normalizes, type Normalization } from './normalize.js';
 import type { SampleParams } from './params.js';
@@ -31,31 +32,6 @@ export function placeClip(clip: Float32Array, out: Float32Array, offset: number)
   } else {
     const start = Math.floor(offset * -room);
     out.set(clip.subarray(start, start + out.length));
-  }
-}
-
-/** The spectrogram stage: int16 PCM through the frontend, then to the frontend's output dtype. */
-class Spectrogram {
-  readonly generator: AudioFeatureGenerator;
-  private readonly raw: Uint16Array;
-  /** The frontend's output in frontend_dtype (uint16 raw, float32 cast, int8 quantized). */
-  readonly values: TypedArray;
-  activity = false;
-
-  constructor(
-    config: Config,
-    readonly dtype: FrontendDtype,
-  ) {
-    this.generator = new AudioFeatureGenerator(config.frontend);
-    this.raw = new Uint16Array(this.generator.frames * this.generator.channels);
-    this.values = dtype === 'uint16' ? this.raw : allocTyped(dtype, this.raw.length);
-  }
-
-  run(audio: Float32Array): TypedArray {
-    this.activity = this.generator.processAudio(audio, this.raw);
-    if (this.dtype === 'int8') this.generator.toInt8(this.raw, this.values as Int8Array);
-    else if (this.dtype === 'float32') (this.values as Float32Array).set(this.raw);
-    return this.values;
   }
 }
 
@@ -88,7 +64,7 @@ export class SampleRenderer {
     this.dtype = g.dtype;
     this.trimDb = g.trim_threshold_db;
     this.audio = new Float32Array(this.samples);
-    this.spectrogram = g.frontend_enabled ? new Spectrogram(config, frontendDtypeOf(config)) : null;
+    this.spectrogram = g.frontend_enabled ? new Spectrogram(config.frontend, frontendDtypeOf(config)) : null;
     this.rowElements = this.spectrogram ? this.spectrogram.values.length : this.samples;
     this.normalization = this.spectrogram && normalizes(g) ? g : null;
     this.work = new Float64Array(this.normalization ? this.rowElements : 0);

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeNpy } from '../../src/io/npy.js';
+import { decodeNpy, encodeNpy } from '../../src/io/npy.js';
 import { encodeWavPcm16 } from '../../src/audio/wav.js';
 import { outputPaths } from '../../src/cli/features.js';
 import { AudiogenError } from '../../src/errors.js';
-import { FIXTURES, runCli, tempDir, writeConfig } from '../helpers.js';
+import { assertFails, FIXTURES, runCli, tempDir, writeConfig } from '../helpers.js';
 
 const CONF = join(FIXTURES, 'conformance', 'frontend');
 const cases = JSON.parse(readFileSync(join(CONF, 'cases.json'), 'utf8'));
@@ -156,4 +156,150 @@ test('with on_error: skip a bad input is named and left out; the others are writ
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /skipped \(generator\.on_error: skip\): .*bad\.wav: not a WAV file/);
   assert.deepEqual(readdirSync(join(dir, 'f')), ['good.npy']);
+});
+
+const FLOAT = join(FIXTURES, 'conformance', 'float_frontend');
+const floatCases = JSON.parse(readFileSync(join(FLOAT, 'cases.json'), 'utf8'));
+
+function floatConfigFor(dir: string, name: string): string {
+  return writeConfig(
+    dir,
+    {
+      dataset: { directory: dir, classes: ['x'] },
+      frontend: floatCases.configs[name],
+      output: { directory: join(dir, 'out') },
+    },
+    `${name}.yaml`,
+  );
+}
+
+test('features reproduces librosa\u2019s log-mel and MFCCs of float32 .npy clips within the conformance tolerances', () => {
+  for (const name of Object.keys(floatCases.configs)) {
+    const dir = tempDir();
+    const picked = floatCases.cases
+      .filter((k: { config: string; input: string }) => k.config === name && /-(chirp|seven|quiet)\.npy$/.test(k.input))
+      .map((k: { input: string; expected: string; shape: number[]; tolerance: { abs: number; rel: number } }) => k);
+    assert.equal(picked.length, 3);
+    const r = runCli([
+      'features',
+      '--config',
+      floatConfigFor(dir, name),
+      '--out',
+      join(dir, 'f'),
+      '--json',
+      ...picked.map((k: { input: string }) => join(FLOAT, k.input)),
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const results = JSON.parse(r.stdout);
+    for (const [i, k] of picked.entries()) {
+      assert.deepEqual(results[i].shape, k.shape);
+      assert.equal(results[i].dtype, 'float32');
+      assert.equal(results[i].activity_detected, false);
+      const got = load(results[i].output);
+      assert.equal(got.dtype, 'float32');
+      assert.deepEqual(got.shape, k.shape);
+      const want = load(join(FLOAT, k.expected)).data as Float64Array;
+      const worst = (got.data as Float32Array).reduce(
+        (w, v, j) => Math.max(w, Math.abs(v - want[j]) / (k.tolerance.abs + k.tolerance.rel * Math.abs(want[j]))),
+        0,
+      );
+      assert.ok(worst <= 1, `${name} ${k.input}: ${worst} of the tolerance`);
+    }
+  }
+});
+
+test('an int16 .npy and a 16-bit WAV of the same samples give a float frontend the same features (PCM / 32768)', () => {
+  const dir = tempDir();
+  const pcm = Int16Array.from({ length: 16000 }, (_, i) => Math.round(9000 * Math.sin(i / 7) * Math.sin(i / 3000)));
+  writeFileSync(join(dir, 'a.npy'), encodeNpy(pcm, 'int16', [pcm.length]));
+  writeFileSync(
+    join(dir, 'b.wav'),
+    encodeWavPcm16(
+      Float32Array.from(pcm, (v) => v / 32768),
+      16000,
+    ),
+  );
+  const asFloat = Float32Array.from(pcm, (v) => v / 32768);
+  writeFileSync(join(dir, 'c.npy'), encodeNpy(asFloat, 'float32', [asFloat.length]));
+  const r = runCli([
+    'features',
+    '--config',
+    floatConfigFor(dir, 'mfcc'),
+    '--out',
+    join(dir, 'f'),
+    ...['a.npy', 'b.wav', 'c.npy'].map((f) => join(dir, f)),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /a\.npy -> .*a\.npy \[51, 13\] float32\n/);
+  const [a, b, c] = ['a', 'b', 'c'].map((f) => load(join(dir, 'f', `${f}.npy`)).data);
+  assert.deepEqual(a, c);
+  assert.deepEqual(b, c);
+});
+
+test('float32 audio outside [-1, 1] (or NaN) and other .npy dtypes are refused naming the file', () => {
+  const dir = tempDir();
+  const loud = new Float32Array(16000).fill(0.5);
+  loud[123] = 1.5;
+  writeFileSync(join(dir, 'loud.npy'), encodeNpy(loud, 'float32', [16000]));
+  const nan = new Float32Array(16000);
+  nan[7] = Number.NaN;
+  writeFileSync(join(dir, 'nan.npy'), encodeNpy(nan, 'float32', [16000]));
+  writeFileSync(join(dir, 'f64.npy'), encodeNpy(new Float64Array(16000), 'float64', [16000]));
+  const config = floatConfigFor(dir, 'log_mel');
+  const run = (file: string) => runCli(['features', '--config', config, '--out', join(dir, 'f'), join(dir, file)]);
+  assertFails(run('loud.npy'), 1, /loud\.npy: sample 123 is 1\.5: float32 audio must lie in \[-1, 1\]/);
+  assertFails(run('nan.npy'), 1, /nan\.npy: sample 7 is NaN/);
+  assertFails(
+    run('f64.npy'),
+    1,
+    /f64\.npy: expected a 1-D \.npy of int16 PCM or float32 audio in \[-1, 1\] at 16000 Hz, got float64/,
+  );
+  // The microfrontend takes float32 audio too (converted as the pipeline does).
+  writeFileSync(join(dir, 'ok.npy'), encodeNpy(new Float32Array(16000).fill(0.25), 'float32', [16000]));
+  const micro = runCli([
+    'features',
+    '--config',
+    configFor(dir, 'micro_speech'),
+    '--out',
+    join(dir, 'm'),
+    join(dir, 'ok.npy'),
+  ]);
+  assert.equal(micro.code, 0, micro.stderr);
+  assert.equal(existsSync(join(dir, 'f')), false, 'nothing written for the refused inputs');
+});
+
+test('--variant with a float frontend is a config error naming frontend.variant', () => {
+  const dir = tempDir();
+  const r = runCli([
+    'features',
+    '--config',
+    floatConfigFor(dir, 'log_mel'),
+    '--variant',
+    'tflm',
+    '--out',
+    join(dir, 'f'),
+    join(FLOAT, 'inputs/log_mel-zeros.npy'),
+  ]);
+  assertFails(r, 2, /frontend\.variant: a microfrontend setting: not used by type log_mel.*\(from --variant\)/);
+});
+
+test('features checks the frontend settings even when builds would not run the frontend (frontend_enabled: false)', () => {
+  const dir = tempDir();
+  for (const frontend of [
+    { type: 'log_mel', fft_length: 256 },
+    { window_size_ms: 1000, sample_length_ms: 500 },
+  ]) {
+    const config = writeConfig(dir, {
+      dataset: { directory: dir, classes: ['x'] },
+      generator: { frontend_enabled: false },
+      frontend,
+      output: { directory: join(dir, 'out') },
+    });
+    const r = runCli(['features', '--config', config, '--out', join(dir, 'f'), join(FLOAT, 'inputs/mfcc-chirp.npy')]);
+    assertFails(
+      r,
+      2,
+      /^frontend\.(fft_length: 256 is shorter than the window|sample_length_ms: sample of 8000 samples is shorter than one window)/m,
+    );
+  }
 });

@@ -98,3 +98,21 @@ test('preview names each sample\u2019s room impulse response and masks in the gr
     assert.equal(row[header.indexOf('freq_masks')], '');
   }
 });
+
+test('preview draws float spectrograms (log-mel in dB, negative values) into the grid', () => {
+  const dir = tempDir();
+  const config = writeConfig(dir, {
+    dataset: { directory: dataset, classes: ['yes', 'no'] },
+    generator: { ...augmented },
+    frontend: { type: 'log_mel', window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 },
+    output: { directory: join(dir, 'out') },
+  });
+  const r = runCli(['preview', '--config', config, '--count', '1', '--out', join(dir, 'p')]);
+  assert.equal(r.code, 0, r.stderr);
+  const png = decodePng(readFileSync(join(dir, 'p', 'grid.png')));
+  assert.ok(png.height > 2 * 40 * 3, `${png.width}x${png.height}`);
+  // The viridis gradients of real spectrograms: far more colours than the text, frames and placeholders use.
+  const colours = new Set<number>();
+  for (let i = 0; i < png.rgb.length; i += 3) colours.add((png.rgb[i] << 16) | (png.rgb[i + 1] << 8) | png.rgb[i + 2]);
+  assert.ok(colours.size > 100, `${colours.size} colours`);
+});

@@ -66,6 +66,24 @@ function companions(leaf: NumericLeaf, side: 'min' | 'max'): Record<string, Reco
       },
     };
   }
+  // The float frontends' own keys need their type (and log, for the log's keys).
+  if (key === 'frontend.fft_length' && side === 'min')
+    return {
+      frontend: {
+        type: 'log_mel',
+        window_size_ms: 1,
+        window_step_ms: 1,
+        filterbank_n_channels: 1,
+        filterbank_upper_band_limit: 7000,
+        filterbank_lower_band_limit: 4000,
+      },
+    };
+  if (key === 'frontend.fft_length' || key === 'frontend.top_db') return { frontend: { type: 'log_mel' } };
+  if (key === 'frontend.log_offset') return { frontend: { type: 'log_mel', log: 'ln' } };
+  if (key === 'frontend.n_mfcc')
+    return side === 'max'
+      ? { frontend: { type: 'mfcc', filterbank_n_channels: 512, fft_length: 8192 } }
+      : { frontend: { type: 'mfcc' } };
   return {};
 }
 

@@ -2,7 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { frontendSchema, type FrontendSettings } from '../../src/config/schema.js';
-import { frontendDtypeOf, frontendShape, sampleShapeOf, subsetsOf, workerCount } from '../../src/config/derive.js';
+import {
+  frontendDtypeOf,
+  frontendShape,
+  isFloatFrontend,
+  sampleShapeOf,
+  subsetsOf,
+  workerCount,
+} from '../../src/config/derive.js';
 import { makeConfig } from '../helpers.js';
 
 const settings = (over: Partial<FrontendSettings> = {}): FrontendSettings => frontendSchema.parse(over);
@@ -50,4 +57,34 @@ test('subsets default to training, plus validation with a validation split; work
   assert.equal(workerCount(3, 2), 3);
   assert.equal(workerCount(0.5, 8), 4);
   assert.equal(workerCount(0.25, 2), 1, 'at least one');
+});
+
+test('the float frontends count frames as librosa: the FFTs that fit, or one per step started when centred', () => {
+  const float = (over: Record<string, unknown>) => frontendShape(frontendSchema.parse({ type: 'log_mel', ...over }));
+  // The conformance settings: 97 frames (the window rule would give 98), 51 centred.
+  assert.deepEqual(
+    float({ window_size_ms: 25, window_step_ms: 10, fft_length: 512, center: false, filterbank_n_channels: 40 }),
+    {
+      samples: 16000,
+      frames: 97,
+      channels: 40,
+    },
+  );
+  assert.deepEqual(
+    frontendShape(frontendSchema.parse({ type: 'mfcc', window_size_ms: 30, window_step_ms: 20, n_mfcc: 13 })),
+    {
+      samples: 16000,
+      frames: 51,
+      channels: 13,
+    },
+  );
+  assert.equal(float({ center: false, fft_length: 32768, window_size_ms: 25 }).frames, 0, 'no FFT fits');
+  const spectrogram = (frontend: Record<string, unknown>, generator: Record<string, unknown> = {}) =>
+    makeConfig('/d', '/o', { generator: { frontend_enabled: true, ...generator }, frontend });
+  assert.deepEqual(sampleShapeOf(spectrogram({ type: 'mfcc', n_mfcc: 13, window_step_ms: 20 })), [51, 13, 1]);
+  assert.deepEqual(sampleShapeOf(spectrogram({ type: 'log_mel' }, { add_channel_dimension: false })), [101, 32]);
+  // Float features are float32 whatever x's dtype (which they are cast to).
+  assert.equal(frontendDtypeOf(spectrogram({ type: 'log_mel' }, { dtype: 'int8' })), 'float32');
+  assert.equal(isFloatFrontend(spectrogram({ type: 'log_mel' }).frontend), true);
+  assert.equal(isFloatFrontend(spectrogram({}).frontend), false);
 });

@@ -511,3 +511,22 @@ test('warnings: a mask_value an integer spectrogram cannot hold; rir_dir: None',
   const none = parsed(base + 'generator:\n  rir_dir: None\n').warnings.map(formatProblem);
   assert.match(none[0], /^generator\.rir_dir: "None" is taken as a name here/);
 });
+
+test('a float frontend\u2019s keys are checked where they were written, under either name of the section', () => {
+  const lines = problems(base + 'frontend:\n  type: log_mel\n  noise_reduction_enable: true\n  fft_length: 256\n');
+  assert.deepEqual(lines, [
+    'frontend.noise_reduction_enable: a microfrontend setting: not used by type log_mel, got true (kws.yaml:8:27)',
+  ]);
+  const infeasible = problems(base + 'frontend:\n  type: log_mel\n  fft_length: 256\n');
+  assert.deepEqual(infeasible, [
+    'frontend.fft_length: 256 is shorter than the window (400 samples); give at least that (kws.yaml:8:15)',
+  ]);
+  const mltk = problems(base + 'generator:\n  frontend_settings:\n    type: mfcc\n    n_mfcc: 40\n');
+  assert.deepEqual(mltk, [
+    'generator.frontend_settings.n_mfcc: 40 coefficients from 32 mel channels: at most that many (kws.yaml:9:13)',
+  ]);
+  const dtype = problems(base + 'generator:\n  frontend_dtype: int8\nfrontend:\n  type: log_mel\n');
+  assert.deepEqual(dtype, [
+    'generator.frontend_dtype: int8 is a microfrontend output; frontend.type log_mel gives float32 (or leave it null) (kws.yaml:7:19)',
+  ]);
+});

@@ -13,6 +13,7 @@ import {
   ignoredMessage,
   SPEC_AUGMENT_OFF,
   specAugmentSchema,
+  type MicrofrontendSettings,
 } from '../../src/config/schema.js';
 
 const base = `dataset:
@@ -59,9 +60,11 @@ const issues = (extra: Parameters<typeof parse>[0]) => {
 test('every section gets its defaults: an omitted frontend is the AudioFeatureGeneratorSettings defaults, hooks null', () => {
   const c = configSchema.parse(minimal);
   assert.deepEqual(c.frontend, frontendSchema.parse({}));
-  assert.equal(c.frontend.variant, 'mltk');
-  assert.equal(c.frontend.sample_rate_hz, 16000);
-  assert.equal(c.frontend.log_scale_enable, true);
+  const frontend = c.frontend as MicrofrontendSettings;
+  assert.equal('type' in frontend, false, 'a microfrontend config resolves to the keys (and hash) it had before types');
+  assert.equal(frontend.variant, 'mltk');
+  assert.equal(frontend.sample_rate_hz, 16000);
+  assert.equal(frontend.log_scale_enable, true);
   assert.equal(c.hooks, null);
   assert.deepEqual(
     [
@@ -250,4 +253,81 @@ test('rir_probability is 0.5 when rir_dir is set and it is not; given without ri
       /^generator\.rir_probability: /.test(i),
     ),
   );
+});
+
+test('frontend.type log_mel and mfcc resolve to their own keys with librosa\u2019s defaults, and only those', () => {
+  const logMel = frontendSchema.parse({ type: 'log_mel' });
+  assert.deepEqual(logMel, {
+    type: 'log_mel',
+    sample_rate_hz: 16000,
+    sample_length_ms: 1000,
+    window_size_ms: 25,
+    window_step_ms: 10,
+    filterbank_n_channels: 32,
+    filterbank_upper_band_limit: 7500,
+    filterbank_lower_band_limit: 125,
+    fft_length: 512, // the smallest power of two holding the 400-sample window
+    center: true,
+    mel_scale: 'slaney',
+    mel_norm: 'slaney',
+    log: 'db',
+    top_db: 80,
+  });
+  const float = (over: object) => frontendSchema.parse(over) as Record<string, unknown>;
+  const mfcc = float({ type: 'mfcc', log: 'ln', sample_rate_hz: 8000, window_size_ms: 30 });
+  assert.deepEqual(
+    [mfcc.type, mfcc.fft_length, mfcc.log_offset, 'top_db' in mfcc, mfcc.n_mfcc],
+    ['mfcc', 256, 1e-6, false, 20],
+  );
+  assert.equal(float({ type: 'log_mel', fft_length: 2048 }).fft_length, 2048);
+  assert.equal(float({ type: 'log_mel', window_size_ms: 1 }).fft_length, 16);
+  assert.deepEqual(frontendSchema.parse({ type: 'microfrontend' }), frontendSchema.parse({}));
+});
+
+test('a key that does not apply to the frontend type is refused by name, whichever way round', () => {
+  const frontendIssues = (frontend: object) => issues({ frontend });
+  assert.deepEqual(frontendIssues({ type: 'log_mel', pcan_enable: true, variant: 'tflm' }), [
+    'frontend.variant: a microfrontend setting: not used by type log_mel',
+    'frontend.pcan_enable: a microfrontend setting: not used by type log_mel',
+  ]);
+  assert.deepEqual(frontendIssues({ fft_length: 512, mel_scale: 'htk' }), [
+    'frontend.fft_length: a log_mel/mfcc setting: not used by the microfrontend (set type: log_mel or mfcc)',
+    'frontend.mel_scale: a log_mel/mfcc setting: not used by the microfrontend (set type: log_mel or mfcc)',
+  ]);
+  assert.deepEqual(frontendIssues({ type: 'log_mel', log_offset: 0.01 }), [
+    'frontend.log_offset: applies to log: ln only (log is db)',
+  ]);
+  assert.deepEqual(frontendIssues({ type: 'mfcc', log: 'ln', top_db: 60 }), [
+    'frontend.top_db: applies to log: db only (log is ln)',
+  ]);
+  assert.deepEqual(frontendIssues({ type: 'log_mel', n_mfcc: 13 }), [
+    'frontend.n_mfcc: applies to type: mfcc only (type is log_mel)',
+  ]);
+  assert.deepEqual(frontendIssues({ type: 'log_mel', fft_length: 500 }), [
+    'frontend.fft_length: expected a power of two',
+  ]);
+  assert.deepEqual(
+    frontendIssues({ type: 'spectrogram' }).map((l) => l.split(':')[0]),
+    ['frontend.type'],
+  );
+  // Shared keys are fine for every type; null for top_db means no floor.
+  assert.equal(
+    parse({ frontend: { type: 'mfcc', window_size_ms: 30, filterbank_n_channels: 40, top_db: null } }).success,
+    true,
+  );
+});
+
+test('the JSON Schema gives the float frontends\u2019 keys with their defaults', () => {
+  const frontend = (
+    z.toJSONSchema(configSchema, { io: 'input' }) as {
+      properties: Record<string, { properties: Record<string, { default?: unknown; enum?: unknown[] }> }>;
+    }
+  ).properties.frontend.properties;
+  assert.deepEqual(frontend.type.enum, ['microfrontend', 'log_mel', 'mfcc']);
+  assert.equal(frontend.type.default, 'microfrontend');
+  assert.equal(frontend.fft_length.default, null);
+  assert.equal(frontend.center.default, true);
+  assert.equal(frontend.top_db.default, 80);
+  assert.equal(frontend.n_mfcc.default, 20);
+  assert.equal(frontend.pcan_strength.default, 0.95);
 });

@@ -10,7 +10,9 @@ import { decodeWav, mixToMono } from '../../src/audio/wav.js';
 import { resample } from '../../src/audio/resample.js';
 import { AudioFeatureGenerator, floatToInt16 } from '../../src/frontend/frontend.js';
 import { placeClip } from '../../src/sample/render.js';
-import { demoSubset, makeConfig, tempDir } from '../helpers.js';
+import { LogMelFrontend } from '../../src/frontend/log-mel.js';
+import type { FloatFrontendSettings } from '../../src/config/schema.js';
+import { demoSubset, makeConfig, readTree, tempDir } from '../helpers.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no'], 4);
 const frontend = {
@@ -29,11 +31,17 @@ function rows(out: string) {
   return { m, x, csv };
 }
 
-function expectedUint16(file: string): Uint16Array {
-  const gen = new AudioFeatureGenerator(makeConfig(dataset, '/o', { frontend }).frontend);
+/** The clip of a file as an identity transform leaves it: resampled, at offset 0, no trim. */
+function clipOf(file: string): Float32Array {
   const audio = decodeWav(readFileSync(join(dataset, file)));
   const clip = new Float32Array(16000);
   placeClip(resample(mixToMono(audio), audio.sampleRate, 16000), clip, 0);
+  return clip;
+}
+
+function expectedUint16(file: string): Uint16Array {
+  const gen = new AudioFeatureGenerator(makeConfig(dataset, '/o', { frontend }).frontend);
+  const clip = clipOf(file);
   const pcm = new Int16Array(16000);
   floatToInt16(clip, pcm);
   const out = new Uint16Array(gen.frames * gen.channels);
@@ -184,4 +192,61 @@ test('an int8 spectrogram masked with its mean holds the mean of the unmasked in
     if (width > 0) checked++;
   }
   assert.ok(checked > 0);
+});
+
+const mfcc = { type: 'mfcc', window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40, n_mfcc: 13 };
+
+test('with a float frontend each row is its float32 features of the clip, and the normalizations apply to them', async () => {
+  const generator = { frontend_enabled: true, debug: true, trim_threshold_db: null, disable_random_transforms: true };
+  const out = join(tempDir(), 'out');
+  await build(makeConfig(dataset, out, { generator, frontend: mfcc }));
+  const { m, x, csv } = rows(out);
+  assert.deepEqual(m.sample_shape, [51, 13, 1]);
+  assert.equal(m.frontend.type, 'mfcc');
+  assert.equal(m.frontend.output_dtype, 'float32');
+  assert.deepEqual(x.shape, [8, 51, 13, 1]);
+  const f = new LogMelFrontend(makeConfig(dataset, '/o', { frontend: mfcc }).frontend as FloatFrontendSettings);
+  const want = new Float32Array(51 * 13);
+  for (const [i, row] of csv.entries()) {
+    f.process(clipOf(row[3]), want);
+    assert.deepEqual(x.data.subarray(i * 663, (i + 1) * 663), want, `row ${i} (${row[3]})`);
+  }
+
+  const centred = join(tempDir(), 'out');
+  await build(
+    makeConfig(dataset, centred, {
+      generator: { ...generator, samplewise_center: true, add_channel_dimension: false, dtype: 'float64' },
+      frontend: mfcc,
+    }),
+  );
+  const c = rows(centred);
+  assert.deepEqual(c.x.shape, [8, 51, 13]);
+  for (let i = 0; i < 8; i++) {
+    const row = c.x.data.subarray(i * 663, (i + 1) * 663) as Float64Array;
+    const mean = row.reduce((a, b) => a + b, 0) / row.length;
+    assert.ok(Math.abs(mean) < 1e-4, `row ${i}: mean ${mean}`);
+    // Centring moved every value of the row by the same amount.
+    const raw = x.data.subarray(i * 663, (i + 1) * 663);
+    assert.ok(Math.abs(row[5] - row[0] - (raw[5] - raw[0])) < 1e-3);
+  }
+});
+
+test('log-mel shards are byte-identical with 1 and 2 workers', async () => {
+  const root = tempDir();
+  const shards = async (cores: number) => {
+    const out = join(root, String(cores));
+    await build(
+      makeConfig(dataset, out, {
+        generator: { frontend_enabled: true, cores, loudness_range: [0.5, 1.5], speed_range: [0.9, 1.1] },
+        frontend: { type: 'log_mel', log: 'ln' },
+        dataset: { batch_size: 3 },
+        output: { samples_per_shard: 5 },
+      }),
+    );
+    const tree = readTree(out);
+    return Object.fromEntries(Object.entries(tree).filter(([k]) => k.endsWith('.npy') || k.endsWith('.csv')));
+  };
+  const one = await shards(1);
+  assert.ok(Object.keys(one).length >= 4);
+  assert.deepEqual(await shards(2), one);
 });
