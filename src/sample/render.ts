@@ -1,7 +1,7 @@
 // Pure per-sample processing: decoded audio -> mono at the target rate -> trimmed -> placed in the sample length
 // -> reverberated -> (spectrogram -> masked -> normalized) -> encoded as one row of x. No I/O here (an RIR is read
 // once, when first drawn), so tests call it directly.
-import type { Config, Dtype, FrontendDtype, SpecAugment } from '../config/schema.js';
+import type { Config, Dtype, SpecAugment } from '../config/schema.js';
 import { frontendDtypeOf, frontendShape, sampleLength } from '../config/derive.js';
 import { mixToMono, type DecodedAudio } from '../audio/wav.js';
 import { resample } from '../audio/resample.js';
