@@ -7,6 +7,8 @@ export interface OggPacket {
   data: Uint8Array;
   /** The granule position of the page this packet ends on, when it is the last packet ending there; else -1. */
   granule: number;
+  /** Whether it ends on the end-of-stream page (whose granule position trims the end, not the start). */
+  final: boolean;
 }
 
 export interface OggStream {
@@ -112,7 +114,7 @@ export function readOgg(bytes: Uint8Array): OggStream {
       run += lace;
       if (lace < 255) {
         partial.push(bytes.subarray(offset, offset + run));
-        packets.push({ data: join(partial), granule: -1 });
+        packets.push({ data: join(partial), granule: -1, final: (flags & LAST) !== 0 });
         lastEnding = packets.length - 1;
         partial = [];
         offset += run;

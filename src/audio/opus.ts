@@ -63,7 +63,8 @@ export function parseOpus(bytes: Uint8Array): OpusStream {
     const n = packetSamples(p.data);
     if (n < 0) throw new AudioError(`corrupt: Opus packet ${i} is malformed`);
     total += n;
-    if (Number.isNaN(firstGranule) && p.granule >= 0) firstGranule = p.granule - total;
+    // Audio on the last page only: its position trims the end, not the start (RFC 7845, 4.4).
+    if (Number.isNaN(firstGranule) && p.granule >= 0) firstGranule = p.final ? 0 : p.granule - total;
   }
   if (lastGranule < 0 || Number.isNaN(firstGranule)) {
     throw new AudioError('corrupt: the Ogg Opus stream has no granule position on its last page');
