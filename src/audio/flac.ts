@@ -24,7 +24,11 @@ export interface FlacInfo {
 const DECODABLE_BITS = new Set([8, 16, 24, 32]);
 
 export const isFlac = (bytes: Uint8Array, at = 0): boolean =>
-  bytes.length >= at + 4 && bytes[at] === 0x66 && bytes[at + 1] === 0x4c && bytes[at + 2] === 0x61 && bytes[at + 3] === 0x43;
+  bytes.length >= at + 4 &&
+  bytes[at] === 0x66 &&
+  bytes[at + 1] === 0x4c &&
+  bytes[at + 2] === 0x61 &&
+  bytes[at + 3] === 0x43;
 
 /** Everything the decoder relies on, checked without decoding; `start` is where 'fLaC' is (after an ID3v2 tag). */
 export function inspectFlac(bytes: Uint8Array, start = 0): FlacInfo {
@@ -37,7 +41,9 @@ export function inspectFlac(bytes: Uint8Array, start = 0): FlacInfo {
     const type = bytes[pos] & 0x7f;
     const length = (bytes[pos + 1] << 16) | (bytes[pos + 2] << 8) | bytes[pos + 3];
     if (pos + 4 + length > bytes.length) {
-      throw new AudioError(`truncated: FLAC metadata block ${type} declares ${length} bytes, ${bytes.length - pos - 4} present`);
+      throw new AudioError(
+        `truncated: FLAC metadata block ${type} declares ${length} bytes, ${bytes.length - pos - 4} present`,
+      );
     }
     if (streamInfo === null) {
       if (type !== 0 || length !== 34) throw new AudioError('corrupt: the first FLAC metadata block is not STREAMINFO');
@@ -110,7 +116,9 @@ function walkFrames(bytes: Uint8Array, pos: number, stream: StreamParams, declar
     variable ??= header.variable;
     const expected = header.variable ? samples : blocks.length;
     if (header.variable !== variable || header.number !== expected) {
-      throw new AudioError(`corrupt: ${at} is numbered ${header.number}, ${expected} expected (frames missing or damaged)`);
+      throw new AudioError(
+        `corrupt: ${at} is numbered ${header.number}, ${expected} expected (frames missing or damaged)`,
+      );
     }
     let crc = 0;
     for (let i = pos; i < pos + header.length; i++) crc = crc16(crc, bytes[i]);
@@ -121,7 +129,11 @@ function walkFrames(bytes: Uint8Array, pos: number, stream: StreamParams, declar
         lastZero = q;
         if (bytes[q] === 0xff && (bytes[q + 1] & 0xfe) === 0xf8) {
           const next = frameHeader(bytes, q, stream);
-          if (next !== null && typeof next !== 'string' && next.number === (next.variable ? samples + header.samples : blocks.length + 1)) {
+          if (
+            next !== null &&
+            typeof next !== 'string' &&
+            next.number === (next.variable ? samples + header.samples : blocks.length + 1)
+          ) {
             end = q;
             break;
           }
@@ -274,7 +286,9 @@ export function decodeFlac(bytes: Uint8Array, start = 0): DecodedAudio {
     for (const block of info.blocks) {
       const n = feed(glue, decoder, bytes.subarray(block.start, block.end), fields);
       if (n !== block.samples) {
-        throw new AudioError(`corrupt: the FLAC frame at byte ${block.start} decodes to ${n} samples, not ${block.samples}`);
+        throw new AudioError(
+          `corrupt: the FLAC frame at byte ${block.start} decodes to ${n} samples, not ${block.samples}`,
+        );
       }
       const out = read(4);
       const pcm = new Float32Array(glue.HEAP, out, n * info.channelCount);
@@ -302,7 +316,10 @@ function feed(glue: FlacGlue, decoder: number, data: Uint8Array, fields: number)
   new Uint32Array(glue.HEAP, fields, 8).fill(0, 3, 8);
   glue.decode_frame(decoder, input, data.length);
   const f = new Uint32Array(glue.HEAP, fields, 8);
-  const problem = [f[6], f[7]].filter((p) => p !== 0).map((p) => cString(glue, p)).filter((s) => s !== '');
+  const problem = [f[6], f[7]]
+    .filter((p) => p !== 0)
+    .map((p) => cString(glue, p))
+    .filter((s) => s !== '');
   if (problem.length > 0) {
     if (f[4]) glue.free(f[4]);
     throw new AudioError(`corrupt: libFLAC reports ${problem.join('; ')}`);

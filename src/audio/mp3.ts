@@ -4,7 +4,7 @@
 // truncated file is one whose last frame is cut short or that holds fewer frames or bytes than its tag declares.
 import type { DecodedAudio } from './wav.js';
 import { AudioError } from './audio-error.js';
-import type { AudioSummary } from './opus.js';
+import type { AudioSummary } from './format.js';
 import { durationLimitReason, formatLimitReason } from './wav-limits.js';
 import { emscriptenGlue, type EmscriptenGlue } from '../wasm/emscripten.js';
 
@@ -75,7 +75,11 @@ export function mpegFrameHeader(bytes: Uint8Array, pos: number): FrameHeader | n
 export function id3v2Length(bytes: Uint8Array, pos = 0): number {
   let at = pos;
   while (at + 10 <= bytes.length && bytes[at] === 0x49 && bytes[at + 1] === 0x44 && bytes[at + 2] === 0x33) {
-    const size = ((bytes[at + 6] & 0x7f) << 21) | ((bytes[at + 7] & 0x7f) << 14) | ((bytes[at + 8] & 0x7f) << 7) | (bytes[at + 9] & 0x7f);
+    const size =
+      ((bytes[at + 6] & 0x7f) << 21) |
+      ((bytes[at + 7] & 0x7f) << 14) |
+      ((bytes[at + 8] & 0x7f) << 7) |
+      (bytes[at + 9] & 0x7f);
     at += 10 + size + (bytes[at + 5] & 0x10 ? 10 : 0);
   }
   return at - pos;
@@ -199,7 +203,14 @@ function ascii(bytes: Uint8Array, at: number, n: number): string {
 interface Mpg123Glue extends EmscriptenGlue {
   mpeg_frame_decoder_create(decoderPtr: number, gapless: number): number;
   mpeg_decoder_feed(decoder: number, input: number, length: number): number;
-  mpeg_decoder_read(decoder: number, output: number, outputLength: number, samples: number, rate: number, error: number): number;
+  mpeg_decoder_read(
+    decoder: number,
+    output: number,
+    outputLength: number,
+    samples: number,
+    rate: number,
+    error: number,
+  ): number;
   mpeg_frame_decoder_destroy(decoder: number): void;
 }
 
@@ -245,7 +256,8 @@ export function decodeMp3(bytes: Uint8Array, start = id3v2Length(bytes)): Decode
           // Planar: the left channel's n samples, then the right's (mpg123 always gives two).
           const pcm = new Float32Array(glue.HEAP, output, 2 * n);
           const keep = Math.min(n, raw - decoded);
-          if (keep > 0) for (let c = 0; c < info.channelCount; c++) channels[c].set(pcm.subarray(c * n, c * n + keep), decoded);
+          if (keep > 0)
+            for (let c = 0; c < info.channelCount; c++) channels[c].set(pcm.subarray(c * n, c * n + keep), decoded);
           decoded += n;
         }
         if (code === NEW_FORMAT || (code === 0 && n > 0)) continue;
@@ -265,7 +277,9 @@ export function decodeMp3(bytes: Uint8Array, start = id3v2Length(bytes)): Decode
   // Trimmed by mpg123 (gapless, from the LAME tag), or the whole decode: then drop what lame --decode drops.
   const skip = decoded === info.frames ? 0 : decoded === raw ? info.delay + DECODER_DELAY : -1;
   if (skip < 0) {
-    throw new AudioError(`corrupt: the MPEG frames decode to ${decoded} samples; they hold ${raw}, ${info.frames} without the encoder's delay and padding`);
+    throw new AudioError(
+      `corrupt: the MPEG frames decode to ${decoded} samples; they hold ${raw}, ${info.frames} without the encoder's delay and padding`,
+    );
   }
   return { sampleRate: info.sampleRate, channels: channels.map((c) => c.slice(skip, skip + info.frames)) };
 }

@@ -103,7 +103,9 @@ export function readOgg(bytes: Uint8Array): OggStream {
     }
     sequence = pageSequence;
     if (Boolean(flags & CONTINUED) !== partial.length > 0) {
-      throw new AudioError(`corrupt: ${at} ${flags & CONTINUED ? 'continues a packet that was not begun' : 'does not continue the packet the page before it began'}`);
+      throw new AudioError(
+        `corrupt: ${at} ${flags & CONTINUED ? 'continues a packet that was not begun' : 'does not continue the packet the page before it began'}`,
+      );
     }
     // Lacing: a segment shorter than 255 ends a packet; the packet that ends last on the page carries its granule.
     let offset = dataStart;

@@ -4,6 +4,7 @@
 // as opusdec does; the header's output gain is applied.
 import type { DecodedAudio } from './wav.js';
 import { AudioError } from './audio-error.js';
+import type { AudioSummary } from './format.js';
 import { readOgg, type OggPacket } from './ogg.js';
 import { durationLimitReason, formatLimitReason } from './wav-limits.js';
 import { emscriptenGlue, type EmscriptenGlue } from '../wasm/emscripten.js';
@@ -33,12 +34,6 @@ export interface OpusStream {
   /** The samples kept: from `start` to `end` in granule positions. */
   start: number;
   end: number;
-}
-
-export interface AudioSummary {
-  sampleRate: number;
-  channelCount: number;
-  frames: number;
 }
 
 /** Everything the decoder relies on, from the container and the packets' table-of-contents bytes. */
@@ -93,7 +88,14 @@ function parseHead(p: Uint8Array): OpusHeader {
   if (channels === 0) throw new AudioError('bad header: 0 channels');
   if (family === 0) {
     if (channels > 2) throw new AudioError(`corrupt: ${channels} channels with Opus channel mapping family 0`);
-    return { channels, preSkip, gainDb, streams: 1, coupled: channels - 1, mapping: Uint8Array.from([0, 1].slice(0, channels)) };
+    return {
+      channels,
+      preSkip,
+      gainDb,
+      streams: 1,
+      coupled: channels - 1,
+      mapping: Uint8Array.from([0, 1].slice(0, channels)),
+    };
   }
   if (family !== 1 && family !== 2 && family !== 255) {
     throw new AudioError(`unsupported: Opus channel mapping family ${family}`);
@@ -102,7 +104,12 @@ function parseHead(p: Uint8Array): OpusHeader {
   const streams = p[19];
   const coupled = p[20];
   const mapping = p.slice(21, 21 + channels);
-  if (streams === 0 || coupled > streams || streams + coupled > 255 || mapping.some((m) => m !== 255 && m >= streams + coupled)) {
+  if (
+    streams === 0 ||
+    coupled > streams ||
+    streams + coupled > 255 ||
+    mapping.some((m) => m !== 255 && m >= streams + coupled)
+  ) {
     throw new AudioError('corrupt: the OpusHead channel mapping is inconsistent');
   }
   return { channels, preSkip, gainDb, streams, coupled, mapping };
@@ -113,7 +120,11 @@ export function packetSamples(p: Uint8Array): number {
   if (p.length === 0) return -1;
   const config = p[0] >> 3;
   const size =
-    config < 12 ? [480, 960, 1920, 2880][config & 3] : config < 16 ? [480, 960][config & 1] : [120, 240, 480, 960][config & 3];
+    config < 12
+      ? [480, 960, 1920, 2880][config & 3]
+      : config < 16
+        ? [480, 960][config & 1]
+        : [120, 240, 480, 960][config & 3];
   const code = p[0] & 3;
   let frames = code === 0 ? 1 : code < 3 ? 2 : -1;
   if (code === 3) {
@@ -154,7 +165,10 @@ export function decodeOpus(bytes: Uint8Array): DecodedAudio {
   const channels: Float32Array[] = [];
   for (let c = 0; c < header.channels; c++) channels.push(new Float32Array(end - start));
   const maxPacket = packets.reduce((m, p) => Math.max(m, p.data.length), 0);
-  const glue = emscriptenGlue<OpusGlue>('opus-decoder', HEADROOM + maxPacket + MAX_PACKET_SAMPLES * 8 * header.channels);
+  const glue = emscriptenGlue<OpusGlue>(
+    'opus-decoder',
+    HEADROOM + maxPacket + MAX_PACKET_SAMPLES * 8 * header.channels,
+  );
   const input = glue.malloc(maxPacket);
   const output = glue.malloc(MAX_PACKET_SAMPLES * header.channels * 4);
   const mapping = glue.malloc(header.channels);
@@ -163,7 +177,15 @@ export function decodeOpus(bytes: Uint8Array): DecodedAudio {
     throw new AudioError(`too large for the Opus decoder's memory (a packet of ${maxPacket} bytes)`);
   }
   new Uint8Array(glue.HEAP, mapping, header.channels).set(header.mapping);
-  const decoder = glue.opus_frame_decoder_create(OPUS_RATE, header.channels, header.streams, header.coupled, mapping, 0, 0);
+  const decoder = glue.opus_frame_decoder_create(
+    OPUS_RATE,
+    header.channels,
+    header.streams,
+    header.coupled,
+    mapping,
+    0,
+    0,
+  );
   try {
     if (!decoder) throw new AudioError('the Opus decoder could not be created');
     const gain = header.gainDb === 0 ? 1 : 10 ** (header.gainDb / 20);
@@ -186,7 +208,8 @@ export function decodeOpus(bytes: Uint8Array): DecodedAudio {
       }
       position += n;
     }
-    if (position < end) throw new AudioError(`truncated: the Opus packets decode to ${position - start} of ${end - start} samples`);
+    if (position < end)
+      throw new AudioError(`truncated: the Opus packets decode to ${position - start} of ${end - start} samples`);
   } finally {
     if (decoder) glue.opus_frame_decoder_destroy(decoder);
     glue.free(input);

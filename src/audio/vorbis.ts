@@ -5,7 +5,7 @@
 import type { DecodedAudio } from './wav.js';
 import { AudioError } from './audio-error.js';
 import { readOgg, type OggPacket } from './ogg.js';
-import type { AudioSummary } from './opus.js';
+import type { AudioSummary } from './format.js';
 import { durationLimitReason, formatLimitReason } from './wav-limits.js';
 import { emscriptenGlue, type EmscriptenGlue } from '../wasm/emscripten.js';
 
@@ -39,7 +39,8 @@ function parseVorbis(bytes: Uint8Array): VorbisStream {
   }
   const limit = formatLimitReason(channelCount, sampleRate);
   if (limit) throw new AudioError(limit);
-  if (!isHeader(packets[1].data, 3)) throw new AudioError('corrupt: the second Vorbis packet is not its comment header');
+  if (!isHeader(packets[1].data, 3))
+    throw new AudioError('corrupt: the second Vorbis packet is not its comment header');
   if (!isHeader(packets[2].data, 5)) throw new AudioError('corrupt: the third Vorbis packet is not its setup header');
   const audio = packets.slice(3);
   if (audio.length === 0 || lastGranule <= 0) throw new AudioError('no audio: the Vorbis stream has no audio packets');
@@ -137,7 +138,9 @@ export function decodeVorbis(bytes: Uint8Array): DecodedAudio {
   const start = Math.max(0, -firstGranule);
   const end = s.lastGranule - firstGranule;
   if (end > decoded) {
-    throw new AudioError(`truncated: the last page's granule position is ${end} samples in, the packets decode to ${decoded}`);
+    throw new AudioError(
+      `truncated: the last page's granule position is ${end} samples in, the packets decode to ${decoded}`,
+    );
   }
   if (end <= start) throw new AudioError('no audio: the Vorbis stream ends before it starts');
   const channels = Array.from({ length: s.channelCount }, () => new Float32Array(end - start));
@@ -146,7 +149,8 @@ export function decodeVorbis(bytes: Uint8Array): DecodedAudio {
     const n = chunk[0].length;
     const from = Math.max(start, at);
     const to = Math.min(end, at + n);
-    if (to > from) for (let c = 0; c < s.channelCount; c++) channels[c].set(chunk[c].subarray(from - at, to - at), from - start);
+    if (to > from)
+      for (let c = 0; c < s.channelCount; c++) channels[c].set(chunk[c].subarray(from - at, to - at), from - start);
     at += n;
   }
   return { sampleRate: s.sampleRate, channels };

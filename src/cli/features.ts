@@ -7,7 +7,7 @@ import { loadConfigWarned } from './options.js';
 import { frontendDtypeOf } from '../config/derive.js';
 import type { FrontendDtype } from '../config/schema.js';
 import { mixToMono } from '../audio/wav.js';
-import { readWav } from '../audio/wav-read.js';
+import { readAudio } from '../audio/read.js';
 import { NotAFileError, readRegularFile } from '../files/read.js';
 import { resample } from '../audio/resample.js';
 import { AudioFeatureGenerator, floatToInt16 } from '../frontend/frontend.js';
@@ -31,7 +31,7 @@ export function loadPcm(path: string, rate: number, samples: number): Int16Array
       pcm.set(arr.data.subarray(0, samples) as Int16Array);
       return pcm;
     }
-    audio = readWav(path);
+    audio = readAudio(path);
   } catch (err) {
     if (err instanceof AudiogenError) throw err;
     if (err instanceof NotAFileError) throw new AudiogenError(`${path}: is ${err.what}, not a regular file`);

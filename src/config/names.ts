@@ -3,3 +3,5 @@ export const SUBSETS = ['training', 'validation'] as const;
 export const DTYPES = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32'] as const;
 export const FRONTEND_DTYPES = ['uint16', 'float32', 'int8'] as const;
 export const NOISE_COLORS = ['white', 'pink', 'brown', 'blue', 'violet'] as const;
+/** dataset.extensions' default: the files listed as clips (their format is read from their contents). */
+export const DEFAULT_EXTENSIONS = ['.wav', '.flac', '.opus', '.ogg', '.mp3'];

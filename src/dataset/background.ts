@@ -1,4 +1,4 @@
-// The background-noise files of bg_noise_dir: .wav files (recursively, sorted), each checked like a dataset clip.
+// The background-noise files of bg_noise_dir: files with one of dataset.extensions (recursively, sorted), each checked like a dataset clip.
 // The folder is its own root: its files (and links) must stay inside it unless dataset.follow_links.
 import { join, relative } from 'node:path';
 import type { Config } from '../config/schema.js';
@@ -34,6 +34,7 @@ export async function listBackground(config: Config, checks: FileChecks, tick: T
     tick,
     rootName: `generator.bg_noise_dir ${dir}`,
     label,
+    extensions: config.dataset.extensions,
   });
   const name = (f: string) => (label === '.' ? f : `${label}/${f}`);
   for (const b of listing.bad) checks.reject({ file: name(b.file), reason: b.reason });
@@ -44,6 +45,9 @@ export async function listBackground(config: Config, checks: FileChecks, tick: T
     const path = join(dir, f);
     if (await checks.usable(name(f), path)) files.push({ name: f, path: `${dir}/${f}` });
   }
-  if (files.length === 0) throw new AudiogenError(`generator.bg_noise_dir: no usable .wav files in ${dir}`);
+  if (files.length === 0)
+    throw new AudiogenError(
+      `generator.bg_noise_dir: no usable audio files (${config.dataset.extensions.join(' ')}) in ${dir}`,
+    );
   return files;
 }

@@ -25,6 +25,8 @@ interface Loaded {
   factory: GlueFactory;
   module: WebAssembly.Module;
   current: EmscriptenGlue;
+  /** Set after a trap: replaced before its next use. */
+  stale?: boolean;
 }
 type GlueClass = new (common: unknown) => EmscriptenGlue & { instantiate(): void };
 type GlueFactory = (promise: unknown, webAssembly: unknown) => GlueClass;
@@ -50,6 +52,11 @@ export function emscriptenGlue<T extends EmscriptenGlue>(pkg: string, headroom =
     entry = { factory, module, current: first(module) };
     loaded.set(pkg, entry);
   }
+  if (entry.stale) {
+    const module = entry.module;
+    entry.current = start(pkg, entry.factory, () => module)(module);
+    entry.stale = false;
+  }
   if (headroom > 0) {
     const probe = entry.current.malloc(headroom);
     if (probe) entry.current.free(probe);
@@ -64,14 +71,23 @@ export function emscriptenGlue<T extends EmscriptenGlue>(pkg: string, headroom =
   return entry.current as T;
 }
 
+/** Drops the instance of `pkg` (after a trap its heap cannot be trusted): the next use starts a fresh one. */
+export function discardEmscriptenGlue(pkg: string): void {
+  const entry = loaded.get(pkg);
+  if (entry) entry.stale = true;
+}
+
 function glueFactory(pkg: string): GlueFactory {
   const file = join(dirname(require.resolve(pkg)), 'src', 'EmscriptenWasm.js');
   const source = readFileSync(file, 'utf8');
   const header = 'export default function EmscriptenWASM';
   if (!source.includes(header)) throw new Error(`${pkg}: ${file} is not the Emscripten glue audiogen knows`);
-  return runInThisContext(`(function (Promise, WebAssembly) {${source.replace(header, 'return function EmscriptenWASM')}\n})`, {
-    filename: file,
-  });
+  return runInThisContext(
+    `(function (Promise, WebAssembly) {${source.replace(header, 'return function EmscriptenWASM')}\n})`,
+    {
+      filename: file,
+    },
+  );
 }
 
 /**

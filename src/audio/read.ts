@@ -1,8 +1,12 @@
-// Reads a WAV file from disk without trusting it: only regular files are opened (a FIFO or device never blocks), and
-// only the bytes decoding needs (the header walk and the data chunk), so a clip followed by gigabytes of junk costs
-// nothing. Throws the system error, NotAFileError or WavError; callers name the file.
+// Reads an audio file from disk without trusting it: only regular files are opened (a FIFO or device never blocks).
+// A WAV file is read only as far as decoding needs (the header walk and the data chunk), so a clip followed by
+// gigabytes of junk costs nothing; a compressed file (FLAC, Ogg, MP3) is read whole, up to WAV_LIMITS'
+// maxCompressedBytes. Throws the system error, NotAFileError or AudioError; callers name the file.
 import { closeSync, readSync } from 'node:fs';
 import { openRegularFile } from '../files/read.js';
+import { AudioError } from './audio-error.js';
+import { compressedSizeReason, decodeAudio } from './decode.js';
+import { isWavMagic, mayBeCompressed, sniffAudio } from './format.js';
 import { decodeWav, inspectWavHeader, type DecodedAudio } from './wav.js';
 
 // The header is nearly always in the first bytes; only a file whose chunks before fmt/data reach further is read whole.
@@ -13,7 +17,7 @@ export interface ReadBuffer {
   bytes: Buffer;
 }
 
-export function readWav(path: string, scratch: ReadBuffer = { bytes: Buffer.alloc(0) }): DecodedAudio {
+export function readAudio(path: string, scratch: ReadBuffer = { bytes: Buffer.alloc(0) }): DecodedAudio {
   const { fd, size } = openRegularFile(path);
   try {
     const grow = (length: number, keep: number) => {
@@ -25,12 +29,23 @@ export function readWav(path: string, scratch: ReadBuffer = { bytes: Buffer.allo
     const head = Math.min(size, HEADER_BYTES);
     grow(head, 0);
     let got = readAt(fd, scratch.bytes, 0, head);
+    const first = scratch.bytes.subarray(0, got);
+    if (mayBeCompressed(first)) {
+      const tooLarge = compressedSizeReason(size);
+      if (tooLarge) throw new AudioError(tooLarge);
+      grow(size, got);
+      got += readAt(fd, scratch.bytes, got, size - got);
+      if (got < size) throw new AudioError('truncated: the file shrank while it was read');
+      return decodeAudio(scratch.bytes.subarray(0, got), size, path);
+    }
+    // No known magic: a file named .flac, .mp3 or .ogg is refused in those words, anything else by the WAV reader.
+    if (!isWavMagic(first)) sniffAudio(first, path);
     const need = got < head ? got : (inspectWavHeader(scratch.bytes.subarray(0, got), size)?.end ?? size);
     if (need > got) {
       grow(need, got);
       got += readAt(fd, scratch.bytes, got, need - got);
     }
-    return decodeWav(scratch.bytes.subarray(0, got), size);
+    return decodeAudio(scratch.bytes.subarray(0, got), size, path);
   } finally {
     closeSync(fd);
   }
