@@ -88,7 +88,7 @@ function inspectAs(format: AudioFormat, start: number, bytes: Uint8Array): Audio
 /** Why a compressed file of `size` bytes is too large to read whole, or null. */
 export function compressedSizeReason(size: number): string | null {
   if (size <= WAV_LIMITS.maxCompressedBytes) return null;
-  return `too large: ${(size / 2 ** 20).toFixed(0)} MiB of compressed audio; audiogen reads at most ${WAV_LIMITS.maxCompressedBytes / 2 ** 20} MiB per file`;
+  return `too large: ${size} bytes of compressed audio; audiogen reads at most ${WAV_LIMITS.maxCompressedBytes / 2 ** 20} MiB per file`;
 }
 
 export { AudioError };

@@ -7,7 +7,7 @@ import { openRegularFile } from '../files/read.js';
 import { AudioError } from './audio-error.js';
 import { compressedSizeReason, decodeAudio } from './decode.js';
 import { isWavMagic, mayBeCompressed, sniffAudio } from './format.js';
-import { decodeWav, inspectWavHeader, type DecodedAudio } from './wav.js';
+import { inspectWavHeader, type DecodedAudio } from './wav.js';
 
 // The header is nearly always in the first bytes; only a file whose chunks before fmt/data reach further is read whole.
 const HEADER_BYTES = 4096;

@@ -169,6 +169,7 @@ class SyncPromise<T> {
     return new SyncPromise<T>((resolve) => resolve(value));
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, it stands in for the glue's Promises
   then<U>(onFulfilled?: (value: T) => U, onRejected?: (reason: unknown) => U): SyncPromise<U> {
     return new SyncPromise<U>((resolve, reject) => {
       const run = () => {

@@ -4,7 +4,9 @@
 // against opusdec --float; Vorbis 81–89 dB and MP3 80–86 dB against 16-bit references (their rounding is the floor).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { AudioError } from '../../src/audio/audio-error.js';
 import { decodeAudio } from '../../src/audio/decode.js';
+import { hostileCodecs } from '../attacks/hostile-codecs.js';
 import { decodeWav } from '../../src/audio/wav.js';
 import { CODECS, fixture, inBandSnr, reference, sourceLength } from './codecs.js';
 import { readdirSync } from 'node:fs';
@@ -109,4 +111,18 @@ test('the same bytes decode to the same samples every time (a decoder instance c
 test('a file named .wav holding FLAC is read as FLAC: the format comes from the contents', () => {
   const bytes = fixture('flac-8-mono16k.flac');
   assert.deepEqual(decodeAudio(bytes, bytes.length, 'x.wav'), decodeWav(fixture('flac-8-mono16k.ref.wav')));
+});
+
+test('hostile compressed files (truncated, corrupt, wrong magic, absurd sizes): an AudioError with the reason, never a crash', () => {
+  for (const h of hostileCodecs()) {
+    if (h.bad === null) {
+      assert.ok(decodeAudio(h.bytes, h.bytes.length, h.name).channels[0].length > 0, h.name);
+      continue;
+    }
+    assert.throws(
+      () => decodeAudio(h.bytes, h.bytes.length, h.name),
+      (err: unknown) => err instanceof AudioError && h.bad!.test(err.message),
+      h.name,
+    );
+  }
 });

@@ -124,7 +124,10 @@ test('a bg_noise_dir without one usable file is an error naming it; a missing on
   const config = makeConfig(dir, '/tmp/o', { generator: { bg_noise_dir: 'noise', bg_noise_range: [0, 0.1] } });
   await assert.rejects(listBackground(config, recorder(['noise/bad.wav']).checks, noTick), (err: unknown) => {
     assert.ok(err instanceof AudiogenError && !(err instanceof ConfigError));
-    assert.equal(err.message, `generator.bg_noise_dir: no usable audio files (.wav .flac .opus .ogg .mp3) in ${dir}/noise`);
+    assert.equal(
+      err.message,
+      `generator.bg_noise_dir: no usable audio files (.wav .flac .opus .ogg .mp3) in ${dir}/noise`,
+    );
     return true;
   });
   const missing = makeConfig(dir, '/tmp/o', { generator: { bg_noise_dir: 'gone', bg_noise_range: [0, 0.1] } });

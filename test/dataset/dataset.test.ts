@@ -90,7 +90,10 @@ test('a missing class folder is a config error (exit 2) naming the key; an empty
     },
   );
   writeDataset(dir, { 'no/readme.txt': 'nothing here' });
-  await assert.rejects(() => listDataset(makeConfig(dir, '/tmp/o'), { write: false }), /class "no": no audio files \(\.wav \.flac \.opus \.ogg \.mp3\)/);
+  await assert.rejects(
+    () => listDataset(makeConfig(dir, '/tmp/o'), { write: false }),
+    /class "no": no audio files \(\.wav \.flac \.opus \.ogg \.mp3\)/,
+  );
 });
 
 test('a class whose every file is unreadable says so, counting only its own files left out (on_error: skip)', async () => {
@@ -101,7 +104,10 @@ test('a class whose every file is unreadable says so, counting only its own file
   const config = makeConfig(dir, '/tmp/o', { generator: { on_error: 'skip' } });
   await assert.rejects(listDataset(config, { write: false }), (err: unknown) => {
     assert.ok(err instanceof AudiogenError && !(err instanceof ConfigError), String(err));
-    assert.equal(err.message, `class "yes": no usable audio files (.wav .flac .opus .ogg .mp3) in ${dir}/yes (3 left out as unreadable)`);
+    assert.equal(
+      err.message,
+      `class "yes": no usable audio files (.wav .flac .opus .ogg .mp3) in ${dir}/yes (3 left out as unreadable)`,
+    );
     return true;
   });
 });
