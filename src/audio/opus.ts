@@ -190,15 +190,18 @@ export function decodeOpus(bytes: Uint8Array): DecodedAudio {
     if (!decoder) throw new AudioError('the Opus decoder could not be created');
     const gain = header.gainDb === 0 ? 1 : 10 ** (header.gainDb / 20);
     let position = firstGranule;
-    for (const [i, p] of packets.entries()) {
-      new Uint8Array(glue.HEAP, input, p.data.length).set(p.data);
+    // The heap never grows (nor moves): one view of it serves every packet.
+    const heap = new Uint8Array(glue.HEAP);
+    const pcm = new Float32Array(glue.HEAP, output, MAX_PACKET_SAMPLES * header.channels);
+    for (let i = 0; i < packets.length; i++) {
+      const p = packets[i];
+      heap.set(p.data, input);
       const n = glue.opus_frame_decode_float_deinterleaved(decoder, input, p.data.length, output);
       if (n < 0) throw new AudioError(`corrupt: Opus packet ${i} does not decode (libopus: ${OPUS_ERRORS[n] ?? n})`);
       // Planar output, `n` samples per channel; keep the part inside [start, end).
       const from = Math.max(start, position);
       const to = Math.min(end, position + n);
       if (to > from) {
-        const pcm = new Float32Array(glue.HEAP, output, n * header.channels);
         for (let c = 0; c < header.channels; c++) {
           const src = pcm.subarray(c * n + (from - position), c * n + (to - position));
           const dst = channels[c].subarray(from - start, to - start);
