@@ -87,7 +87,9 @@ export function outputPaths(inputs: readonly string[], outDir: string): string[]
 export function registerFeatures(program: Command): void {
   program
     .command('features')
-    .description('run only the frontend on audio clips (WAV, FLAC, Opus, Vorbis, MP3) or int16 .npy and write each spectrogram as .npy')
+    .description(
+      'run only the frontend on audio clips (WAV, FLAC, Opus, Vorbis, MP3) or int16 .npy and write each spectrogram as .npy',
+    )
     .requiredOption(
       '-c, --config <file>',
       'config whose frontend settings (and generator.frontend_dtype / dtype) to use',
@@ -95,7 +97,10 @@ export function registerFeatures(program: Command): void {
     .requiredOption('--out <dir>', 'folder for <input basename>.npy')
     .option('--variant <name>', 'frontend variant: mltk or tflm (overrides frontend.variant)')
     .option('--json', 'print, per input, the output path, shape and whether activity was detected')
-    .argument('<inputs...>', 'audio files, any format audiogen reads (resampled, cropped/zero-padded to the sample length), or .npy int16 PCM')
+    .argument(
+      '<inputs...>',
+      'audio files, any format audiogen reads (resampled, cropped/zero-padded to the sample length), or .npy int16 PCM',
+    )
     .action((inputs: string[], flags: { config: string; out: string; variant?: string; json?: boolean }) => {
       const overrides =
         flags.variant === undefined ? [] : [{ path: ['frontend', 'variant'], value: flags.variant, flag: '--variant' }];
