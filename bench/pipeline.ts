@@ -1,8 +1,8 @@
 // `npm run bench`: whole builds of a 2,000-clip dataset with 2 workers, features-only and with the full augmentation
-// profile; prints the build's own clips/s (what `build --json` reports: from the build's start, after the CLI has
+// profile, and features-only on an Ogg Opus copy of the same clips (scripts/make-bench-opus.sh); prints the build's own clips/s (what `build --json` reports: from the build's start, after the CLI has
 // loaded), the whole command's wall time (Node start-up included), and the peak memory of the process tree.
 //
-//   npm run bench [-- --clips 2000 --workers 2 --epochs 1 --profiles features,full,features-4-epochs]
+//   npm run bench [-- --clips 2000 --workers 2 --epochs 1 --profiles features,full,features-4-epochs,features-opus]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ const arg = (name: string, fallback: string) => {
 };
 const clips = Number(arg('clips', '2000'));
 const workers = Number(arg('workers', '2'));
-const profiles = arg('profiles', 'features,full,features-4-epochs').split(',');
+const profiles = arg('profiles', 'features,full,features-4-epochs,features-opus').split(',');
 const dataset = arg('dataset', join(tmpdir(), `audiogen-bench-${clips}`));
 
 if (!existsSync(join(dataset, '.bench-dataset'))) {
@@ -44,11 +44,21 @@ const augmentation = {
   speed_range: [0.9, 1.1],
   pitch_range: [-2, 2],
 };
-const PROFILES: Record<string, { generator: Record<string, unknown>; epochs: number }> = {
+const PROFILES: Record<string, { generator: Record<string, unknown>; epochs: number; opus?: boolean }> = {
   features: { generator: { disable_random_transforms: true }, epochs: 1 },
   full: { generator: augmentation, epochs: 1 },
   'features-4-epochs': { generator: { disable_random_transforms: true }, epochs: 4 },
+  'features-opus': { generator: { disable_random_transforms: true }, epochs: 1, opus: true },
 };
+
+/** The Ogg Opus copy of the dataset (made on first use; null when opusenc is missing). */
+function opusDataset(): string | null {
+  const dir = `${dataset}-opus`;
+  if (existsSync(join(dir, '.bench-dataset'))) return dir;
+  console.log(`making an Ogg Opus copy in ${dir} (scripts/make-bench-opus.sh, about a minute)…`);
+  const r = spawnSync('bash', [join(ROOT, 'scripts/make-bench-opus.sh'), dataset, dir], { stdio: 'inherit' });
+  return r.status === 0 ? dir : null;
+}
 
 /** Sum of VmRSS over a process and its children, in MiB. */
 function treeRss(pid: number): number {
@@ -70,12 +80,17 @@ function treeRss(pid: number): number {
 async function run(name: string): Promise<void> {
   const p = PROFILES[name];
   if (!p) throw new Error(`unknown profile ${name} (${Object.keys(PROFILES).join(', ')})`);
+  const data = p.opus ? opusDataset() : dataset;
+  if (data === null) {
+    console.log(`${name.padEnd(18)} skipped: the Opus copy could not be made (opusenc from opus-tools is needed)`);
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'audiogen-bench-out-'));
   const config = join(dir, 'bench.yaml');
   writeFileSync(
     config,
     stringify({
-      dataset: { directory: dataset, classes: words, shuffle: true },
+      dataset: { directory: data, classes: words, shuffle: true },
       generator: { cores: workers, max_batches_pending: 4, ...p.generator },
       frontend,
       output: { directory: join(dir, 'out'), epochs: p.epochs },

@@ -1,4 +1,4 @@
-// What one WAV file may ask for. A header is checked against these bounds before anything is allocated, so a corrupt
+// What one audio file (of any format) may ask for. A header is checked against these bounds before anything is allocated, so a corrupt
 // or hostile header (rate 0xFFFFFFF0, 65535 channels, a day of audio) is a bad file with a reason, not gigabytes of
 // allocation in a resampler or a RangeError.
 export const WAV_LIMITS = {
@@ -9,6 +9,8 @@ export const WAV_LIMITS = {
   maxChannels: 64,
   /** Audio per file: a long background-noise recording fits; at 16 kHz it resamples to 230 MB of float32. */
   maxSeconds: 3600,
+  /** A compressed file is read whole: an hour of 16-bit stereo FLAC at 48 kHz is about 400 MiB. */
+  maxCompressedBytes: 512 * 2 ** 20,
 } as const;
 
 /** Why a header's channel count or sample rate is out of bounds, or null. */

@@ -24,10 +24,11 @@
 // - Floats are passed through unchanged, including values beyond [-1, 1]; a NaN or ±Inf sample makes the file bad.
 // - Rate, channels and duration are bounded (wav-limits.ts) before anything is allocated.
 
+import { AudioError } from './audio-error.js';
 import { decodeSamples, firstNonFinite } from './wav-samples.js';
 import { durationLimitReason, formatLimitReason } from './wav-limits.js';
 
-export class WavError extends Error {
+export class WavError extends AudioError {
   override name = 'WavError';
 }
 

@@ -1,7 +1,8 @@
 // Background noise: each file loaded once per worker, mono at the target rate; a sample gets a crop of it at a
 // drawn offset, looped when the file is shorter than the sample.
-import { mixToMono, WavError } from '../audio/wav.js';
-import { readWav } from '../audio/wav-read.js';
+import { AudioError } from '../audio/audio-error.js';
+import { mixToMono } from '../audio/wav.js';
+import { readAudio } from '../audio/read.js';
 import { resample } from '../audio/resample.js';
 import { AudiogenError } from '../errors.js';
 import { NotAFileError } from '../files/read.js';
@@ -46,10 +47,10 @@ function readBackground(f: BackgroundFile) {
 /** A file of bg_noise_dir or rir_dir, decoded; a failure is an AudiogenError naming it as `what` and its path. */
 export function readSideFile(path: string, what: string) {
   try {
-    return readWav(path);
+    return readAudio(path);
   } catch (err) {
     const why =
-      err instanceof WavError
+      err instanceof AudioError
         ? err.message
         : err instanceof NotAFileError
           ? `is ${err.what}, not a regular file`

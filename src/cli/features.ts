@@ -8,7 +8,7 @@ import { loadConfigWarned } from './options.js';
 import { frontendDtypeOf, isFloatFrontend } from '../config/derive.js';
 import type { FrontendDtype } from '../config/schema.js';
 import { mixToMono } from '../audio/wav.js';
-import { readWav } from '../audio/wav-read.js';
+import { readAudio } from '../audio/read.js';
 import { NotAFileError, readRegularFile } from '../files/read.js';
 import { resample } from '../audio/resample.js';
 import { Spectrogram } from '../frontend/spectrogram.js';
@@ -19,7 +19,7 @@ import { decodeNpy, encodeNpy } from '../io/npy.js';
 import { placeClip } from '../sample/render.js';
 
 /**
- * A clip of exactly `samples` float samples in [-1, 1]: a WAV resampled to `rate`, or a .npy at `rate` (int16 PCM,
+ * A clip of exactly `samples` float samples in [-1, 1]: an audio file (any format audiogen reads) resampled to `rate`, or a .npy at `rate` (int16 PCM,
  * or float32 audio in [-1, 1]), cropped or zero-padded at the end.
  */
 export function loadClip(path: string, rate: number, samples: number): Float32Array {
@@ -48,7 +48,7 @@ export function loadClip(path: string, rate: number, samples: number): Float32Ar
       clip.set(data);
       return clip;
     }
-    audio = readWav(path);
+    audio = readAudio(path);
   } catch (err) {
     if (err instanceof AudiogenError) throw err;
     if (err instanceof NotAFileError) throw new AudiogenError(`${path}: is ${err.what}, not a regular file`);
@@ -102,7 +102,9 @@ export function outputPaths(inputs: readonly string[], outDir: string): string[]
 export function registerFeatures(program: Command): void {
   program
     .command('features')
-    .description('run only the frontend on .wav, int16 .npy or float32 .npy clips and write each spectrogram as .npy')
+    .description(
+      'run only the frontend on audio clips (WAV, FLAC, Opus, Vorbis, MP3), int16 .npy or float32 .npy and write each spectrogram as .npy',
+    )
     .requiredOption(
       '-c, --config <file>',
       'config whose frontend settings (and generator.frontend_dtype / dtype) to use',
@@ -112,7 +114,7 @@ export function registerFeatures(program: Command): void {
     .option('--json', 'print, per input, the output path, shape and whether activity was detected')
     .argument(
       '<inputs...>',
-      '.wav files (resampled, cropped/zero-padded to the sample length), or .npy int16 PCM or float32 audio in [-1, 1]',
+      'audio files, any format audiogen reads (resampled, cropped/zero-padded to the sample length), or .npy int16 PCM or float32 audio in [-1, 1]',
     )
     .action((inputs: string[], flags: { config: string; out: string; variant?: string; json?: boolean }) => {
       const overrides =

@@ -15,3 +15,5 @@ export const FRONTEND_TYPES = ['microfrontend', 'log_mel', 'mfcc'] as const;
 export const MEL_SCALES = ['slaney', 'htk'] as const;
 export const MEL_NORMS = ['slaney', 'none'] as const;
 export const LOG_SCALES = ['ln', 'db'] as const;
+/** dataset.extensions' default: the files listed as clips (their format is read from their contents). */
+export const DEFAULT_EXTENSIONS = ['.wav', '.flac', '.opus', '.ogg', '.mp3'];

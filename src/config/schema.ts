@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import {
+  DEFAULT_EXTENSIONS,
   DTYPES,
   FRONTEND_DTYPES,
   FRONTEND_TYPES,
@@ -135,6 +136,21 @@ const datasetKeys = z.strictObject({
       'Seed of every random draw (0..4294967295); null: drawn at random once, printed and recorded in the manifest',
     ),
   follow_links: z.boolean().default(false).describe('Follow symlinks inside class folders'),
+  extensions: z
+    .array(
+      z.string().regex(/^\.[A-Za-z0-9][A-Za-z0-9_+-]{0,14}$/, {
+        message: 'expected an extension such as ".flac": a dot, then 1 to 15 letters, digits, _, + or -',
+      }),
+    )
+    .min(1)
+    .max(32)
+    .refine((list) => new Set(list.map((e) => e.toLowerCase())).size === list.length, {
+      message: 'an extension is listed twice (extensions are compared in any case)',
+    })
+    .default([...DEFAULT_EXTENSIONS])
+    .describe(
+      'File extensions listed as clips, in any case (1..32 entries); the format is read from the contents: WAV, FLAC, Ogg Opus, Ogg Vorbis, MP3',
+    ),
   max_samples_per_class: z
     .int()
     .min(-1)

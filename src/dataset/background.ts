@@ -1,6 +1,6 @@
-// The background-noise files of bg_noise_dir: .wav files (recursively, sorted), each checked like a dataset clip.
-// The folder is its own root: its files (and links) must stay inside it unless dataset.follow_links. rir_dir is
-// listed by the same rules (rir.ts).
+// The background-noise files of bg_noise_dir: files with one of dataset.extensions (recursively, sorted), each
+// checked like a dataset clip. The folder is its own root: its files (and links) must stay inside it unless
+// dataset.follow_links. rir_dir is listed by the same rules (rir.ts).
 import { join, relative } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { AudiogenError } from '../errors.js';
@@ -30,7 +30,7 @@ export async function listBackground(config: Config, checks: FileChecks, tick: T
 }
 
 /**
- * The .wav files of a folder the generator reads besides the dataset (bg_noise_dir, rir_dir), sorted, each checked
+ * The audio files of a folder the generator reads besides the dataset (bg_noise_dir, rir_dir), sorted, each checked
  * like a clip; at least one must be usable.
  */
 export async function listSideFolder(
@@ -48,6 +48,7 @@ export async function listSideFolder(
     tick,
     rootName: `${key} ${dir}`,
     label,
+    extensions: config.dataset.extensions,
   });
   const name = (f: string) => (label === '.' ? f : `${label}/${f}`);
   for (const b of listing.bad) checks.reject({ file: name(b.file), reason: b.reason });
@@ -58,6 +59,7 @@ export async function listSideFolder(
     const path = join(dir, f);
     if (await checks.usable(name(f), path)) files.push({ name: f, path: `${dir}/${f}` });
   }
-  if (files.length === 0) throw new AudiogenError(`${key}: no usable .wav files in ${dir}`);
+  if (files.length === 0)
+    throw new AudiogenError(`${key}: no usable audio files (${config.dataset.extensions.join(' ')}) in ${dir}`);
   return files;
 }

@@ -69,7 +69,7 @@ function filesFromHook(hook: ListValidFilenames, config: Config, className: stri
   const d = config.dataset;
   let result: unknown;
   try {
-    result = hook(d.directory, className, ['.wav'], [0, 1], d.follow_links, d.shuffle_index_dir);
+    result = hook(d.directory, className, [...d.extensions], [0, 1], d.follow_links, d.shuffle_index_dir);
   } catch (err) {
     throw new AudiogenError(
       `hook listValidFilenames failed on class "${className}": ${(err as Error)?.message ?? String(err)}`,
@@ -125,7 +125,11 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     let listing: string[];
     if (opts.listValidFilenames) listing = filesFromHook(opts.listValidFilenames, config, folder);
     else {
-      const found = await listClassFiles(d.directory, folder, { followLinks: d.follow_links, tick });
+      const found = await listClassFiles(d.directory, folder, {
+        followLinks: d.follow_links,
+        tick,
+        extensions: d.extensions,
+      });
       for (const b of found.bad) reject({ file: `${folder}/${b.file}`, reason: b.reason });
       const note = otherAudioNote(found.otherAudio);
       if (note)
@@ -162,7 +166,7 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     if (split.training.length + split.validation.length === 0) {
       const bad = skipped.filter((b) => b.file.startsWith(`${c}/`)).length;
       throw new AudiogenError(
-        `class "${c}": no ${bad ? 'usable ' : ''}.wav files in ${d.directory}/${c}${bad ? ` (${bad} left out as unreadable)` : ''}`,
+        `class "${c}": no ${bad ? 'usable ' : ''}audio files (${d.extensions.join(' ')}) in ${d.directory}/${c}${bad ? ` (${bad} left out as unreadable)` : ''}`,
       );
     }
     knownSplits.set(c, split);

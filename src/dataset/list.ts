@@ -1,8 +1,9 @@
-// Walks one folder for .wav files (recursively), with the reference's symlink rule and a guard against anything
+// Walks one folder for clips (recursively: files with one of dataset.extensions, any case), with the reference's symlink rule and a guard against anything
 // that resolves outside the listing's root. Entries that look like clips but cannot be read (FIFOs, sockets,
 // devices, dangling links, names that are not UTF-8) are returned as bad files instead of blocking or vanishing.
 import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { DEFAULT_EXTENSIONS } from '../config/names.js';
 import { AudiogenError } from '../errors.js';
 import { kindOf } from '../files/read.js';
 import { decodeName, escapeName, extensionOf, notUtf8Reason } from './names.js';
@@ -15,17 +16,29 @@ export function isInside(root: string, path: string): boolean {
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
 }
 
-/** Audio formats audiogen does not read: counted, so a folder of .flac files is a warning, not a silent zero. */
-export const OTHER_AUDIO = new Set(['.flac', '.ogg', '.opus', '.mp3', '.m4a', '.aac', '.aif', '.aiff', '.au', '.webm']);
-
-const isWav = (name: string) => extensionOf(name) === '.wav';
+/** Audio extensions: those not listed as clips are counted, so a folder of .m4a files is a warning, not a silent zero. */
+export const AUDIO_EXTENSIONS = new Set([
+  '.wav',
+  '.flac',
+  '.ogg',
+  '.opus',
+  '.oga',
+  '.mp3',
+  '.m4a',
+  '.aac',
+  '.aif',
+  '.aiff',
+  '.au',
+  '.webm',
+  '.wma',
+]);
 
 export interface FolderListing {
-  /** The .wav files, relative to the folder ('/'-separated), sorted by code unit. */
+  /** The clips, relative to the folder ('/'-separated), sorted by code unit. */
   files: string[];
   /** Entries that should be clips but cannot be read, relative to the folder, sorted. */
   bad: BadFile[];
-  /** Files in other audio formats (not read), per lower-case extension. */
+  /** Audio files whose extension is not listed (not read), per lower-case extension. */
   otherAudio: Record<string, number>;
 }
 
@@ -37,10 +50,12 @@ export interface ListFolderOptions {
   rootName?: string;
   /** The folder's name in messages (default the folder itself). */
   label?: string;
+  /** Extensions of clips, any case (default DEFAULT_EXTENSIONS): dataset.extensions. */
+  extensions?: readonly string[];
 }
 
 /**
- * The .wav files of `folder` (relative to `root`), sorted by code unit. Without followLinks, symlinked folders are
+ * The clips of `folder` (relative to `root`), sorted by code unit. Without followLinks, symlinked folders are
  * not entered and a symlinked file must resolve inside `root`.
  */
 export async function listClassFiles(root: string, folder: string, opts: ListFolderOptions): Promise<FolderListing> {
@@ -48,6 +63,8 @@ export async function listClassFiles(root: string, folder: string, opts: ListFol
   const tick = opts.tick ?? noTick;
   const rootName = opts.rootName ?? 'the dataset directory';
   const label = opts.label ?? folder;
+  const listed = new Set((opts.extensions ?? DEFAULT_EXTENSIONS).map((e) => e.toLowerCase()));
+  const isClip = (name: string) => listed.has(extensionOf(name));
   const shown = (relPath: string) => (label === '' || label === '.' ? relPath : `${label}/${relPath}`);
   const rootReal = realpathSync(root);
   const classDir = join(root, folder);
@@ -67,7 +84,7 @@ export async function listClassFiles(root: string, folder: string, opts: ListFol
   const otherAudio: Record<string, number> = {};
   const countOther = (name: string) => {
     const ext = extensionOf(name);
-    if (OTHER_AUDIO.has(ext)) otherAudio[ext] = (otherAudio[ext] ?? 0) + 1;
+    if (AUDIO_EXTENSIONS.has(ext) && !listed.has(ext)) otherAudio[ext] = (otherAudio[ext] ?? 0) + 1;
   };
   const visited = new Set<string>([classReal]);
   const walk = async (dir: string, rel: string): Promise<void> => {
@@ -85,7 +102,7 @@ export async function listClassFiles(root: string, folder: string, opts: ListFol
         const relPath = rel ? `${rel}/${escapeName(entry.name)}` : escapeName(entry.name);
         const shownName = escapeName(entry.name);
         if (entry.isDirectory()) bad.push({ file: relPath, reason: notUtf8Reason(entry.name, 'folder') });
-        else if (isWav(shownName)) bad.push({ file: relPath, reason: notUtf8Reason(entry.name, 'file') });
+        else if (isClip(shownName)) bad.push({ file: relPath, reason: notUtf8Reason(entry.name, 'file') });
         else countOther(shownName);
         continue;
       }
@@ -96,7 +113,7 @@ export async function listClassFiles(root: string, folder: string, opts: ListFol
         try {
           target = realpathSync(path);
         } catch (err) {
-          if (isWav(name)) bad.push({ file: relPath, reason: brokenLinkReason(path, err) });
+          if (isClip(name)) bad.push({ file: relPath, reason: brokenLinkReason(path, err) });
           continue;
         }
         const stat = statSync(target);
@@ -106,7 +123,7 @@ export async function listClassFiles(root: string, folder: string, opts: ListFol
             visited.add(target);
             await walk(path, relPath);
           }
-        } else if (isWav(name)) {
+        } else if (isClip(name)) {
           if (!followLinks && !isInside(rootReal, target)) {
             throw new AudiogenError(
               `${shown(relPath)}: symlink points outside ${rootName} (to ${target}); set dataset.follow_links to allow it`,
@@ -117,7 +134,7 @@ export async function listClassFiles(root: string, folder: string, opts: ListFol
         } else if (stat.isFile()) countOther(name);
       } else if (entry.isDirectory()) {
         await walk(path, relPath);
-      } else if (isWav(name)) {
+      } else if (isClip(name)) {
         if (entry.isFile()) files.push(relPath);
         else bad.push({ file: relPath, reason: notRegularReason(path) });
       } else if (entry.isFile()) countOther(name);
@@ -152,12 +169,12 @@ function brokenLinkReason(path: string, err: unknown): string {
   return `cannot follow the symlink (${code ?? String(err)})`;
 }
 
-/** "12 audio files that are not .wav were not read (.flac 10, .mp3 2)", or null when there are none. */
+/** "12 audio files whose extension is not in dataset.extensions were not read (.m4a 10, .aac 2)", or null. */
 export function otherAudioNote(counts: Record<string, number>): string | null {
   const entries = Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const total = entries.reduce((a, [, n]) => a + n, 0);
   if (total === 0) return null;
-  return `${total} audio file${total === 1 ? '' : 's'} that ${total === 1 ? 'is' : 'are'} not .wav ${total === 1 ? 'was' : 'were'} not read (${entries.map(([e, n]) => `${e} ${n}`).join(', ')})`;
+  return `${total} audio file${total === 1 ? '' : 's'} whose extension is not in dataset.extensions ${total === 1 ? 'was' : 'were'} not read (${entries.map(([e, n]) => `${e} ${n}`).join(', ')})`;
 }
 
 export interface UnknownSources {

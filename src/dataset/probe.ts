@@ -1,6 +1,11 @@
 // Checks every listed clip before anything is planned, so a bad file either stops the build before a shard is
-// written (on_error: fail) or is left out with counts that stay consistent (on_error: skip).
+// written (on_error: fail) or is left out with counts that stay consistent (on_error: skip). WAV files are checked
+// from their header (float samples sample by sample); compressed files are read whole and checked as far as their
+// format allows without decoding: FLAC's and Ogg's checksums, MP3's frames against its tag, every header's bounds.
 import { closeSync, readSync, statSync } from 'node:fs';
+import { AudioError } from '../audio/audio-error.js';
+import { compressedSizeReason, inspectCompressed } from '../audio/decode.js';
+import { isWavMagic, mayBeCompressed, sniffAudio } from '../audio/format.js';
 import {
   checkFiniteFloats,
   inspectWav,
@@ -38,12 +43,23 @@ export async function probeClip(path: string, tick: Tick = noTick): Promise<stri
   }
   try {
     const got = readAt(fd, header, Math.min(HEADER_BYTES, size), 0);
+    const head = header.subarray(0, got);
+    if (mayBeCompressed(head)) {
+      const tooLarge = compressedSizeReason(size);
+      if (tooLarge) return tooLarge;
+      const bytes = readAll(fd, size);
+      if (bytes.length < size) return 'truncated: the file shrank while it was read';
+      inspectCompressed(bytes, path);
+      return null;
+    }
+    // No known magic: a file named .flac, .mp3 or .ogg is refused in those words, anything else by the WAV reader.
+    if (!isWavMagic(head)) sniffAudio(head, path);
     // A header that reaches further (chunks before fmt or data) is checked on the whole file.
     const summary = inspectWavHeader(header.subarray(0, got), size) ?? inspectWav(readAll(fd, size));
     if (isFloatFormat(summary.format)) await checkFloatSamples(fd, summary, tick);
     return null;
   } catch (err) {
-    if (err instanceof WavError) return err.message;
+    if (err instanceof AudioError) return err.message;
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== undefined) return `cannot read (${code})`;
     throw err;

@@ -3,8 +3,9 @@
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackgroundNoise } from '../augment/background.js';
-import { WavError, type DecodedAudio } from '../audio/wav.js';
-import { readWav, type ReadBuffer } from '../audio/wav-read.js';
+import { AudioError } from '../audio/audio-error.js';
+import type { DecodedAudio } from '../audio/wav.js';
+import { readAudio, type ReadBuffer } from '../audio/read.js';
 import { NotAFileError } from '../files/read.js';
 import { AudiogenError } from '../errors.js';
 import { outputError } from '../io/atomic.js';
@@ -50,15 +51,15 @@ export interface BatchResult {
   params: SampleParams[];
 }
 
-// One file buffer per process, grown to the largest clip: reading a clip allocates nothing (decodeWav copies out).
+// One file buffer per process, grown to the largest clip: reading a clip allocates nothing (the decoders copy out).
 const fileBuffer: ReadBuffer = { bytes: Buffer.alloc(1 << 16) };
 
 /** A clip of the dataset, decoded; any failure is an AudiogenError naming the file (relative to the dataset). */
 export function readClip(datasetDir: string, file: string): DecodedAudio {
   try {
-    return readWav(join(datasetDir, file), fileBuffer);
+    return readAudio(join(datasetDir, file), fileBuffer);
   } catch (err) {
-    if (err instanceof WavError) throw new AudiogenError(`${file}: ${err.message}`);
+    if (err instanceof AudioError) throw new AudiogenError(`${file}: ${err.message}`);
     if (err instanceof NotAFileError) throw new AudiogenError(`${file}: is ${err.what}, not a regular file`);
     throw new AudiogenError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }

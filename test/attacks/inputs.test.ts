@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { demoSubset, ROOT, runCli, startCli, STACK_TRACE, tempDir, writeConfig } from '../helpers.js';
 import { assertOutcome, attack, unchanged } from './harness.js';
 import { floatWav, hostileWavs, plantEntries, wav } from './hostile-wavs.js';
+import { hostileCodecs } from './hostile-codecs.js';
 
 const LIMITS = { timeoutMs: 30_000, heapMiB: 256 };
 const MEMORY = { peakMiB: 1024 };
@@ -62,12 +63,12 @@ function assertSkipped(skipped: { file: string; reason: string }[], expected: Ma
   for (const b of skipped) assert.match(b.reason, expected.get(b.file)!, b.file);
 }
 
-/** Every hostile WAV under yes/hostile/, and every hostile entry under no/. */
+/** Every hostile WAV under yes/hostile/, every hostile FLAC, Ogg and MP3 file too, and every hostile entry under no/. */
 function plantAll(data: string): { bad: Map<string, RegExp>; good: number } {
   const bad = new Map<string, RegExp>();
   let good = 0;
   mkdirSync(join(data, 'yes', 'hostile'));
-  for (const h of hostileWavs()) {
+  for (const h of [...hostileWavs(), ...hostileCodecs()]) {
     writeFileSync(join(data, 'yes', 'hostile', h.name), h.bytes);
     if (h.bad) bad.set(`yes/hostile/${h.name}`, h.bad);
     else good++;
@@ -89,7 +90,8 @@ test('on_error: skip: build and validate leave out every hostile WAV and entry, 
   assertOutcome(b, 0, /^/, MEMORY);
   const m = manifest(s);
   assertSkipped(m.skipped, planted.bad);
-  // The good extremes (1 kHz, 768 kHz, 64 channels, 7- and 33-bit PCM, streaming sizes, finite floats) are samples.
+  // The good extremes (1 kHz, 768 kHz, 64 channels, 7- and 33-bit PCM, streaming sizes, finite floats) and the
+  // good FLAC, Opus, Vorbis and MP3 files are samples.
   assert.deepEqual(m.subsets.training.class_counts, { yes: 3 + planted.good, no: 3 });
 });
 
@@ -141,6 +143,24 @@ const ONE_BY_ONE: [string, (dir: string) => void, RegExp][] = [
     'a NaN float sample',
     (d) => writeFileSync(join(d, 'n.wav'), floatWav('float32', NaN)),
     /yes\/n\.wav: sample 5 of channel 0 is NaN/,
+  ],
+  [
+    'a FLAC file cut inside a frame',
+    (d) => {
+      const flac = hostileCodecs().find((h) => h.name === 'flac-cut-in-frame.flac')!;
+      writeFileSync(join(d, 'cut.flac'), flac.bytes);
+    },
+    /yes\/cut\.flac: truncated or corrupt: the FLAC frame at byte \d+ \(sample 0\) fails its CRC check/,
+  ],
+  [
+    'an Opus file whose last page claims 2^31 samples',
+    (d) => writeFileSync(join(d, 'g.opus'), hostileCodecs().find((h) => h.name === 'opus-granule-huge.opus')!.bytes),
+    /yes\/g\.opus: truncated: the last page's granule position is 2147483647 samples in/,
+  ],
+  [
+    'an MP3 file whose tag declares 2^31 frames',
+    (d) => writeFileSync(join(d, 'm.mp3'), hostileCodecs().find((h) => h.name === 'mp3-tag-frames-huge.mp3')!.bytes),
+    /yes\/m\.mp3: truncated: 15 of the 2147483647 MPEG frames its Info tag declares/,
   ],
   [
     'a file name that is not UTF-8',

@@ -3,8 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WAV_LIMITS, durationLimitReason, formatLimitReason } from '../../src/audio/wav-limits.js';
 
-test('the limits are the documented ones: 1,000 to 768,000 Hz, 64 channels, one hour', () => {
-  assert.deepEqual(WAV_LIMITS, { minRate: 1000, maxRate: 768000, maxChannels: 64, maxSeconds: 3600 });
+test('the limits are the documented ones: 1,000 to 768,000 Hz, 64 channels, one hour, 512 MiB of compressed audio', () => {
+  assert.deepEqual(WAV_LIMITS, {
+    minRate: 1000,
+    maxRate: 768000,
+    maxChannels: 64,
+    maxSeconds: 3600,
+    maxCompressedBytes: 512 * 2 ** 20,
+  });
 });
 
 test('channels: 1 to 64 pass; none, or more than 64, is a bad header saying so', () => {

@@ -303,3 +303,29 @@ test('features checks the frontend settings even when builds would not run the f
     );
   }
 });
+
+test('a FLAC clip gives exactly the spectrogram of the WAV that flac -d makes of it; Opus, Vorbis and MP3 are read too', () => {
+  const dir = tempDir();
+  const codecs = join(FIXTURES, 'codecs');
+  const inputs = [
+    'flac-8-mono16k.flac',
+    'flac-8-mono16k.ref.wav',
+    'opus-mono16k.opus',
+    'vorbis-mono16k.ogg',
+    'mp3-cbr-mono16k.mp3',
+  ];
+  const r = runCli([
+    'features',
+    '--config',
+    configFor(dir, Object.keys(cases.configs)[0]),
+    '--out',
+    join(dir, 'f'),
+    '--json',
+    ...inputs.map((f) => join(codecs, f)),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const results = JSON.parse(r.stdout) as { output: string }[];
+  assert.equal(results.length, inputs.length);
+  assert.deepEqual(load(results[0].output).data, load(results[1].output).data);
+  for (const res of results) assert.ok((load(res.output).data as ArrayLike<number>).length > 0);
+});

@@ -62,9 +62,9 @@ test('no bg_noise_dir: no files, nothing checked', async () => {
   assert.deepEqual([r.asked, r.rejected, r.checks.warnings], [[], [], []]);
 });
 
-test('the .wav files of bg_noise_dir, recursively and sorted, each checked under its name in the dataset', async () => {
+test('the clips of bg_noise_dir (dataset.extensions), recursively and sorted, each checked under its name in the dataset', async () => {
   const dir = dataset({ yes: 1 });
-  writeDataset(join(dir, 'noise'), { 'b.wav': wav, 'a/c.WAV': wav, 'z.wav': wav, 'notes.txt': 'x', 'x.flac': 'x' });
+  writeDataset(join(dir, 'noise'), { 'b.wav': wav, 'a/c.WAV': wav, 'z.wav': wav, 'notes.txt': 'x', 'x.m4a': 'x' });
   const r = recorder(['noise/z.wav']);
   const files = await listBackground(
     makeConfig(dir, '/tmp/o', { generator: { bg_noise_dir: 'noise', bg_noise_range: [0, 0.1] } }),
@@ -80,7 +80,9 @@ test('the .wav files of bg_noise_dir, recursively and sorted, each checked under
     ['noise/b.wav', join(dir, 'noise', 'b.wav')],
     ['noise/z.wav', join(dir, 'noise', 'z.wav')],
   ]);
-  assert.deepEqual(r.checks.warnings, ['generator.bg_noise_dir: 1 audio file that is not .wav was not read (.flac 1)']);
+  assert.deepEqual(r.checks.warnings, [
+    'generator.bg_noise_dir: 1 audio file whose extension is not in dataset.extensions was not read (.m4a 1)',
+  ]);
 });
 
 test('a bg_noise_dir outside the dataset names its files relative to the dataset; the dataset itself by their own names', async () => {
@@ -122,7 +124,10 @@ test('a bg_noise_dir without one usable file is an error naming it; a missing on
   const config = makeConfig(dir, '/tmp/o', { generator: { bg_noise_dir: 'noise', bg_noise_range: [0, 0.1] } });
   await assert.rejects(listBackground(config, recorder(['noise/bad.wav']).checks, noTick), (err: unknown) => {
     assert.ok(err instanceof AudiogenError && !(err instanceof ConfigError));
-    assert.equal(err.message, `generator.bg_noise_dir: no usable .wav files in ${dir}/noise`);
+    assert.equal(
+      err.message,
+      `generator.bg_noise_dir: no usable audio files (.wav .flac .opus .ogg .mp3) in ${dir}/noise`,
+    );
     return true;
   });
   const missing = makeConfig(dir, '/tmp/o', { generator: { bg_noise_dir: 'gone', bg_noise_range: [0, 0.1] } });

@@ -90,7 +90,10 @@ test('a missing class folder is a config error (exit 2) naming the key; an empty
     },
   );
   writeDataset(dir, { 'no/readme.txt': 'nothing here' });
-  await assert.rejects(() => listDataset(makeConfig(dir, '/tmp/o'), { write: false }), /class "no": no \.wav files/);
+  await assert.rejects(
+    () => listDataset(makeConfig(dir, '/tmp/o'), { write: false }),
+    /class "no": no audio files \(\.wav \.flac \.opus \.ogg \.mp3\)/,
+  );
 });
 
 test('a class whose every file is unreadable says so, counting only its own files left out (on_error: skip)', async () => {
@@ -101,7 +104,10 @@ test('a class whose every file is unreadable says so, counting only its own file
   const config = makeConfig(dir, '/tmp/o', { generator: { on_error: 'skip' } });
   await assert.rejects(listDataset(config, { write: false }), (err: unknown) => {
     assert.ok(err instanceof AudiogenError && !(err instanceof ConfigError), String(err));
-    assert.equal(err.message, `class "yes": no usable .wav files in ${dir}/yes (3 left out as unreadable)`);
+    assert.equal(
+      err.message,
+      `class "yes": no usable audio files (.wav .flac .opus .ogg .mp3) in ${dir}/yes (3 left out as unreadable)`,
+    );
     return true;
   });
 });
@@ -144,13 +150,13 @@ test('a float clip with a NaN is left out before planning (on_error: skip), name
   assert.equal(l.subsets.training!.classCounts.yes, 3);
 });
 
-test('warnings: audio files in other formats, per class folder', async () => {
+test('warnings: audio files whose extension is not in dataset.extensions, per class folder', async () => {
   const dir = dataset({ yes: 3, no: 3 });
-  writeDataset(dir, { 'yes/a.flac': 'x', 'yes/b.FLAC': 'x', 'yes/c.mp3': 'x', 'no/d.ogg': 'x' });
-  const l = await listDataset(makeConfig(dir, '/tmp/o'), { write: false });
+  writeDataset(dir, { 'yes/a.flac': 'x', 'yes/b.FLAC': 'x', 'yes/c.m4a': 'x', 'no/d.ogg': 'x' });
+  const l = await listDataset(makeConfig(dir, '/tmp/o', { dataset: { extensions: ['.wav'] } }), { write: false });
   assert.deepEqual(l.warnings, [
-    'class "yes": 3 audio files that are not .wav were not read (.flac 2, .mp3 1)',
-    'class "no": 1 audio file that is not .wav was not read (.ogg 1)',
+    'class "yes": 3 audio files whose extension is not in dataset.extensions were not read (.flac 2, .m4a 1)',
+    'class "no": 1 audio file whose extension is not in dataset.extensions was not read (.ogg 1)',
   ]);
 });
 

@@ -118,7 +118,7 @@ test('valid names come out exactly as Node spells them (accents, both Unicode fo
   );
 });
 
-test('audio files in formats that are not read are counted per extension, any case', async () => {
+test('the default extensions list WAV, FLAC, Opus, Ogg and MP3 files in any case; other audio is counted per extension', async () => {
   const dir = writeDataset(tempDir(), {
     'yes/a.wav': wav,
     'yes/b.FLAC': 'x',
@@ -126,12 +126,20 @@ test('audio files in formats that are not read are counted per extension, any ca
     'yes/sub/d.mp3': 'x',
     'yes/e.txt': 'x',
     'yes/f.Opus': 'x',
+    'yes/g.OGG': 'x',
+    'yes/h.m4a': 'x',
+    'yes/i.AAC': 'x',
   });
-  assert.deepEqual((await listClassFiles(dir, 'yes', { followLinks: false })).otherAudio, {
-    '.flac': 2,
-    '.mp3': 1,
-    '.opus': 1,
-  });
+  const listing = await listClassFiles(dir, 'yes', { followLinks: false });
+  assert.deepEqual(listing.files, ['a.wav', 'b.FLAC', 'c.flac', 'f.Opus', 'g.OGG', 'sub/d.mp3']);
+  assert.deepEqual(listing.otherAudio, { '.aac': 1, '.m4a': 1 });
+});
+
+test('dataset.extensions decides what is listed, in any case; listed-out audio (.wav too) is counted', async () => {
+  const dir = writeDataset(tempDir(), { 'yes/a.wav': wav, 'yes/b.FLAC': 'x', 'yes/c.oga': 'x', 'yes/d.mp3': 'x' });
+  const listing = await listClassFiles(dir, 'yes', { followLinks: false, extensions: ['.flac', '.OGA'] });
+  assert.deepEqual(listing.files, ['b.FLAC', 'c.oga']);
+  assert.deepEqual(listing.otherAudio, { '.mp3': 1, '.wav': 1 });
 });
 
 test('a listing stays inside its own root: a folder listed as its own root refuses a file linked in from outside', async () => {

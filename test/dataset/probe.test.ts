@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeClip } from '../../src/dataset/probe.js';
 import { tempDir } from '../helpers.js';
 import { floatWav, wav } from '../attacks/hostile-wavs.js';
+import { hostileCodecs } from '../attacks/hostile-codecs.js';
+import { CODECS } from '../audio/codecs.js';
 
 test('a FIFO, a socket, a link to a FIFO or a device is a reason at once, never a blocked open', async () => {
   const dir = tempDir();
@@ -62,4 +64,33 @@ test('a header that reaches past the first 4 KB (a big chunk before fmt) is chec
   assert.equal(await probeClip(join(dir, 'junk.wav')), null);
   writeFileSync(join(dir, 'junk-cut.wav'), Buffer.concat([clip.subarray(0, 12), junk, clip.subarray(12, 100)]));
   assert.match((await probeClip(join(dir, 'junk-cut.wav')))!, /^truncated: data chunk declares 3200 bytes/);
+});
+
+test('compressed files are checked whole before planning: every hostile one gets the reason the decoder would give', async () => {
+  const dir = tempDir();
+  for (const h of hostileCodecs()) {
+    writeFileSync(join(dir, h.name), h.bytes);
+    const reason = await probeClip(join(dir, h.name));
+    if (h.bad === null) assert.equal(reason, null, h.name);
+    else assert.match(reason ?? 'accepted', h.bad, h.name);
+  }
+});
+
+test('every fixture of every format passes the probe, whatever its name says', async () => {
+  const dir = tempDir();
+  for (const name of readdirSync(CODECS).filter((f) => /\.(flac|opus|ogg|mp3)$/.test(f))) {
+    writeFileSync(join(dir, `${name}.wav`), readFileSync(join(CODECS, name)));
+    assert.equal(await probeClip(join(dir, `${name}.wav`)), null, name);
+  }
+});
+
+test('a compressed file larger than the limit is refused from its size, before it is read', async () => {
+  const dir = tempDir();
+  const path = join(dir, 'big.flac');
+  writeFileSync(path, readFileSync(join(CODECS, 'flac-8-mono16k.flac')));
+  truncateSync(path, 512 * 2 ** 20 + 1); // sparse: nothing is written, and nothing may be read
+  assert.equal(
+    await probeClip(path),
+    'too large: 536870913 bytes of compressed audio; audiogen reads at most 512 MiB per file',
+  );
 });

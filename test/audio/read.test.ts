@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeWav } from '../../src/audio/wav.js';
-import { readWav, type ReadBuffer } from '../../src/audio/wav-read.js';
+import { readAudio as readWav, type ReadBuffer } from '../../src/audio/read.js';
 import { NotAFileError } from '../../src/files/read.js';
 import { tempDir } from '../helpers.js';
 import { wav } from '../attacks/hostile-wavs.js';
