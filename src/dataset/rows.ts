@@ -124,7 +124,11 @@ export async function readDescribedDataset(
               : c === columns.speaker
                 ? 'dataset.columns.speaker'
                 : `dataset.where.${c}`;
-      const available = err.available.map((c) => JSON.stringify(c)).join(', ');
+      // A garbage "header" can be a megabyte: name a few columns, shortened.
+      const shortened = err.available
+        .slice(0, 12)
+        .map((c) => JSON.stringify(c.length > 40 ? `${c.slice(0, 40)}...` : c));
+      const available = `${shortened.join(', ')}${err.available.length > 12 ? `, ... (${err.available.length} columns)` : ''}`;
       throw new ConfigError(
         err.missing.map((c) => ({
           path: key(c),

@@ -1,7 +1,7 @@
 // Rows of a file that describes a dataset: CSV (RFC 4180 quoting, as Python's csv module writes it), TSV (tabs,
 // no quoting, as Common Voice's .tsv files) or JSON Lines (one object per line). The format is read from the
 // content: a first line starting with `{` is JSON Lines, a header holding a tab is TSV, anything else CSV.
-import { forEachLine, TextFileError } from './lines.js';
+import { forEachLine, MAX_LINE_BYTES, TextFileError } from './lines.js';
 import type { Tick } from './tick.js';
 
 export type TableFormat = 'csv' | 'tsv' | 'jsonl';
@@ -78,6 +78,11 @@ export async function readTable(
         if (text !== '') row(text.split('\t'), line);
       } else if (pending) {
         pending += `\n${text}`;
+        // An unclosed quote would otherwise gather the rest of the file into one record.
+        if (pending.length > MAX_LINE_BYTES)
+          throw new TextFileError(
+            `${shown}:${pendingLine}: a quoted field runs past ${MAX_LINE_BYTES} bytes (is a quote never closed?)`,
+          );
         const cells = parseCsv(pending, shown, pendingLine);
         if (cells !== null) {
           pending = '';

@@ -94,3 +94,11 @@ test('a single CSV record: empty fields, a quoted empty field, text after the cl
   assert.deepEqual(parseCsv('"ab"c,d', 'f', 1), ['abc', 'd']);
   assert.equal(parseCsv('"open', 'f', 1), null);
 });
+
+test('an unclosed quote cannot gather the rest of a big file into one record', async () => {
+  const text = `A,B\n1,"open\n${'2,3\n'.repeat(300_000)}`;
+  await assert.rejects(
+    rows(text, ['A']),
+    /m\.csv:2: a quoted field runs past 1048576 bytes \(is a quote never closed\?\)/,
+  );
+});
