@@ -89,10 +89,29 @@ const RUN_ONLY: readonly (readonly string[])[] = [
   ['output', 'partitions'],
 ];
 
+/**
+ * Keys added after builds were first made, with the value that leaves every output as it was before them: left out
+ * of the recorded config while they hold it, so a build made before they existed keeps its config hash and manifest
+ * bytes (it is resumed or found finished, not refused as another config). Reading a manifest back fills them in.
+ */
+export const LATER_KEYS: readonly { path: readonly [string, string]; neutral: unknown }[] = [
+  { path: ['dataset', 'split_lists'], neutral: null },
+  { path: ['dataset', 'manifest'], neutral: null },
+  { path: ['dataset', 'columns'], neutral: null },
+  { path: ['dataset', 'subset_names'], neutral: null },
+  { path: ['dataset', 'where'], neutral: null },
+  { path: ['generator', 'testing_split'], neutral: 0 },
+  { path: ['generator', 'testing_augmentation_enabled'], neutral: false },
+];
+
 /** The part of the config that determines the output bytes (the manifest records it). */
 export function outputConfig(config: Config): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
   for (const [section, key] of RUN_ONLY) delete copy[section][key];
+  for (const { path, neutral } of LATER_KEYS) {
+    const [section, key] = path;
+    if (JSON.stringify(copy[section]?.[key]) === JSON.stringify(neutral)) delete copy[section][key];
+  }
   return canonical(copy) as Record<string, unknown>;
 }
 
