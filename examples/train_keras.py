@@ -116,6 +116,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         next(ds.epochs('validation', follow=True, timeout=args.timeout))
         acc = float(model.evaluate(ds.keras_sequence('validation', 0, 256), verbose=0)[1])
     print(f'final validation accuracy: {acc:.2f} (chance {chance:.2f}, {classes} classes)')
+    if 'testing' in ds.subsets:
+        # The corpus's official test split, when the build has one: the figure to report.
+        if 0 not in ds.refresh().finished_epochs('testing'):
+            if not args.follow:
+                return fail(f'testing epoch 0 of {ds.root} is not finished yet (use --follow to wait for it)')
+            next(ds.epochs('testing', follow=True, timeout=args.timeout))
+        test = float(model.evaluate(ds.keras_sequence('testing', 0, 256), verbose=0)[1])
+        print(f'testing accuracy: {test:.2f} ({ds.samples("testing")} samples of testing epoch 0)')
     return 0
 
 

@@ -145,6 +145,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         next(ds.epochs('validation', follow=True, timeout=args.timeout))
         acc = accuracy(model, DataLoader(ds.torch_dataset('validation', 0), batch_size=256), device)
     print(f'final validation accuracy: {acc:.2f} (chance {chance:.2f}, {classes} classes)')
+    if 'testing' in ds.subsets:
+        # The corpus's official test split, when the build has one: the figure to report.
+        if 0 not in ds.refresh().finished_epochs('testing'):
+            if not args.follow:
+                return fail(f'testing epoch 0 of {ds.root} is not finished yet (use --follow to wait for it)')
+            next(ds.epochs('testing', follow=True, timeout=args.timeout))
+        test = accuracy(model, DataLoader(ds.torch_dataset('testing', 0), batch_size=256), device)
+        print(f'testing accuracy: {test:.2f} ({ds.samples("testing")} samples of testing epoch 0)')
     return 0
 
 

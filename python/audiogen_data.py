@@ -12,6 +12,8 @@ Usage::
     x, y = ds.epoch('validation', 0)                 # lazy memory-mapped views spanning the epoch's shards
     ids = ds.label_ids('validation', 0)              # int64 class ids, whatever the label format
     rows = ds.index('validation', 0)                 # one dict per sample: position, label, class, file, params
+    xt, yt = ds.epoch('testing', 0)                  # every subset the build has (ds.subsets): training,
+                                                     # validation, testing (a corpus's official test split)
 
 This file has no dependency but numpy: copy it into a project or import it by path. The optional adapters
 (torch_dataset, keras_sequence, tf_dataset) import their framework only when called.

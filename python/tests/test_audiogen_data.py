@@ -417,6 +417,38 @@ class FollowTest(unittest.TestCase):
             ds.refresh()
 
 
+def torch_stand_in() -> dict:
+    """sys.modules entries for a minimal torch: Dataset, from_numpy and tensor return ('tensor', array)."""
+    torch = types.ModuleType('torch')
+    data = types.ModuleType('torch.utils.data')
+    data.Dataset = type('Dataset', (), {})
+    torch.utils = types.ModuleType('torch.utils')
+    torch.utils.data = data
+    torch.from_numpy = lambda a: ('tensor', a)
+    torch.tensor = lambda v, dtype=None: ('tensor', np.asarray(v, dtype=dtype))
+    torch.int64 = np.int64
+    return {'torch': torch, 'torch.utils': torch.utils, 'torch.utils.data': data}
+
+
+class KerasPyDataset:
+    def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
+        self.workers = workers
+
+
+def keras_stand_in() -> dict:
+    keras = types.ModuleType('keras')
+    keras.utils = types.SimpleNamespace(PyDataset=KerasPyDataset)
+    return {'keras': keras}
+
+
+def tf_stand_in() -> dict:
+    tf = types.ModuleType('tensorflow')
+    tf.TensorSpec = lambda shape, dtype: ('spec', tuple(shape), dtype)
+    tf.as_dtype = np.dtype
+    tf.data = types.SimpleNamespace(Dataset=types.SimpleNamespace(from_generator=lambda g, output_signature: (g, output_signature)))
+    return {'tensorflow': tf}
+
+
 class AdapterTest(unittest.TestCase):
     """The framework adapters against minimal stand-ins of torch, keras and tf (the real ones are not installed)."""
 
@@ -425,15 +457,9 @@ class AdapterTest(unittest.TestCase):
         self.x, self.y = (np.asarray(a) for a in self.ds.epoch('training', 0))
 
     def test_torch_dataset_items_and_pickling(self) -> None:
-        torch = types.ModuleType('torch')
-        data = types.ModuleType('torch.utils.data')
-        data.Dataset = type('Dataset', (), {})
-        torch.utils = types.ModuleType('torch.utils')
-        torch.utils.data = data
-        torch.from_numpy = lambda a: ('tensor', a)
-        torch.tensor = lambda v, dtype=None: ('tensor', np.asarray(v, dtype=dtype))
-        torch.int64 = np.int64
-        with mock.patch.dict(sys.modules, {'torch': torch, 'torch.utils': torch.utils, 'torch.utils.data': data}):
+        modules = torch_stand_in()
+        data = modules['torch.utils.data']
+        with mock.patch.dict(sys.modules, modules):
             td = self.ds.torch_dataset('training', 0, x_dtype='float64')
             self.assertIsInstance(td, data.Dataset)
             self.assertEqual(len(td), 54)
@@ -447,16 +473,9 @@ class AdapterTest(unittest.TestCase):
             np.testing.assert_array_equal(raw, self.y[3])
 
     def test_keras_sequence_batches_and_reshuffles(self) -> None:
-        keras = types.ModuleType('keras')
-
-        class PyDataset:
-            def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
-                self.workers = workers
-
-        keras.utils = types.SimpleNamespace(PyDataset=PyDataset)
-        with mock.patch.dict(sys.modules, {'keras': keras}):
+        with mock.patch.dict(sys.modules, keras_stand_in()):
             seq = self.ds.keras_sequence('training', 0, 8, shuffle=True, seed=3, workers=2)
-            self.assertIsInstance(seq, PyDataset)
+            self.assertIsInstance(seq, KerasPyDataset)
             self.assertEqual((len(seq), seq.workers), (7, 2))
             order = np.random.default_rng(3).permutation(54)
             xs, ys = zip(*(seq[i] for i in range(len(seq))))
@@ -469,11 +488,7 @@ class AdapterTest(unittest.TestCase):
             self.assertEqual(pickle.loads(pickle.dumps(seq))[0][0].shape, (8, 16000))
 
     def test_tf_dataset_signature_and_elements(self) -> None:
-        tf = types.ModuleType('tensorflow')
-        tf.TensorSpec = lambda shape, dtype: ('spec', tuple(shape), dtype)
-        tf.as_dtype = np.dtype
-        tf.data = types.SimpleNamespace(Dataset=types.SimpleNamespace(from_generator=lambda g, output_signature: (g, output_signature)))
-        with mock.patch.dict(sys.modules, {'tensorflow': tf}):
+        with mock.patch.dict(sys.modules, tf_stand_in()):
             gen, signature = self.ds.tf_dataset('training', 0, batch_size=16)
             self.assertEqual(signature, (('spec', (None, 16000), np.float32), ('spec', (None, 3), np.float32)))
             got = list(gen())
@@ -487,7 +502,9 @@ class AdapterTest(unittest.TestCase):
 
 def final_line(run: subprocess.CompletedProcess):
     lines = run.stdout.strip().splitlines()
-    match = FINAL.match(lines[-1]) if lines else None
+    # The last line, or the one before a build's testing accuracy.
+    finals = [FINAL.match(line) for line in lines[-2:]]
+    match = next((m for m in finals if m), None)
     if not match:
         raise AssertionError(f'no final accuracy line in:\n{run.stdout}\n{run.stderr}')
     return float(match.group(1)), float(match.group(2)), int(match.group(3)), lines
@@ -496,6 +513,73 @@ def final_line(run: subprocess.CompletedProcess):
 def chance_of(out: str) -> float:
     counts = ad.AudiogenDataset(out).class_counts('validation')
     return max(counts.values()) / sum(counts.values())
+
+
+class TestingSubsetTest(unittest.TestCase):
+    """A build with a testing subset (generator.testing_split): the reader, its adapters and the numpy example."""
+
+    out = ''
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.out = build(
+            'three',
+            ['yes', 'no', 'up'],
+            generator={'validation_split': 0.2, 'testing_split': 0.2},
+            output={'epochs': 2, 'samples_per_shard': 5},
+        )
+
+    def setUp(self) -> None:
+        self.ds = ad.AudiogenDataset(self.out)
+
+    def test_reads_the_testing_subset_like_the_others(self) -> None:
+        ds = self.ds
+        self.assertEqual(ds.subsets, ['training', 'validation', 'testing'])
+        self.assertEqual(ds.finished_epochs('testing'), [0, 1])
+        self.assertEqual(ds.verify(subsets=['testing']), [])
+        n = ds.samples('testing')
+        self.assertGreater(n, 5)
+        x, y = ds.epoch('testing', 1)
+        self.assertEqual((x.shape, y.shape), ((n, 16000), (n, 3)))
+        files = shard_files(self.out, 'testing', 1, 'x')
+        self.assertEqual(len(files), -(-n // 5))
+        np.testing.assert_array_equal(np.asarray(x), np.concatenate([np.load(f) for f in files]))
+        rows = ds.index('testing', 1)
+        self.assertEqual(ds.label_ids('testing', 1).tolist(), [r['label'] for r in rows])
+        self.assertEqual({c: sum(r['class'] == c for r in rows) for c in ds.classes}, ds.class_counts('testing'))
+        # Testing samples are the clips as recorded: the identity transform.
+        self.assertTrue(all(r['offset'] == 0 and r['noise'] == 'none' and r['speed'] == 1 for r in rows))
+        # No clip of the testing subset is in another subset.
+        others = {r['file'] for s in ('training', 'validation') for r in ds.index(s, 0)}
+        self.assertFalse(others & {r['file'] for r in rows})
+        batches = list(ds.batches('testing', 0, batch_size=4))
+        self.assertEqual(sum(len(b[0]) for b in batches), n)
+
+    def test_adapters_serve_the_testing_subset(self) -> None:
+        x, y = (np.asarray(a) for a in self.ds.epoch('testing', 0))
+        with mock.patch.dict(sys.modules, torch_stand_in()):
+            td = self.ds.torch_dataset('testing', 0)
+            self.assertEqual(len(td), len(x))
+            (_, xi), (_, label) = td[2]
+            np.testing.assert_array_equal(xi, x[2])
+            self.assertEqual(int(label), int(np.argmax(y[2])))
+        with mock.patch.dict(sys.modules, keras_stand_in()):
+            seq = self.ds.keras_sequence('testing', 0, 4)
+            np.testing.assert_array_equal(np.concatenate([seq[i][0] for i in range(len(seq))]), x)
+        with mock.patch.dict(sys.modules, tf_stand_in()):
+            gen, signature = self.ds.tf_dataset('testing', 0, batch_size=4)
+            self.assertEqual(signature[1], ('spec', (None, 3), np.float32))
+            np.testing.assert_array_equal(np.concatenate([b[1] for b in gen()]), y)
+
+    def test_the_numpy_example_reports_testing_accuracy_last(self) -> None:
+        run = run_example(self.out)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        acc, _, classes, lines = final_line(run)
+        self.assertEqual(classes, 3)
+        match = re.match(r'^testing accuracy: (\d\.\d\d) \((\d+) samples of testing epoch 0\)$', lines[-1])
+        self.assertIsNotNone(match, run.stdout)
+        self.assertEqual(int(match.group(2)), self.ds.samples('testing'))
+        self.assertTrue(0.0 <= float(match.group(1)) <= 1.0 and 0.0 <= acc <= 1.0)
 
 
 class NumpyExampleTest(unittest.TestCase):

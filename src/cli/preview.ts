@@ -2,7 +2,9 @@
 // frontend) and one PNG grid of their spectrograms, labelled with class and drawn parameters.
 import { resolve, join } from 'node:path';
 import type { Command } from 'commander';
-import { frontendShape } from '../config/derive.js';
+import { frontendShape, subsetSource } from '../config/derive.js';
+import { SUBSETS } from '../config/names.js';
+import type { Subset } from '../config/schema.js';
 import { encodeWavPcm16 } from '../audio/wav.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -46,24 +48,30 @@ export function registerPreview(program: Command, signal?: AbortSignal): void {
     .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
     .option('--count <n>', 'samples per class', toNumber('--count'), 4)
     .option('--out <dir>', 'folder for the WAVs, grid.png and index.csv', 'audiogen-preview')
-    .option('--subset <name>', 'training (augmented) or validation', 'training')
+    .option('--subset <name>', 'training (augmented), validation or testing', 'training')
     .option('--epoch <e>', "which epoch's draws to show", toNumber('--epoch'), 0)
     .option('--seed <n>', 'random seed (overrides dataset.seed)', toNumber('--seed'));
   cmd.action(
     async (flags: { config: string; count: number; out: string; subset: string; epoch: number; seed?: number }) => {
       if (!Number.isInteger(flags.count) || flags.count < 1)
         throw new AudiogenError(`--count: expected a positive integer, got ${flags.count}`, EXIT.config);
-      if (flags.subset !== 'training' && flags.subset !== 'validation')
-        throw new AudiogenError(`--subset: expected training or validation, got "${flags.subset}"`, EXIT.config);
+      if (!(SUBSETS as readonly string[]).includes(flags.subset))
+        throw new AudiogenError(
+          `--subset: expected training, validation or testing, got "${flags.subset}"`,
+          EXIT.config,
+        );
       const { config, seedDrawn } = loadConfigWarned(flags.config, overridesFrom({ seed: flags.seed }));
       if (seedDrawn)
         process.stderr.write(
           `seed: drawn at random: ${config.dataset.seed} (--seed ${config.dataset.seed} repeats this preview)\n`,
         );
-      if (flags.subset === 'validation' && config.generator.validation_split === 0) {
-        throw new AudiogenError('--subset validation: the config has no validation split', EXIT.config);
+      const subset = flags.subset as Subset;
+      if (subsetSource(config, subset) === null) {
+        throw new AudiogenError(
+          `--subset ${subset}: the config gives ${subset} no samples (no ${subset} split, list or subset column)`,
+          EXIT.config,
+        );
       }
-      const subset = flags.subset;
       const sampler = await Sampler.open(
         {
           ...config,

@@ -37,6 +37,8 @@ function shardRow(
   return buf;
 }
 
+const subsetNames = `${SUBSETS.slice(0, -1).join(', ')} or ${SUBSETS[SUBSETS.length - 1]}`;
+
 export function registerRender(program: Command, signal?: AbortSignal): void {
   program
     .command('render')
@@ -44,7 +46,7 @@ export function registerRender(program: Command, signal?: AbortSignal): void {
       're-create one sample of a built dataset (audio .wav + its row of x as .npy) and check it against the shard',
     )
     .argument('<build>', 'output directory of a build (holds manifest.json)')
-    .requiredOption('--subset <name>', `subset: ${SUBSETS.join(' or ')}`)
+    .requiredOption('--subset <name>', `subset: ${subsetNames}`)
     .requiredOption('--epoch <e>', 'epoch number (0-based)', toNumber('--epoch'))
     .requiredOption(
       '--position <p>',
@@ -59,7 +61,7 @@ export function registerRender(program: Command, signal?: AbortSignal): void {
         flags: { subset: string; epoch: number; position: number; to: string; json?: boolean },
       ) => {
         if (!(SUBSETS as readonly string[]).includes(flags.subset))
-          throw new AudiogenError(`--subset: expected ${SUBSETS.join(' or ')}, got "${flags.subset}"`, EXIT.config);
+          throw new AudiogenError(`--subset: expected ${subsetNames}, got "${flags.subset}"`, EXIT.config);
         const outDir = resolve(buildDir);
         const m = readBuiltManifest(outDir);
         const config = configOfManifest(m, outDir);

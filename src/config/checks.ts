@@ -1,7 +1,7 @@
 // Rules that span several keys, which the schema cannot express key by key.
 import type { Config } from './schema.js';
 import type { Problem } from './issues.js';
-import { frontendShape, sampleLength } from './derive.js';
+import { frontendShape, sampleLength, subsetSource } from './derive.js';
 
 const RAW_AUDIO_DTYPES = ['float32', 'float64', 'int16'];
 
@@ -27,9 +27,16 @@ export function crossChecks(config: Config, extra: readonly ConfigCheck[] = []):
   if (g.bg_noise_dir === null && g.bg_noise_range !== null)
     add(['generator', 'bg_noise_dir'], 'required with bg_noise_range: the folder of background-noise .wav files');
 
-  const subsets = config.output.subsets;
-  if (subsets?.includes('validation') && g.validation_split === 0) {
-    add(['output', 'subsets'], 'validation needs generator.validation_split > 0');
+  problems.push(...splitChecks(config));
+  for (const subset of config.output.subsets ?? []) {
+    if (subsetSource(config, subset) !== null) continue;
+    const why =
+      config.dataset.manifest !== null && config.dataset.columns?.subset
+        ? `a value in dataset.subset_names.${subset}`
+        : subset === 'training'
+          ? 'a subset column that names it'
+          : `generator.${subset}_split > 0 (or dataset.split_lists.${subset}, or a subset column of dataset.manifest)`;
+    add(['output', 'subsets'], `${subset} needs ${why}`);
   }
   if (config.dataset.class_mode === 'binary' && config.dataset.classes.length !== 2) {
     add(['dataset', 'class_mode'], `binary needs exactly 2 classes, got ${config.dataset.classes.length}`);
@@ -107,4 +114,58 @@ function specAugmentChecks(config: Config, add: (path: (string | number)[], mess
   if (!masks && s.mask_value !== 'mean') add(at('mask_value'), 'applies only with time_masks or freq_masks');
   if (masks && !config.generator.frontend_enabled)
     add(['generator', 'spec_augment'], 'applies to spectrograms only (frontend_enabled: true)');
+}
+
+/** How the subsets are split: fractions, official lists or a manifest's subset column, one at a time. */
+function splitChecks(config: Config): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: (string | number)[], message: string) => problems.push({ path, message });
+  const d = config.dataset;
+  const g = config.generator;
+  const fractions = g.validation_split > 0 || g.testing_split > 0;
+  if (g.validation_split + g.testing_split >= 1) {
+    add(
+      ['generator', 'testing_split'],
+      `validation_split + testing_split must be < 1 (training keeps the rest), got ${g.validation_split} + ${g.testing_split}`,
+    );
+  }
+  if (d.split_lists !== null) {
+    if (d.manifest !== null)
+      add(
+        ['dataset', 'split_lists'],
+        'applies to class folders; with dataset.manifest, a subset column (dataset.columns.subset) decides the split',
+      );
+    else if (fractions)
+      add(
+        ['dataset', 'split_lists'],
+        'the lists decide the split: give them or generator.validation_split/testing_split, not both',
+      );
+  }
+  if (d.manifest === null) {
+    for (const key of ['columns', 'subset_names', 'where'] as const)
+      if (d[key] !== null) add(['dataset', key], 'applies to a dataset described by a file: set dataset.manifest');
+    return problems;
+  }
+  if (d.columns === null) {
+    add(['dataset', 'columns'], 'required with dataset.manifest: the columns of the path and the label, at least');
+    return problems;
+  }
+  if (d.shuffle_index_dir !== null)
+    add(['dataset', 'shuffle_index_dir'], 'applies to class folders, not to dataset.manifest (whose rows are sorted)');
+  if (d.columns.subset !== null) {
+    if (fractions)
+      add(
+        ['dataset', 'columns', 'subset'],
+        'the subset column decides the split: give it or generator.validation_split/testing_split, not both',
+      );
+  } else {
+    if (d.subset_names !== null)
+      add(['dataset', 'subset_names'], 'names the values of a subset column: set dataset.columns.subset');
+    if (d.columns.speaker !== null && d.validation_split_method === 'index' && fractions)
+      add(
+        ['dataset', 'columns', 'speaker'],
+        'the index split takes files by position; the speaker column applies to validation_split_method: hash',
+      );
+  }
+  return problems;
 }

@@ -1,15 +1,34 @@
 // Values derived from a validated config: sample length, output shapes and dtypes, subsets, worker count.
 import { availableParallelism } from 'node:os';
 import type { Config, FloatFrontendSettings, FrontendSettings, Subset, FrontendDtype } from './schema.js';
+import { SUBSETS } from './names.js';
 
 /** Audio samples per clip at the target rate (MLTK: int(sample_rate_hz * sample_length_ms / 1000)). */
 export function sampleLength(f: Pick<FrontendSettings, 'sample_rate_hz' | 'sample_length_ms'>): number {
   return Math.floor((f.sample_rate_hz * f.sample_length_ms) / 1000);
 }
 
+/** The subsets a build bakes: output.subsets, else every subset the config gives samples (training always). */
 export function subsetsOf(config: Config): Subset[] {
   if (config.output.subsets) return config.output.subsets;
-  return config.generator.validation_split > 0 ? ['training', 'validation'] : ['training'];
+  return SUBSETS.filter((s) => s === 'training' || subsetSource(config, s) !== null);
+}
+
+/**
+ * What gives a subset its samples: a split fraction, a split list or the manifest's subset column, named as the key
+ * that does it; null when nothing does (training is what the others leave, or what the subset column names).
+ */
+export function subsetSource(config: Config, subset: Subset): string | null {
+  const d = config.dataset;
+  const g = config.generator;
+  if (d.manifest !== null && d.columns?.subset) {
+    const named = d.subset_names === null || d.subset_names[subset] !== undefined;
+    return named ? 'dataset.columns.subset' : null;
+  }
+  if (subset === 'training') return 'the files no other subset takes';
+  if (d.split_lists?.[subset] !== undefined) return `dataset.split_lists.${subset}`;
+  const fraction = subset === 'validation' ? g.validation_split : g.testing_split;
+  return fraction > 0 ? `generator.${subset}_split` : null;
 }
 
 /** Whether the frontend is a float one (log_mel, mfcc) rather than the microfrontend (which records no type). */

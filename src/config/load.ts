@@ -180,6 +180,7 @@ function configWarnings(raw: Record<string, unknown>, config: Config): Problem[]
   }
   const folders: [string, string][] = [
     ['dataset', 'shuffle_index_dir'],
+    ['dataset', 'manifest'],
     ['generator', 'bg_noise_dir'],
     ['generator', 'rir_dir'],
     ['hooks', ''],
@@ -337,10 +338,21 @@ function positionOf(
   return undefined;
 }
 
-/** Makes the config's paths absolute: dataset and output folders relative to the config file's folder. */
+/**
+ * Makes the config's paths absolute: dataset and output folders relative to the config file's folder; the dataset's
+ * manifest, split lists and bg_noise_dir relative to the dataset directory.
+ */
 export function resolvePaths(config: Config, baseDir: string): Config {
   const dataset = { ...config.dataset, directory: resolvePath(baseDir, config.dataset.directory) };
   if (dataset.shuffle_index_dir !== null) dataset.shuffle_index_dir = resolvePath(baseDir, dataset.shuffle_index_dir);
+  // The files that describe the dataset ship inside it: relative to it, as bg_noise_dir is.
+  if (dataset.manifest !== null) dataset.manifest = resolvePath(dataset.directory, dataset.manifest);
+  if (dataset.split_lists !== null) {
+    const lists = { ...dataset.split_lists };
+    for (const s of ['validation', 'testing'] as const)
+      if (lists[s] !== undefined) lists[s] = resolvePath(dataset.directory, lists[s]);
+    dataset.split_lists = lists;
+  }
   const generator = { ...config.generator };
   if (generator.bg_noise_dir !== null) generator.bg_noise_dir = resolvePath(dataset.directory, generator.bg_noise_dir);
   if (generator.rir_dir !== null) generator.rir_dir = resolvePath(dataset.directory, generator.rir_dir);

@@ -42,6 +42,9 @@ const range = (lo: number, hi: number, what: string) =>
   z.tuple([z.number().min(lo).max(hi), z.number().min(lo).max(hi)]).refine(([a, b]) => a <= b, ordered(what));
 
 const path = () => z.string().min(1).max(PATH_MAX);
+/** A column name of a dataset manifest, and a value of one of its cells. */
+const column = () => z.string().min(1).max(NAME_MAX);
+const cell = () => z.string().max(PATH_MAX, { message: `expected a string of at most ${PATH_MAX} characters` });
 
 /**
  * MLTK parameters that have no meaning here, per section: why, and what to use instead. Accepted with any value and
@@ -165,6 +168,81 @@ const datasetKeys = z.strictObject({
     .enum(['hash', 'index'])
     .default('hash')
     .describe('hash: stable per-file hash of the name up to _nohash_; index: MLTK positional split of each class list'),
+  split_lists: z
+    .strictObject({
+      validation: path().optional().describe('List of the validation files (Speech Commands: validation_list.txt)'),
+      testing: path().optional().describe('List of the testing files (Speech Commands: testing_list.txt)'),
+    })
+    .refine((l) => l.validation !== undefined || l.testing !== undefined, {
+      message: 'expected validation, testing or both',
+    })
+    .nullable()
+    .default(null)
+    .describe(
+      'Files of the official split: one path per line, relative to the dataset directory; listed files go to that subset, all others to training (list paths: relative to the dataset directory unless absolute)',
+    ),
+  manifest: path()
+    .nullable()
+    .default(null)
+    .describe(
+      'A CSV/TSV (with a header) or JSON Lines file describing the dataset, one clip per row, instead of class folders (relative to the dataset directory unless absolute)',
+    ),
+  columns: z
+    .strictObject({
+      path: column().describe('Column of the clip path, relative to the dataset directory'),
+      label: column().describe('Column of the class name'),
+      subset: column()
+        .nullable()
+        .default(null)
+        .describe('Column of the subset (see subset_names): it decides the split'),
+      speaker: column()
+        .nullable()
+        .default(null)
+        .describe('Column of the speaker: the hash split hashes it instead of the file name'),
+    })
+    .nullable()
+    .default(null)
+    .describe('The manifest\u2019s columns (JSON Lines: keys); path and label are required'),
+  subset_names: z
+    .strictObject({
+      training: cell().optional().describe('Value of the subset column for training (default: training)'),
+      validation: cell().optional().describe('Value of the subset column for validation (default: validation)'),
+      testing: cell().optional().describe('Value of the subset column for testing (default: testing)'),
+    })
+    .refine((n) => Object.keys(n).length > 0, { message: 'expected training, validation and/or testing' })
+    .refine((n) => new Set(Object.values(n)).size === Object.values(n).length, {
+      message: 'each subset needs its own value',
+    })
+    .nullable()
+    .default(null)
+    .describe(
+      'Values of the subset column per subset (MSWC: TRAIN, DEV, TEST); rows with another value are left out and counted in a warning',
+    ),
+  where: z
+    .record(column(), z.unknown())
+    .superRefine((w, ctx) => {
+      if (Object.keys(w).length === 0)
+        ctx.addIssue({ code: 'custom', input: w, message: 'expected at least one column' });
+      for (const [key, value] of Object.entries(w)) {
+        const ok = (v: unknown) => typeof v === 'string' && v.length <= PATH_MAX;
+        if (ok(value) || (Array.isArray(value) && value.length > 0 && value.every(ok))) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          input: value,
+          message:
+            'expected the cell\u2019s text, a string (in quotes: "True", "12"), or a list of them; YAML reads True as true and 12 as a number',
+        });
+      }
+    })
+    .transform((w) =>
+      Object.fromEntries(Object.entries(w).map(([k, v]) => [k, typeof v === 'string' ? [v] : (v as string[])])),
+    )
+    .nullable()
+    .default(null)
+    .describe(
+      'Row filter of the manifest: keep rows whose cell in each named column is the value (or one of the list)',
+    ),
   ...ignoredShape(IGNORED_KEYS.dataset),
 });
 
@@ -477,6 +555,18 @@ const generatorKeys = z.strictObject({
     .default(0)
     .describe('Fraction of each class used for validation (0 <= x < 1)'),
   validation_augmentation_enabled: z.boolean().default(true).describe('Apply augmentations to the validation subset'),
+  testing_split: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0)
+    .describe(
+      'Fraction of each class used for testing (0 <= x < 1; validation_split + testing_split < 1): hash, after validation in which_set; index, the files after the validation ones',
+    ),
+  testing_augmentation_enabled: z
+    .boolean()
+    .default(false)
+    .describe('Apply augmentations to the testing subset (default: the identity transform)'),
   dtype: z.enum(DTYPES).default('float32').describe('Output dtype of x'),
   frontend_dtype: z
     .enum(FRONTEND_DTYPES)

@@ -1,15 +1,18 @@
 // The dataset as the plan sees it: for each subset, the samples (label + file) in class order, with _unknown_
-// drawn from the other folders and _silence_ clips added.
+// drawn from the other folders (or labels of a manifest) and _silence_ clips added.
 import type { Config, Subset } from '../config/schema.js';
 import type { ListingSummary } from '../io/manifest.js';
 import { subsetsOf } from '../config/derive.js';
-import { AudiogenError } from '../errors.js';
+import { AudiogenError, ConfigError } from '../errors.js';
 import { rngFor, shuffleInPlace } from '../random/rng.js';
 import { classIndex } from './index-file.js';
 import { isInside, listClassFiles, otherAudioNote, unknownSourceFolders } from './list.js';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { splitFiles, type Split } from './split.js';
+import { emptySplit, splitBy, splitFiles, type Split } from './split.js';
+import { missingListedWarning, readSplitLists } from './split-lists.js';
+import { readDescribedDataset, rowFileProblem } from './rows.js';
+import { SUBSETS } from '../config/names.js';
 import { probeClip, type BadFile } from './probe.js';
 import { checkClassFolder, checkDatasetDirectory } from './roots.js';
 import { ticker } from './tick.js';
@@ -105,6 +108,21 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
   const skipped: BadFile[] = [];
   const tick = ticker(opts.signal);
   checkDatasetDirectory(d.directory);
+  const known = d.classes.filter((c) => c !== UNKNOWN && c !== SILENCE);
+  if (known.length === 0)
+    throw new AudiogenError(`dataset.classes: needs at least one class besides ${UNKNOWN} and ${SILENCE}`);
+  const wantsUnknown = d.classes.includes(UNKNOWN);
+  const lists = await readSplitLists(d, tick);
+  const described = d.manifest === null ? null : await readDescribedDataset(d, known, wantsUnknown, tick);
+  if (described) {
+    if (opts.listValidFilenames)
+      throw new ConfigError([
+        { path: 'hooks', message: 'listValidFilenames lists class folders; it does not apply to dataset.manifest' },
+      ]);
+    warnings.push(...described.warnings);
+  }
+  const rootReal = realpathSync(d.directory);
+
   /** A bad file stops the listing (fail) or is recorded and left out (skip). */
   const reject = (bad: BadFile): void => {
     if (g.on_error === 'fail') {
@@ -119,9 +137,33 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     reject({ file, reason });
     return false;
   };
+  /** A dataset clip: a manifest's row must first resolve inside the dataset directory. */
+  const usableClip = async (file: string): Promise<boolean> => {
+    if (described) {
+      const problem = rowFileProblem(d.directory, rootReal, file, d.follow_links);
+      if (problem !== null) {
+        const row = described.rows.get(file)!;
+        reject({ file, reason: `${problem} (${described.shown}:${row.line})` });
+        return false;
+      }
+    }
+    return usable(file);
+  };
 
-  /** A folder's files in index order, capped; known classes are checked here, unknown sources when drawn. */
-  const splitOf = async (folder: string, check: boolean): Promise<Split> => {
+  /** Files named by the listing, for the split lists' missing-file count. */
+  const listed = new Set<string>();
+  /** Which subset each file goes to. */
+  const assign = (files: string[]): Split => {
+    if (lists) return splitBy(files, (f) => lists.subsetOf.get(f) ?? 'training');
+    if (described && d.columns!.subset !== null) return splitBy(files, (f) => described.rows.get(f)!.subset);
+    const fractions = { method: d.validation_split_method, validation: g.validation_split, testing: g.testing_split };
+    if (described && d.columns!.speaker !== null)
+      return splitFiles(files, fractions, (f) => described.rows.get(f)!.speakerPercentage);
+    return splitFiles(files, fractions);
+  };
+
+  /** A group's files (relative to the dataset directory) in index order, as the folder listing names them. */
+  const folderFiles = async (folder: string, check: boolean): Promise<string[]> => {
     let listing: string[];
     if (opts.listValidFilenames) listing = filesFromHook(opts.listValidFilenames, config, folder);
     else {
@@ -144,51 +186,74 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
       write: opts.write,
     });
     if (index.path) indexFiles[folder] = index.path;
-    const cap = d.max_samples_per_class >= 0 ? d.max_samples_per_class : Infinity;
-    const files: string[] = [];
-    for (const f of index.files) {
-      if (files.length >= cap) break;
-      await tick();
-      if (!check || (await usable(`${folder}/${f}`))) files.push(f);
-    }
-    const split = splitFiles(files, d.validation_split_method, g.validation_split);
-    const prefix = (list: string[]) => list.map((f) => `${folder}/${f}`);
-    return { training: prefix(split.training), validation: prefix(split.validation) };
+    const files = index.files.map((f) => `${folder}/${f}`);
+    if (lists) for (const f of files) listed.add(f);
+    return files;
   };
 
-  const known = d.classes.filter((c) => c !== UNKNOWN && c !== SILENCE);
-  if (known.length === 0)
-    throw new AudiogenError(`dataset.classes: needs at least one class besides ${UNKNOWN} and ${SILENCE}`);
+  /** A group's files in index order, capped; known classes are checked here, unknown sources when drawn. */
+  const splitOf = async (group: string, check: boolean): Promise<Split> => {
+    const all = described ? described.groups.get(group)! : await folderFiles(group, check);
+    const cap = d.max_samples_per_class >= 0 ? d.max_samples_per_class : Infinity;
+    const files: string[] = [];
+    for (const f of all) {
+      if (files.length >= cap) break;
+      await tick();
+      if (!check || (await usableClip(f))) files.push(f);
+    }
+    return assign(files);
+  };
+
   const knownSplits = new Map<string, Split>();
-  for (const c of known) checkClassFolder(d.directory, d.classes, c);
+  if (!described) for (const c of known) checkClassFolder(d.directory, d.classes, c);
   for (const c of known) {
     const split = await splitOf(c, true);
-    if (split.training.length + split.validation.length === 0) {
-      const bad = skipped.filter((b) => b.file.startsWith(`${c}/`)).length;
+    if (SUBSETS.every((s) => split[s].length === 0)) {
+      const prefix = described ? null : `${c}/`;
+      const bad = skipped.filter((b) =>
+        prefix ? b.file.startsWith(prefix) : described!.groups.get(c)!.includes(b.file),
+      ).length;
+      const where = described
+        ? `rows labelled "${c}" in ${described.shown}`
+        : `audio files (${d.extensions.join(' ')}) in ${d.directory}/${c}`;
       throw new AudiogenError(
-        `class "${c}": no ${bad ? 'usable ' : ''}audio files (${d.extensions.join(' ')}) in ${d.directory}/${c}${bad ? ` (${bad} left out as unreadable)` : ''}`,
+        `class "${c}": no ${bad ? 'usable ' : ''}${where}${bad ? ` (${bad} left out as unreadable)` : ''}`,
       );
     }
     knownSplits.set(c, split);
   }
-  const off = splitWarning(knownSplits, d.validation_split_method, g.validation_split);
-  if (off) warnings.push(off);
+  if (!lists && !(described && d.columns!.subset !== null)) {
+    for (const subset of ['validation', 'testing'] as const) {
+      const off = splitWarning(knownSplits, subset, d.validation_split_method, g[`${subset}_split`]);
+      if (off) warnings.push(off);
+    }
+  }
 
   let unknownPool: Split | null = null;
-  if (d.classes.includes(UNKNOWN)) {
-    const { folders, bad } = unknownSourceFolders(d.directory, d.classes);
-    for (const b of bad) reject(b);
-    if (folders.length === 0) {
+  if (wantsUnknown) {
+    let sources: string[];
+    if (described) sources = [...described.groups.keys()].filter((l) => !d.classes.includes(l)).sort();
+    else {
+      const { folders, bad } = unknownSourceFolders(d.directory, d.classes);
+      for (const b of bad) reject(b);
+      sources = folders;
+    }
+    if (sources.length === 0) {
       throw new AudiogenError(
-        `class "${UNKNOWN}": no other class folders in ${d.directory} to draw unknown samples from`,
+        described
+          ? `class "${UNKNOWN}": no rows of ${described.shown} with other labels to draw unknown samples from`
+          : `class "${UNKNOWN}": no other class folders in ${d.directory} to draw unknown samples from`,
       );
     }
-    unknownPool = { training: [], validation: [] };
-    for (const f of folders) {
-      const s = await splitOf(f, false);
-      unknownPool.training.push(...s.training);
-      unknownPool.validation.push(...s.validation);
+    unknownPool = emptySplit();
+    for (const source of sources) {
+      const s = await splitOf(source, false);
+      for (const subset of SUBSETS) unknownPool[subset].push(...s[subset]);
     }
+  }
+  if (lists) {
+    const missing = missingListedWarning(lists, listed, d.directory);
+    if (missing) warnings.push(missing);
   }
 
   const background = await listBackground(config, { usable, reject, warnings }, tick);
@@ -216,7 +281,7 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
         for (const f of pool) {
           if (drawn.length >= want) break;
           await tick();
-          if (await usable(f)) drawn.push(f);
+          if (await usableClip(f)) drawn.push(f);
         }
         if (drawn.length < want) {
           warnings.push(
@@ -238,20 +303,25 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
   return result;
 }
 
-/** One line when the realised validation fraction is more than 0.05 from validation_split, overall or per class. */
-function splitWarning(splits: ReadonlyMap<string, Split>, method: 'hash' | 'index', asked: number): string | null {
+/** One line when the realised fraction of a subset is more than 0.05 from the one asked, overall or per class. */
+function splitWarning(
+  splits: ReadonlyMap<string, Split>,
+  subset: 'validation' | 'testing',
+  method: 'hash' | 'index',
+  asked: number,
+): string | null {
   if (asked <= 0) return null;
   let n = 0;
-  let validation = 0;
+  let taken = 0;
   const far: { name: string; realised: number }[] = [];
   for (const [name, split] of splits) {
-    const count = split.training.length + split.validation.length;
+    const count = SUBSETS.reduce((a, s) => a + split[s].length, 0);
     n += count;
-    validation += split.validation.length;
-    const realised = split.validation.length / count;
+    taken += split[subset].length;
+    const realised = split[subset].length / count;
     if (Math.abs(realised - asked) > 0.05) far.push({ name, realised });
   }
-  const overall = validation / Math.max(1, n);
+  const overall = taken / Math.max(1, n);
   if (Math.abs(overall - asked) <= 0.05 && far.length === 0) return null;
   far.sort((a, b) => Math.abs(b.realised - asked) - Math.abs(a.realised - asked));
   const classes = far.length
@@ -263,8 +333,8 @@ function splitWarning(splits: ReadonlyMap<string, Split>, method: 'hash' | 'inde
   const why =
     method === 'hash'
       ? 'the hash split keeps each speaker in one subset, so a small dataset lands away from the fraction (validation_split_method: index splits each class exactly)'
-      : 'the index split takes int(validation_split x n) files of each class';
-  return `generator.validation_split: ${asked} asked, ${overall.toFixed(2)} realised (${validation} of ${n} files of the known classes)${classes}: ${why}`;
+      : `the index split takes int(${subset}_split x n) files of each class`;
+  return `generator.${subset}_split: ${asked} asked, ${overall.toFixed(2)} realised (${taken} of ${n} files of the known classes)${classes}: ${why}`;
 }
 
 /** The listing as a build records it: class names, counts per subset, files left out, warnings. */

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 
 export const SPEECH_COMMANDS_URL = 'http://download.tensorflow.org/data/speech_commands_v0.02.tar.gz';
+export const MSWC_URL = 'https://mlcommons.org/datasets/multilingual-spoken-words/';
 
 function statOf(path: string): Stats | string {
   try {
@@ -22,13 +23,19 @@ export function checkDatasetDirectory(dir: string): void {
   const problems = [
     { path: 'dataset.directory', message: `${dir} ${typeof stat === 'string' ? stat : 'is not a folder'}` },
   ];
-  // The shipped kws-mltk.yaml points at Speech Commands: say where it comes from (the archive has no top folder).
+  // The shipped configs point at Speech Commands and MSWC: say where they come from (Speech Commands' archive has
+  // no top folder).
   if (/speech[_-]?commands/i.test(basename(dir))) {
     problems.push({
       path: 'dataset.directory',
       message:
         `download Speech Commands v2 from ${SPEECH_COMMANDS_URL} and extract it there ` +
         `(mkdir -p ${dir} && tar -xzf speech_commands_v0.02.tar.gz -C ${dir}), or set dataset.directory to where it is`,
+    });
+  } else if (/(^|[/\\])mswc([/\\]|$)/i.test(dir)) {
+    problems.push({
+      path: 'dataset.directory',
+      message: `download a language of the Multilingual Spoken Words Corpus and its splits from ${MSWC_URL} and extract them so that this folder holds <word>/*.opus, or set dataset.directory to where it is`,
     });
   }
   throw new ConfigError(problems);

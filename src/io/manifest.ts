@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config, Dtype, Subset } from '../config/schema.js';
-import { SPEC_AUGMENT_OFF } from '../config/names.js';
+import { DEFAULT_EXTENSIONS, SPEC_AUGMENT_OFF } from '../config/names.js';
 import type { LabelFormat } from './labels.js';
 import type { ShardRecord } from './shard-writer.js';
 
@@ -91,21 +91,35 @@ const RUN_ONLY: readonly (readonly string[])[] = [
 ];
 
 /**
- * Keys added after format 1, left out while they are off (their value when not configured): a config that does
- * not use them keeps the manifest and config hash it had before they existed, so its builds still resume.
+ * Keys added after builds were first made, with the value that leaves every output as it was before them: left out
+ * of the recorded config while they hold it, so a build made before they existed keeps its config hash and manifest
+ * bytes (it is resumed or found finished, not refused as another config). Reading a manifest back fills them in.
  */
-const OMITTED_WHEN_OFF: readonly [string, string, unknown][] = [
-  ['generator', 'rir_dir', null],
-  ['generator', 'rir_probability', null],
-  ['generator', 'spec_augment', SPEC_AUGMENT_OFF],
+export const LATER_KEYS: readonly { path: readonly [string, string]; neutral: unknown }[] = [
+  { path: ['dataset', 'split_lists'], neutral: null },
+  { path: ['dataset', 'manifest'], neutral: null },
+  { path: ['dataset', 'columns'], neutral: null },
+  { path: ['dataset', 'subset_names'], neutral: null },
+  { path: ['dataset', 'where'], neutral: null },
+  { path: ['generator', 'testing_split'], neutral: 0 },
+  { path: ['generator', 'testing_augmentation_enabled'], neutral: false },
+  { path: ['generator', 'rir_dir'], neutral: null },
+  { path: ['generator', 'rir_probability'], neutral: null },
+  { path: ['generator', 'spec_augment'], neutral: SPEC_AUGMENT_OFF },
+  // Every listed clip is in the inputs' fingerprint, so a clip the wider default lists is seen as a changed dataset.
+  { path: ['dataset', 'extensions'], neutral: DEFAULT_EXTENSIONS },
+  { path: ['frontend', 'type'], neutral: 'microfrontend' },
 ];
 
 /** The part of the config that determines the output bytes (the manifest records it). */
 export function outputConfig(config: Config): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(config)) as Record<string, Record<string, unknown>>;
   for (const [section, key] of RUN_ONLY) delete copy[section][key];
-  for (const [section, key, off] of OMITTED_WHEN_OFF)
-    if (JSON.stringify(canonical(copy[section][key])) === JSON.stringify(canonical(off))) delete copy[section][key];
+  for (const { path, neutral } of LATER_KEYS) {
+    const [section, key] = path;
+    if (JSON.stringify(canonical(copy[section]?.[key])) === JSON.stringify(canonical(neutral)))
+      delete copy[section][key];
+  }
   return canonical(copy) as Record<string, unknown>;
 }
 

@@ -95,6 +95,7 @@ export const IDENTITY: SampleParams = {
 export function augmentationEnabled(config: Config, subset: Subset): boolean {
   const g = config.generator;
   if (g.disable_random_transforms) return false;
+  if (subset === 'testing') return g.testing_augmentation_enabled;
   return subset === 'training' || g.validation_augmentation_enabled;
 }
 

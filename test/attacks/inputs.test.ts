@@ -366,6 +366,65 @@ test('configs/kws-mltk.yaml as shipped, without Speech Commands downloaded, exit
   }
 });
 
+for (const [name, what] of [
+  ['speech-commands-v2.yaml', /speech_commands_v0\.02\.tar\.gz/],
+  ['mswc.yaml', /Multilingual Spoken Words Corpus/],
+] as const) {
+  test(`configs/${name} as shipped, without its corpus downloaded, exits 2 saying what to download`, (t) => {
+    if (existsSync(join(ROOT, 'data'))) return t.skip('a data/ folder is here: the corpus may be downloaded');
+    for (const cmd of ['validate', 'build']) {
+      const r = runCli([cmd, '--config', `configs/${name}`, '--out', join(tempDir(), 'out')], { timeoutMs: 30_000 });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /^dataset\.directory: .*\/data\/\S+ does not exist$/m);
+      assert.match(r.stderr, what);
+      assert.doesNotMatch(r.stderr, STACK_TRACE);
+    }
+  });
+}
+
+test('a hostile manifest or split list (FIFO, device, no line breaks, binary, a row linked to /dev/zero) is named, never read whole, never blocks', () => {
+  const s = setup();
+  const columns = { path: 'path', label: 'label' };
+  const asManifest = (file: string) => config(s, {}, { manifest: file, columns }, `manifest-${file}.yaml`);
+  const asList = (file: string) => config(s, {}, { split_lists: { testing: file } }, `list-${file}.yaml`);
+  execFileSync('mkfifo', [join(s.data, 'fifo.csv')]);
+  symlinkSync('/dev/zero', join(s.data, 'zero.csv'));
+  // 64 MiB without a line break (sparse: cheap to make).
+  writeFileSync(join(s.data, 'long.csv'), 'path,label\n');
+  truncateSync(join(s.data, 'long.csv'), 64 << 20);
+  writeFileSync(join(s.data, 'binary.csv'), Buffer.from(Array.from({ length: 1 << 16 }, (_, i) => (i * 7919) % 256)));
+  const cases: [string, RegExp][] = [
+    [asManifest('fifo.csv'), /^dataset\.manifest: .*fifo\.csv is a FIFO \(named pipe\), not a file$/m],
+    [asManifest('zero.csv'), /^dataset\.manifest: .*zero\.csv is a character device, not a file$/m],
+    [asManifest('long.csv'), /^dataset\.manifest: .*long\.csv:2: a line longer than 1048576 bytes/m],
+    [asManifest('binary.csv'), /^dataset\.(manifest|columns\.path): .*binary\.csv/m],
+    [asList('fifo.csv'), /^dataset\.split_lists\.testing: fifo\.csv is a FIFO \(named pipe\), not a file$/m],
+    [asList('long.csv'), /^dataset\.split_lists\.testing: long\.csv:2: a line longer than 1048576 bytes/m],
+  ];
+  for (const [file, message] of cases) {
+    for (const cmd of ['validate', 'build']) {
+      assertOutcome(attack([cmd, '--config', file], LIMITS), 2, message, MEMORY);
+      assert.equal(existsSync(s.out), false);
+    }
+  }
+  // A row whose clip links to /dev/zero resolves out of the dataset: refused before anything is read from it.
+  symlinkSync('/dev/zero', join(s.data, 'yes', 'zero.wav'));
+  const [yes, no] = ['yes', 'no'].map((c) => readdirSync(join(s.data, c)).find((f) => f.endsWith('_0.wav'))!);
+  writeFileSync(join(s.data, 'rows.csv'), `path,label\nyes/zero.wav,yes\nyes/${yes},yes\nno/${no},no\n`);
+  assertOutcome(
+    attack(['build', '--config', asManifest('rows.csv')], LIMITS),
+    1,
+    /yes\/zero\.wav: resolves outside the dataset directory \(to \/dev\/zero\); set dataset\.follow_links to allow it$/m,
+    MEMORY,
+  );
+  const followed = attack(
+    ['build', '--config', config(s, { on_error: 'skip' }, { manifest: 'rows.csv', columns, follow_links: true })],
+    LIMITS,
+  );
+  assertOutcome(followed, 0, /built/, MEMORY);
+  assert.match(manifest(s).skipped[0].reason, /is a character device, not a regular file/);
+});
+
 /**
  * A dataset whose listing takes seconds: 20,000 hard links to one clip whose 4 MB JUNK chunk before fmt makes every
  * probe read the whole file.

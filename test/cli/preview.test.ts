@@ -116,3 +116,41 @@ test('preview draws float spectrograms (log-mel in dB, negative values) into the
   for (let i = 0; i < png.rgb.length; i += 3) colours.add((png.rgb[i] << 16) | (png.rgb[i + 1] << 8) | png.rgb[i + 2]);
   assert.ok(colours.size > 100, `${colours.size} colours`);
 });
+
+test('preview --subset testing shows testing samples as recorded; a config without testing samples is refused', () => {
+  const dir = tempDir();
+  const write = (generator: Record<string, unknown>) =>
+    writeConfig(dir, {
+      dataset: { directory: dataset, classes: ['yes', 'no'] },
+      generator: { ...augmented, ...generator },
+      frontend: { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 },
+      output: { directory: join(dir, 'out') },
+    });
+  const r = runCli([
+    'preview',
+    '--config',
+    write({ testing_split: 0.4 }),
+    '--subset',
+    'testing',
+    '--count',
+    '1',
+    '--out',
+    join(dir, 'p'),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = readFileSync(join(dir, 'p', 'index.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
+  assert.equal(rows.length, 2);
+  for (const row of rows) assert.match(row, /,0,1,0,1,1,none,0,,0$/);
+  const none = runCli(['preview', '--config', write({}), '--subset', 'testing', '--out', join(dir, 'q')]);
+  assert.equal(none.code, 2);
+  assert.match(
+    none.stderr,
+    /--subset testing: the config gives testing no samples \(no testing split, list or subset column\)/,
+  );
+  const bad = runCli(['preview', '--config', write({}), '--subset', 'test', '--out', join(dir, 'q')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--subset: expected training, validation or testing, got "test"/);
+});

@@ -179,3 +179,56 @@ test('render re-creates MFCC samples byte for byte from a build with every augme
     assert.equal(JSON.parse(r.stdout).matches_shard, true, r.stdout);
   }
 });
+
+test('render re-creates testing samples of a build from a manifest (MSWC look-alike), augmented or as recorded', () => {
+  for (const augment of [false, true]) {
+    const dir = tempDir();
+    const config = writeConfig(dir, {
+      dataset: {
+        directory: join(FIXTURES, 'mswc', 'en', 'clips'),
+        manifest: '../../en_splits.csv',
+        columns: { path: 'LINK', label: 'WORD', subset: 'SET' },
+        subset_names: { training: 'TRAIN', validation: 'DEV', testing: 'TEST' },
+        where: { VALID: 'True' },
+        classes: ['left', 'right', '_unknown_', '_silence_'],
+        batch_size: 4,
+      },
+      generator: {
+        cores: 1,
+        testing_augmentation_enabled: augment,
+        ...augmented,
+        bg_noise_dir: join(DEMO_DATASET, '_background_noise_'),
+      },
+      frontend: { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 },
+      output: { directory: join(dir, 'out'), samples_per_shard: 5 },
+    });
+    const b = runCli(['build', '--config', config, '--quiet']);
+    assert.equal(b.code, 0, b.stderr);
+    const offsets: number[] = [];
+    for (const position of [0, 3, 6]) {
+      const r = runCli([
+        'render',
+        join(dir, 'out'),
+        '--subset',
+        'testing',
+        '--epoch',
+        '0',
+        '--position',
+        String(position),
+        '--to',
+        join(dir, 'r'),
+        '--json',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout);
+      assert.equal(report.matches_shard, true, JSON.stringify(report));
+      offsets.push(report.params.offset);
+    }
+    // testing_augmentation_enabled: false is the identity transform (offset 0); true draws like training.
+    assert.equal(
+      offsets.every((o) => o === 0),
+      !augment,
+      String(offsets),
+    );
+  }
+});

@@ -120,10 +120,18 @@ test('each noise source needs both its choice and its factor range, either way r
   assert.deepEqual(lines(changed(raw, { generator: { bg_noise_dir: 'bg', bg_noise_range: [0, 1] } })), []);
 });
 
-test('a validation subset needs a validation split', () => {
+test('a validation or testing subset needs a split that gives it samples', () => {
   assert.deepEqual(lines(changed(raw, { output: { subsets: ['validation'] } })), [
-    'output.subsets: validation needs generator.validation_split > 0',
+    'output.subsets: validation needs generator.validation_split > 0 (or dataset.split_lists.validation, or a subset column of dataset.manifest)',
   ]);
+  assert.deepEqual(lines(changed(raw, { output: { subsets: ['training', 'testing'] } })), [
+    'output.subsets: testing needs generator.testing_split > 0 (or dataset.split_lists.testing, or a subset column of dataset.manifest)',
+  ]);
+  assert.deepEqual(lines(changed(raw, { output: { subsets: ['testing'] }, generator: { testing_split: 0.1 } })), []);
+  assert.deepEqual(
+    lines(changed(raw, { output: { subsets: ['testing'] }, dataset: { split_lists: { testing: 't.txt' } } })),
+    [],
+  );
   assert.deepEqual(
     lines(changed(raw, { output: { subsets: ['validation'] }, generator: { validation_split: 0.1 } })),
     [],
@@ -246,4 +254,72 @@ test('SpecAugment: a mask wider than the spectrogram is refused with the spectro
     [frontendConfigCheck],
   );
   assert.equal(fits.generator.spec_augment.time_mask_max_frames, 98);
+});
+
+test('validation_split + testing_split must leave training something', () => {
+  assert.deepEqual(lines(changed(raw, { generator: { validation_split: 0.5, testing_split: 0.5 } })), [
+    'generator.testing_split: validation_split + testing_split must be < 1 (training keeps the rest), got 0.5 + 0.5',
+  ]);
+  assert.deepEqual(lines(changed(raw, { generator: { validation_split: 0.5, testing_split: 0.4 } })), []);
+});
+
+test('split lists, split fractions and a subset column are one choice each', () => {
+  const lists = { split_lists: { validation: 'v.txt', testing: 't.txt' } };
+  assert.deepEqual(lines(changed(raw, { dataset: lists })), []);
+  assert.deepEqual(lines(changed(raw, { dataset: lists, generator: { testing_split: 0.1 } })), [
+    'dataset.split_lists: the lists decide the split: give them or generator.validation_split/testing_split, not both',
+  ]);
+  const manifest = { manifest: 'm.csv', columns: { path: 'LINK', label: 'WORD', subset: 'SET', speaker: null } };
+  assert.deepEqual(lines(changed(raw, { dataset: manifest })), []);
+  assert.deepEqual(lines(changed(raw, { dataset: manifest, generator: { validation_split: 0.1 } })), [
+    'dataset.columns.subset: the subset column decides the split: give it or generator.validation_split/testing_split, not both',
+  ]);
+  assert.deepEqual(lines(changed(raw, { dataset: { ...manifest, ...lists } })), [
+    'dataset.split_lists: applies to class folders; with dataset.manifest, a subset column (dataset.columns.subset) decides the split',
+  ]);
+});
+
+test('the manifest keys need a manifest, and a manifest needs its columns', () => {
+  const columns = { path: 'p', label: 'l', subset: null, speaker: null };
+  assert.deepEqual(
+    lines(changed(raw, { dataset: { columns, subset_names: { training: 'T' }, where: { V: ['True'] } } })),
+    [
+      'dataset.columns: applies to a dataset described by a file: set dataset.manifest',
+      'dataset.subset_names: applies to a dataset described by a file: set dataset.manifest',
+      'dataset.where: applies to a dataset described by a file: set dataset.manifest',
+    ],
+  );
+  assert.deepEqual(lines(changed(raw, { dataset: { manifest: 'm.csv' } })), [
+    'dataset.columns: required with dataset.manifest: the columns of the path and the label, at least',
+  ]);
+  assert.deepEqual(lines(changed(raw, { dataset: { manifest: 'm.csv', columns, subset_names: { training: 'T' } } })), [
+    'dataset.subset_names: names the values of a subset column: set dataset.columns.subset',
+  ]);
+  assert.deepEqual(lines(changed(raw, { dataset: { manifest: 'm.csv', columns, shuffle_index_dir: 'idx' } })), [
+    'dataset.shuffle_index_dir: applies to class folders, not to dataset.manifest (whose rows are sorted)',
+  ]);
+  const speaker = { ...columns, speaker: 's' };
+  assert.deepEqual(
+    lines(
+      changed(raw, {
+        dataset: { manifest: 'm.csv', columns: speaker, validation_split_method: 'index' },
+        generator: { validation_split: 0.1 },
+      }),
+    ),
+    [
+      'dataset.columns.speaker: the index split takes files by position; the speaker column applies to validation_split_method: hash',
+    ],
+  );
+});
+
+test('subset_names decides which subsets a subset column can give samples', () => {
+  const dataset = {
+    manifest: 'm.csv',
+    columns: { path: 'p', label: 'l', subset: 's', speaker: null },
+    subset_names: { training: 'TRAIN', testing: 'TEST' },
+  };
+  assert.deepEqual(lines(changed(raw, { dataset, output: { subsets: ['training', 'testing'] } })), []);
+  assert.deepEqual(lines(changed(raw, { dataset, output: { subsets: ['validation'] } })), [
+    'output.subsets: validation needs a value in dataset.subset_names.validation',
+  ]);
 });

@@ -88,3 +88,38 @@ test('the float frontends count frames as librosa: the FFTs that fit, or one per
   assert.equal(isFloatFrontend(spectrogram({ type: 'log_mel' }).frontend), true);
   assert.equal(isFloatFrontend(spectrogram({}).frontend), false);
 });
+
+test('testing joins the default subsets when a testing split, list or subset column gives it samples', () => {
+  const of = (parts: Parameters<typeof makeConfig>[2]) => subsetsOf(makeConfig('/d', '/o', parts));
+  assert.deepEqual(of({ generator: { testing_split: 0.1 } }), ['training', 'testing']);
+  assert.deepEqual(of({ generator: { validation_split: 0.1, testing_split: 0.1 } }), [
+    'training',
+    'validation',
+    'testing',
+  ]);
+  assert.deepEqual(of({ dataset: { split_lists: { testing: 'testing_list.txt' } } }), ['training', 'testing']);
+  assert.deepEqual(of({ dataset: { split_lists: { validation: 'v.txt', testing: 't.txt' } } }), [
+    'training',
+    'validation',
+    'testing',
+  ]);
+  const columns = { path: 'LINK', label: 'WORD', subset: 'SET' };
+  assert.deepEqual(of({ dataset: { manifest: 'm.csv', columns } }), ['training', 'validation', 'testing']);
+  assert.deepEqual(
+    of({ dataset: { manifest: 'm.csv', columns, subset_names: { training: 'TRAIN', testing: 'TEST' } } }),
+    ['training', 'testing'],
+  );
+  // Without a subset column a manifest splits like folders.
+  assert.deepEqual(of({ dataset: { manifest: 'm.csv', columns: { path: 'p', label: 'l' } } }), ['training']);
+});
+
+test('the manifest and split lists are found relative to the dataset directory unless absolute', () => {
+  const c = makeConfig('/data/sc', '/o', {
+    dataset: { split_lists: { validation: 'validation_list.txt', testing: '/lists/t.txt' } },
+  });
+  assert.deepEqual(c.dataset.split_lists, { validation: '/data/sc/validation_list.txt', testing: '/lists/t.txt' });
+  const m = makeConfig('/data/mswc/en/clips', '/o', {
+    dataset: { manifest: '../../en_splits.csv', columns: { path: 'LINK', label: 'WORD' } },
+  });
+  assert.equal(m.dataset.manifest, '/data/mswc/en_splits.csv');
+});

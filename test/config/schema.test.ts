@@ -331,3 +331,40 @@ test('the JSON Schema gives the float frontends\u2019 keys with their defaults',
   assert.equal(frontend.n_mfcc.default, 20);
   assert.equal(frontend.pcan_strength.default, 0.95);
 });
+
+test('the testing keys default to no testing subset and the identity transform', () => {
+  const c = configSchema.parse(minimal);
+  assert.equal(c.generator.testing_split, 0);
+  assert.equal(c.generator.testing_augmentation_enabled, false);
+  assert.deepEqual(
+    [c.dataset.split_lists, c.dataset.manifest, c.dataset.columns, c.dataset.subset_names, c.dataset.where],
+    [null, null, null, null, null],
+  );
+  assert.deepEqual(issues({ generator: { testing_split: 1 } }), [
+    'generator.testing_split: Too big: expected number to be <1',
+  ]);
+});
+
+test('split lists name validation, testing or both; subset_names give each subset its own value', () => {
+  assert.deepEqual(issues({ dataset: { split_lists: {} } }), [
+    'dataset.split_lists: expected validation, testing or both',
+  ]);
+  assert.equal(parse({ dataset: { split_lists: { testing: 'testing_list.txt' } } }).success, true);
+  assert.deepEqual(issues({ dataset: { subset_names: { training: 'X', testing: 'X' } } }), [
+    'dataset.subset_names: each subset needs its own value',
+  ]);
+  assert.equal(parse({ dataset: { columns: { path: 'LINK', label: 'WORD' } } }).data?.dataset.columns?.subset, null);
+  assert.match(issues({ dataset: { columns: { path: 'LINK' } } })[0], /^dataset\.columns\.label: /);
+});
+
+test('where takes the cells\u2019 text: a string or a list of strings; YAML\u2019s True is refused with a hint', () => {
+  const c = parse({ dataset: { where: { VALID: 'True', GENDER: ['MALE', 'FEMALE'] } } });
+  assert.deepEqual(c.data?.dataset.where, { VALID: ['True'], GENDER: ['MALE', 'FEMALE'] });
+  const refused = issues({ dataset: { where: { VALID: true, AGE: 12, X: [] } } });
+  assert.deepEqual(
+    refused.map((l) => l.split(':')[0]),
+    ['dataset.where.VALID', 'dataset.where.AGE', 'dataset.where.X'],
+  );
+  assert.match(refused[0], /in quotes: "True"/);
+  assert.deepEqual(issues({ dataset: { where: {} } }), ['dataset.where: expected at least one column']);
+});

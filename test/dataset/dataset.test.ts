@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listDataset } from '../../src/dataset/dataset.js';
+import { hashPercentage } from '../../src/dataset/split.js';
 import { AudiogenError, ConfigError, InterruptedError } from '../../src/errors.js';
 import { makeConfig, tempDir, writeDataset } from '../helpers.js';
 import { dataset } from './support.js';
@@ -71,6 +72,44 @@ test('unknown samples come from the same subset of their folders as the split sa
   const val = l.subsets.validation!.samples.filter((s) => s.label === 2).map((s) => s.file);
   assert.ok(val.length > 0);
   for (const f of val) assert.ok(!train.has(f), `${f} in both subsets`);
+});
+
+test('a testing subset gets its own _unknown_ draw and _silence_ count, from the testing split of every folder', async () => {
+  const dir = dataset({ yes: 60, no: 60, cat: 300, _background_noise_: 1 });
+  const config = makeConfig(dir, '/tmp/o', {
+    dataset: { classes: ['yes', 'no', '_unknown_', '_silence_'] },
+    generator: { validation_split: 0.2, testing_split: 0.2, silence_class_percentage: 0.5 },
+  });
+  const l = await listDataset(config, { write: false });
+  assert.deepEqual(Object.keys(l.subsets), ['training', 'validation', 'testing']);
+  const files = (s: 'training' | 'validation' | 'testing', label: number) =>
+    l.subsets[s]!.samples.filter((x) => x.label === label).map((x) => x.file!);
+  const testing = l.subsets.testing!;
+  const minKnown = Math.min(testing.classCounts.yes, testing.classCounts.no);
+  assert.ok(minKnown > 0);
+  assert.equal(testing.classCounts._unknown_, minKnown);
+  assert.equal(testing.classCounts._silence_, Math.floor(0.5 * minKnown));
+  // Every file in exactly one subset, unknown clips included; a speaker's clips stay together.
+  for (const label of [0, 1, 2]) {
+    const [t, v, e] = (['training', 'validation', 'testing'] as const).map((s) => new Set(files(s, label)));
+    for (const f of e) assert.ok(!t.has(f) && !v.has(f), `${f} in two subsets`);
+  }
+  const speaker = (f: string) => f.split('/')[1];
+  const testSpeakers = new Set(files('testing', 0).map(speaker));
+  for (const f of files('training', 1)) assert.ok(!testSpeakers.has(speaker(f)), f);
+});
+
+test('without a testing split or list there is no testing subset: the listing is the one before testing existed', async () => {
+  const dir = dataset({ yes: 40, no: 40, cat: 100 });
+  const config = makeConfig(dir, '/tmp/o', {
+    dataset: { classes: ['yes', 'no', '_unknown_'] },
+    generator: { validation_split: 0.3 },
+  });
+  const l = await listDataset(config, { write: false });
+  assert.deepEqual(Object.keys(l.subsets), ['training', 'validation']);
+  // The same files as which_set with testing 0 puts in validation: the hash percentage below 30.
+  for (const s of l.subsets.validation!.samples) assert.ok(hashPercentage(s.file!) < 30, s.file!);
+  for (const s of l.subsets.training!.samples) assert.ok(hashPercentage(s.file!) >= 30, s.file!);
 });
 
 test('max_samples_per_class caps each class', async () => {

@@ -6,6 +6,7 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listDataset } from '../../src/dataset/dataset.js';
 import {
+  MSWC_URL,
   SPEECH_COMMANDS_URL,
   checkClassFolder,
   checkDatasetDirectory,
@@ -111,5 +112,22 @@ test('a path named like Speech Commands, in any spelling, says where to download
   assert.throws(
     () => checkDatasetDirectory(join(root, 'speech')),
     configError([`dataset.directory: ${root}/speech does not exist`]),
+  );
+});
+
+test('a path inside a folder named mswc says where MSWC comes from; a word merely containing it does not', () => {
+  const root = tempDir();
+  assert.throws(
+    () => checkDatasetDirectory(join(root, 'mswc', 'en', 'clips')),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.problems.length, 2);
+      assert.ok(err.problems[1].includes(MSWC_URL), err.problems[1]);
+      return true;
+    },
+  );
+  assert.throws(
+    () => checkDatasetDirectory(join(root, 'mswcx')),
+    configError([`dataset.directory: ${root}/mswcx does not exist`]),
   );
 });

@@ -17,7 +17,7 @@ test('shard files: three-digit epochs always; shard numbers as wide as the epoch
 });
 
 test('every name shardFiles gives is a shard path', () => {
-  for (const subset of ['training', 'validation'] as const) {
+  for (const subset of ['training', 'validation', 'testing'] as const) {
     for (const [epoch, shard, shards] of [
       [0, 0, 1],
       [12, 999, 1000],
@@ -36,7 +36,8 @@ test('isShardPath refuses `..`, absolute paths, other subsets, other names and n
     'training/epoch-000/../x-000.npy',
     '/training/epoch-000/x-000.npy',
     '/etc/passwd',
-    'testing/epoch-000/x-000.npy',
+    'test/epoch-000/x-000.npy',
+    'Testing/epoch-000/x-000.npy',
     'training/epoch-00/x-000.npy',
     'training/epoch-000/x-00.npy',
     'training/epoch-000/z-000.npy',
@@ -55,11 +56,11 @@ test('isShardPath refuses `..`, absolute paths, other subsets, other names and n
 });
 
 test('isLayoutFolder: subset and epoch folders only', () => {
-  for (const p of ['training', 'validation', 'training/epoch-000', 'validation/epoch-1234'])
+  for (const p of ['training', 'validation', 'testing', 'training/epoch-000', 'testing/epoch-1234'])
     assert.equal(isLayoutFolder(p), true, p);
   for (const p of [
     '.audiogen',
-    'testing',
+    'test',
     'training/epoch-00',
     'training/epoch-000/x',
     'training/epoch-abc',

@@ -2,11 +2,13 @@
 // epoch count is not part of a build's identity.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Config } from '../../src/config/schema.js';
+import { createHash } from 'node:crypto';
+import { configSchema, type Config } from '../../src/config/schema.js';
 import {
   configChanges,
   configHash,
   identityOf,
+  LATER_KEYS,
   manifestJson,
   outputConfig,
   type Manifest,
@@ -122,4 +124,29 @@ test('manifestJson: two-space JSON with a final newline, the same bytes for the 
 test('outputConfig of a real config has the same bytes however it was put together', () => {
   const c: Config = base({ generator: { loudness_range: [0.5, 1.5] } });
   assert.equal(JSON.stringify(outputConfig(reversedKeys(c))), JSON.stringify(outputConfig(c)));
+});
+
+test('keys added since builds were first made are recorded only when they change the output, so older builds keep their hash', () => {
+  const before = outputConfig(base()) as Record<string, Record<string, unknown>>;
+  for (const { path } of LATER_KEYS) assert.ok(!(path[1] in before[path[0]]), path.join('.'));
+  // A build made before these keys existed recorded exactly this config: the same hash.
+  const older = JSON.parse(JSON.stringify(before));
+  assert.equal(
+    createHash('sha256')
+      .update(JSON.stringify(identityOf(older)))
+      .digest('hex'),
+    configHash(base()),
+  );
+  const testing = outputConfig(base({ generator: { testing_split: 0.1 } })) as Record<string, Record<string, unknown>>;
+  assert.equal(testing.generator.testing_split, 0.1);
+  assert.notEqual(configHash(base({ generator: { testing_split: 0.1 } })), configHash(base()));
+  const lists = outputConfig(base({ dataset: { split_lists: { testing: 't.txt' } } })) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  assert.deepEqual(lists.dataset.split_lists, { testing: '/data/t.txt' });
+  // Read back, a recorded config gets them again with their defaults.
+  const again = configSchema.parse({ ...before, output: { ...(before.output as object), directory: '/out' } });
+  assert.equal(again.generator.testing_split, 0);
+  assert.equal(again.dataset.manifest, null);
 });
