@@ -12,8 +12,9 @@ The clips are short synthetic tones (a pitch per word, shifted per speaker, a no
 what is tested is which file lands in which subset, not what it says. Deterministic: one seeded numpy generator
 draws everything and WAV files carry no dates, so a rerun rewrites the same bytes. Needs python3 and numpy.
 
-MSWC ships Opus clips (and a WAV edition); the look-alike's clips are WAV until audiogen decodes Opus: then set
-MSWC_FORMAT = 'opus' (the clips are then encoded with opusenc, which must be installed).
+MSWC ships Opus clips (and a WAV edition); so does the look-alike: its clips are encoded with opusenc (opus-tools,
+which must be installed; a fixed serial number, so a rerun with the same opusenc rewrites the same bytes).
+MSWC_FORMAT = 'wav' makes the WAV edition instead.
 
 Usage: python3 scripts/make-corpus-fixtures.py [fixtures_dir]   (default fixtures/)
 """
@@ -32,7 +33,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, 'fixtures')
 SEED = 20261203
 RATE = 16000
-MSWC_FORMAT = 'wav'
+MSWC_FORMAT = 'opus'
 BUDGET_BYTES = 600_000  # both fixtures together: they are committed
 
 rng = np.random.default_rng(SEED)

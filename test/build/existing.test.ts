@@ -358,6 +358,7 @@ test("removePartials (whole) removes layout-named temporaries only: a user's *.p
     'training/epoch-000/x-000.npy.partial',
     'training/epoch-001/index-000.csv.partial',
     'validation/epoch-000/y-000.npy.partial',
+    'testing/epoch-000/x-000.npy.partial',
     'manifest.json.partial',
     'classes.txt.partial',
   ];
@@ -366,7 +367,7 @@ test("removePartials (whole) removes layout-named temporaries only: a user's *.p
     'training/x-000.npy.partial',
     'training/epoch-000/notes.txt.partial',
     'training/epoch-000/x-000.partial',
-    'testing/epoch-000/x-000.npy.partial',
+    'evaluation/epoch-000/x-000.npy.partial',
     '.audiogen/shards-0-of-1.jsonl.partial',
   ];
   for (const rel of [...ours, ...theirs]) {
