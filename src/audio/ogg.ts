@@ -22,7 +22,8 @@ const CONTINUED = 0x01;
 const FIRST = 0x02;
 const LAST = 0x04;
 
-const CRC_TABLE = (() => {
+/** Ogg's CRC-32 (polynomial 0x04c11db7, no reflection), a byte at a time; tests craft hostile pages with it. */
+export const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let i = 0; i < 256; i++) {
     let c = i << 24;

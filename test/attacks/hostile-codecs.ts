@@ -5,18 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers.js';
 import type { HostileWav } from './hostile-wavs.js';
+import { CRC_TABLE } from '../../src/audio/ogg.js';
 
 const fixture = (name: string) => readFileSync(join(ROOT, 'fixtures', 'codecs', name));
-
-const OGG_CRC = (() => {
-  const t = new Uint32Array(256);
-  for (let i = 0; i < 256; i++) {
-    let c = i << 24;
-    for (let k = 0; k < 8; k++) c = c & 0x80000000 ? (c << 1) ^ 0x04c11db7 : c << 1;
-    t[i] = c >>> 0;
-  }
-  return t;
-})();
 
 /** The Ogg pages of a stream: [start, end) of each. */
 export function oggPages(b: Buffer): [number, number][] {
@@ -36,7 +27,7 @@ export function fixOggCrcs(b: Buffer): Buffer {
   for (const [start, end] of oggPages(b)) {
     b.writeUInt32LE(0, start + 22);
     let crc = 0;
-    for (let i = start; i < end; i++) crc = ((crc << 8) ^ OGG_CRC[((crc >>> 24) ^ b[i]) & 0xff]) >>> 0;
+    for (let i = start; i < end; i++) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b[i]) & 0xff]) >>> 0;
     b.writeUInt32LE(crc, start + 22);
   }
   return b;
