@@ -4,10 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AudioModule } from '../../src/wasm/generated/audio.js';
 import { FrontendModule } from '../../src/wasm/generated/frontend.js';
+import { LogmelModule } from '../../src/wasm/generated/logmel.js';
 import { NoiseModule } from '../../src/wasm/generated/noise.js';
 import { ResampleModule } from '../../src/wasm/generated/resample.js';
 import { VocoderModule } from '../../src/wasm/generated/vocoder.js';
@@ -18,6 +19,7 @@ type Facade = (new (exports?: never) => object) & { parameters: Readonly<Record<
 const FACADES: Record<string, Facade> = {
   audio: AudioModule,
   frontend: FrontendModule,
+  logmel: LogmelModule,
   noise: NoiseModule,
   resample: ResampleModule,
   vocoder: VocoderModule,
@@ -42,7 +44,7 @@ for (const [name, Facade] of Object.entries(FACADES)) {
     assert.ok(Object.keys(exports).includes('memory'));
   });
 
-  test(`the ${name} facade passes each named argument at its position, and addresses come back unsigned`, () => {
+  test(`the ${name} facade passes each named argument at its position; addresses come back unsigned, numbers as they are`, () => {
     const calls: [string, unknown[]][] = [];
     const fake: Record<string, unknown> = { memory: {} };
     for (const id of Object.keys(Facade.parameters)) {
@@ -51,11 +53,16 @@ for (const [name, Facade] of Object.entries(FACADES)) {
         return -16;
       };
     }
+    const source = readFileSync(join(ROOT, 'src', 'wasm', 'generated', `${name}.ts`), 'utf8');
     const facade = new Facade(fake as never) as unknown as Record<string, (args?: object) => unknown>;
     for (const [id, params] of Object.entries(Facade.parameters)) {
       const result = params.length ? facade[id](Object.fromEntries(params.map((p, i) => [p, 100 + i]))) : facade[id]();
       assert.deepEqual(calls.pop(), [id, params.map((_, i) => 100 + i)]);
-      if (result !== undefined) assert.equal(result, 2 ** 32 - 16, `${name}.${id} returns an address`);
+      // The method's declared result: an address (usize) comes back unsigned, a number (i32, f64) as it is.
+      const declared = new RegExp(`\\n  ${id}\\((?:args: \\{[^}]*\\})?\\): (\\w+) \\{`).exec(source)?.[1];
+      const want = { Ptr: 2 ** 32 - 16, number: -16, boolean: true, void: undefined }[declared ?? ''];
+      assert.ok(declared !== undefined && declared in { Ptr: 1, number: 1, boolean: 1, void: 1 }, `${name}.${id}`);
+      assert.equal(result, want, `${name}.${id} returns ${declared}`);
     }
   });
 }
