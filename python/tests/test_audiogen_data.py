@@ -315,7 +315,7 @@ class VerifyTest(unittest.TestCase):
         self.assertIn('sha256', str(caught.exception))
         self.assertEqual(len(ds.verify(raise_on_error=False)), 1)
         self.assertEqual(ds.verify(subsets=['validation']), [])
-        cli = subprocess.run([sys.executable, str(REPO / 'python' / 'audiogen_data.py'), out], capture_output=True, text=True)
+        cli = subprocess.run([sys.executable, '-m', 'audiogen_data', out], capture_output=True, text=True)
         self.assertNotEqual(cli.returncode, 0)
         self.assertIn(victim, cli.stderr)
 
