@@ -11,7 +11,7 @@ import numpy as np
 
 from .webdataset import Source, source_list, webdataset_iter
 
-__all__ = ['split_shards', 'consumer', 'torch_iterable']
+__all__ = ['split_shards', 'ranks', 'consumer', 'torch_iterable']
 
 
 def split_shards(
@@ -26,15 +26,22 @@ def split_shards(
     return list(shards)[rank * num_workers + worker :: world_size * num_workers]
 
 
-def consumer(torch: Any) -> Tuple[int, int, int, int]:
-    """(rank, world_size, worker, num_workers) of the calling process: the rank from torch.distributed once it is
-    initialized, else from RANK/WORLD_SIZE (torchrun sets them); the worker from get_worker_info() (None in the
-    main process)."""
+def ranks(torch: Any) -> Optional[Tuple[int, int]]:
+    """(rank, world_size) from torch.distributed once it is initialized, else from RANK/WORLD_SIZE (torchrun sets
+    them); None when neither says."""
     dist = getattr(torch, 'distributed', None)
     if dist is not None and dist.is_available() and dist.is_initialized():
-        rank, world = int(dist.get_rank()), int(dist.get_world_size())
-    else:
-        rank, world = int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1))
+        return int(dist.get_rank()), int(dist.get_world_size())
+    if 'RANK' in os.environ and 'WORLD_SIZE' in os.environ:
+        return int(os.environ['RANK']), int(os.environ['WORLD_SIZE'])
+    return None
+
+
+def consumer(torch: Any, known: Optional[Tuple[int, int]] = None) -> Tuple[int, int, int, int]:
+    """(rank, world_size, worker, num_workers) of the calling process: the rank as `ranks` finds it, else `known`
+    (what the main process found when it sent the dataset to a spawned worker, where no process group exists), else
+    (0, 1); the worker from get_worker_info() (None in the main process)."""
+    rank, world = ranks(torch) or known or (0, 1)
     info = torch.utils.data.get_worker_info()
     worker, workers = (0, 1) if info is None else (int(info.id), int(info.num_workers))
     return rank, world, worker, workers
@@ -57,6 +64,7 @@ def make_torch_iterable(
     x_dtype: Any,
     with_meta: bool,
     epoch: int,
+    known_ranks: Optional[Tuple[int, int]] = None,
 ) -> Any:
     import torch
     from torch.utils.data import IterableDataset
@@ -74,7 +82,7 @@ def make_torch_iterable(
             self.epoch = int(e)
 
         def __iter__(self) -> Any:
-            rank, world, worker, workers = consumer(torch)
+            rank, world, worker, workers = consumer(torch, known_ranks)
             shards = list(self.shards)
             if shuffle_shards:
                 # One order for every consumer (same seed and epoch), so the split still covers each shard once.
@@ -92,8 +100,11 @@ def make_torch_iterable(
                 yield _to_tensors(torch, sample, x_dtype, with_meta)
 
         def __reduce__(self) -> Any:
-            # Rebuilt from the shard list in each DataLoader worker, whatever the start method.
-            return make_torch_iterable, (sources, shuffle_buffer, seed, shuffle_shards, x_dtype, with_meta, self.epoch)
+            # Rebuilt from the shard list in each DataLoader worker, whatever the start method; pickled in the main
+            # process, where the rank is known: a spawned worker has no process group to ask.
+            known = ranks(torch) or known_ranks
+            args = (sources, shuffle_buffer, seed, shuffle_shards, x_dtype, with_meta, self.epoch, known)
+            return make_torch_iterable, args
 
     return AudiogenIterableDataset()
 
