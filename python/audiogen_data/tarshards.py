@@ -83,6 +83,11 @@ def _scan(path: str, size: int, mtime_ns: int) -> TarIndex:
                 elif ext == 'json':
                     spans[-1] = (member.offset_data, member.size)
                 f.seek(where)
+            f.seek(tar.offset)
+            block = f.read(tarfile.BLOCKSIZE)
+            if len(block) != tarfile.BLOCKSIZE or block.strip(b'\0'):
+                # tarfile takes a cut-off header for the end: only the end-of-archive block proves it.
+                raise ManifestError(f'{path} stops at byte {tar.offset} without its end-of-archive block (truncated)')
     except tarfile.TarError as err:
         raise ManifestError(f'{path} is not a readable tar ({err})') from None
     for key, (offset, _, _) in zip(keys, arrays):

@@ -154,14 +154,38 @@ def _decode(source: str, key: str, ext: str, data: bytes) -> Any:
     return data
 
 
+class _Tail:
+    """A read-only stream that remembers its last bytes: enough to see the block where tarfile stopped reading."""
+
+    KEEP = 4 * tarfile.RECORDSIZE  # tarfile's stream reads RECORDSIZE at a time
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        self.total = 0
+        self.tail = b''
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.f.read(size)
+        self.total += len(data)
+        self.tail = (self.tail + data)[-self.KEEP :]
+        return data
+
+    def ended_at(self, offset: int) -> bool:
+        """Whether a whole zero block (the end-of-archive marker) was read at `offset`."""
+        start = offset - (self.total - len(self.tail))
+        block = self.tail[start : start + tarfile.BLOCKSIZE] if start >= 0 else b''
+        return len(block) == tarfile.BLOCKSIZE and not block.strip(b'\0')
+
+
 def samples(source: Source) -> Iterator[Dict[str, Any]]:
     """The samples of one tar in order: {'__key__', '__url__', 'npy', 'cls', 'json', ...} (each member decoded:
     .npy to an array, .cls to int, .json to its value; other extensions as bytes)."""
     source = os.fspath(source)
     current: Optional[Dict[str, Any]] = None
-    with _opened(source) as f:
+    with _opened(source) as raw:
+        f = _Tail(raw)
         try:
-            with tarfile.open(fileobj=f, mode='r|') as tar:
+            with tarfile.open(fileobj=f, mode='r|') as tar:  # type: ignore[call-overload]
                 for member in tar:
                     if not member.isfile():
                         continue
@@ -180,6 +204,9 @@ def samples(source: Source) -> Iterator[Dict[str, Any]]:
                     if ext in current:
                         raise WebDatasetError(f'{source}: sample {key} has two {ext} members')
                     current[ext] = _decode(source, key, ext, data)
+                # tarfile takes a cut-off header for the end: only the end-of-archive block proves it.
+                if not f.ended_at(tar.offset):
+                    raise WebDatasetError(f'{source}: the tar stops at byte {tar.offset} without its end-of-archive block (truncated)')
         except tarfile.TarError as err:
             raise WebDatasetError(f'{source}: not a readable tar ({err})') from None
     if current is not None:
