@@ -139,7 +139,7 @@ class SplitShardsTest(unittest.TestCase):
                 flat = [s for part in got for s in part]
                 self.assertEqual(sorted(flat), sorted(shards), (world, workers))
                 self.assertLessEqual(max(map(len, got)) - min(map(len, got)), 1)
-        self.assertEqual(split_shards(shards, rank=1, world_size=2, worker=1, num_workers=2), ['s3', 's7'])
+        self.assertEqual(split_shards(shards, rank=1, world_size=2, worker=0, num_workers=3), ['s3', 's9'])
         with self.assertRaisesRegex(ValueError, 'rank 2 is outside 0..1'):
             split_shards(shards, rank=2, world_size=2)
         with self.assertRaisesRegex(ValueError, 'worker 3 is outside 0..2'):

@@ -222,6 +222,11 @@ class SourcesTest(unittest.TestCase):
         with self.assertRaises(ProcessLookupError):
             os.kill(pid, 0)
 
+    def test_a_producer_that_pads_after_the_tar_is_read_to_its_end_and_exits_cleanly(self) -> None:
+        # Without reading the padding, the reader would close the pipe on a producer still writing (SIGPIPE, 141).
+        keys = self.keys(f'pipe:cat {self.tar}; head -c 300000 /dev/zero')
+        self.assertEqual(keys, ['training-e000-00000002', 'training-e000-00000003'])
+
     def test_members_are_grouped_by_key_in_any_member_order(self) -> None:
         path = self.tmp / 'order.tar'
         path.write_bytes(tar_of([('a/k1.json', b'{"file": "f"}'), ('a/k1.npy', npy([1.5])), ('a/k2.npy', npy([2.5])), ('README', b'x')]))
