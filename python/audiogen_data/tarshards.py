@@ -14,7 +14,7 @@ from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Tuple
 import numpy as np
 
 from .manifest import ManifestError
-from .webdataset import parse_key, split_member
+from .webdataset import npy_layout, parse_key, split_member
 
 __all__ = ['TarIndex', 'scan_tar', 'TarRows', 'load_tar_x', 'load_tar_y', 'tar_index_rows']
 
@@ -26,22 +26,6 @@ class TarIndex(NamedTuple):
     arrays: List[Tuple[int, Tuple[int, ...], np.dtype]]  # (offset of the array's bytes, shape, dtype)
     labels: List[Optional[int]]
     json: List[Optional[Tuple[int, int]]]  # (offset, size)
-
-
-def _npy_header(f: Any, path: str, name: str) -> Tuple[Tuple[int, ...], np.dtype]:
-    try:
-        version = np.lib.format.read_magic(f)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-        elif version == (2, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-        else:
-            raise ValueError(f'.npy version {version} is not 1.0 or 2.0')
-    except ValueError as err:
-        raise ManifestError(f'{path}: {name} is not a readable .npy file ({err})') from None
-    if fortran or dtype.hasobject:
-        raise ManifestError(f'{path}: {name} is not a C-order array of plain numbers')
-    return tuple(shape), dtype
 
 
 @functools.lru_cache(maxsize=64)
@@ -69,9 +53,13 @@ def _scan(path: str, size: int, mtime_ns: int) -> TarIndex:
                 where = f.tell()
                 if ext == 'npy':
                     f.seek(member.offset_data)
-                    shape, dtype = _npy_header(f, path, member.name)
-                    arrays[-1] = (f.tell(), shape, dtype)
-                    if f.tell() - member.offset_data + int(np.prod(shape)) * dtype.itemsize != member.size:
+                    try:
+                        head = f.read(min(member.size, 128))
+                        start, shape, dtype = npy_layout(head, lambda n: head + f.read(min(member.size, n) - len(head)))
+                    except ValueError as err:
+                        raise ManifestError(f'{path}: {member.name} is not a readable .npy file ({err})') from None
+                    arrays[-1] = (member.offset_data + start, shape, dtype)
+                    if start + int(np.prod(shape)) * dtype.itemsize != member.size:
                         raise ManifestError(f'{path}: {member.name} holds more or fewer bytes than its header says')
                 elif ext == 'cls':
                     f.seek(member.offset_data)

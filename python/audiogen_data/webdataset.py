@@ -9,6 +9,7 @@ A webdataset build writes OUT/<subset>/epoch-<eee>/shard-<sss>.tar (POSIX ustar)
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -32,6 +33,8 @@ __all__ = [
     'parse_key',
     'split_member',
     'source_list',
+    'decode_npy',
+    'npy_layout',
     'KEY',
 ]
 
@@ -141,10 +144,47 @@ def _opened(source: str) -> Iterator[BinaryIO]:
         yield f
 
 
+@functools.lru_cache(maxsize=64)
+def _npy_header(header: bytes) -> Tuple[Tuple[int, ...], np.dtype]:
+    f = io.BytesIO(header)
+    version = np.lib.format.read_magic(f)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+    else:
+        raise ValueError(f'.npy version {version[0]}.{version[1]} is not 1.0 or 2.0')
+    if fortran or dtype.hasobject:
+        raise ValueError('not a C-order array of plain numbers')
+    return tuple(shape), dtype
+
+
+def npy_layout(head: bytes, read_header: Any = None) -> Tuple[int, Tuple[int, ...], np.dtype]:
+    """(offset of the data, shape, dtype) of an .npy file whose first bytes are `head` (at least 12; the whole header
+    unless `read_header(length)` returns it). Headers are parsed once per distinct header: a tar's rows share one."""
+    if len(head) < 12 or head[:6] != b'\x93NUMPY':
+        raise ValueError('not a .npy file')
+    start = 10 + int.from_bytes(head[8:10], 'little') if head[6] == 1 else 12 + int.from_bytes(head[8:12], 'little')
+    header = head[:start] if len(head) >= start or read_header is None else read_header(start)
+    if len(header) < start:
+        raise ValueError('the .npy header is cut off')
+    shape, dtype = _npy_header(bytes(header[:start]))
+    return start, shape, dtype
+
+
+def decode_npy(data: bytes) -> np.ndarray:
+    """An .npy file's array (a writable copy), refusing object arrays as np.load(allow_pickle=False) does."""
+    start, shape, dtype = npy_layout(data)
+    count = int(np.prod(shape))
+    if len(data) != start + count * dtype.itemsize:
+        raise ValueError(f'{len(data) - start} bytes of data, its header says {count * dtype.itemsize}')
+    return np.frombuffer(data, dtype=dtype, count=count, offset=start).reshape(shape).copy()
+
+
 def _decode(source: str, key: str, ext: str, data: bytes) -> Any:
     try:
         if ext == 'npy':
-            return np.load(io.BytesIO(data), allow_pickle=False)
+            return decode_npy(data)
         if ext == 'cls':
             return int(data.decode('ascii').strip())
         if ext == 'json':

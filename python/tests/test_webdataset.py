@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from audiogen_data import WebDatasetError, webdataset_iter  # noqa: E402
-from audiogen_data.webdataset import expand_urls, parse_key, split_member  # noqa: E402
+from audiogen_data.webdataset import decode_npy, expand_urls, parse_key, split_member  # noqa: E402
 from fixture_builds import NPY, SAMPLES, UNLABELLED, WDS, first_value  # noqa: E402
 
 
@@ -234,6 +234,25 @@ class SourcesTest(unittest.TestCase):
         self.assertEqual([(m['__key__'], float(x[0]), y) for x, y, m in got], [('a/k1', 1.5, None), ('a/k2', 2.5, None)])
         self.assertEqual(got[0][2]['file'], 'f')
         self.assertNotIn('position', got[0][2])  # not an audiogen key: nothing read from it
+
+
+class DecodeNpyTest(unittest.TestCase):
+    def test_decodes_what_numpy_saves_and_refuses_what_np_load_would(self) -> None:
+        arrays = [np.arange(6, dtype='<i2').reshape(2, 3), np.float32(2.5), np.zeros((0, 4), np.uint16),
+                  np.arange(8.0).reshape(2, 2, 2), np.array([1, 2], dtype='>i4')]
+        for a in arrays:
+            got = decode_npy(npy(a))
+            np.testing.assert_array_equal(got, a)
+            self.assertEqual((got.dtype, got.shape, got.flags.writeable), (a.dtype, a.shape, True))
+        buf = io.BytesIO()
+        np.lib.format.write_array(buf, np.arange(3), version=(2, 0))
+        np.testing.assert_array_equal(decode_npy(buf.getvalue()), np.arange(3))
+        with self.assertRaisesRegex(ValueError, '20 bytes of data, its header says 24'):
+            decode_npy(npy(np.arange(3.0))[:-4])
+        with self.assertRaisesRegex(ValueError, 'not a .npy file'):
+            decode_npy(b'PK\x03\x04' + bytes(20))
+        with self.assertRaisesRegex(ValueError, 'C-order'):
+            decode_npy(npy(np.asfortranarray(np.ones((2, 3)))))
 
 
 class NamesTest(unittest.TestCase):
