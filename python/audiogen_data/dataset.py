@@ -227,8 +227,7 @@ class AudiogenDataset:
                 shard_rows = tar_index_rows(tar, s['count'])
                 if shard_rows and shard_rows[0]['position'] != s['start']:
                     raise ManifestError(f'{tar} starts at position {shard_rows[0]["position"]}, expected {s["start"]}')
-                order = (columns or list(shard_rows[0])) if shard_rows else []
-                rows.extend({c: _converted(c, r.get(c)) for c in order} for r in shard_rows)
+                rows.extend(self._json_row(tar, r, columns) for r in shard_rows)
                 continue
             path = self._path(s['index']['path'])
             with open(path, newline='', encoding='utf-8') as f:
@@ -241,6 +240,15 @@ class AudiogenDataset:
                 raise ManifestError(f'{path} has {len(shard_rows)} rows, the manifest says {s["count"]}')
             rows.extend(shard_rows)
         return rows
+
+    def _json_row(self, tar: str, row: Dict[str, Any], columns: Optional[List[str]]) -> Dict[str, Any]:
+        """A tar's .json index row as index() gives a CSV row: the manifest's columns in order, typed the same."""
+        if 'label' not in row and row.get('class') in self._manifest['classes']:
+            row['label'] = self._manifest['classes'].index(row['class'])  # a row that leaves the id to .cls
+        missing = [c for c in _INT_COLUMNS + _STR_COLUMNS if c not in row]
+        if missing:
+            raise ManifestError(f'{tar}: the index row of position {row.get("position")} lacks {", ".join(missing)}')
+        return {c: _converted(c, row.get(c)) for c in (columns or list(row))}
 
     def ids_of(self, y: Any) -> np.ndarray:
         """Class ids (int64) from y rows in this build's label format (one-hot rows or ids)."""

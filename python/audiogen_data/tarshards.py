@@ -29,7 +29,7 @@ class TarIndex(NamedTuple):
 
 
 @functools.lru_cache(maxsize=64)
-def _scan(path: str, size: int, mtime_ns: int) -> TarIndex:
+def _scan(path: str, size: int, mtime_ns: int, inode: int) -> TarIndex:
     import tarfile
 
     keys: List[str] = []
@@ -85,9 +85,10 @@ def _scan(path: str, size: int, mtime_ns: int) -> TarIndex:
 
 
 def scan_tar(path: str) -> TarIndex:
-    """The tar's sample layout (cached while the file keeps its size and modification time)."""
+    """The tar's sample layout (cached while the file keeps its inode, size and modification time: audiogen replaces
+    a shard by renaming a new file over it)."""
     st = os.stat(path)
-    return _scan(path, st.st_size, st.st_mtime_ns)
+    return _scan(path, st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _checked(path: str, count: int) -> TarIndex:

@@ -4,6 +4,7 @@ torch_iterable's split of shards across DataLoader workers and DDP ranks, and th
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import shutil
@@ -22,6 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import audiogen_data as ad  # noqa: E402
 from audiogen_data.iterable import consumer, split_shards  # noqa: E402
 from fixture_builds import NPY, SAMPLES, UNLABELLED, WDS, copy, edit_manifest, first_value  # noqa: E402
+
+
+def replace(path: Path, data: bytes) -> None:
+    """A new file renamed over the old, as audiogen replaces a shard, keeping the old one's times: a reader's cache
+    must tell them apart by more than size and time."""
+    old = path.stat()
+    path.with_name('new.tar').write_bytes(data)
+    os.replace(path.with_name('new.tar'), path)
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
 
 
 class BothFormatsTest(unittest.TestCase):
@@ -120,7 +130,7 @@ class DamagedTarTest(unittest.TestCase):
         with tarfile.open(fileobj=buf, mode='w', format=tarfile.USTAR_FORMAT) as tar:
             for m, data in members[3:] + members[:3]:  # positions 3, 2
                 tar.addfile(m, io.BytesIO(data))
-        path.write_bytes(buf.getvalue())
+        replace(path, buf.getvalue())
         with self.assertRaisesRegex(ad.ManifestError, r"shard-001.tar: sample 1 has key 'training-e000-00000002', out of shard order"):
             ad.AudiogenDataset(self.out).epoch('training', 0)[0][3]
 
@@ -128,6 +138,40 @@ class DamagedTarTest(unittest.TestCase):
         edit_manifest(self.out, lambda m: m.update(sample_shape=[2, 3]))
         with self.assertRaisesRegex(ad.ManifestError, r'training-e000-00000000.npy holds float32\[3, 2\], the manifest says float32\[2, 3\]'):
             ad.AudiogenDataset(self.out).epoch('training', 0)[0][0]
+
+
+    def test_index_rows_may_leave_position_and_label_to_the_key_and_the_cls(self) -> None:
+        """The .json holds the index row; a writer that keeps position and label only in the key and .cls is read
+        the same (an unlabelled build's id then comes from the class name)."""
+        for build in (self.out, copy(UNLABELLED)):
+            want = ad.AudiogenDataset(build).index('validation', 0)
+            path = build / 'validation' / 'epoch-000' / 'shard-000.tar'
+            with tarfile.open(path) as tar:
+                members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+            buf = io.BytesIO()
+            with tarfile.open(fileobj=buf, mode='w', format=tarfile.USTAR_FORMAT) as tar:
+                for m, data in members:
+                    if m.name.endswith('.json'):
+                        row = json.loads(data)
+                        del row['position'], row['label']
+                        data = json.dumps(row).encode()
+                        m.size = len(data)
+                    tar.addfile(m, io.BytesIO(data))
+            replace(path, buf.getvalue())
+            self.assertEqual(ad.AudiogenDataset(build).index('validation', 0), want)
+            with tarfile.open(path.with_name('new.tar'), 'w', format=tarfile.USTAR_FORMAT) as tar:
+                for m, data in [(m, d) for m, d in members if m.name.startswith('validation-e000-00000000.')]:
+                    if m.name.endswith('.json'):
+                        data = b'{"class": "yes"}'
+                        m.size = len(data)
+                    tar.addfile(m, io.BytesIO(data))
+            os.replace(path.with_name('new.tar'), path)
+            edit_manifest(build, lambda m: m['subsets']['validation'].update(samples=1))
+            edit_manifest(build, lambda m: m['subsets']['validation']['epochs'][0]['shards'][0].update(count=1))
+            with self.assertRaisesRegex(ad.ManifestError, r'shard-000.tar: the index row of position 0 lacks file'):
+                ad.AudiogenDataset(build).index('validation', 0)
+            if build.name == 'unlabelled':
+                shutil.rmtree(build.parent, ignore_errors=True)
 
 
 class SplitShardsTest(unittest.TestCase):
