@@ -10,7 +10,6 @@ layer, softmax), fed by the reader's keras_sequence() (a Keras 3 PyDataset, or a
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import List, Optional
 
@@ -23,9 +22,11 @@ except ImportError:  # Keras 2 inside TensorFlow
 
 try:
     import audiogen_data
-except ImportError:  # run from a checkout: the reader lives in ../python
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
-    import audiogen_data
+except ImportError:
+    sys.exit(
+        'error: the audiogen_data package is not installed: pip install ./python (from the audiogen checkout), or '
+        'with no package index pip install --no-index dist/python/audiogen_data-*.whl (written by npm run build)'
+    )
 
 from audiogen_data import AudiogenDataset
 

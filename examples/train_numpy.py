@@ -14,7 +14,6 @@ the real demo; raw audio trains (poorly) too.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Dict, List, Optional, Tuple
 
@@ -22,9 +21,11 @@ import numpy as np
 
 try:
     import audiogen_data
-except ImportError:  # run from a checkout: the reader lives in ../python
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
-    import audiogen_data
+except ImportError:
+    sys.exit(
+        'error: the audiogen_data package is not installed: pip install ./python (from the audiogen checkout), or '
+        'with no package index pip install --no-index dist/python/audiogen_data-*.whl (written by npm run build)'
+    )
 
 from audiogen_data import AudiogenDataset
 

@@ -10,7 +10,6 @@ layer, softmax) with torch's usual loop: a DataLoader over each baked epoch, Cro
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import List, Optional
 
@@ -21,9 +20,11 @@ from torch.utils.data import DataLoader
 
 try:
     import audiogen_data
-except ImportError:  # run from a checkout: the reader lives in ../python
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'python'))
-    import audiogen_data
+except ImportError:
+    sys.exit(
+        'error: the audiogen_data package is not installed: pip install ./python (from the audiogen checkout), or '
+        'with no package index pip install --no-index dist/python/audiogen_data-*.whl (written by npm run build)'
+    )
 
 from audiogen_data import AudiogenDataset
 

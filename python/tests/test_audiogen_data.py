@@ -1,4 +1,4 @@
-"""python/audiogen_data.py and examples/train_numpy.py against real builds made by the audiogen CLI.
+"""The audiogen_data package and examples/train_numpy.py against real builds made by the audiogen CLI.
 
 Environment:
   AUDIOGEN_SPECTROGRAM_BUILD     an existing spectrogram build to check the numpy example on (else out/demo when
@@ -25,10 +25,9 @@ from unittest import mock
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / 'python'))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the test helpers beside this file
 
-import audiogen_data as ad  # noqa: E402
+import audiogen_data as ad  # noqa: E402  (the installed package: see test_package.py)
 import spectrogram_stand_in  # noqa: E402
 
 DATASET = REPO / 'fixtures' / 'dataset'
@@ -315,7 +314,7 @@ class VerifyTest(unittest.TestCase):
         self.assertIn('sha256', str(caught.exception))
         self.assertEqual(len(ds.verify(raise_on_error=False)), 1)
         self.assertEqual(ds.verify(subsets=['validation']), [])
-        cli = subprocess.run([sys.executable, str(REPO / 'python' / 'audiogen_data.py'), out], capture_output=True, text=True)
+        cli = subprocess.run([sys.executable, '-m', 'audiogen_data', out], capture_output=True, text=True)
         self.assertNotEqual(cli.returncode, 0)
         self.assertIn(victim, cli.stderr)
 

@@ -1,22 +1,17 @@
-"""python/audiogen_stream.py: reading a stream folder, and recognize_commands against TensorFlow's RecognizeCommands."""
+"""audiogen_data.stream: reading a stream folder, and recognize_commands against TensorFlow's RecognizeCommands."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
-import sys
 import tempfile
 import unittest
 from collections import deque
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / 'python'))
-
-import audiogen_stream as st  # noqa: E402
+import audiogen_data.stream as st
 
 
 class TfRecognizeCommands:
@@ -95,6 +90,15 @@ class RecognizeCommandsTest(unittest.TestCase):
             st.recognize_commands([0], [[0.5, 0.5]], ['a', 'b', 'c'])
         with self.assertRaisesRegex(ValueError, 'time order'):
             st.recognize_commands([100, 50], [[1.0], [1.0]], ['a'], minimum_count=1)
+
+
+class OldNameTest(unittest.TestCase):
+    def test_the_old_module_name_is_the_same_module(self) -> None:
+        import audiogen_stream
+
+        self.assertIs(audiogen_stream, st)
+        self.assertIs(audiogen_stream.recognize_commands, st.recognize_commands)
+        self.assertIs(audiogen_stream.AudiogenStream, st.AudiogenStream)
 
 
 class StreamFolderTest(unittest.TestCase):
