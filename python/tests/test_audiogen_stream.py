@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import tempfile
 import unittest
 from collections import deque
@@ -104,6 +105,7 @@ class OldNameTest(unittest.TestCase):
 class StreamFolderTest(unittest.TestCase):
     def setUp(self) -> None:
         self.dir = tempfile.mkdtemp(prefix='audiogen-stream-py-')
+        self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
         self.features = np.arange(100 * 4, dtype=np.uint16).reshape(100, 4)
         np.save(os.path.join(self.dir, 'features.npy'), self.features)
         info = dict(format='audiogen-stream', classes=['yes', 'no', '_unknown_'], frame_step_ms=10, duration_s=1.0,
@@ -122,8 +124,10 @@ class StreamFolderTest(unittest.TestCase):
         self.assertEqual(s.labels(), [('yes', 100.0, 180.0), ('_unknown_', 600.5, 610.0)])
 
     def test_a_folder_that_is_not_a_stream_is_named(self) -> None:
+        empty = os.path.join(self.dir, 'empty')
+        os.mkdir(empty)
         with self.assertRaisesRegex(st.StreamError, 'not a folder made by `audiogen stream`'):
-            st.AudiogenStream(tempfile.mkdtemp())
+            st.AudiogenStream(empty)
         np.save(os.path.join(self.dir, 'features.npy'), self.features[:50])
         with self.assertRaisesRegex(st.StreamError, r'shape \(50, 4\), stream.json says \(100, 4\)'):
             st.AudiogenStream(self.dir)
