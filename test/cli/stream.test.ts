@@ -14,7 +14,17 @@ import { LogMelFrontend } from '../../src/frontend/log-mel.js';
 import { floatToInt16 } from '../../src/frontend/pcm.js';
 import { StreamingFrontend } from '../../src/frontend/streaming.js';
 import { decodeNpy, type TypedArray } from '../../src/io/npy.js';
-import { assertFails, DEMO_DATASET, readTree, ROOT, runCli, startCli, tempDir, writeConfig } from '../helpers.js';
+import {
+  assertFails,
+  DEMO_DATASET,
+  readTree,
+  ROOT,
+  runCli,
+  smallTmpfs,
+  startCli,
+  tempDir,
+  writeConfig,
+} from '../helpers.js';
 
 /** configs/<name>.yaml with its dataset found from anywhere, and `over` merged into its sections. */
 function config(dir: string, name = 'demo', over: Record<string, Record<string, unknown>> = {}): string {
@@ -323,6 +333,20 @@ test('an interrupted stream leaves no file under a final name and no temporary f
   assert.equal(code, 130, stderr);
   assert.match(stderr, /interrupted by SIGINT: the unfinished stream was removed/);
   assert.deepEqual(existsSync(out) ? readdirSync(out) : [], []);
+});
+
+test('a full disk stops the stream with exit 1 naming the file and the reason, and leaves nothing behind', (t) => {
+  const mnt = smallTmpfs(t, 'size=1m');
+  if (mnt === null) return t.skip('needs root to mount a small tmpfs');
+  const dir = tempDir();
+  const out = join(mnt, 'stream');
+  // 60 s at 16 kHz: 1.9 MB of WAV.
+  assertFails(
+    stream(['--config', config(dir), '--out', out, '--duration-s', '60', '--quiet']),
+    1,
+    /cannot write .*stream\/stream\.wav: no space left on device/,
+  );
+  assert.deepEqual(readdirSync(out), []);
 });
 
 test('the float frontends stream float32 frames without centring, as the whole-signal frontend with center false', () => {
