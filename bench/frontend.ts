@@ -2,7 +2,9 @@
 // channels from 125 to 7500 Hz), default 'simd' engines: the microfrontend (both variants, uint16 then int8; target
 // <= 630 µs per clip, a C build of the reference does ~420 µs on this machine class), then the float frontends
 // (log_mel in dB and mfcc with 13 coefficients, librosa's defaults otherwise: a 512-point FFT, centred frames; target
-// within 2× the microfrontend) and log_mel on its float64 JavaScript 'reference' engine.
+// within 2× the microfrontend) and log_mel on its float64 JavaScript 'reference' engine. Then the streaming
+// microfrontend (mltk) over the 10 s stream of fixtures/conformance/frontend_stream fed in 4096-sample chunks, per
+// second of audio: a stream carries its noise estimate across frames, so its stages after the filterbank run in JS.
 // The frontends are timed in alternating short rounds; "best" (the fastest round) is the figure least disturbed by
 // other processes on a shared machine, "median" shows the spread.
 import { readFileSync, readdirSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { frontendSchema, type FloatFrontendSettings } from '../src/config/schema.js';
 import { AudioFeatureGenerator } from '../src/frontend/frontend.js';
 import { LogMelFrontend } from '../src/frontend/log-mel.js';
+import { StreamingFrontend } from '../src/frontend/streaming.js';
 import { decodeNpy } from '../src/io/npy.js';
 import type { Engine } from '../src/wasm/engine.js';
 
@@ -36,6 +39,8 @@ const microSpeech = { ...geometry, noise_reduction_enable: true, pcan_enable: tr
 
 interface Bench {
   name: string;
+  /** What a figure is per, and the rounds' shape (default: a 1 s clip, every clip each round). */
+  per?: string;
   round: () => number;
   times: number[];
 }
@@ -71,6 +76,22 @@ for (const [name, over, engine] of floats) {
   benches.push({ name, round: timed((i) => frontend.process(floatClips[i], out)), times: [] });
 }
 
+// µs per second of a 10 s stream (the same 1 s unit as a clip); the frontend is made per round (its state starts reset).
+const stream = decodeNpy(
+  readFileSync(join(root, 'fixtures/conformance/frontend_stream/inputs/micro_speech__stream0.npy')),
+).data as Int16Array;
+benches.push({
+  name: 'microfrontend mltk over a stream (4096-sample chunks), simd engine, uint16',
+  per: 'second of a 10 s stream',
+  round: () => {
+    const frontend = new StreamingFrontend(frontendSchema.parse({ ...microSpeech, variant: 'mltk' }), 'uint16');
+    const t0 = process.hrtime.bigint();
+    for (let at = 0; at < stream.length; at += 4096) frontend.push(stream.subarray(at, at + 4096), () => {});
+    return Number(process.hrtime.bigint() - t0) / 1e3 / (stream.length / 16000);
+  },
+  times: [],
+});
+
 for (let i = 0; i < 100; i++) for (const b of benches) b.round(); // warm-up: let the JIT settle
 const rounds = 150;
 for (let r = 0; r < rounds; r++) for (const b of benches) b.times.push(b.round());
@@ -81,8 +102,8 @@ for (const b of benches) {
   best.set(b.name, b.times[0]);
   const median = b.times[b.times.length >> 1];
   console.log(
-    `frontend ${b.name}, micro_speech geometry: ${b.times[0].toFixed(0)} µs per 1 s clip best, ${median.toFixed(0)} median ` +
-      `(${rounds} rounds × ${clips.length} clips)`,
+    `frontend ${b.name}, micro_speech geometry: ${b.times[0].toFixed(0)} µs per ${b.per ?? '1 s clip'} best, ` +
+      `${median.toFixed(0)} median (${rounds} rounds${b.per ? '' : ` × ${clips.length} clips`})`,
   );
 }
 const ratio = (best.get(floats[0][0]) ?? 0) / (best.get(benches[0].name) ?? 1);

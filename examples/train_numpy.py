@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
@@ -130,18 +130,32 @@ def fail(message: str) -> int:
     return 2
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    args = parse_args(argv)
+class TrainingError(Exception):
+    """A build that cannot be trained on (the message says why)."""
+
+
+class Trained(NamedTuple):
+    """What train() returns: the model, the standardiser it was trained with, the build and its accuracy."""
+
+    model: Mlp
+    mean: np.ndarray
+    std: np.ndarray
+    ds: AudiogenDataset
+    validation_accuracy: float
+
+
+def train(args: argparse.Namespace) -> Trained:
+    """Trains as the command line does (printing its progress); raises TrainingError for a build it cannot use."""
     try:
         ds = AudiogenDataset(args.out, wait=args.timeout if args.follow else None)
     except (audiogen_data.ManifestError, TimeoutError) as err:
-        return fail(str(err))
+        raise TrainingError(str(err)) from None
     if not ds.has_labels:
-        return fail(f'the build in {ds.root} has no labels (class_mode {ds.class_mode}): nothing to train on')
+        raise TrainingError(f'the build in {ds.root} has no labels (class_mode {ds.class_mode}): nothing to train on')
     if 'training' not in ds.subsets:
-        return fail(f'the build in {ds.root} has no training subset')
+        raise TrainingError(f'the build in {ds.root} has no training subset')
     if 'validation' not in ds.subsets:
-        return fail(
+        raise TrainingError(
             f'the build in {ds.root} has no validation subset: set generator.validation_split > 0 '
             f'(or output.subsets: [training, validation]) and build again'
         )
@@ -153,7 +167,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     rng = np.random.default_rng(args.seed)
     first = next(ds.epochs('training', follow=args.follow, timeout=args.timeout), None)
     if first != 0:
-        return fail(f'training epoch 0 of {ds.root} is not finished yet (use --follow to wait for it)')
+        raise TrainingError(f'training epoch 0 of {ds.root} is not finished yet (use --follow to wait for it)')
     mean, std = standardiser(ds, args.batch_size)
     model = Mlp(mean.size, args.hidden, classes, rng)
     shape = 'x'.join(map(str, ds.sample_shape))
@@ -190,8 +204,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     if acc is None:
         acc = validation_accuracy(wait=args.follow)
     if acc is None:
-        return fail(f'validation epoch 0 of {ds.root} is not finished yet (use --follow to wait for it)')
+        raise TrainingError(f'validation epoch 0 of {ds.root} is not finished yet (use --follow to wait for it)')
     print(f'final validation accuracy: {acc:.2f} (chance {chance:.2f}, {classes} classes)')
+    return Trained(model, mean, std, ds, acc)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    try:
+        model, mean, std, ds, _ = train(args)
+    except TrainingError as err:
+        return fail(str(err))
     if 'testing' in ds.subsets:
         # Testing is baked after validation: while following, it may not be there yet.
         if 0 not in ds.refresh().finished_epochs('testing'):

@@ -26,10 +26,15 @@ export const FORMAT_NAMES: Record<AudioFormat, string> = {
 };
 
 /** Decodes a file held in memory (`bytes` may be a WAV file's first `fileLength` bytes); `name` words errors only. */
-export function decodeAudio(bytes: Uint8Array, fileLength: number, name: string): DecodedAudio {
+export function decodeAudio(
+  bytes: Uint8Array,
+  fileLength: number,
+  name: string,
+  samples?: Float32Array[],
+): DecodedAudio {
   const { format, start } = sniffAudio(bytes, name);
   try {
-    return decodeAs(format, start, bytes, fileLength);
+    return decodeAs(format, start, bytes, fileLength, samples);
   } catch (err) {
     if (err instanceof AudioError || format === 'wav') throw err;
     // A trap inside a decoder (hostile data it does not check): the file is bad, the instance is not kept.
@@ -40,10 +45,16 @@ export function decodeAudio(bytes: Uint8Array, fileLength: number, name: string)
   }
 }
 
-function decodeAs(format: AudioFormat, start: number, bytes: Uint8Array, fileLength: number): DecodedAudio {
+function decodeAs(
+  format: AudioFormat,
+  start: number,
+  bytes: Uint8Array,
+  fileLength: number,
+  samples?: Float32Array[],
+): DecodedAudio {
   switch (format) {
     case 'wav':
-      return decodeWav(bytes, fileLength);
+      return decodeWav(bytes, fileLength, samples);
     case 'flac':
       return decodeFlac(bytes, start);
     case 'opus':

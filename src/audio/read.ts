@@ -15,6 +15,11 @@ const HEADER_BYTES = 4096;
 /** A buffer reused from file to file (grown to the largest): reading a clip then allocates nothing but its samples. */
 export interface ReadBuffer {
   bytes: Buffer;
+  /**
+   * When given, a WAV's samples are decoded into these too (one per channel, grown to the longest clip), so a read
+   * allocates nothing: the channels returned are views of them, valid until the next read with this buffer.
+   */
+  samples?: Float32Array[];
 }
 
 export function readAudio(path: string, scratch: ReadBuffer = { bytes: Buffer.alloc(0) }): DecodedAudio {
@@ -36,7 +41,7 @@ export function readAudio(path: string, scratch: ReadBuffer = { bytes: Buffer.al
       grow(size, got);
       got += readAt(fd, scratch.bytes, got, size - got);
       if (got < size) throw new AudioError('truncated: the file shrank while it was read');
-      return decodeAudio(scratch.bytes.subarray(0, got), size, path);
+      return decodeAudio(scratch.bytes.subarray(0, got), size, path, scratch.samples);
     }
     // No known magic: a file named .flac, .mp3 or .ogg is refused in those words, anything else by the WAV reader.
     if (!isWavMagic(first)) sniffAudio(first, path);
@@ -45,7 +50,7 @@ export function readAudio(path: string, scratch: ReadBuffer = { bytes: Buffer.al
       grow(need, got);
       got += readAt(fd, scratch.bytes, got, need - got);
     }
-    return decodeAudio(scratch.bytes.subarray(0, got), size, path);
+    return decodeAudio(scratch.bytes.subarray(0, got), size, path, scratch.samples);
   } finally {
     closeSync(fd);
   }

@@ -100,8 +100,9 @@ interface ParsedWav {
 /**
  * Decodes a WAV file held in memory; throws WavError (message = the reason) on anything it cannot read. `bytes` may
  * be the file's first WavSummary.end bytes of `fileLength` (a valid clip followed by junk need not be read whole).
+ * With `samples`, the channels are decoded into those arrays (grown when too short) and returned as views of them.
  */
-export function decodeWav(bytes: Uint8Array, fileLength = bytes.length): DecodedAudio {
+export function decodeWav(bytes: Uint8Array, fileLength = bytes.length, samples?: Float32Array[]): DecodedAudio {
   let parsed: ParsedWav;
   try {
     parsed = parseWav(bytes, fileLength);
@@ -112,7 +113,13 @@ export function decodeWav(bytes: Uint8Array, fileLength = bytes.length): Decoded
   const { format, dataOffset, frames, le } = parsed;
   checkFiniteFloats(bytes, dataOffset, frames, format, le);
   const channels: Float32Array[] = [];
-  for (let c = 0; c < format.channelCount; c++) channels.push(new Float32Array(frames));
+  for (let c = 0; c < format.channelCount; c++) {
+    if (samples === undefined) channels.push(new Float32Array(frames));
+    else {
+      if (!(samples[c]?.length >= frames)) samples[c] = new Float32Array(frames);
+      channels.push(samples[c].subarray(0, frames));
+    }
+  }
   decodeSamples(bytes, dataOffset, frames, format, le, channels);
   return { sampleRate: format.sampleRate, channels };
 }

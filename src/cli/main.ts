@@ -12,6 +12,7 @@ import { registerFeatures } from './features.js';
 import { registerRender } from './render.js';
 import { registerPreview } from './preview.js';
 import { registerScore } from './score.js';
+import { registerStream } from './stream.js';
 
 /** Every command, wired to `signal` (aborted on SIGINT/SIGTERM). Tests read the real command list from it. */
 export function createProgram(signal: AbortSignal = new AbortController().signal): Command {
@@ -30,6 +31,7 @@ export function createProgram(signal: AbortSignal = new AbortController().signal
   registerPreview(program, signal);
   registerPlan(program, signal);
   registerMerge(program);
+  registerStream(program, signal);
   registerScore(program);
   return program;
 }

@@ -159,11 +159,12 @@ export class SimdFrames {
     this.module.finish({ signal: this.at.out, frames: this.frames, out: this.at.spectrogram });
   }
 
-  /** Runs every frame of `pcm` (or of `filtered`) into `signals`. */
-  run(source: 'pcm' | 'filtered'): void {
+  /** Runs the first `frames` frames (default: every frame) of `pcm` (or of `filtered`) into `signals`. */
+  run(source: 'pcm' | 'filtered', frames = this.frames): void {
+    if (frames > this.frames) throw new Error(`${frames} frames asked of a ${this.frames}-frame layout`);
     this.module.spectrogram({
       pcm: source === 'pcm' ? this.at.pcm : this.at.filtered,
-      frames: this.frames,
+      frames,
       out: this.at.out,
     });
   }

@@ -104,8 +104,107 @@ function checkMicrofrontendSettings(s: MicrofrontendSettings): { path: string; m
   return issues;
 }
 
+/**
+ * The reference engine's stages up to the filterbank on the frame at source[offset…]: window, scaled fixed-point
+ * FFT, filterbank square roots into `signal`.
+ */
+export function referenceFrame(
+  st: MicrofrontendStages,
+  source: Int16Array,
+  offset: number,
+  spectrum: Int32Array,
+  signal: Uint32Array,
+): void {
+  // The window writes straight into the FFT's input; the tail past the window stays zero (the zero padding).
+  const magnitudes = applyWindow(st.coefficients, source, offset, st.fft.input);
+  // Scale up so the loudest sample uses the int16 range (the shift is undone after the square root).
+  const shift = 15 - msb32(magnitudes);
+  st.fft.forward(shift, spectrum);
+  st.filterbank.apply(spectrum, shift, signal);
+}
+
 function correctionBits(fftSize: number): number {
   return msb32(fftSize) - 1 - FILTERBANK_BITS / 2;
+}
+
+/** The microfrontend's stages set up for some settings: what a clip (AudioFeatureGenerator) and a stream run. */
+export interface MicrofrontendStages {
+  window: number;
+  step: number;
+  fftSize: number;
+  coefficients: Int16Array;
+  /** The DC notch filter's Q15 coefficient, or null when it is off (always off for tflm). */
+  dcNotch: number | null;
+  fft: FixedRealFft;
+  filterbank: Filterbank;
+  activity: ActivityDetector | null;
+  noise: NoiseReduction | null;
+  pcan: PcanGainControl | null;
+  log: LogScale;
+}
+
+/** Sets up every stage for `s` (checked: throws on settings checkFrontendSettings refuses). */
+export function microfrontendStages(s: MicrofrontendSettings): MicrofrontendStages {
+  const issues = checkFrontendSettings(s);
+  if (issues.length > 0)
+    throw new Error(`invalid frontend settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  const g = frontendGeometry(s);
+  const tflm = s.variant === 'tflm';
+  const channels = s.filterbank_n_channels;
+  const fftSize = nextPow2(g.window);
+  const fft = new FixedRealFft(fftSize);
+  const correction = correctionBits(fftSize);
+  return {
+    window: g.window,
+    step: g.step,
+    fftSize,
+    coefficients: windowCoefficients(g.window, tflm ? 'cos' : 'cosf'),
+    dcNotch: !tflm && s.dc_notch_filter_enable ? dcNotchCoefficient(s.dc_notch_filter_coefficient) : null,
+    fft,
+    filterbank: new Filterbank(
+      channels,
+      s.filterbank_lower_band_limit,
+      s.filterbank_upper_band_limit,
+      s.sample_rate_hz,
+      fft.bins,
+    ),
+    activity:
+      !tflm && s.activity_detection_enable
+        ? new ActivityDetector(channels, {
+            alphaA: s.activity_detection_alpha_a,
+            alphaB: s.activity_detection_alpha_b,
+            armThreshold: s.activity_detection_arm_threshold,
+            tripThreshold: s.activity_detection_trip_threshold,
+          })
+        : null,
+    noise:
+      tflm || s.noise_reduction_enable
+        ? new NoiseReduction(channels, {
+            smoothingBits: s.noise_reduction_smoothing_bits,
+            evenSmoothing: s.noise_reduction_even_smoothing,
+            oddSmoothing: s.noise_reduction_odd_smoothing,
+            minSignalRemaining: s.noise_reduction_min_signal_remaining,
+          })
+        : null,
+    pcan: s.pcan_enable
+      ? new PcanGainControl(
+          { strength: s.pcan_strength, offset: s.pcan_offset, gainBits: s.pcan_gain_bits },
+          s.noise_reduction_smoothing_bits,
+          correction,
+        )
+      : null,
+    log: new LogScale(s.log_scale_enable, s.log_scale_shift, correction),
+  };
+}
+
+/** The stages after the filterbank on one frame: activity, noise reduction, PCAN, log into out[offset…]. */
+export function finishFrame(st: MicrofrontendStages, signal: Uint32Array, out: Uint16Array, offset: number): void {
+  st.activity?.apply(signal);
+  if (st.noise !== null) {
+    st.noise.apply(signal);
+    st.pcan?.apply(signal, st.noise.estimate);
+  }
+  st.log.apply(signal, out, offset);
 }
 
 export class AudioFeatureGenerator {
@@ -113,19 +212,11 @@ export class AudioFeatureGenerator {
   readonly channels: number;
   readonly samples: number;
   private readonly settings: MicrofrontendSettings;
-  private readonly step: number;
-  private readonly coefficients: Int16Array;
-  private readonly dcNotch: number | null;
+  private readonly stages: MicrofrontendStages;
   private readonly filtered: Int16Array;
   /** FFT output, packed complex int16 (re | im << 16). */
   private readonly spectrum: Int32Array;
   private readonly signal: Uint32Array;
-  private readonly fft: FixedRealFft;
-  private readonly filterbank: Filterbank;
-  private readonly activity: ActivityDetector | null;
-  readonly noise: NoiseReduction | null;
-  readonly pcan: PcanGainControl | null;
-  readonly log: LogScale;
   private readonly range: number;
   private readonly simd: SimdFrames | null;
   /** The reference engine's int16 clip, for processAudio. */
@@ -142,62 +233,23 @@ export class AudioFeatureGenerator {
     readonly engine: Engine = 'simd',
   ) {
     if (isFloatFrontend(s)) throw new Error(`AudioFeatureGenerator runs the microfrontend, not type ${s.type}`);
-    const issues = checkFrontendSettings(s);
-    if (issues.length > 0)
-      throw new Error(`invalid frontend settings: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    const st = microfrontendStages(s);
     const g = frontendGeometry(s);
-    const tflm = s.variant === 'tflm';
     this.settings = s;
+    this.stages = st;
     this.samples = g.samples;
     this.frames = g.frames;
     this.channels = s.filterbank_n_channels;
-    this.step = g.step;
-    this.coefficients = windowCoefficients(g.window, tflm ? 'cos' : 'cosf');
-    this.dcNotch = !tflm && s.dc_notch_filter_enable ? dcNotchCoefficient(s.dc_notch_filter_coefficient) : null;
-    this.filtered = new Int16Array(this.dcNotch === null ? 0 : g.samples);
-    const fftSize = nextPow2(g.window);
-    this.fft = new FixedRealFft(fftSize);
-    this.spectrum = new Int32Array(this.fft.bins);
+    this.filtered = new Int16Array(st.dcNotch === null ? 0 : g.samples);
+    this.spectrum = new Int32Array(st.fft.bins);
     this.signal = new Uint32Array(this.channels);
-    this.filterbank = new Filterbank(
-      this.channels,
-      s.filterbank_lower_band_limit,
-      s.filterbank_upper_band_limit,
-      s.sample_rate_hz,
-      this.fft.bins,
-    );
-    this.activity =
-      !tflm && s.activity_detection_enable
-        ? new ActivityDetector(this.channels, {
-            alphaA: s.activity_detection_alpha_a,
-            alphaB: s.activity_detection_alpha_b,
-            armThreshold: s.activity_detection_arm_threshold,
-            tripThreshold: s.activity_detection_trip_threshold,
-          })
-        : null;
-    const noiseOn = tflm || s.noise_reduction_enable;
-    this.noise = noiseOn
-      ? new NoiseReduction(this.channels, {
-          smoothingBits: s.noise_reduction_smoothing_bits,
-          evenSmoothing: s.noise_reduction_even_smoothing,
-          oddSmoothing: s.noise_reduction_odd_smoothing,
-          minSignalRemaining: s.noise_reduction_min_signal_remaining,
-        })
-      : null;
-    const correction = correctionBits(fftSize);
-    this.pcan = s.pcan_enable
-      ? new PcanGainControl(
-          { strength: s.pcan_strength, offset: s.pcan_offset, gainBits: s.pcan_gain_bits },
-          s.noise_reduction_smoothing_bits,
-          correction,
-        )
-      : null;
-    this.log = new LogScale(s.log_scale_enable, s.log_scale_shift, correction);
     this.range = s.quantize_dynamic_scale_enable
       ? dynamicRange(s.quantize_dynamic_scale_range_db, s.log_scale_shift)
       : 0;
     this.simd =
-      engine === 'simd' ? new SimdFrames(this.coefficients, { ...g, fftSize }, this.filterbank.layout, this) : null;
+      engine === 'simd'
+        ? new SimdFrames(st.coefficients, { ...g, fftSize: st.fftSize }, st.filterbank.layout, st)
+        : null;
     this.pcm = new Int16Array(engine === 'simd' ? 0 : g.samples);
   }
 
@@ -223,53 +275,39 @@ export class AudioFeatureGenerator {
       this.simd.pcm.set(pcm);
       return this.runSimd(this.simd, out);
     }
+    const st = this.stages;
     let source = pcm;
-    if (this.dcNotch !== null) {
+    if (st.dcNotch !== null) {
       // The reference filters samples as the window consumes them, in order: filtering the clip up front is the same.
-      dcNotchFilter(this.dcNotch, pcm, this.filtered, this.samples);
+      dcNotchFilter(st.dcNotch, pcm, this.filtered, this.samples);
       source = this.filtered;
     }
-    this.noise?.reset();
-    this.activity?.reset();
-    const { coefficients, spectrum, signal } = this;
-    // The window writes straight into the FFT's input; the tail past the window stays zero (the zero padding).
-    const windowed = this.fft.input;
+    st.noise?.reset();
+    st.activity?.reset();
+    const { spectrum, signal } = this;
     for (let frame = 0; frame < this.frames; frame++) {
-      const magnitudes = applyWindow(coefficients, source, frame * this.step, windowed);
-      // Scale up so the loudest sample uses the int16 range (the shift is undone after the square root).
-      const shift = 15 - msb32(magnitudes);
-      this.fft.forward(shift, spectrum);
-      this.filterbank.apply(spectrum, shift, signal);
-      this.finishFrame(signal, out, frame);
+      referenceFrame(st, source, frame * st.step, spectrum, signal);
+      finishFrame(st, signal, out, frame * this.channels);
     }
-    return this.activity?.tripped ?? false;
+    return st.activity?.tripped ?? false;
   }
 
   private runSimd(simd: SimdFrames, out: Uint16Array): boolean {
     if (out.length < this.frames * this.channels) {
       throw new Error(`frontend output holds ${out.length} values, needs ${this.frames * this.channels}`);
     }
-    if (this.dcNotch !== null) dcNotchFilter(this.dcNotch, simd.pcm, simd.filtered, this.samples);
-    simd.run(this.dcNotch !== null ? 'filtered' : 'pcm');
-    if (this.activity === null) {
+    const st = this.stages;
+    if (st.dcNotch !== null) dcNotchFilter(st.dcNotch, simd.pcm, simd.filtered, this.samples);
+    simd.run(st.dcNotch !== null ? 'filtered' : 'pcm');
+    if (st.activity === null) {
       simd.finish();
       out.set(simd.spectrogram);
       return false;
     }
-    this.noise?.reset();
-    this.activity?.reset();
-    for (let frame = 0; frame < this.frames; frame++) this.finishFrame(simd.signals[frame], out, frame);
-    return this.activity?.tripped ?? false;
-  }
-
-  /** The stages after the filterbank: activity, noise reduction, PCAN, log scale into the frame's row of `out`. */
-  private finishFrame(signal: Uint32Array, out: Uint16Array, frame: number): void {
-    this.activity?.apply(signal);
-    if (this.noise !== null) {
-      this.noise.apply(signal);
-      this.pcan?.apply(signal, this.noise.estimate);
-    }
-    this.log.apply(signal, out, frame * this.channels);
+    st.noise?.reset();
+    st.activity.reset();
+    for (let frame = 0; frame < this.frames; frame++) finishFrame(st, simd.signals[frame], out, frame * this.channels);
+    return st.activity.tripped;
   }
 
   /** int8 spectrogram: dynamic quantization when quantize_dynamic_scale_enable, else the fixed 0..666 mapping. */

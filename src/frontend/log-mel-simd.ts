@@ -19,7 +19,9 @@ export interface LogMelGeometry {
 
 export class SimdLogMel {
   private readonly module = new LogmelModule();
-  private readonly clip: Float32Array;
+  /** The clip the frames are taken from (after the leading zero padding), a view of the module's memory. */
+  readonly clip: Float32Array;
+  private readonly frames: number;
   /** The log-mel energies of the last run (frames × channels), a view of the module's memory. */
   readonly values: Float64Array;
   private readonly args: Parameters<LogmelModule['logMel']>[0];
@@ -43,6 +45,7 @@ export class SimdLogMel {
     heap.view(Float64Array, weightsAt, filterbank.weights.length).set(filterbank.weights);
     this.clip = heap.view(Float32Array, (clipAt + g.pad * 4) as Ptr, g.samples);
     this.values = heap.view(Float64Array, outAt, g.frames * channels);
+    this.frames = g.frames;
     this.args = {
       clip: clipAt,
       frames: g.frames,
@@ -61,6 +64,13 @@ export class SimdLogMel {
   /** Fills `values` with ln(mel + logOffset) (`log` 'ln') or 10·log10(max(mel, 1e-10)); returns their maximum. */
   run(audio: Float32Array, log: 'ln' | 'db', logOffset: number): number {
     this.clip.set(audio);
+    return this.runFrames(this.frames, log, logOffset);
+  }
+
+  /** As run(), over the first `frames` frames of what `clip` already holds. */
+  runFrames(frames: number, log: 'ln' | 'db', logOffset: number): number {
+    if (frames > this.frames) throw new Error(`${frames} frames asked of a ${this.frames}-frame layout`);
+    this.args.frames = frames;
     this.args.scale = log === 'ln' ? 0 : 1;
     this.args.logOffset = logOffset;
     return this.module.logMel(this.args);

@@ -12,7 +12,7 @@ import { SimdLogMel } from './log-mel-simd.js';
 import type { Engine } from '../wasm/engine.js';
 
 /** power_to_db's amin: energies below it count as it (−100 dB). */
-const AMIN = 1e-10;
+export const AMIN = 1e-10;
 /** The longest FFT (and so window) the float frontends take. */
 export const MAX_FFT_LENGTH = 65536;
 
@@ -60,7 +60,7 @@ export function checkFloatFrontendSettings(s: FloatFrontendSettings): { path: st
   return issues;
 }
 
-function melFilterbankOf(s: FloatFrontendSettings): MelFilterbank {
+export function melFilterbankOf(s: FloatFrontendSettings): MelFilterbank {
   return new MelFilterbank({
     sampleRate: s.sample_rate_hz,
     fftLength: s.fft_length,

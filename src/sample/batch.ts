@@ -54,10 +54,13 @@ export interface BatchResult {
 // One file buffer per process, grown to the largest clip: reading a clip allocates nothing (the decoders copy out).
 const fileBuffer: ReadBuffer = { bytes: Buffer.alloc(1 << 16) };
 
-/** A clip of the dataset, decoded; any failure is an AudiogenError naming the file (relative to the dataset). */
-export function readClip(datasetDir: string, file: string): DecodedAudio {
+/**
+ * A clip of the dataset, decoded (with `scratch`'s buffers, by default the process's); any failure is an
+ * AudiogenError naming the file (relative to the dataset).
+ */
+export function readClip(datasetDir: string, file: string, scratch: ReadBuffer = fileBuffer): DecodedAudio {
   try {
-    return readAudio(join(datasetDir, file), fileBuffer);
+    return readAudio(join(datasetDir, file), scratch);
   } catch (err) {
     if (err instanceof AudioError) throw new AudiogenError(`${file}: ${err.message}`);
     if (err instanceof NotAFileError) throw new AudiogenError(`${file}: is ${err.what}, not a regular file`);

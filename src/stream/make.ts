@@ -1,24 +1,30 @@
 // Making a test stream: held-out clips placed as TensorFlow's generate_streaming_test_wav.py places them, over
-// background segments, written block by block (memory stays flat however long the stream): stream.wav, labels.csv
-// (label, time_ms, onset_ms) and stream.json; each finished block also goes to `onBlock` (the streaming frontend).
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+// background segments, rendered block by block into stream.wav, labels.csv (label, time_ms, onset_ms) and
+// features.npy (the streaming frontend over the same samples), then stream.json. Placements are drawn as the blocks
+// reach them and only clips sounding in the current block are held, so memory stays flat however long the stream.
 import { resample } from '../audio/resample.js';
 import { trimBounds } from '../audio/trim.js';
 import { floatToPcm16, mixToMono, wavPcm16Header } from '../audio/wav.js';
 import { BackgroundNoise } from '../augment/background.js';
+import type { FrontendSettings } from '../config/schema.js';
 import type { DatasetListing } from '../dataset/dataset.js';
-import { InterruptedError } from '../errors.js';
-import { ensureDir, outputError, tmpName, writeFileAtomic } from '../io/atomic.js';
+import { AudiogenError, EXIT } from '../errors.js';
+import { StreamingFrontend } from '../frontend/streaming.js';
+import { DTYPE_BYTES, npyHeader } from '../io/npy.js';
+import type { ReadBuffer } from '../audio/read.js';
 import { readClip } from '../sample/batch.js';
+import { StreamFiles } from './output.js';
 import {
+  backgroundCount,
   backgroundGeometry,
+  backgroundSegment,
+  type BackgroundSegment,
   clipSamples,
   mixInto,
-  placeBackground,
-  placeWords,
   type StreamSettings,
   WORD_RAMP_SAMPLES,
+  wordCount,
+  wordPlacement,
   type WordPlacement,
 } from './placement.js';
 
@@ -40,21 +46,42 @@ export interface StreamSource {
 
 export interface StreamSummary {
   samples: number;
+  /** Words placed per label. */
   words: Record<string, number>;
   backgroundSegments: number;
+  /** features.npy's shape and dtype. */
+  frames: number;
+  channels: number;
+  dtype: string;
 }
 
-/** A clip as the stream uses it: mono, at the target rate, cropped or zero-padded at its end to one clip. */
+export interface MakeOptions {
+  frontend: { settings: FrontendSettings; dtype: StreamingFrontend['dtype'] };
+  /** stream.json's content, from the finished stream's summary. */
+  describe: (summary: StreamSummary) => unknown;
+  /** Called after each block with the samples made so far. */
+  onProgress?: (samples: number) => void;
+  signal?: AbortSignal;
+}
+
+// Clips are decoded into one reused buffer (copied out at once): a long stream reads thousands of clips, and fresh
+// arrays for each would pile up as garbage between collections.
+const readBuffer: ReadBuffer = { bytes: Buffer.alloc(1 << 16), samples: [] };
+
+/**
+ * A clip as the stream uses it: mono, at the target rate, cropped or zero-padded at its end to one clip, in `audio`
+ * (a clip-long buffer reused from word to word).
+ */
 function loadClip(
   source: StreamSource,
   file: string,
   rate: number,
-  length: number,
+  audio: Float32Array,
 ): { audio: Float32Array; onset: number } {
-  const decoded = readClip(source.datasetDir, file);
+  const decoded = readClip(source.datasetDir, file, readBuffer);
   const mono = resample(mixToMono(decoded), decoded.sampleRate, rate);
-  const audio = new Float32Array(length);
-  audio.set(mono.subarray(0, length));
+  audio.fill(0);
+  audio.set(mono.subarray(0, audio.length));
   const onset = source.trimDb === null ? 0 : trimBounds(audio, source.trimDb)[0];
   return { audio, onset };
 }
@@ -63,43 +90,59 @@ export async function makeStream(
   settings: StreamSettings,
   source: StreamSource,
   outDir: string,
-  opts: { onBlock?: (pcm: Int16Array) => void; signal?: AbortSignal } = {},
+  opts: MakeOptions,
 ): Promise<StreamSummary> {
   const rate = settings.sampleRate;
   const clipLength = clipSamples(settings);
   const clipsPerLabel = new Map([...source.clips].map(([label, files]) => [label, files.length]));
-  const words = placeWords(settings, source.keywords, clipsPerLabel);
   const noise =
     source.background.length > 0 && settings.backgroundVolume > 0 ? new BackgroundNoise(source.background, rate) : null;
   const catalog = noise?.catalog ?? [];
-  const segments = placeBackground(
-    settings,
-    catalog.map((c) => c.samples),
-  );
-  const bg = backgroundGeometry(settings);
+  const fileLengths = catalog.map((c) => c.samples);
   const backgroundClips = catalog.map((c) => noise!.clip(c.name));
+  const bg = backgroundGeometry(settings);
+  const segments = backgroundCount(settings, catalog.length);
+  const slots = wordCount(settings);
 
-  ensureDir(outDir);
-  const wavPath = join(outDir, 'stream.wav');
-  const fd = openTmp(wavPath);
-  const labels: string[] = [];
+  const frontend = new StreamingFrontend(opts.frontend.settings, opts.frontend.dtype);
+  const frames = StreamingFrontend.framesIn(opts.frontend.settings, settings.totalSamples);
+  const bytesPerValue = DTYPE_BYTES[frontend.dtype];
+  const files = new StreamFiles(outDir);
   const counts: Record<string, number> = {};
   try {
-    write(fd, wavPcm16Header(settings.totalSamples, rate), wavPath);
+    files.write('stream.wav', wavPcm16Header(settings.totalSamples, rate));
+    files.write('features.npy', npyHeader(frontend.dtype, [frames, frontend.channels]));
+    const writeFrames = (values: { buffer: ArrayBufferLike; byteOffset: number }, count: number) => {
+      files.write(
+        'features.npy',
+        new Uint8Array(values.buffer, values.byteOffset, count * frontend.channels * bytesPerValue),
+      );
+    };
     const block = new Float32Array(BLOCK);
     const pcm = new Int16Array(BLOCK);
-    const loaded = new Map<WordPlacement, { audio: Float32Array; onset: number }>();
-    let nextWord = 0;
+    // What sounds in the current block, and the next placement of each kind not yet reached.
+    const activeSegments: BackgroundSegment[] = [];
+    const activeWords: { w: WordPlacement; audio: Float32Array }[] = [];
+    // Clip buffers of words that have ended, for the next words: a long stream allocates few.
+    const spare: Float32Array[] = [];
     let nextSegment = 0;
+    let nextSlot = 0;
     for (let start = 0; start < settings.totalSamples; start += BLOCK) {
-      if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
+      if (opts.signal?.aborted) {
+        throw new AudiogenError(
+          `interrupted by ${String(opts.signal.reason ?? 'a signal')}: the unfinished stream was removed`,
+          EXIT.interrupted,
+        );
+      }
       const n = Math.min(BLOCK, settings.totalSamples - start);
+      const end = start + n;
       const view = block.subarray(0, n);
       view.fill(0);
-      // Background first, then the words on top, as TF mixes them; segments and words come in stream order.
-      while (nextSegment < segments.length && segments[nextSegment].offset + bg.duration <= start) nextSegment++;
-      for (let i = nextSegment; i < segments.length && segments[i].offset < start + n; i++) {
-        const seg = segments[i];
+      // Background first, then the words on top, as TF mixes them.
+      while (nextSegment < segments && nextSegment * bg.stride < end) {
+        activeSegments.push(backgroundSegment(settings, fileLengths, nextSegment++));
+      }
+      for (const seg of activeSegments) {
         mixInto(
           view,
           start,
@@ -112,62 +155,60 @@ export async function makeStream(
           bg.ramp,
         );
       }
-      while (nextWord < words.length && words[nextWord].offset + clipLength <= start) loaded.delete(words[nextWord++]);
-      for (let i = nextWord; i < words.length && words[i].offset < start + n; i++) {
-        const w = words[i];
-        let clip = loaded.get(w);
-        if (!clip) {
-          clip = loadClip(source, source.clips.get(w.label)![w.clip], rate, clipLength);
-          loaded.set(w, clip);
-          labels.push(labelLine(w, clip.onset, rate));
-          counts[w.label] = (counts[w.label] ?? 0) + 1;
-        }
-        mixInto(view, start, clip.audio, 0, w.offset, clipLength, 1, WORD_RAMP_SAMPLES, WORD_RAMP_SAMPLES);
+      dropFinished(activeSegments, (seg) => seg.offset + bg.duration <= end);
+      while (nextSlot < slots) {
+        const w = wordPlacement(settings, source.keywords, clipsPerLabel, nextSlot);
+        // A slot's word starts within its slot: slots beyond this block start beyond it too.
+        if (w !== null && w.offset >= end) break;
+        nextSlot++;
+        if (w === null) continue;
+        const buffer = spare.pop() ?? new Float32Array(clipLength);
+        const clip = loadClip(source, source.clips.get(w.label)![w.clip], rate, buffer);
+        activeWords.push({ w, audio: clip.audio });
+        files.write('labels.csv', Buffer.from(labelLine(w, clip.onset, rate)));
+        counts[w.label] = (counts[w.label] ?? 0) + 1;
       }
+      for (const { w, audio } of activeWords) {
+        mixInto(view, start, audio, 0, w.offset, clipLength, 1, WORD_RAMP_SAMPLES, WORD_RAMP_SAMPLES);
+      }
+      dropFinished(activeWords, ({ w, audio }) => {
+        const done = w.offset + clipLength <= end;
+        if (done) spare.push(audio);
+        return done;
+      });
       const out = pcm.subarray(0, n);
       floatToPcm16(view, out);
-      write(fd, new Uint8Array(out.buffer, out.byteOffset, out.byteLength), wavPath);
-      opts.onBlock?.(out);
+      files.write('stream.wav', new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+      frontend.push(out, writeFrames);
+      opts.onProgress?.(end);
       // A long stream stays interruptible.
       await new Promise((r) => setImmediate(r));
     }
-    closeSync(fd);
+    if (frontend.frames !== frames) throw new Error(`features: ${frontend.frames} frames made, ${frames} announced`);
+    const summary: StreamSummary = {
+      samples: settings.totalSamples,
+      words: counts,
+      backgroundSegments: segments,
+      frames,
+      channels: frontend.channels,
+      dtype: frontend.dtype,
+    };
+    files.commit(opts.describe(summary));
+    return summary;
   } catch (err) {
-    closeQuietly(fd);
-    rmSync(tmpName(wavPath), { force: true });
+    files.abort();
     throw err;
   }
-  renameSync(tmpName(wavPath), wavPath);
-  writeFileAtomic(join(outDir, 'labels.csv'), labels.join(''));
-  return { samples: settings.totalSamples, words: counts, backgroundSegments: segments.length };
+}
+
+/** Removes, in place, the entries `done` says are finished (they are few: the ones sounding in one block). */
+function dropFinished<T>(list: T[], done: (item: T) => boolean): void {
+  let kept = 0;
+  for (const item of list) if (!done(item)) list[kept++] = item;
+  list.length = kept;
 }
 
 /** TF's labels line (`label, time_ms` with %f) plus the word's onset: the clip's start plus its trimmed start. */
 function labelLine(w: WordPlacement, onset: number, rate: number): string {
   return `${w.label}, ${((w.offset * 1000) / rate).toFixed(6)}, ${(((w.offset + onset) * 1000) / rate).toFixed(6)}\n`;
-}
-
-function openTmp(path: string): number {
-  try {
-    return openSync(tmpName(path), 'w');
-  } catch (err) {
-    throw outputError(tmpName(path), err);
-  }
-}
-
-function write(fd: number, data: Uint8Array, path: string): void {
-  try {
-    let done = 0;
-    while (done < data.length) done += writeSync(fd, data, done, data.length - done);
-  } catch (err) {
-    throw outputError(path, err);
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed
-  }
 }

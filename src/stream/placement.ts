@@ -56,41 +56,63 @@ export function backgroundGeometry(s: StreamSettings): { duration: number; strid
   };
 }
 
-/** Background segments over the whole stream; `fileLengths` are the files' lengths at the target rate. */
-export function placeBackground(s: StreamSettings, fileLengths: readonly number[]): BackgroundSegment[] {
-  if (fileLengths.length === 0 || s.backgroundVolume <= 0) return [];
-  const { stride } = backgroundGeometry(s);
-  const out: BackgroundSegment[] = [];
-  const count = Math.ceil(s.totalSamples / stride);
-  for (let i = 0; i < count; i++) {
-    const rng = rngFor(s.seed, 'stream', 'background', i);
-    const file = randomIndex(rng, fileLengths.length);
-    // TF: randint(0, len - desired_samples); a file no longer than a clip is used from its start.
-    const room = fileLengths[file] - clipSamples(s);
-    const fileOffset = room > 0 ? randomIndex(rng, room) : 0;
-    out.push({ offset: i * stride, file, fileOffset, volume: uniform(rng, 0, s.backgroundVolume) });
-  }
-  return out;
+/** How many background segments the stream has: one per clip stride started (TF: ceil(total / stride)). */
+export function backgroundCount(s: StreamSettings, files: number): number {
+  if (files === 0 || s.backgroundVolume <= 0) return 0;
+  return Math.ceil(s.totalSamples / backgroundGeometry(s).stride);
 }
 
-/** Word slots over the whole stream; `clipsPerLabel` counts the held-out clips of each keyword and of `_unknown_`. */
+/** Background segment `i`; `fileLengths` are the files' lengths at the target rate. */
+export function backgroundSegment(s: StreamSettings, fileLengths: readonly number[], i: number): BackgroundSegment {
+  const rng = rngFor(s.seed, 'stream', 'background', i);
+  const file = randomIndex(rng, fileLengths.length);
+  // TF: randint(0, len - desired_samples); a file no longer than a clip is used from its start.
+  const room = fileLengths[file] - clipSamples(s);
+  const fileOffset = room > 0 ? randomIndex(rng, room) : 0;
+  return { offset: i * backgroundGeometry(s).stride, file, fileOffset, volume: uniform(rng, 0, s.backgroundVolume) };
+}
+
+/** Background segments over the whole stream (what the stream maker draws one at a time). */
+export function placeBackground(s: StreamSettings, fileLengths: readonly number[]): BackgroundSegment[] {
+  return Array.from({ length: backgroundCount(s, fileLengths.length) }, (_, i) => backgroundSegment(s, fileLengths, i));
+}
+
+/** How many word slots the stream has: one per clip + gap that fits whole (TF: floor(total / stride)). */
+export function wordCount(s: StreamSettings): number {
+  return Math.floor(s.totalSamples / samplesIn(s, s.clipMs + s.wordGapMs));
+}
+
+/**
+ * Word slot `i`, or null when its label has no held-out clips (the slot stays empty); `clipsPerLabel` counts the
+ * held-out clips of each keyword and of `_unknown_`.
+ */
+export function wordPlacement(
+  s: StreamSettings,
+  keywords: readonly string[],
+  clipsPerLabel: ReadonlyMap<string, number>,
+  i: number,
+): WordPlacement | null {
+  const gap = samplesIn(s, s.wordGapMs);
+  const stride = samplesIn(s, s.clipMs + s.wordGapMs);
+  const rng = rngFor(s.seed, 'stream', 'word', i);
+  const offset = i * stride + (gap > 0 ? randomIndex(rng, gap) : 0);
+  const unknown = s.negativeOnly || randomIndex(rng, 100) < s.unknownPercentage;
+  const label = unknown ? UNKNOWN : keywords[randomIndex(rng, keywords.length)];
+  const clips = clipsPerLabel.get(label) ?? 0;
+  if (clips === 0) return null;
+  return { offset, label, clip: randomIndex(rng, clips) };
+}
+
+/** Word slots over the whole stream, empty ones left out (what the stream maker draws one at a time). */
 export function placeWords(
   s: StreamSettings,
   keywords: readonly string[],
   clipsPerLabel: ReadonlyMap<string, number>,
 ): WordPlacement[] {
-  const gap = samplesIn(s, s.wordGapMs);
-  const stride = samplesIn(s, s.clipMs + s.wordGapMs);
-  const count = Math.floor(s.totalSamples / stride);
   const out: WordPlacement[] = [];
-  for (let i = 0; i < count; i++) {
-    const rng = rngFor(s.seed, 'stream', 'word', i);
-    const offset = i * stride + (gap > 0 ? randomIndex(rng, gap) : 0);
-    const unknown = s.negativeOnly || randomIndex(rng, 100) < s.unknownPercentage;
-    const label = unknown ? UNKNOWN : keywords[randomIndex(rng, keywords.length)];
-    const clips = clipsPerLabel.get(label) ?? 0;
-    if (clips === 0) continue;
-    out.push({ offset, label, clip: randomIndex(rng, clips) });
+  for (let i = 0; i < wordCount(s); i++) {
+    const w = wordPlacement(s, keywords, clipsPerLabel, i);
+    if (w !== null) out.push(w);
   }
   return out;
 }

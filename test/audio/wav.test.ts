@@ -343,3 +343,18 @@ test('decoding needs only the first WavSummary.end bytes: a clip followed by jun
     assert.deepEqual(fromPrefix, whole, name);
   }
 });
+
+test('decodes into given arrays as views of them, the same samples, growing an array too short for the file', () => {
+  const samples = [new Float32Array(4), new Float32Array(1 << 20)];
+  const kept = samples[1];
+  const stereo = decodeWav(read('float64_stereo.wav'));
+  const into = decodeWav(read('float64_stereo.wav'), undefined, samples);
+  assert.deepEqual(into.channels, stereo.channels);
+  assert.notEqual(samples[0].length, 4, 'channel 0 grown to the file');
+  assert.equal(samples[1], kept, 'channel 1 long enough: reused');
+  assert.equal(into.channels[1].buffer, kept.buffer);
+  // The next file overwrites them: what a caller that copies out at once (the stream maker) relies on.
+  const mono = decodeWav(read('pcm16_mono.wav'), undefined, samples);
+  assert.equal(mono.channels[0].buffer, samples[0].buffer);
+  assert.deepEqual(mono.channels, decodeWav(read('pcm16_mono.wav')).channels);
+});
