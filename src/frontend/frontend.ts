@@ -17,6 +17,7 @@ import { floatToInt16 } from './pcm.js';
 import type { Engine } from '../wasm/engine.js';
 import { frontendGeometry, isFloatFrontend } from '../config/derive.js';
 import { checkFloatFrontendSettings } from './log-mel.js';
+import { checkSharedFrontendKeys } from './band-checks.js';
 import type { ConfigCheck } from '../config/checks.js';
 
 export { floatToInt16 } from './pcm.js';
@@ -51,30 +52,16 @@ function checkMicrofrontendSettings(s: MicrofrontendSettings): { path: string; m
   const issues: { path: string; message: string }[] = [];
   const add = (key: string, message: string) => issues.push({ path: `frontend.${key}`, message });
   const g = frontendGeometry(s);
-  const nyquist = s.sample_rate_hz / 2;
-  if (g.window < 4) add('window_size_ms', `window of ${g.window} samples is too short (need >= 4 samples)`);
-  else if (g.window > 32768)
+  checkSharedFrontendKeys(s, g, add);
+  if (g.window > 32768)
     add('window_size_ms', `window of ${g.window} samples is too long (the reference indexes FFT bins as int16)`);
-  if (g.step < 1) add('window_step_ms', `step of ${g.step} samples at ${s.sample_rate_hz} Hz is empty`);
-  else if (g.step > g.window)
+  if (g.step >= 1 && g.step > g.window)
     add(
       'window_step_ms',
       `step (${g.step} samples) longer than the window (${g.window}) is not supported by the reference`,
     );
   if (g.samples < g.window)
     add('sample_length_ms', `sample of ${g.samples} samples is shorter than one window (${g.window})`);
-  if (s.filterbank_upper_band_limit > nyquist) {
-    add(
-      'filterbank_upper_band_limit',
-      `${s.filterbank_upper_band_limit} Hz is above the Nyquist frequency (${nyquist} Hz)`,
-    );
-  }
-  if (s.filterbank_lower_band_limit >= s.filterbank_upper_band_limit) {
-    add(
-      'filterbank_lower_band_limit',
-      `must be below filterbank_upper_band_limit (${s.filterbank_upper_band_limit} Hz)`,
-    );
-  }
   if (issues.length === 0) {
     const spectrum = nextPow2(g.window) / 2 + 1;
     const layout = filterbankLayout(

@@ -5,6 +5,7 @@
 // fft.js); both float64, they agree to about 1e-12 and the conformance tests run both.
 import type { FloatFrontendSettings } from '../config/schema.js';
 import { frontendGeometry, frontendShape } from '../config/derive.js';
+import { checkSharedFrontendKeys } from './band-checks.js';
 import { Dct } from './dct.js';
 import { MelFilterbank } from './mel-filterbank.js';
 import { PowerSpectrum } from './power-spectrum.js';
@@ -21,30 +22,16 @@ export function checkFloatFrontendSettings(s: FloatFrontendSettings): { path: st
   const issues: { path: string; message: string }[] = [];
   const add = (key: string, message: string) => issues.push({ path: `frontend.${key}`, message });
   const g = frontendGeometry(s);
-  const nyquist = s.sample_rate_hz / 2;
-  if (g.window < 4) add('window_size_ms', `window of ${g.window} samples is too short (need >= 4 samples)`);
-  else if (g.window > MAX_FFT_LENGTH)
+  checkSharedFrontendKeys(s, g, add);
+  if (g.window >= 4 && g.window > MAX_FFT_LENGTH)
     add('window_size_ms', `window of ${g.window} samples is longer than the longest FFT (${MAX_FFT_LENGTH})`);
-  else if (s.fft_length < g.window)
+  else if (g.window >= 4 && s.fft_length < g.window)
     add('fft_length', `${s.fft_length} is shorter than the window (${g.window} samples); give at least that`);
-  if (g.step < 1) add('window_step_ms', `step of ${g.step} samples at ${s.sample_rate_hz} Hz is empty`);
   if (!s.center && g.samples < s.fft_length)
     add(
       'sample_length_ms',
       `sample of ${g.samples} samples is shorter than one FFT (${s.fft_length}) without center: no frame fits`,
     );
-  if (s.filterbank_upper_band_limit > nyquist) {
-    add(
-      'filterbank_upper_band_limit',
-      `${s.filterbank_upper_band_limit} Hz is above the Nyquist frequency (${nyquist} Hz)`,
-    );
-  }
-  if (s.filterbank_lower_band_limit >= s.filterbank_upper_band_limit) {
-    add(
-      'filterbank_lower_band_limit',
-      `must be below filterbank_upper_band_limit (${s.filterbank_upper_band_limit} Hz)`,
-    );
-  }
   if (s.type === 'mfcc' && s.n_mfcc > s.filterbank_n_channels)
     add('n_mfcc', `${s.n_mfcc} coefficients from ${s.filterbank_n_channels} mel channels: at most that many`);
   if (issues.length === 0) {
