@@ -7,7 +7,11 @@ import { DEFAULT_EXTENSIONS, SPEC_AUGMENT_OFF } from '../config/names.js';
 import type { LabelFormat } from './labels.js';
 import type { ShardRecord } from './shard-writer.js';
 
-export const FORMAT_VERSION = 1;
+/**
+ * The newest manifest format_version this audiogen reads. npy builds write 1 (as before webdataset existed);
+ * webdataset builds write 2: their shards list a `tar` instead of x/y/index, which a reader of 1 would not find.
+ */
+export const FORMAT_VERSION = 2;
 /** The version in package.json, read once from the package root (src/io/ under tsx, dist/src/io/ when built). */
 export const TOOL_VERSION: string = (() => {
   for (const up of ['../../package.json', '../../../package.json']) {
@@ -109,6 +113,7 @@ export const LATER_KEYS: readonly { path: readonly [string, string]; neutral: un
   // Every listed clip is in the inputs' fingerprint, so a clip the wider default lists is seen as a changed dataset.
   { path: ['dataset', 'extensions'], neutral: DEFAULT_EXTENSIONS },
   { path: ['frontend', 'type'], neutral: 'microfrontend' },
+  { path: ['output', 'format'], neutral: 'npy' },
 ];
 
 /** The part of the config that determines the output bytes (the manifest records it). */
