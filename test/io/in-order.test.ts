@@ -15,7 +15,7 @@ test('chunks added in any order are written in sequence; each settles only once 
   const b = order.add(12, 3, bytes(12, 13, 14)).then(() => settled.push(12));
   await new Promise((r) => setImmediate(r));
   assert.equal(written.length, 0, 'nothing before chunk 10');
-  assert.equal(settled.length, 0, "none settled");
+  assert.equal(settled.length, 0, 'none settled');
   assert.equal(order.held, 2);
   const a = order.add(10, 2, bytes(10, 11)).then(() => settled.push(10));
   await Promise.all([a, b, c]);
