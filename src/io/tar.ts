@@ -33,20 +33,12 @@ function octal(header: Buffer, offset: number, width: number, value: number): vo
   header[offset + width - 1] = 0;
 }
 
-/**
- * The 512-byte ustar header of a regular file: mode 0644, uid/gid 0, empty owner names, mtime 0, no link. The
- * checksum is the byte sum of the header with its own field read as spaces, as 6 octal digits, NUL and space.
- */
-export function tarHeader(name: string, size: number): Buffer {
-  if (!Number.isInteger(size) || size < 0 || size > MAX_MEMBER_BYTES)
-    throw new Error(`tar: member "${name}" of ${size} bytes: ustar holds 0 to ${MAX_MEMBER_BYTES} bytes per member`);
-  const fields = splitName(name);
+/** Every field but the name, size, prefix and checksum: mode 0644, uid/gid 0, mtime 0, a regular file, ustar 00. */
+const TEMPLATE = (() => {
   const h = Buffer.alloc(BLOCK);
-  fields.name.copy(h, 0);
   octal(h, 100, 8, 0o644); // mode
   octal(h, 108, 8, 0); // uid
   octal(h, 116, 8, 0); // gid
-  octal(h, 124, 12, size);
   octal(h, 136, 12, 0); // mtime
   h.fill(0x20, 148, 156); // checksum, as spaces while it is summed
   h[156] = 0x30; // typeflag '0': a regular file
@@ -55,9 +47,31 @@ export function tarHeader(name: string, size: number): Buffer {
   // uname and gname (265, 297) stay empty; devmajor and devminor hold zeros.
   octal(h, 329, 8, 0);
   octal(h, 337, 8, 0);
-  fields.prefix.copy(h, 345);
+  return h;
+})();
+const TEMPLATE_SUM = TEMPLATE.reduce((a, b) => a + b, 0);
+
+const byteSum = (b: Uint8Array, start: number, end: number) => {
   let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += h[i];
+  for (let i = start; i < end; i++) sum += b[i];
+  return sum;
+};
+
+/**
+ * The 512-byte ustar header of a regular file: mode 0644, uid/gid 0, empty owner names, mtime 0, no link. The
+ * checksum is the byte sum of the header with its own field read as spaces, as 6 octal digits, NUL and space.
+ */
+export function tarHeader(name: string, size: number): Buffer {
+  if (!Number.isInteger(size) || size < 0 || size > MAX_MEMBER_BYTES)
+    throw new Error(`tar: member "${name}" of ${size} bytes: ustar holds 0 to ${MAX_MEMBER_BYTES} bytes per member`);
+  const fields = splitName(name);
+  const h = Buffer.allocUnsafe(BLOCK);
+  TEMPLATE.copy(h);
+  fields.name.copy(h, 0);
+  fields.prefix.copy(h, 345);
+  octal(h, 124, 12, size);
+  // The template's sum, plus what the name, size and prefix fields add (they are zeros in the template).
+  const sum = TEMPLATE_SUM + byteSum(h, 0, NAME_BYTES) + byteSum(h, 124, 136) + byteSum(h, 345, 345 + PREFIX_BYTES);
   h.write(sum.toString(8).padStart(6, '0'), 148, 6, 'latin1');
   h[154] = 0;
   h[155] = 0x20;
