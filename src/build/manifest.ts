@@ -61,7 +61,7 @@ export function buildManifest(opts: {
   }
   return {
     format: 'audiogen',
-    format_version: config.output.format === 'webdataset' ? FORMAT_VERSION : 1,
+    format_version: FORMAT_VERSION,
     tool: { name: 'audiogen', version: TOOL_VERSION },
     complete,
     config_hash: hash,

@@ -8,10 +8,10 @@ import type { LabelFormat } from './labels.js';
 import type { ShardRecord } from './shard-writer.js';
 
 /**
- * The newest manifest format_version this audiogen reads. npy builds write 1 (as before webdataset existed);
- * webdataset builds write 2: their shards list a `tar` instead of x/y/index, which a reader of 1 would not find.
+ * The manifest's format_version, for npy and webdataset builds alike: a webdataset build's shards list a `tar`
+ * where an npy build's list x, y and index, which readers tell apart by the record (python/audiogen_data reads both).
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 1;
 /** The version in package.json, read once from the package root (src/io/ under tsx, dist/src/io/ when built). */
 export const TOOL_VERSION: string = (() => {
   for (const up of ['../../package.json', '../../../package.json']) {

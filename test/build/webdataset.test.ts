@@ -11,7 +11,7 @@ import { build } from '../../src/build/build.js';
 import { merge } from '../../src/build/merge.js';
 import type { Manifest } from '../../src/io/manifest.js';
 import type { TarShardRecord } from '../../src/io/shard-writer.js';
-import { demoSubset, makeConfig, python, readTree, tempDir } from '../helpers.js';
+import { demoSubset, makeConfig, python, readTree, ROOT, tempDir } from '../helpers.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no', 'up', 'cat', 'dog'], 6);
 
@@ -64,7 +64,7 @@ test('a webdataset build is byte-identical with 1 worker, 2 workers and in-proce
     `only tars, the manifest and classes.txt: ${names.join(', ')}`,
   );
   const m = manifestOf(join(root, 'one'));
-  assert.equal(m.format_version, 2);
+  assert.equal(m.format_version, 1);
   assert.equal((m.config.output as { format: string }).format, 'webdataset');
   let listed = 0;
   for (const subset of ['training', 'validation'] as const) {
@@ -132,6 +132,43 @@ print(checked)
   const samples = (m.subsets.training!.samples + m.subsets.validation!.samples) * m.epochs;
   assert.equal(Number(report.trim()), samples);
   assert.ok(samples > 40);
+});
+
+test('the audiogen_data package reads a webdataset build as the npy build of the same config: rows, labels, index rows, verify()', async () => {
+  const root = tempDir();
+  await build(configFor(join(root, 'npy'), 'npy', { generator: { debug: true } }));
+  await build(configFor(join(root, 'wds'), 'webdataset', { generator: { debug: true } }));
+  const r = spawnSync(
+    'python3',
+    [
+      '-c',
+      `
+import sys
+import numpy as np
+from audiogen_data import AudiogenDataset, webdataset_iter
+n, w = AudiogenDataset(sys.argv[1]), AudiogenDataset(sys.argv[2])
+assert (n.format, w.format) == ('npy', 'webdataset'), (n.format, w.format)
+checked = 0
+for subset in n.subsets:
+    for e in range(n.num_epochs):
+        (xn, yn), (xw, yw) = n.epoch(subset, e), w.epoch(subset, e)
+        assert np.asarray(xw).tobytes() == np.asarray(xn).tobytes(), (subset, e)
+        assert np.array_equal(np.asarray(yw), np.asarray(yn)), (subset, e)
+        assert w.index(subset, e) == n.index(subset, e), (subset, e)
+        streamed = [y for _, y, _ in webdataset_iter(w.tars(subset, e))]
+        assert streamed == [int(np.argmax(v)) for v in np.asarray(yn)], (subset, e)
+        checked += len(xn)
+assert w.verify() == [] and n.verify() == []
+print(checked)
+`,
+      join(root, 'npy'),
+      join(root, 'wds'),
+    ],
+    // The package from the checkout (npm test also installs its wheel for python/tests).
+    { encoding: 'utf8', env: { ...process.env, PYTHONPATH: join(ROOT, 'python') } },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(Number(r.stdout.trim()) > 40, r.stdout);
 });
 
 test('the .json members type their values the same way in every sample: floats always with a decimal point', async () => {
