@@ -65,6 +65,7 @@ test('no rir_dir: nothing listed; a missing one is a config error, one without a
   await assert.rejects(
     listRirs(makeConfig(dir, '/tmp/o', { generator: { rir_dir: 'empty' } }), checks, noTick),
     (err: unknown) =>
-      err instanceof AudiogenError && err.message === `generator.rir_dir: no usable audio files (.wav .flac .opus .ogg .mp3) in ${dir}/empty`,
+      err instanceof AudiogenError &&
+      err.message === `generator.rir_dir: no usable audio files (.wav .flac .opus .ogg .mp3) in ${dir}/empty`,
   );
 });
