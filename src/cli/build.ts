@@ -88,7 +88,7 @@ function textSummary(s: BuildSummary): string {
 export function registerBuild(program: Command, signal: AbortSignal): void {
   const cmd = program
     .command('build')
-    .description('bake augmented samples (spectrograms or raw audio) into epoch shards of .npy files')
+    .description('bake augmented samples (spectrograms or raw audio) into epoch shards (.npy files or WebDataset tars)')
     .requiredOption('-c, --config <file>', 'config file (YAML or JSON)');
   addConfigOverrideFlags(cmd)
     .option('--partition <I/N>', 'build only partition I (0-based) of N; then `audiogen merge`')
