@@ -1,8 +1,10 @@
 // `npm run bench`: whole builds of a 2,000-clip dataset with 2 workers, features-only and with the full augmentation
-// profile, and features-only on an Ogg Opus copy of the same clips (scripts/make-bench-opus.sh); prints the build's own clips/s (what `build --json` reports: from the build's start, after the CLI has
-// loaded), the whole command's wall time (Node start-up included), and the peak memory of the process tree.
+// profile, and features-only on an Ogg Opus copy of the same clips (scripts/make-bench-opus.sh), as WebDataset tar
+// shards, and as a tar on standard output (`build --stdout` into a reader that counts the bytes); prints the build's
+// own clips/s (what `build --json` reports: from the build's start, after the CLI has loaded), the whole command's
+// wall time (Node start-up included), and the peak memory of the process tree.
 //
-//   npm run bench [-- --clips 2000 --workers 2 --epochs 1 --profiles features,full,features-4-epochs,features-opus]
+//   npm run bench [-- --clips 2000 --workers 2 --epochs 1 --profiles features,full,features-4-epochs,features-opus,features-webdataset,features-stdout]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +18,10 @@ const arg = (name: string, fallback: string) => {
 };
 const clips = Number(arg('clips', '2000'));
 const workers = Number(arg('workers', '2'));
-const profiles = arg('profiles', 'features,full,features-4-epochs,features-opus').split(',');
+const profiles = arg(
+  'profiles',
+  'features,full,features-4-epochs,features-opus,features-webdataset,features-stdout',
+).split(',');
 const dataset = arg('dataset', join(tmpdir(), `audiogen-bench-${clips}`));
 
 if (!existsSync(join(dataset, '.bench-dataset'))) {
@@ -44,11 +49,21 @@ const augmentation = {
   speed_range: [0.9, 1.1],
   pitch_range: [-2, 2],
 };
-const PROFILES: Record<string, { generator: Record<string, unknown>; epochs: number; opus?: boolean }> = {
+interface Profile {
+  generator: Record<string, unknown>;
+  epochs: number;
+  opus?: boolean;
+  format?: 'npy' | 'webdataset';
+  /** `build --stdout` into this process, which counts the bytes. */
+  stdout?: boolean;
+}
+const PROFILES: Record<string, Profile> = {
   features: { generator: { disable_random_transforms: true }, epochs: 1 },
   full: { generator: augmentation, epochs: 1 },
   'features-4-epochs': { generator: { disable_random_transforms: true }, epochs: 4 },
   'features-opus': { generator: { disable_random_transforms: true }, epochs: 1, opus: true },
+  'features-webdataset': { generator: { disable_random_transforms: true }, epochs: 1, format: 'webdataset' },
+  'features-stdout': { generator: { disable_random_transforms: true }, epochs: 1, format: 'webdataset', stdout: true },
 };
 
 /** The Ogg Opus copy of the dataset (made on first use; null when opusenc is missing). */
@@ -93,17 +108,22 @@ async function run(name: string): Promise<void> {
       dataset: { directory: data, classes: words, shuffle: true },
       generator: { cores: workers, max_batches_pending: 4, ...p.generator },
       frontend,
-      output: { directory: join(dir, 'out'), epochs: p.epochs },
+      output: { directory: join(dir, 'out'), epochs: p.epochs, format: p.format ?? 'npy' },
     }),
   );
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'bin/audiogen.js'), 'build', '--config', config, '--json', '--quiet'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const flags = p.stdout ? ['--stdout'] : ['--json', '--quiet'];
+  const child = spawn(process.execPath, [join(ROOT, 'bin/audiogen.js'), 'build', '--config', config, ...flags], {
+    stdio: ['ignore', 'pipe', p.stdout ? 'pipe' : 'inherit'],
+  });
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
+  let streamed = 0;
+  let summary = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    if (p.stdout) streamed += d.length;
+    else out += d;
+  });
+  child.stderr?.on('data', (d) => (summary += d));
   let peak = 0;
   const timer = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 50);
   const code: number = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));
@@ -111,12 +131,26 @@ async function run(name: string): Promise<void> {
   const command = (performance.now() - t0) / 1000;
   rmSync(dir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`${name}: build failed (exit ${code})`);
-  const s = JSON.parse(out);
+  const s = p.stdout ? streamSummary(summary, streamed) : JSON.parse(out);
   console.log(
     `${name.padEnd(18)} ${String(s.samples_built).padStart(6)} clips  ${s.seconds.toFixed(2).padStart(6)} s  ` +
       `${Math.round(s.samples_per_second).toString().padStart(5)} clips/s  ` +
       `(whole command ${command.toFixed(2)} s: ${Math.round(s.samples_built / command)} clips/s)  peak RSS ${Math.round(peak)} MiB (build + ${s.workers} workers)`,
   );
+}
+
+/** `build --stdout`'s closing line on stderr, as the fields `build --json` has. */
+function streamSummary(stderr: string, bytes: number) {
+  const m = /streamed (\d+) samples .* tar of (\d+) bytes in ([\d.]+) s \((\d+) clips\/s, (\d+) workers?\)/.exec(
+    stderr,
+  );
+  if (!m || Number(m[2]) !== bytes) throw new Error(`--stdout: no summary for ${bytes} bytes in: ${stderr}`);
+  return {
+    samples_built: Number(m[1]),
+    seconds: Number(m[3]),
+    samples_per_second: Number(m[4]),
+    workers: Number(m[5]),
+  };
 }
 
 if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) {

@@ -8,8 +8,10 @@ const EXIT_FAILED = 1;
 const EXIT_INTERRUPTED = 130;
 const argv = process.argv;
 
-// A closed stdout (`audiogen plan ... | head`) is not an error.
+// A closed stdout (`audiogen plan ... | head`) is not an error. A command that streams to stdout (`build --stdout`)
+// listens itself, to stop its workers and say so.
 process.stdout.on('error', (err) => {
+  if (process.stdout.listenerCount('error') > 1) return;
   if (err && err.code === 'EPIPE') process.exit(0);
 });
 // Until the CLI has loaded and taken over, an interrupt simply ends the process.

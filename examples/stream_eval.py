@@ -28,7 +28,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-import train_numpy  # noqa: E402  (exits with the install line when audiogen_data is missing)
+import train_numpy  # noqa: E402
+
+audiogen_data = train_numpy.reader()  # exits with the install line when the package is missing
 from audiogen_data.stream import AudiogenStream, StreamError, recognize_commands, write_detections  # noqa: E402
 
 
@@ -124,7 +126,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         stream = AudiogenStream(stream_dir)
         ds = train_numpy.AudiogenDataset(build)
-    except (StreamError, train_numpy.audiogen_data.ManifestError, OSError) as err:
+    except (StreamError, audiogen_data.ManifestError, OSError) as err:
         return fail(str(err))
     if stream.classes != ds.classes:
         return fail(f'the stream has classes {stream.classes}, the build {ds.classes}: make both from one config')

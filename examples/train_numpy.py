@@ -15,19 +15,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
-try:
-    import audiogen_data
-except ImportError:
-    sys.exit(
-        'error: the audiogen_data package is not installed: pip install ./python (from the audiogen checkout), or '
-        'with no package index pip install --no-index dist/python/audiogen_data-*.whl (written by npm run build)'
-    )
+if TYPE_CHECKING:
+    from audiogen_data import AudiogenDataset
 
-from audiogen_data import AudiogenDataset
+
+def reader():
+    """The audiogen_data package, imported when train() runs: other trainers import this file for its model alone
+    (examples/train_stream.py reads a tar stream with tarfile and numpy, without the package)."""
+    try:
+        import audiogen_data
+    except ImportError:
+        sys.exit(
+            'error: the audiogen_data package is not installed: pip install ./python (from the audiogen checkout), or '
+            'with no package index pip install --no-index dist/python/audiogen_data-*.whl (written by npm run build)'
+        )
+    return audiogen_data
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -146,8 +152,9 @@ class Trained(NamedTuple):
 
 def train(args: argparse.Namespace) -> Trained:
     """Trains as the command line does (printing its progress); raises TrainingError for a build it cannot use."""
+    audiogen_data = reader()
     try:
-        ds = AudiogenDataset(args.out, wait=args.timeout if args.follow else None)
+        ds = audiogen_data.AudiogenDataset(args.out, wait=args.timeout if args.follow else None)
     except (audiogen_data.ManifestError, TimeoutError) as err:
         raise TrainingError(str(err)) from None
     if not ds.has_labels:

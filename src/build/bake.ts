@@ -5,25 +5,23 @@ import type { Config, Subset } from '../config/schema.js';
 import type { BackgroundFile } from '../dataset/background.js';
 import type { RirFile } from '../dataset/rir.js';
 import { InterruptedError } from '../errors.js';
-import { csvLine } from '../io/csv.js';
-import { ShardWriter, type ShardRecord } from '../io/shard-writer.js';
+import { shardId } from '../io/layout.js';
+import { recordId, type ShardRecord } from '../io/shard-writer.js';
 import type { StateWriter } from '../io/state.js';
 import { batchesOf, epochOrder, firstBatchIndices, type BatchSpec, type Plan, type SubsetPlan } from '../plan/plan.js';
 import type { PlannedShard } from '../plan/shards.js';
 import type { BatchItem } from '../sample/batch.js';
-import { paramColumns, paramFields, type ParamColumn, type SampleParams } from '../sample/params.js';
 import { InlineExecutor, type Executor, type ForkPool } from '../workers/pool.js';
 import type { BuildEvents } from './build.js';
-import type { OutputLayout } from './manifest.js';
+import type { OpenShard, ShardOutput } from './outputs.js';
 
 export interface BakeInput {
   config: Config;
   plan: Plan;
-  /** This partition's shards, in canonical order. */
+  /** This partition's shards (or the streamed ones), in canonical order. */
   mine: readonly PlannedShard[];
-  layout: OutputLayout;
-  outDir: string;
-  classes: readonly string[];
+  /** Where each shard's batches go: its files, or the stream. */
+  open: OpenShard;
   background: BackgroundFile[];
   rirs: RirFile[];
   /** Pre-started workers, or null to run in this process (`debug`). */
@@ -31,9 +29,10 @@ export interface BakeInput {
   workers: number;
   events: BuildEvents;
   signal?: AbortSignal;
-  /** Finished shards by x path: the ones kept, and each one baked here as it finishes. */
+  /** Finished shards by their x or tar path: the ones kept, and each one baked here as it finishes. */
   records: Map<string, ShardRecord>;
-  state: StateWriter;
+  /** The partition's log (null for a stream, which records nothing). */
+  state: StateWriter | null;
   /** Called when an epoch of a subset has all its shards (the build rewrites the manifest for followers). */
   epochFinished: () => void;
 }
@@ -45,9 +44,9 @@ interface EpochInProgress {
   shardsLeft: number;
 }
 
-/** A shard being baked: its writer and how many of its batches are still out. */
+/** A shard being baked: where it goes and how many of its batches are still out. */
 interface ShardInProgress {
-  writer: ShardWriter;
+  writer: ShardOutput;
   batchesLeft: number;
   epoch: EpochInProgress;
 }
@@ -56,18 +55,14 @@ const interrupted = (signal: AbortSignal) => new InterruptedError(String(signal.
 
 export class Bake {
   private executor: Executor | null = null;
-  private readonly open = new Set<ShardWriter>();
+  private readonly open = new Set<ShardOutput>();
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
   private samples = 0;
   private shards = 0;
   private readonly onAbort = () => (this.executor ?? this.input.pool)?.kill();
 
-  private readonly columns: ParamColumn[];
-
-  constructor(private readonly input: BakeInput) {
-    this.columns = paramColumns(input.config);
-  }
+  constructor(private readonly input: BakeInput) {}
 
   /** Bakes every missing shard; resolves with the counts, or rejects (interrupt, a failed batch) with nothing open. */
   async run(): Promise<{ built: number; samples: number }> {
@@ -121,7 +116,7 @@ export class Bake {
     const { config, mine, records, events } = this.input;
     const shards = mine.filter((s) => s.spec.subset === sub.subset && s.spec.epoch === epoch);
     if (shards.length === 0) return;
-    const pending = shards.filter((s) => !records.has(s.files.x));
+    const pending = shards.filter((s) => !records.has(shardId(s.files)));
     const samplesIn = (list: readonly PlannedShard[]) => list.reduce((a, s) => a + s.spec.count, 0);
     events.epochStart?.(sub.subset, epoch, samplesIn(shards), samplesIn(shards) - samplesIn(pending));
     if (pending.length === 0) {
@@ -131,16 +126,10 @@ export class Bake {
     const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, sub.subset, epoch);
     const firstBatch = firstBatchIndices(sub.shards, config.dataset.batch_size);
     const progress: EpochInProgress = { subset: sub.subset, epoch, shardsLeft: pending.length };
-    for (const { spec, files } of pending) {
+    for (const planned of pending) {
       if (this.stopped()) return;
-      const writer = new ShardWriter(
-        this.input.outDir,
-        spec,
-        files,
-        this.input.layout.x,
-        this.input.layout.y,
-        this.input.layout.columns,
-      );
+      const { spec } = planned;
+      const writer = this.input.open(planned);
       this.open.add(writer);
       const shard: ShardInProgress = {
         writer,
@@ -170,16 +159,12 @@ export class Bake {
       epoch: shard.epoch.epoch,
       batchIndex: batch.batchIndex,
       items,
-      xPath: writer.xTmpPath,
-      xOffset: writer.xOffset(batch.start),
+      ...(writer.rowFile(batch.start) ?? { xPath: null, xOffset: 0 }),
     };
     const task = this.executor!.run(job)
       .then(async (res) => {
-        writer.addBatch(
-          batch.start,
-          items.map((i) => i.label),
-          csvRows(items, res.params, this.input.classes, this.columns),
-        );
+        // Settles once the batch is written: a tar's batches wait for the ones before them, inside the throttle.
+        await writer.add({ start: batch.start, items, params: res.params, rows: res.rows ?? null });
         this.samples += items.length;
         this.input.events.progress?.(sub.subset, shard.epoch.epoch, items.length);
         if (--shard.batchesLeft === 0) await this.finishShard(shard);
@@ -191,7 +176,7 @@ export class Bake {
     void task.finally(() => this.inFlight.delete(task));
   }
 
-  /** Waits while `limit` batches are out: memory stays bounded whatever the dataset's size. */
+  /** Waits while `limit` batches are out or unwritten: memory stays bounded whatever the dataset's size. */
   private async throttle(): Promise<void> {
     const { config, pool, workers } = this.input;
     const limit = pool ? workers * config.generator.max_batches_pending : 1;
@@ -201,25 +186,14 @@ export class Bake {
   private async finishShard(shard: ShardInProgress): Promise<void> {
     const record = await shard.writer.finalize();
     this.open.delete(shard.writer);
-    this.input.records.set(record.x.path, record);
-    this.input.state.record(record);
+    if (record) {
+      this.input.records.set(recordId(record), record);
+      this.input.state?.record(record);
+    }
     this.shards++;
     if (--shard.epoch.shardsLeft === 0) {
       this.input.epochFinished();
       this.input.events.epochDone?.(shard.epoch.subset, shard.epoch.epoch);
     }
   }
-}
-
-function csvRows(
-  items: BatchItem[],
-  params: SampleParams[],
-  classes: readonly string[],
-  columns: readonly ParamColumn[],
-): string {
-  let out = '';
-  items.forEach((item, i) => {
-    out += csvLine([item.position, item.label, classes[item.label], item.file, ...paramFields(params[i], columns)]);
-  });
-  return out;
 }

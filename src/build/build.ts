@@ -5,9 +5,9 @@ import type { Config, Subset } from '../config/schema.js';
 import { workerCount } from '../config/derive.js';
 import { listDataset, summarize, type DatasetListing } from '../dataset/dataset.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { CLASSES, MANIFEST, type Partition } from '../io/layout.js';
+import { CLASSES, MANIFEST, shardId, type Partition } from '../io/layout.js';
 import { configHash, manifestJson, outputConfig, type ListingSummary, type Manifest } from '../io/manifest.js';
-import type { ShardRecord } from '../io/shard-writer.js';
+import { recordId, type ShardRecord } from '../io/shard-writer.js';
 import { readState, StateWriter, stateFile, type InputsFingerprint } from '../io/state.js';
 import { compareInputs, fingerprintInputs, inputFiles, inputsToRecord } from '../plan/inputs.js';
 import { WHOLE } from '../plan/partition.js';
@@ -25,6 +25,7 @@ import {
 } from './existing.js';
 import { checkOutputPlacement } from './placement.js';
 import { Bake } from './bake.js';
+import { fileOutputs } from './outputs.js';
 import { OutputLock } from '../io/lock.js';
 import { hooksHash, loadHooks } from '../sample/hooks.js';
 
@@ -243,7 +244,7 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
   // Every intact shard of this log stays in it, also of epochs beyond the configured count (a later run may list them).
   const logged =
     existing.kind === 'resume'
-      ? existing.kept.filter((s) => s.epoch >= epochs || mine.some((m) => m.files.x === s.x.path))
+      ? existing.kept.filter((s) => s.epoch >= epochs || mine.some((m) => shardId(m.files) === recordId(s)))
       : [];
   const kept = logged.filter((s) => s.epoch < epochs);
   const beyond = new Set(logged.filter((s) => s.epoch >= epochs).map((s) => s.epoch)).size;
@@ -270,7 +271,7 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
   }
   if (whole) writeFileAtomic(join(outDir, CLASSES), run.listing.classes.join('\n') + '\n');
 
-  const records = new Map<string, ShardRecord>(kept.map((s) => [s.x.path, s]));
+  const records = new Map<string, ShardRecord>(kept.map((s) => [recordId(s), s]));
   const writeManifest = (complete: boolean) => {
     const m = buildManifest({
       config,
@@ -285,7 +286,7 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
   };
   // Written at once, so a trainer can start following before the first epoch is done.
   if (whole) writeManifest(false);
-  if (mine.every((s) => records.has(s.files.x))) {
+  if (mine.every((s) => records.has(shardId(s.files)))) {
     const upToDate = existing.kind === 'resume' && kept.length === mine.length;
     return summaryOf(run, whole ? writeManifest(true) : null, {
       built: 0,
@@ -296,14 +297,12 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
     });
   }
   const samplesIn = (shards: PlannedShard[]) => shards.reduce((a, s) => a + s.spec.count, 0);
-  events.buildStart?.(samplesIn(mine), samplesIn(mine.filter((s) => records.has(s.files.x))));
+  events.buildStart?.(samplesIn(mine), samplesIn(mine.filter((s) => records.has(shardId(s.files)))));
   const built = await new Bake({
     config,
     plan: run.plan,
     mine,
-    layout: run.layout,
-    outDir,
-    classes: run.listing.classes,
+    open: fileOutputs(config, outDir, run.layout, run.listing.classes),
     background: run.listing.background,
     rirs: run.listing.rirs,
     pool: run.pool,

@@ -6,10 +6,19 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { AudiogenError, EXIT, InterruptedError } from '../errors.js';
 import { outputError, tmpName } from '../io/atomic.js';
-import { CLASSES, isLayoutFolder, isShardPath, MANIFEST, STATE_DIR, type ShardFiles } from '../io/layout.js';
+import {
+  CLASSES,
+  isLayoutFolder,
+  isShardPath,
+  MANIFEST,
+  shardId,
+  shardPaths,
+  STATE_DIR,
+  type ShardFiles,
+} from '../io/layout.js';
 import { configChanges, identityOf, outputConfig, type Manifest } from '../io/manifest.js';
 import { readRegularFile } from '../files/read.js';
-import { sha256File, type ShardRecord } from '../io/shard-writer.js';
+import { recordFiles, sha256File, type ShardRecord } from '../io/shard-writer.js';
 import { readState, STATE_FILE_PATTERN, type InputsFingerprint, type StateHeader, type StateLog } from '../io/state.js';
 import { compareInputs } from '../plan/inputs.js';
 import type { ShardLookup } from '../plan/shards.js';
@@ -23,8 +32,7 @@ export type OutputState =
 
 /** The first of a shard's files that is missing or differs from its record, or null when all are intact. */
 export async function shardDefect(outDir: string, s: ShardRecord, checkHash = true): Promise<string | null> {
-  for (const f of [s.x, s.y, s.index]) {
-    if (!f) continue;
+  for (const f of recordFiles(s)) {
     const path = join(outDir, f.path);
     try {
       if (statSync(path).size !== f.bytes) return `${f.path}: size differs from its record`;
@@ -103,15 +111,19 @@ export function checkRecord(
       `it names ${JSON.stringify(r.subset)} epoch ${r.epoch} shard ${r.shard}, which this build does not have`,
     );
   if (planned.spec.start !== r.start || planned.spec.count !== r.count)
-    throw corrupt(log, line, `its positions differ from the plan's for ${planned.files.x}`);
-  const expect: [keyof ShardFiles, { path: string } | null][] = [
-    ['x', r.x],
-    ['y', r.y],
-    ['index', r.index],
-  ];
-  for (const [key, rec] of expect) {
-    const want = key === 'y' && !planned.hasY ? null : planned.files[key];
-    const got = rec && typeof rec.path === 'string' ? rec.path : null;
+    throw corrupt(log, line, `its positions differ from the plan's for ${shardId(planned.files)}`);
+  const rec = r as unknown as Partial<Record<string, { path?: unknown } | null>>;
+  const files = planned.files;
+  const expect: [string, string | null][] =
+    'tar' in files
+      ? [['tar', files.tar]]
+      : [
+          ['x', files.x],
+          ['y', planned.hasY ? files.y : null],
+          ['index', files.index],
+        ];
+  for (const [key, want] of expect) {
+    const got = rec[key] && typeof rec[key].path === 'string' ? rec[key].path : null;
     if (got !== want)
       throw corrupt(
         log,
@@ -217,8 +229,9 @@ function loggedFiles(logPath: string): string[] {
   } catch {
     return [];
   }
+  const files = (r: Partial<Record<string, { path?: unknown } | null>>) => [r.x, r.y, r.index, r.tar];
   return state.shards
-    .flatMap(({ record: r }) => [r.x, r.y, r.index])
+    .flatMap(({ record }) => files(record as unknown as Partial<Record<string, { path?: unknown } | null>>))
     .flatMap((f) => (f && typeof f.path === 'string' && isShardPath(f.path) ? [f.path] : []));
 }
 
@@ -251,7 +264,7 @@ export function removePreviousBuild(outDir: string, ownLog: string, whole: boole
  */
 export function removePartials(outDir: string, own: readonly ShardFiles[] | null): void {
   if (own) {
-    for (const f of own) for (const rel of [f.x, f.y, f.index]) removeFile(tmpName(join(outDir, rel)));
+    for (const f of own) for (const rel of shardPaths(f)) removeFile(tmpName(join(outDir, rel)));
     return;
   }
   for (const name of [MANIFEST, CLASSES]) removeFile(tmpName(join(outDir, name)));

@@ -13,6 +13,7 @@ import {
 } from '../io/manifest.js';
 import type { ShardRecord, XFormat } from '../io/shard-writer.js';
 import { plannedShards } from '../plan/shards.js';
+import { shardId } from '../io/layout.js';
 import { paramColumns } from '../sample/params.js';
 
 export interface OutputLayout {
@@ -34,7 +35,7 @@ export function buildManifest(opts: {
   hash: string;
   datasetHash: string;
   summary: ListingSummary;
-  /** Finished shards by x path. */
+  /** Finished shards by x (or tar) path. */
   records: ReadonlyMap<string, ShardRecord>;
   complete: boolean;
 }): Manifest {
@@ -51,7 +52,7 @@ export function buildManifest(opts: {
     for (let epoch = 0; epoch < config.output.epochs; epoch++) {
       const mine = shards
         .filter((s) => s.spec.subset === subset && s.spec.epoch === epoch)
-        .map((s) => records.get(s.files.x));
+        .map((s) => records.get(shardId(s.files)));
       // Only whole epochs are listed, in order: a follower never sees a gap.
       if (mine.some((s) => !s)) break;
       entry.epochs.push({ epoch, shards: mine as ShardRecord[] });

@@ -4,9 +4,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AudiogenError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { CLASSES, MANIFEST, STATE_DIR } from '../io/layout.js';
+import { CLASSES, MANIFEST, shardId, STATE_DIR } from '../io/layout.js';
 import { manifestJson, type Manifest } from '../io/manifest.js';
-import type { ShardRecord } from '../io/shard-writer.js';
+import { recordId, type ShardRecord } from '../io/shard-writer.js';
 import { readState, STATE_FILE_PATTERN, type StateHeader } from '../io/state.js';
 import { assignShards } from '../plan/partition.js';
 import { buildManifest } from './manifest.js';
@@ -86,7 +86,7 @@ export async function merge(outDir: string): Promise<MergeResult> {
     for (const s of l.shards) {
       // Every path must be the one the layout computes: a record naming anything else is corruption, never hashed.
       checkRecord(join(outDir, STATE_DIR, l.file), s, shardAt);
-      byPath.set(s.record.x.path, s.record);
+      byPath.set(recordId(s.record), s.record);
     }
   }
 
@@ -96,8 +96,8 @@ export async function merge(outDir: string): Promise<MergeResult> {
     if (!present.has(p)) problems.push(`partition ${p} of ${count}: no record (it never ran here)`);
   for (const [i, s] of planned.entries()) {
     const owner = `partition ${owners[i]} of ${count}`;
-    const record = byPath.get(s.files.x);
-    if (!record) problems.push(`${s.files.x}: missing (${owner})`);
+    const record = byPath.get(shardId(s.files));
+    if (!record) problems.push(`${shardId(s.files)}: missing (${owner})`);
     else {
       const defect = await shardDefect(outDir, record);
       if (defect) problems.push(`${defect} (${owner})`);

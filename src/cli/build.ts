@@ -1,9 +1,12 @@
 // `audiogen build`: bake the configured subsets and epochs into shards (all of them, or one partition's).
 import type { Command } from 'commander';
 import { settleDrawnSeed } from '../build/seed.js';
-import { formatProblem } from '../errors.js';
+import { AudiogenError, EXIT, formatProblem } from '../errors.js';
 import { resolvePartition } from '../plan/partition.js';
 import { build, type BuildSummary } from '../build/build.js';
+import { buildToStream, type StreamSummary } from '../build/pipe.js';
+import { SUBSETS, type Subset } from '../config/schema.js';
+import type { LoadedConfig } from '../config/load.js';
 import { addConfigOverrideFlags, loadCommandConfig, overridesFrom, toNumber, type OverrideFlags } from './options.js';
 import { progressReporter } from './progress.js';
 
@@ -16,7 +19,21 @@ interface BuildFlags extends OverrideFlags {
   verifyInputs?: boolean;
   partition?: string;
   partitions?: number;
+  stdout?: boolean;
+  subset?: string;
+  epoch?: number;
 }
+
+/** Flags that mean nothing for a stream (it writes no output directory), each refused with why. */
+const NOT_WITH_STDOUT: [keyof BuildFlags, string, string][] = [
+  ['out', '--out', 'a stream writes no output directory'],
+  ['partition', '--partition', 'a stream is one process'],
+  ['partitions', '--partitions', 'a stream is one process'],
+  ['force', '--force', 'a stream writes no output directory'],
+  ['wait', '--wait', 'a stream takes no lock'],
+  ['verifyInputs', '--verify-inputs', 'a stream resumes nothing'],
+  ['json', '--json', 'standard output carries the tar'],
+];
 
 function jsonSummary(s: BuildSummary, run: { seed: number; seedDrawn: boolean; warnings: string[] }): string {
   const m = s.manifest;
@@ -71,7 +88,7 @@ function textSummary(s: BuildSummary): string {
 export function registerBuild(program: Command, signal: AbortSignal): void {
   const cmd = program
     .command('build')
-    .description('bake augmented samples (spectrograms or raw audio) into epoch shards of .npy files')
+    .description('bake augmented samples (spectrograms or raw audio) into epoch shards (.npy files or WebDataset tars)')
     .requiredOption('-c, --config <file>', 'config file (YAML or JSON)');
   addConfigOverrideFlags(cmd)
     .option('--partition <I/N>', 'build only partition I (0-based) of N; then `audiogen merge`')
@@ -88,11 +105,19 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
     .option('--verify-inputs', 'notice edited clips by their contents (sha256), not only by size and modification time')
     .option('-q, --quiet', 'no progress output')
     .option('--json', 'print a machine-readable summary on stdout at the end')
+    .option(
+      '--stdout',
+      'stream one WebDataset tar to standard output instead of writing shards (output.format: webdataset); progress on stderr',
+    )
+    .option('--subset <name>', `with --stdout: stream only this subset (${SUBSETS.join(', ')})`)
+    .option('--epoch <e>', 'with --stdout: stream only this epoch (0-based)', toNumber('--epoch'))
     .action(async (flags: BuildFlags) => {
+      checkStreamFlags(flags);
       const loaded = loadCommandConfig(flags.config, overridesFrom(flags));
       let { config } = loaded;
       const warnings = loaded.warnings.map(formatProblem);
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+      if (flags.stdout) return streamBuild(flags, loaded, signal);
       const { partition, source } = resolvePartition({
         flag: flags.partition,
         partitions: flags.partitions,
@@ -126,4 +151,60 @@ export function registerBuild(program: Command, signal: AbortSignal): void {
         );
       else if (!flags.quiet) process.stderr.write(textSummary(summary));
     });
+}
+
+/** --stdout's own rules, before the config is read: usage errors (exit 2) naming the flag. */
+function checkStreamFlags(flags: BuildFlags): void {
+  if (!flags.stdout) {
+    const stray = flags.subset !== undefined ? '--subset' : flags.epoch !== undefined ? '--epoch' : null;
+    if (stray) throw new AudiogenError(`${stray}: selects what --stdout streams; use it with --stdout`, EXIT.config);
+    return;
+  }
+  for (const [key, flag, why] of NOT_WITH_STDOUT)
+    if (flags[key] !== undefined && flags[key] !== false)
+      throw new AudiogenError(`${flag} cannot be used with --stdout: ${why}`, EXIT.config);
+  if (flags.subset !== undefined && !(SUBSETS as readonly string[]).includes(flags.subset))
+    throw new AudiogenError(`--subset: expected ${SUBSETS.join(', ')}, got "${flags.subset}"`, EXIT.config);
+  if (process.stdout.isTTY)
+    throw new AudiogenError(
+      '--stdout writes a binary tar and standard output is a terminal: pipe it into a trainer (audiogen build ... --stdout | python3 train.py) or redirect it to a file',
+      EXIT.config,
+    );
+}
+
+function streamSummary(s: StreamSummary): string {
+  const what = s.epochs.map((e) => `${e.subset} ${e.epoch}`).join(', ');
+  if (s.closedByReader)
+    return `audiogen: standard output was closed by its reader after ${s.samples} of ${s.selected} samples: stopped, workers ended\n`;
+  return (
+    `streamed ${s.samples} samples (${what}) as a WebDataset tar of ${s.bytes} bytes in ${s.seconds.toFixed(1)} s ` +
+    `(${Math.round(s.samplesPerSecond)} clips/s, ${s.workers} worker${s.workers === 1 ? '' : 's'})\n`
+  );
+}
+
+/** `build --stdout`: the selected epochs as one tar on standard output; nothing written under output.directory. */
+async function streamBuild(flags: BuildFlags, loaded: LoadedConfig, signal: AbortSignal): Promise<void> {
+  const { config } = loaded;
+  // No output directory is read: a drawn seed is printed, never looked up in an earlier build.
+  if (loaded.seedDrawn)
+    process.stderr.write(`seed: drawn at random: ${config.dataset.seed} (--seed ${config.dataset.seed} repeats it)\n`);
+  if (config.output.format !== 'webdataset')
+    throw new AudiogenError(
+      `--stdout streams WebDataset tar: set output.format: webdataset in ${flags.config} (it is ${config.output.format})`,
+      EXIT.config,
+    );
+  const progress = progressReporter({ quiet: !!flags.quiet, epochs: config.output.epochs, signal });
+  let summary: StreamSummary;
+  try {
+    summary = await buildToStream(config, {
+      out: process.stdout,
+      select: { subset: flags.subset as Subset | undefined, epoch: flags.epoch },
+      events: progress,
+      signal,
+    });
+  } finally {
+    progress.stop();
+  }
+  // A stream that ended early is worth saying even with --quiet: the reader did not get every sample.
+  if (summary.closedByReader || !flags.quiet) process.stderr.write(streamSummary(summary));
 }

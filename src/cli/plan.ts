@@ -36,7 +36,7 @@ export function registerPlan(program: Command, signal?: AbortSignal): void {
           shards: mine.length,
           samples: mine.reduce((a, s) => a + s.spec.count, 0),
           files: mine.map((s) => ({
-            x: s.files.x,
+            ...('tar' in s.files ? { tar: s.files.tar } : { x: s.files.x }),
             subset: s.spec.subset,
             epoch: s.spec.epoch,
             shard: s.spec.shard,
@@ -55,7 +55,7 @@ export function registerPlan(program: Command, signal?: AbortSignal): void {
       );
       for (const p of partitions) {
         process.stdout.write(`partition ${p.partition}: ${p.shards} shards, ${p.samples} samples\n`);
-        for (const f of p.files) process.stdout.write(`  ${f.x} (${f.samples})\n`);
+        for (const f of p.files) process.stdout.write(`  ${'tar' in f ? f.tar : f.x} (${f.samples})\n`);
       }
     });
 }

@@ -8,6 +8,8 @@ import { encodeWavPcm16 } from '../audio/wav.js';
 import { AudiogenError, EXIT } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { encodeNpy } from '../io/npy.js';
+import { findMember } from '../io/tar.js';
+import { sampleKey } from '../io/webdataset.js';
 import { configOfManifest, readBuiltManifest } from '../build/read-manifest.js';
 import { Sampler } from './sampler.js';
 import { toNumber } from './options.js';
@@ -25,16 +27,31 @@ function shardRow(
     .find((e) => e.epoch === epoch)
     ?.shards.find((s) => position >= s.start && position < s.start + s.count);
   if (!shard) return null;
-  const path = join(outDir, shard.x.path);
-  const headerBytes = shard.x.bytes - shard.count * rowBytes;
-  const buf = Buffer.alloc(rowBytes);
-  const fd = openSync(path, 'r');
+  const path = join(outDir, 'tar' in shard ? shard.tar.path : shard.x.path);
   try {
-    readSync(fd, buf, 0, rowBytes, headerBytes + (position - shard.start) * rowBytes);
-  } finally {
-    closeSync(fd);
+    let offset: number;
+    if ('tar' in shard) {
+      // The sample's .npy member: its data ends the member, after the .npy header.
+      const name = `${sampleKey(subset, epoch, position)}.npy`;
+      const member = findMember(path, name);
+      if (!member || member.size < rowBytes) throw new Error(`no member ${name} holding a row`);
+      offset = member.offset + member.size - rowBytes;
+    } else {
+      offset = shard.x.bytes - shard.count * rowBytes + (position - shard.start) * rowBytes;
+    }
+    const buf = Buffer.alloc(rowBytes);
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, buf, 0, rowBytes, offset);
+    } finally {
+      closeSync(fd);
+    }
+    return buf;
+  } catch (err) {
+    throw new AudiogenError(
+      `cannot read the row from ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
-  return buf;
 }
 
 const subsetNames = `${SUBSETS.slice(0, -1).join(', ')} or ${SUBSETS[SUBSETS.length - 1]}`;

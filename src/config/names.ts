@@ -11,6 +11,8 @@ export const SPEC_AUGMENT_OFF = {
   freq_mask_max_channels: 0,
   mask_value: 'mean',
 } as const;
+/** output.format: .npy shards with index CSVs, or WebDataset tar shards. */
+export const OUTPUT_FORMATS = ['npy', 'webdataset'] as const;
 export const FRONTEND_TYPES = ['microfrontend', 'log_mel', 'mfcc'] as const;
 export const MEL_SCALES = ['slaney', 'htk'] as const;
 export const MEL_NORMS = ['slaney', 'none'] as const;

@@ -13,12 +13,13 @@ import {
   MEL_NORMS,
   MEL_SCALES,
   NOISE_COLORS,
+  OUTPUT_FORMATS,
   SPEC_AUGMENT_OFF,
   SUBSETS,
 } from './names.js';
 import { pitchSemitones } from './derive.js';
 
-export { DTYPES, FRONTEND_DTYPES, FRONTEND_TYPES, NOISE_COLORS, SPEC_AUGMENT_OFF, SUBSETS };
+export { DTYPES, FRONTEND_DTYPES, FRONTEND_TYPES, NOISE_COLORS, OUTPUT_FORMATS, SPEC_AUGMENT_OFF, SUBSETS };
 
 /** Pitch shifts beyond this many semitones (4 octaves) are refused; beyond PITCH_WARN_SEMITONES, warned about. */
 export const PITCH_MAX_SEMITONES = 48;
@@ -737,6 +738,12 @@ export const outputSchema = z
       .max(10_000_000)
       .default(0)
       .describe('Samples per shard file (0..10000000); 0: one shard per epoch'),
+    format: z
+      .enum(OUTPUT_FORMATS)
+      .default('npy')
+      .describe(
+        'Shard files: npy (x/y .npy and an index CSV per shard) or webdataset (one tar per shard: <key>.npy, <key>.cls, <key>.json per sample)',
+      ),
     partitions: z
       .int()
       .min(1)
@@ -793,6 +800,7 @@ export type MelNorm = (typeof MEL_NORMS)[number];
 export type OutputConfig = z.infer<typeof outputSchema>;
 export type Subset = (typeof SUBSETS)[number];
 export type Dtype = (typeof DTYPES)[number];
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type FrontendDtype = (typeof FRONTEND_DTYPES)[number];
 export type NoiseColor = (typeof NOISE_COLORS)[number];
 export type SpecAugment = z.infer<typeof specAugmentSchema>;

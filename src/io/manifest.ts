@@ -7,6 +7,10 @@ import { DEFAULT_EXTENSIONS, SPEC_AUGMENT_OFF } from '../config/names.js';
 import type { LabelFormat } from './labels.js';
 import type { ShardRecord } from './shard-writer.js';
 
+/**
+ * The manifest's format_version, for npy and webdataset builds alike: a webdataset build's shards list a `tar`
+ * where an npy build's list x, y and index, which readers tell apart by the record (python/audiogen_data reads both).
+ */
 export const FORMAT_VERSION = 1;
 /** The version in package.json, read once from the package root (src/io/ under tsx, dist/src/io/ when built). */
 export const TOOL_VERSION: string = (() => {
@@ -109,6 +113,7 @@ export const LATER_KEYS: readonly { path: readonly [string, string]; neutral: un
   // Every listed clip is in the inputs' fingerprint, so a clip the wider default lists is seen as a changed dataset.
   { path: ['dataset', 'extensions'], neutral: DEFAULT_EXTENSIONS },
   { path: ['frontend', 'type'], neutral: 'microfrontend' },
+  { path: ['output', 'format'], neutral: 'npy' },
 ];
 
 /** The part of the config that determines the output bytes (the manifest records it). */

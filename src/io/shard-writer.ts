@@ -19,7 +19,7 @@ import type { ShardSpec } from './layout.js';
 import { ensureDir, outputError, tmpName } from './atomic.js';
 import { csvLine } from './csv.js';
 import { encodeLabels, type LabelFormat } from './labels.js';
-import type { ShardFiles } from './layout.js';
+import type { NpyShardFiles } from './layout.js';
 import { DTYPE_BYTES, npyHeader } from './npy.js';
 
 export interface FileRecord {
@@ -34,17 +34,35 @@ export interface ArrayRecord extends FileRecord {
   dtype: Dtype;
 }
 
-export interface ShardRecord {
+interface ShardRecordBase {
   subset: ShardSpec['subset'];
   epoch: number;
   shard: number;
   /** Positions [start, start + count) of the epoch. */
   start: number;
   count: number;
+}
+
+/** A finished shard of output.format npy: its x, y (null without labels) and index files. */
+export interface NpyShardRecord extends ShardRecordBase {
   x: ArrayRecord;
   y: ArrayRecord | null;
   index: FileRecord;
 }
+
+/** A finished shard of output.format webdataset: its tar. */
+export interface TarShardRecord extends ShardRecordBase {
+  tar: FileRecord;
+}
+
+export type ShardRecord = NpyShardRecord | TarShardRecord;
+
+/** The file that names a finished shard (its x, or its tar): what records are keyed by. */
+export const recordId = (r: ShardRecord): string => ('tar' in r ? r.tar.path : r.x.path);
+
+/** A finished shard's files, as recorded. */
+export const recordFiles = (r: ShardRecord): FileRecord[] =>
+  'tar' in r ? [r.tar] : [r.x, ...(r.y ? [r.y] : []), r.index];
 
 export interface XFormat {
   dtype: Dtype;
@@ -120,7 +138,7 @@ export class ShardWriter {
   constructor(
     outDir: string,
     readonly spec: ShardSpec,
-    private readonly files: ShardFiles,
+    private readonly files: NpyShardFiles,
     private readonly xFormat: XFormat,
     private readonly yFormat: LabelFormat | null,
     columns: readonly string[],
@@ -189,7 +207,7 @@ export class ShardWriter {
   }
 
   /** Flushes, hashes and renames the files to their final names. */
-  async finalize(): Promise<ShardRecord> {
+  async finalize(): Promise<NpyShardRecord> {
     if (this.csvNext !== this.spec.start + this.spec.count) {
       throw new Error(
         `shard ${this.files.x} finalized with rows missing (${this.csvNext - this.spec.start}/${this.spec.count})`,

@@ -91,9 +91,14 @@ export class StateWriter {
     this.append(header, 'a');
   }
 
+  /** One line per finished shard, its keys in a fixed order (the npy lines as they always were). */
   record(shard: ShardRecord): void {
-    const { subset, epoch, shard: n, start, count, x, y, index } = shard;
-    this.append({ subset, epoch, shard: n, start, count, x, y, index }, 'a');
+    const { subset, epoch, shard: n, start, count } = shard;
+    if ('tar' in shard) this.append({ subset, epoch, shard: n, start, count, tar: shard.tar }, 'a');
+    else {
+      const { x, y, index } = shard;
+      this.append({ subset, epoch, shard: n, start, count, x, y, index }, 'a');
+    }
   }
 
   private append(value: unknown, flag: 'a' | 'w'): void {

@@ -27,7 +27,10 @@ export function plannedShards(config: Config, summary: ListingSummary): PlannedS
   for (let epoch = 0; epoch < config.output.epochs; epoch++) {
     for (const { subset, ranges } of subsets) {
       ranges.forEach((r, shard) => {
-        out.push({ spec: { subset, epoch, shard, ...r }, files: shardFiles(subset, epoch, shard, ranges.length) });
+        out.push({
+          spec: { subset, epoch, shard, ...r },
+          files: shardFiles(subset, epoch, shard, ranges.length, config.output.format),
+        });
       });
     }
   }
@@ -50,7 +53,7 @@ export function shardLookup(config: Config, summary: ListingSummary): ShardLooku
     if (!r || !Number.isInteger(shard) || !Number.isInteger(epoch) || epoch < 0) return null;
     return {
       spec: { subset, epoch, shard, ...r },
-      files: shardFiles(subset, epoch, shard, ranges.get(subset)!.length),
+      files: shardFiles(subset, epoch, shard, ranges.get(subset)!.length, config.output.format),
       hasY,
     };
   };

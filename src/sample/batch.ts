@@ -41,14 +41,19 @@ export interface BatchJob {
   epoch: number;
   batchIndex: number;
   items: BatchItem[];
-  /** Absolute path of the shard's x file being written, and the byte offset of the batch's first row. */
-  xPath: string;
+  /**
+   * Absolute path of the shard's x file being written, and the byte offset of the batch's first row; null: the
+   * rows go back with the result (a tar shard or stream is written in order by the build).
+   */
+  xPath: string | null;
   xOffset: number;
 }
 
 export interface BatchResult {
   /** Drawn parameters per item, in item order. */
   params: SampleParams[];
+  /** The batch's x rows back to back, when the job had no xPath. */
+  rows?: Uint8Array;
 }
 
 // One file buffer per process, grown to the largest clip: reading a clip allocates nothing (the decoders copy out).
@@ -189,12 +194,15 @@ export class BatchProcessor {
     });
   }
 
-  /** Renders and writes the batch's rows into its shard file. */
+  /** Renders the batch's rows and writes them into its shard file, or returns them when the job names none. */
   run(job: BatchJob, beforeSample?: (item: number) => void): BatchResult {
     const rows = this.renderer.newRows(job.items.length);
     const rendered = this.render(job, rows, beforeSample);
-    writeAt(job.xPath, job.xOffset, Buffer.from(rows.buffer, rows.byteOffset, rows.byteLength));
-    return { params: rendered.map((r) => r.params) };
+    const bytes = new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
+    const params = rendered.map((r) => r.params);
+    if (job.xPath === null) return { params, rows: bytes };
+    writeAt(job.xPath, job.xOffset, bytes);
+    return { params };
   }
 
   private runGetBatch(job: BatchJob, params: SampleParams[], rows: TypedArray): void {
@@ -235,7 +243,7 @@ export class BatchProcessor {
   }
 }
 
-function writeAt(path: string, offset: number, data: Buffer): void {
+function writeAt(path: string, offset: number, data: Uint8Array): void {
   let fd: number;
   try {
     fd = openSync(path, 'r+');

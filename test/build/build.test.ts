@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { build } from '../../src/build/build.js';
 import type { Manifest } from '../../src/io/manifest.js';
+import type { NpyShardRecord } from '../../src/io/shard-writer.js';
 import { DEMO_DATASET, FIXTURES, demoSubset, makeConfig, python, readTree, tempDir } from '../helpers.js';
 
 const CLASSES = ['yes', 'no', 'up', 'cat', 'dog'];
@@ -283,7 +284,7 @@ test('an empty subset still gets its empty shard files and its epochs in the man
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
   assert.equal(m.subsets.validation!.samples, 0);
   assert.equal(m.subsets.validation!.epochs.length, 2);
-  const shard = m.subsets.validation!.epochs[1].shards[0];
+  const shard = m.subsets.validation!.epochs[1].shards[0] as NpyShardRecord;
   assert.deepEqual(shard.x.shape, [0, 16000]);
   assert.ok(existsSync(join(out, shard.x.path)) && existsSync(join(out, shard.index.path)));
   assert.ok(!Object.keys(readTree(out)).some((k) => k.endsWith('.partial')));

@@ -17,7 +17,8 @@ import {
 import type { Config } from '../../src/config/schema.js';
 import { AudiogenError, EXIT } from '../../src/errors.js';
 import { configHash } from '../../src/io/manifest.js';
-import type { ShardRecord } from '../../src/io/shard-writer.js';
+import type { NpyShardFiles } from '../../src/io/layout.js';
+import type { NpyShardRecord, ShardRecord } from '../../src/io/shard-writer.js';
 import { readState, StateWriter, stateFile } from '../../src/io/state.js';
 import { ownedShards, plannedShards, shardLookup } from '../../src/plan/shards.js';
 import { demoSubset, makeConfig, readTree, tempDir } from '../helpers.js';
@@ -50,7 +51,9 @@ async function built(parts: Parameters<typeof configFor>[1] = {}) {
       inputs: header.inputs!,
       ...over,
     });
-  return { out, config, log, header, inspect, records: readState(log).shards };
+  // These builds are npy builds: their records have x, y and index.
+  const records = readState(log).shards as { record: NpyShardRecord; line: number }[];
+  return { out, config, log, header, inspect, records };
 }
 
 const failsWith = (pattern: RegExp) => (e: unknown) => e instanceof AudiogenError && pattern.test(e.message);
@@ -335,11 +338,18 @@ test('removePreviousBuild of a partition deletes only its own log and shards; re
   const config = configFor(out);
   for (const index of [0, 1]) await build(config, { partition: { index, count: 2 } });
   const logs = [0, 1].map((index) => stateFile(out, { index, count: 2 }));
-  const mine = readState(logs[0]).shards.flatMap(({ record: r }) => [r.x.path, r.y!.path, r.index.path]);
-  const theirs = readState(logs[1]).shards.flatMap(({ record: r }) => [r.x.path, r.y!.path, r.index.path]);
+  const paths = (log: string) =>
+    readState(log).shards.flatMap(({ record }) => {
+      const r = record as NpyShardRecord;
+      return [r.x.path, r.y!.path, r.index.path];
+    });
+  const mine = paths(logs[0]);
+  const theirs = paths(logs[1]);
   const summary = readState(logs[0]).header!.listing;
-  const own = ownedShards(plannedShards(config, summary), { index: 0, count: 2 }).map((s) => s.files);
-  const other = ownedShards(plannedShards(config, summary), { index: 1, count: 2 }).map((s) => s.files);
+  const own = ownedShards(plannedShards(config, summary), { index: 0, count: 2 }).map((s) => s.files as NpyShardFiles);
+  const other = ownedShards(plannedShards(config, summary), { index: 1, count: 2 }).map(
+    (s) => s.files as NpyShardFiles,
+  );
   for (const f of [own[0], other[0]]) writeFileSync(join(out, `${f.x}.partial`), 'left by a killed build');
   removePartials(out, own);
   assert.equal(existsSync(join(out, `${own[0].x}.partial`)), false);

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildManifest, outputLayout } from '../../src/build/manifest.js';
 import { FORMAT_VERSION, outputConfig, type ListingSummary } from '../../src/io/manifest.js';
-import type { ShardRecord } from '../../src/io/shard-writer.js';
+import type { NpyShardFiles } from '../../src/io/layout.js';
+import type { NpyShardRecord } from '../../src/io/shard-writer.js';
 import { plannedShards, type PlannedShard } from '../../src/plan/shards.js';
 import { makeConfig } from '../helpers.js';
 
@@ -17,18 +18,22 @@ const summary: ListingSummary = {
   skipped: [{ file: 'yes/bad.wav', reason: 'truncated' }],
   warnings: ['a warning'],
 };
-const config = makeConfig('/data', '/out', {
+const parts = {
   generator: { validation_split: 0.3 },
   output: { epochs: 3, samples_per_shard: 2 },
-});
+};
+const config = makeConfig('/data', '/out', parts);
 
 /** A finished shard's record as a build would log it (sizes and hashes made up). */
-const recordOf = ({ spec, files }: PlannedShard): ShardRecord => ({
-  ...spec,
-  x: { path: files.x, bytes: 1, sha256: 'x', shape: [spec.count, 16000], dtype: 'float32' },
-  y: { path: files.y, bytes: 1, sha256: 'y', shape: [spec.count, 2], dtype: 'float32' },
-  index: { path: files.index, bytes: 1, sha256: 'i' },
-});
+const recordOf = ({ spec, files: f }: PlannedShard): NpyShardRecord => {
+  const files = f as NpyShardFiles;
+  return {
+    ...spec,
+    x: { path: files.x, bytes: 1, sha256: 'x', shape: [spec.count, 16000], dtype: 'float32' },
+    y: { path: files.y, bytes: 1, sha256: 'y', shape: [spec.count, 2], dtype: 'float32' },
+    index: { path: files.index, bytes: 1, sha256: 'i' },
+  };
+};
 const manifestOf = (shards: PlannedShard[], complete = false) =>
   buildManifest({
     config,
@@ -36,7 +41,7 @@ const manifestOf = (shards: PlannedShard[], complete = false) =>
     datasetHash: 'd',
     summary,
     complete,
-    records: new Map(shards.map((s) => [s.files.x, recordOf(s)])),
+    records: new Map(shards.map((s) => [recordOf(s).x.path, recordOf(s)])),
   });
 
 test('only whole epochs are listed, in order: an epoch missing one shard hides every epoch after it', () => {
@@ -54,7 +59,7 @@ test('only whole epochs are listed, in order: an epoch missing one shard hides e
     [0, 1, 2],
   );
   assert.deepEqual(
-    m.subsets.training!.epochs[0].shards.map((s) => [s.shard, s.start, s.count, s.x.path]),
+    m.subsets.training!.epochs[0].shards.map((s) => [s.shard, s.start, s.count, (s as NpyShardRecord).x.path]),
     [
       [0, 0, 2, 'training/epoch-000/x-000.npy'],
       [1, 2, 2, 'training/epoch-000/x-001.npy'],
@@ -85,6 +90,10 @@ test('the manifest describes the output from the config and the listing: format,
   const m = manifestOf([], true);
   assert.equal(m.format, 'audiogen');
   assert.equal(m.format_version, FORMAT_VERSION);
+  // The same version for tar shards: readers tell them apart by the shard records.
+  const wds = makeConfig('/data', '/out', { ...parts, output: { ...parts.output, format: 'webdataset' } });
+  const w = buildManifest({ config: wds, hash: 'h', datasetHash: 'd', summary, complete: true, records: new Map() });
+  assert.equal(w.format_version, 1);
   assert.deepEqual([m.complete, m.config_hash, m.dataset_hash, m.epochs], [true, 'h', 'd', 3]);
   assert.deepEqual(m.config, outputConfig(config));
   assert.deepEqual(m.classes, ['yes', 'no']);

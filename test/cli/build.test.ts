@@ -244,3 +244,38 @@ test('an RIR longer than 10 s stops the build naming it (exit 1), with no partia
   );
   assert.ok(!readdirSync(join(dir, 'out', 'training', 'epoch-000')).some((f) => f.endsWith('.partial')));
 });
+
+test('--stdout is a usage error (exit 2, nothing written) without output.format: webdataset, with flags a stream cannot honour, or with a selection the build lacks', () => {
+  const dir = tempDir();
+  const npy = kwsConfig(dir);
+  assertFails(
+    runCli(['build', '--config', npy, '--stdout'], opts),
+    2,
+    /--stdout streams WebDataset tar: set output\.format: webdataset in .*kws\.yaml \(it is npy\)/,
+  );
+  const wds = kwsConfig(dir, { output: { format: 'webdataset', epochs: 2 } }, 'wds.yaml');
+  for (const [flags, message] of [
+    [['--json'], /--json cannot be used with --stdout: standard output carries the tar/],
+    [['--out', join(dir, 'o')], /--out cannot be used with --stdout: a stream writes no output directory/],
+    [['--partition', '0/2'], /--partition cannot be used with --stdout: a stream is one process/],
+    [['--partitions', '2'], /--partitions cannot be used with --stdout/],
+    [['--force'], /--force cannot be used with --stdout/],
+    [['--wait'], /--wait cannot be used with --stdout: a stream takes no lock/],
+    [['--verify-inputs'], /--verify-inputs cannot be used with --stdout/],
+    [['--subset', 'bogus'], /--subset: expected training, validation, testing, got "bogus"/],
+    [['--subset', 'validation'], /--subset validation: this config bakes training \(output\.subsets/],
+    [['--epoch', '2'], /--epoch 2: expected an epoch number from 0 to 1 \(output\.epochs is 2\)/],
+    [['--epoch', '-1'], /--epoch -1: expected an epoch number from 0 to 1/],
+  ] as const) {
+    const r = runCli(['build', '--config', wds, '--stdout', ...flags], opts);
+    assertFails(r, 2, message);
+    assert.equal(r.stdout, '', flags.join(' '));
+  }
+  for (const flag of ['--subset', '--epoch'])
+    assertFails(
+      runCli(['build', '--config', wds, flag, flag === '--epoch' ? '0' : 'training'], opts),
+      2,
+      new RegExp(`${flag}: selects what --stdout streams; use it with --stdout`),
+    );
+  assert.equal(existsSync(join(dir, 'out')), false, 'nothing written');
+});

@@ -77,6 +77,31 @@ test('plan --json gives the same assignment, and a partitioned build makes exact
   assert.deepEqual(built, PARTITION_1);
 });
 
+test('plan names tar shards for a webdataset build, as text and --json', () => {
+  const dir = tempDir();
+  const file = writeConfig(dir, {
+    dataset: { directory: dataset, classes: ['yes', 'no'] },
+    generator: { frontend_enabled: false, cores: 1 },
+    output: { directory: join(dir, 'out'), epochs: 2, samples_per_shard: 2, format: 'webdataset' },
+  });
+  const tars = (files: string[]) => files.map((f) => f.replace(/x-(\d+)\.npy$/, 'shard-$1.tar'));
+  const r = runCli(['plan', '--config', file, '--partitions', '2'], opts);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(
+    r.stdout.includes(
+      tars(PARTITION_0)
+        .map((f) => `  ${f} (2)`)
+        .join('\n'),
+    ),
+    r.stdout,
+  );
+  const json = JSON.parse(runCli(['plan', '--config', file, '--partitions', '2', '--json'], opts).stdout);
+  assert.deepEqual(
+    json.assignment[1].files.map((f: { tar: string }) => f.tar),
+    tars(PARTITION_1),
+  );
+});
+
 test('--partitions must be a positive integer (exit 2, nothing listed)', () => {
   const dir = tempDir();
   const file = planConfig(dir);

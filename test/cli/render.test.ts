@@ -71,6 +71,48 @@ test('render re-creates samples of a built dataset byte for byte, with every aug
   assert.match(bad.stderr, /epoch 5 does not exist: the build has epochs 0\.\.1/);
 });
 
+test('render re-creates samples of a webdataset build byte for byte, reading each row from its .npy member', () => {
+  const dir = tempDir();
+  const config = writeConfig(dir, {
+    dataset: { directory: dataset, classes: ['yes', 'no', '_unknown_', '_silence_'], batch_size: 4 },
+    generator: { cores: 1, validation_split: 0.3, ...augmented },
+    frontend: { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 },
+    output: { directory: join(dir, 'out'), epochs: 2, samples_per_shard: 5, format: 'webdataset' },
+  });
+  const b = runCli(['build', '--config', config, '--quiet']);
+  assert.equal(b.code, 0, b.stderr);
+  for (const [subset, epoch, position] of [
+    ['training', 1, 0],
+    ['training', 0, 7],
+    ['validation', 1, 2],
+  ] as const) {
+    const args = ['--subset', subset, '--epoch', String(epoch), '--position', String(position)];
+    const r = runCli(['render', join(dir, 'out'), ...args, '--to', join(dir, 'r'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).matches_shard, true, r.stdout);
+  }
+  // A tar whose member was changed is caught.
+  const tar = join(dir, 'out', 'training', 'epoch-000', 'shard-001.tar');
+  const bytes = readFileSync(tar);
+  const at = bytes.indexOf('training-e000-00000007.npy') + 512 + 128 + 10;
+  bytes[at] ^= 0xff;
+  writeFileSync(tar, bytes);
+  const r = runCli([
+    'render',
+    join(dir, 'out'),
+    '--subset',
+    'training',
+    '--epoch',
+    '0',
+    '--position',
+    '7',
+    '--to',
+    join(dir, 'r'),
+  ]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /the re-created row differs from the one stored in the shard/);
+});
+
 test('render re-creates rows with reverb and SpecAugment masks byte for byte, and reports what was drawn', () => {
   const dir = tempDir();
   const config = writeConfig(dir, {

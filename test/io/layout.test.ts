@@ -1,7 +1,7 @@
 // The names audiogen gives its files, and the only names it treats as its own (to delete or overwrite).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isLayoutFolder, isShardPath, shardFiles } from '../../src/io/layout.js';
+import { isLayoutFolder, isShardPath, shardFiles, shardId, shardPaths } from '../../src/io/layout.js';
 
 test('shard files: three-digit epochs always; shard numbers as wide as the epoch needs, at least three digits', () => {
   assert.deepEqual(shardFiles('training', 0, 0, 1), {
@@ -16,6 +16,18 @@ test('shard files: three-digit epochs always; shard numbers as wide as the epoch
   assert.equal(shardFiles('training', 1000, 0, 1).x, 'training/epoch-1000/x-000.npy');
 });
 
+test('webdataset shards are one tar each, named by the same rules', () => {
+  assert.deepEqual(shardFiles('training', 0, 0, 1, 'webdataset'), { tar: 'training/epoch-000/shard-000.tar' });
+  assert.equal(shardFiles('testing', 3, 5, 12345, 'webdataset').tar, 'testing/epoch-003/shard-00005.tar');
+  assert.deepEqual(shardFiles('training', 0, 0, 1, 'npy'), shardFiles('training', 0, 0, 1));
+  const tar = shardFiles('validation', 1, 2, 3, 'webdataset');
+  assert.equal(shardId(tar), tar.tar);
+  assert.deepEqual(shardPaths(tar), [tar.tar]);
+  const npy = shardFiles('validation', 1, 2, 3);
+  assert.equal(shardId(npy), npy.x);
+  assert.deepEqual(shardPaths(npy), [npy.x, npy.y, npy.index]);
+});
+
 test('every name shardFiles gives is a shard path', () => {
   for (const subset of ['training', 'validation', 'testing'] as const) {
     for (const [epoch, shard, shards] of [
@@ -25,6 +37,8 @@ test('every name shardFiles gives is a shard path', () => {
     ]) {
       const f = shardFiles(subset, epoch, shard, shards);
       for (const p of [f.x, f.y, f.index]) assert.ok(isShardPath(p), p);
+      const t = shardFiles(subset, epoch, shard, shards, 'webdataset');
+      assert.ok(isShardPath(t.tar), t.tar);
     }
   }
 });
@@ -44,6 +58,10 @@ test('isShardPath refuses `..`, absolute paths, other subsets, other names and n
     'training/epoch-000/x-000.npy.partial',
     'training/epoch-000/index-000.npy',
     'training/epoch-000/x-000.csv',
+    'training/epoch-000/shard-000.tar.partial',
+    'training/epoch-000/shard-00.tar',
+    'training/epoch-000/shard-000.npy',
+    'training/epoch-000/x-000.tar',
     'training/epoch-000/notes.txt',
     'training/epoch-000/sub/x-000.npy',
     'training/x-000.npy',

@@ -145,8 +145,13 @@ test('keys added since builds were first made are recorded only when they change
     Record<string, unknown>
   >;
   assert.deepEqual(lists.dataset.split_lists, { testing: '/data/t.txt' });
+  const wds = outputConfig(base({ output: { format: 'webdataset' } })) as Record<string, Record<string, unknown>>;
+  assert.equal(wds.output.format, 'webdataset');
+  assert.notEqual(configHash(base({ output: { format: 'webdataset' } })), configHash(base()));
+  assert.equal(configHash(base({ output: { format: 'npy' } })), configHash(base()));
   // Read back, a recorded config gets them again with their defaults.
   const again = configSchema.parse({ ...before, output: { ...(before.output as object), directory: '/out' } });
   assert.equal(again.generator.testing_split, 0);
   assert.equal(again.dataset.manifest, null);
+  assert.equal(again.output.format, 'npy');
 });

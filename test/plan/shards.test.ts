@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { listDataset, summarize, type DatasetListing } from '../../src/dataset/dataset.js';
+import { shardId, type NpyShardFiles } from '../../src/io/layout.js';
 import type { ListingSummary } from '../../src/io/manifest.js';
 import { makePlan, ownedShards, plannedShards, shardLookup } from '../../src/plan/shards.js';
 import { demoSubset, makeConfig, tempDir } from '../helpers.js';
@@ -54,7 +55,7 @@ test('shardLookup finds the planned shard of any epoch, also beyond the configur
     assert.deepEqual(at(s.spec.subset, s.spec.epoch, s.spec.shard), { ...s, hasY: true });
   const later = at('training', 500, 2)!;
   assert.deepEqual(later.spec, { subset: 'training', epoch: 500, shard: 2, start: 4, count: 1 });
-  assert.equal(later.files.index, 'training/epoch-500/index-002.csv');
+  assert.equal((later.files as NpyShardFiles).index, 'training/epoch-500/index-002.csv');
   for (const [subset, epoch, shard] of [
     ['training', -1, 0],
     ['training', 0.5, 0],
@@ -69,10 +70,10 @@ test('shardLookup finds the planned shard of any epoch, also beyond the configur
 });
 
 test('the partitions of any count own every shard exactly once, each in canonical order', () => {
-  const all = plannedShards(configOf(3), summary).map((s) => s.files.x);
+  const all = plannedShards(configOf(3), summary).map((s) => shardId(s.files));
   for (let count = 1; count <= 7; count++) {
     const owned = Array.from({ length: count }, (_, index) =>
-      ownedShards(plannedShards(configOf(3), summary), { index, count }).map((s) => s.files.x),
+      ownedShards(plannedShards(configOf(3), summary), { index, count }).map((s) => shardId(s.files)),
     );
     assert.deepEqual(owned.flat().sort(), [...all].sort(), `${count} partitions`);
     for (const mine of owned)
@@ -83,7 +84,7 @@ test('the partitions of any count own every shard exactly once, each in canonica
       );
   }
   assert.deepEqual(
-    ownedShards(plannedShards(configOf(3), summary), { index: 0, count: 1 }).map((s) => s.files.x),
+    ownedShards(plannedShards(configOf(3), summary), { index: 0, count: 1 }).map((s) => shardId(s.files)),
     all,
   );
 });
@@ -99,8 +100,10 @@ test('adding epochs appends shards to the canonical order, so every finished sha
   const summary = summarize(await Promise.resolve(listDataset(config('/tmp/unused', 2), { write: false })));
   for (const count of [2, 3, 4]) {
     for (let index = 0; index < count; index++) {
-      const before = ownedShards(plannedShards(config('/x', 2), summary), { index, count }).map((s) => s.files.x);
-      const after = ownedShards(plannedShards(config('/x', 5), summary), { index, count }).map((s) => s.files.x);
+      const before = ownedShards(plannedShards(config('/x', 2), summary), { index, count }).map((s) =>
+        shardId(s.files),
+      );
+      const after = ownedShards(plannedShards(config('/x', 5), summary), { index, count }).map((s) => shardId(s.files));
       assert.deepEqual(after.slice(0, before.length), before, `partition ${index} of ${count}`);
     }
   }

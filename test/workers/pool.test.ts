@@ -31,9 +31,9 @@ test('a ForkPool runs batches on worker processes, writing the same rows and dra
   for (const [b, files] of batches.entries()) {
     const j = job(files, { batchIndex: b, start: 2 * b });
     assert.deepEqual(await inline.run(j), results[b], `batch ${b}: parameters`);
-    assert.ok(readFileSync(j.xPath).equals(readFileSync(forked[b].xPath)), `batch ${b}: rows`);
+    assert.ok(readFileSync(j.xPath!).equals(readFileSync(forked[b].xPath!)), `batch ${b}: rows`);
     assert.ok(
-      readFileSync(j.xPath).some((v) => v !== 0),
+      readFileSync(j.xPath!).some((v) => v !== 0),
       'rows were written',
     );
   }
