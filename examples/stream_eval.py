@@ -59,7 +59,7 @@ def fail(message: str) -> int:
 
 def model_for(args: argparse.Namespace, path: str) -> Dict[str, Any]:
     """The saved model at `path` when it fits the build, else one trained now (train_numpy.train) and saved."""
-    ds = train_numpy.AudiogenDataset(args.build)
+    ds = audiogen_data.AudiogenDataset(args.build)
     if os.path.exists(path) and not args.retrain:
         saved = dict(np.load(path, allow_pickle=False))
         if list(saved['classes']) == ds.classes and tuple(saved['sample_shape']) == tuple(ds.sample_shape):
@@ -125,7 +125,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     stream_dir = args.stream.rstrip('/')
     try:
         stream = AudiogenStream(stream_dir)
-        ds = train_numpy.AudiogenDataset(build)
+        ds = audiogen_data.AudiogenDataset(build)
     except (StreamError, audiogen_data.ManifestError, OSError) as err:
         return fail(str(err))
     if stream.classes != ds.classes:
