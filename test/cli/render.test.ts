@@ -9,6 +9,21 @@ import { parseCsv } from '../../src/io/csv.js';
 import { DEMO_DATASET, FIXTURES, demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
 import { augmented, augmentedDataset } from './support.js';
 
+/** `audiogen render` of one sample of the build in DIR/out into DIR/r (with --json when asked). */
+function renderAt(dir: string, subset: string, epoch: number | string, position: number | string, json = false) {
+  const args = [
+    'render',
+    join(dir, 'out'),
+    '--subset',
+    subset,
+    '--epoch',
+    String(epoch),
+    '--position',
+    String(position),
+  ];
+  return runCli([...args, '--to', join(dir, 'r'), ...(json ? ['--json'] : [])]);
+}
+
 const dataset = augmentedDataset();
 
 test('render re-creates samples of a built dataset byte for byte, with every augmentation on', () => {
@@ -26,19 +41,7 @@ test('render re-creates samples of a built dataset byte for byte, with every aug
     ['training', 0, 7],
     ['validation', 1, 2],
   ] as const) {
-    const r = runCli([
-      'render',
-      join(dir, 'out'),
-      '--subset',
-      subset,
-      '--epoch',
-      String(epoch),
-      '--position',
-      String(position),
-      '--to',
-      join(dir, 'r'),
-      '--json',
-    ]);
+    const r = renderAt(dir, subset, epoch, position, true);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.matches_shard, true, JSON.stringify(report));
@@ -55,18 +58,7 @@ test('render re-creates samples of a built dataset byte for byte, with every aug
       assert.equal(wav.channels[0].length, 16000);
     }
   }
-  const bad = runCli([
-    'render',
-    join(dir, 'out'),
-    '--subset',
-    'training',
-    '--epoch',
-    '5',
-    '--position',
-    '0',
-    '--to',
-    join(dir, 'r'),
-  ]);
+  const bad = renderAt(dir, 'training', 5, 0);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /epoch 5 does not exist: the build has epochs 0\.\.1/);
 });
@@ -97,18 +89,7 @@ test('render re-creates samples of a webdataset build byte for byte, reading eac
   const at = bytes.indexOf('training-e000-00000007.npy') + 512 + 128 + 10;
   bytes[at] ^= 0xff;
   writeFileSync(tar, bytes);
-  const r = runCli([
-    'render',
-    join(dir, 'out'),
-    '--subset',
-    'training',
-    '--epoch',
-    '0',
-    '--position',
-    '7',
-    '--to',
-    join(dir, 'r'),
-  ]);
+  const r = renderAt(dir, 'training', 0, 7);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /the re-created row differs from the one stored in the shard/);
 });
@@ -136,19 +117,7 @@ test('render re-creates rows with reverb and SpecAugment masks byte for byte, an
   let reverberated = 0;
   for (const row of rows) {
     const position = row[0];
-    const r = runCli([
-      'render',
-      join(dir, 'out'),
-      '--subset',
-      'training',
-      '--epoch',
-      '0',
-      '--position',
-      position,
-      '--to',
-      join(dir, 'r'),
-      '--json',
-    ]);
+    const r = renderAt(dir, 'training', 0, position, true);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.equal(report.matches_shard, true, `position ${position}`);
@@ -175,18 +144,7 @@ test('render refuses a build whose dataset changed since', () => {
     join(data, 'yes', 'new_nohash_0.wav'),
     readFileSync(join(DEMO_DATASET, 'yes', readdirSync(join(DEMO_DATASET, 'yes'))[0])),
   );
-  const r = runCli([
-    'render',
-    join(dir, 'out'),
-    '--subset',
-    'training',
-    '--epoch',
-    '0',
-    '--position',
-    '0',
-    '--to',
-    join(dir, 'r'),
-  ]);
+  const r = renderAt(dir, 'training', 0, 0);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /dataset \(or hooks module\) changed since/);
 });
@@ -204,19 +162,7 @@ test('render re-creates MFCC samples byte for byte from a build with every augme
   const manifest = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8'));
   assert.deepEqual(manifest.sample_shape, [51, 13, 1]);
   for (const position of [0, 9]) {
-    const r = runCli([
-      'render',
-      join(dir, 'out'),
-      '--subset',
-      'training',
-      '--epoch',
-      '0',
-      '--position',
-      String(position),
-      '--to',
-      join(dir, 'r'),
-      '--json',
-    ]);
+    const r = renderAt(dir, 'training', 0, position, true);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).matches_shard, true, r.stdout);
   }
@@ -248,19 +194,7 @@ test('render re-creates testing samples of a build from a manifest (MSWC look-al
     assert.equal(b.code, 0, b.stderr);
     const offsets: number[] = [];
     for (const position of [0, 3, 6]) {
-      const r = runCli([
-        'render',
-        join(dir, 'out'),
-        '--subset',
-        'testing',
-        '--epoch',
-        '0',
-        '--position',
-        String(position),
-        '--to',
-        join(dir, 'r'),
-        '--json',
-      ]);
+      const r = renderAt(dir, 'testing', 0, position, true);
       assert.equal(r.code, 0, r.stderr);
       const report = JSON.parse(r.stdout);
       assert.equal(report.matches_shard, true, JSON.stringify(report));
