@@ -2,9 +2,12 @@
 // profile, and features-only on an Ogg Opus copy of the same clips (scripts/make-bench-opus.sh), as WebDataset tar
 // shards, and as a tar on standard output (`build --stdout` into a reader that counts the bytes); prints the build's
 // own clips/s (what `build --json` reports: from the build's start, after the CLI has loaded), the whole command's
-// wall time (Node start-up included), and the peak memory of the process tree.
+// wall time (Node start-up included), the peak memory of the process tree, and when the first batch went to a worker
+// (`first_batch_ms` of `build --json`: ms from the build process's start, Node's time origin). The `startup` profile
+// times `audiogen --help` (spawn to exit, 10 runs) and the features build's first batch (5 runs): min / median / max,
+// as the machine is shared and single figures wander.
 //
-//   npm run bench [-- --clips 2000 --workers 2 --epochs 1 --profiles features,full,features-4-epochs,features-opus,features-webdataset,features-stdout]
+//   npm run bench [-- --clips 2000 --workers 2 --epochs 1 --profiles startup,features,full,features-4-epochs,features-opus,features-webdataset,features-stdout]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +23,7 @@ const clips = Number(arg('clips', '2000'));
 const workers = Number(arg('workers', '2'));
 const profiles = arg(
   'profiles',
-  'features,full,features-4-epochs,features-opus,features-webdataset,features-stdout',
+  'startup,features,full,features-4-epochs,features-opus,features-webdataset,features-stdout',
 ).split(',');
 const dataset = arg('dataset', join(tmpdir(), `audiogen-bench-${clips}`));
 
@@ -92,13 +95,36 @@ function treeRss(pid: number): number {
   return kb / 1024;
 }
 
-async function run(name: string): Promise<void> {
+/** min / median / max of some milliseconds. */
+const spread = (ms: number[]) => {
+  const s = [...ms].sort((a, b) => a - b);
+  return `${Math.round(s[0])} / ${Math.round(s[s.length >> 1])} / ${Math.round(s[s.length - 1])} ms`;
+};
+
+/** `audiogen --help` from spawn to exit, and the features build's first batch, each a few times. */
+async function startup(): Promise<void> {
+  const help: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/audiogen.js'), '--help'], { stdio: 'ignore' });
+    help.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`audiogen --help exited with ${r.status}`);
+  }
+  console.log(`${'startup'.padEnd(18)} audiogen --help (spawn to exit, 10 runs): min / median / max ${spread(help)}`);
+  const first: number[] = [];
+  for (let i = 0; i < 5; i++) first.push((await run('features', false)).first_batch_ms);
+  console.log(
+    `${'startup'.padEnd(18)} build to the first batch handed to a worker (features, 5 runs): min / median / max ${spread(first)}`,
+  );
+}
+
+async function run(name: string, print = true): Promise<{ first_batch_ms: number }> {
   const p = PROFILES[name];
   if (!p) throw new Error(`unknown profile ${name} (${Object.keys(PROFILES).join(', ')})`);
   const data = p.opus ? opusDataset() : dataset;
   if (data === null) {
     console.log(`${name.padEnd(18)} skipped: the Opus copy could not be made (opusenc from opus-tools is needed)`);
-    return;
+    return { first_batch_ms: Number.NaN };
   }
   const dir = mkdtempSync(join(tmpdir(), 'audiogen-bench-out-'));
   const config = join(dir, 'bench.yaml');
@@ -132,11 +158,14 @@ async function run(name: string): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`${name}: build failed (exit ${code})`);
   const s = p.stdout ? streamSummary(summary, streamed) : JSON.parse(out);
-  console.log(
-    `${name.padEnd(18)} ${String(s.samples_built).padStart(6)} clips  ${s.seconds.toFixed(2).padStart(6)} s  ` +
-      `${Math.round(s.samples_per_second).toString().padStart(5)} clips/s  ` +
-      `(whole command ${command.toFixed(2)} s: ${Math.round(s.samples_built / command)} clips/s)  peak RSS ${Math.round(peak)} MiB (build + ${s.workers} workers)`,
-  );
+  const first = p.stdout ? '' : `  first batch at ${s.first_batch_ms} ms`;
+  if (print)
+    console.log(
+      `${name.padEnd(18)} ${String(s.samples_built).padStart(6)} clips  ${s.seconds.toFixed(2).padStart(6)} s  ` +
+        `${Math.round(s.samples_per_second).toString().padStart(5)} clips/s  ` +
+        `(whole command ${command.toFixed(2)} s: ${Math.round(s.samples_built / command)} clips/s)  peak RSS ${Math.round(peak)} MiB (build + ${s.workers} workers)${first}`,
+    );
+  return { first_batch_ms: s.first_batch_ms ?? Number.NaN };
 }
 
 /** `build --stdout`'s closing line on stderr, as the fields `build --json` has. */
@@ -158,4 +187,7 @@ if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) {
   process.exit(1);
 }
 console.log(`dataset ${dataset} (${words.length} classes), ${workers} workers, node ${process.version}`);
-for (const name of profiles) await run(name);
+for (const name of profiles) {
+  if (name === 'startup') await startup();
+  else await run(name);
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CLI entry, and the only place that runs it: every path ends the process with the command's exit code, so
-// nothing (pre-started workers, open handles) can keep it alive. The TypeScript is compiled to dist/ by
-// `npm install` (the prepare script).
+// nothing (pre-started workers, open handles) can keep it alive. The TypeScript is compiled to dist/ and the CLI
+// bundled into dist/src/bundle/ (scripts/bundle-cli.mjs) by `npm install` (the prepare script).
 import { availableParallelism } from 'node:os';
 
 const EXIT_FAILED = 1;
@@ -26,7 +26,7 @@ const main = async () => {
     const { prestartWorkers } = await import('../dist/src/workers/prestart.js');
     prestartWorkers(availableParallelism());
   }
-  const { run } = await import('../dist/src/cli/main.js');
+  const { run } = await import('../dist/src/bundle/main.js');
   process.off('SIGINT', early);
   process.off('SIGTERM', early);
   return run(argv);

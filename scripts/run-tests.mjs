@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts with node's test runner (through tsx), then the Python tests, and closes with a
 // summary that names every skipped test or suite and why. The CLI tests run the shipped bin/audiogen.js, so the
-// TypeScript is compiled to dist/ first, and the WebAssembly modules are rebuilt when a source is newer.
+// TypeScript is compiled to dist/ (and the CLI bundled) first, and the WebAssembly modules are rebuilt when a source is newer.
 // Node 20's `--test DIR` finds no .ts files, so the files are listed here. `npm test -- <part of a path>` runs the
 // matching TypeScript files; `npm test -- python` the Python tests alone.
 import { readdirSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +25,7 @@ function find(dir, suffix) {
 const step = (args) => spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' }).status === 0;
 if (!step([join(root, 'scripts/build-wasm.mjs'), '--if-stale'])) process.exit(1);
 if (!step([join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'])) process.exit(1);
+if (!step([join(root, 'scripts/bundle-cli.mjs')])) process.exit(1);
 
 let files = find(join(root, 'test'), '.test.ts');
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));

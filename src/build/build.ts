@@ -60,6 +60,8 @@ export interface BuildSummary {
   samplesBuilt: number;
   seconds: number;
   samplesPerSecond: number;
+  /** Ms from this process's start (Node's time origin) to the first batch handed to a worker; null if none was. */
+  firstBatchMs: number | null;
   /** The final manifest of a whole build; null for a partition (merge writes it). */
   manifest: Manifest | null;
 }
@@ -212,6 +214,7 @@ function summaryOf(
     samplesBuilt: n.samples,
     seconds,
     samplesPerSecond: n.samples / seconds,
+    firstBatchMs: run.pool?.firstBatchAt ?? null,
     manifest,
   };
 }

@@ -1,5 +1,3 @@
-// `audiogen build`: bake the configured subsets and epochs into shards (all of them, or one partition's).
-import type { Command } from 'commander';
 import { settleDrawnSeed } from '../build/seed.js';
 import { AudiogenError, EXIT, formatProblem } from '../errors.js';
 import { resolvePartition } from '../plan/partition.js';
@@ -7,10 +5,10 @@ import { build, type BuildSummary } from '../build/build.js';
 import { buildToStream, type StreamSummary } from '../build/pipe.js';
 import { SUBSETS, type Subset } from '../config/schema.js';
 import type { LoadedConfig } from '../config/load.js';
-import { addConfigOverrideFlags, loadCommandConfig, overridesFrom, toNumber, type OverrideFlags } from './options.js';
+import { loadCommandConfig, overridesFrom, type OverrideFlags } from './options.js';
 import { progressReporter } from './progress.js';
 
-interface BuildFlags extends OverrideFlags {
+export interface BuildFlags extends OverrideFlags {
   config: string;
   quiet?: boolean;
   json?: boolean;
@@ -49,6 +47,7 @@ function jsonSummary(s: BuildSummary, run: { seed: number; seedDrawn: boolean; w
     samples_built: s.samplesBuilt,
     seconds: Number(s.seconds.toFixed(3)),
     samples_per_second: Number(s.samplesPerSecond.toFixed(1)),
+    first_batch_ms: s.firstBatchMs === null ? null : Math.round(s.firstBatchMs),
     ...(m && {
       epochs: m.epochs,
       sample_shape: m.sample_shape,
@@ -85,72 +84,46 @@ function textSummary(s: BuildSummary): string {
   return out;
 }
 
-export function registerBuild(program: Command, signal: AbortSignal): void {
-  const cmd = program
-    .command('build')
-    .description('bake augmented samples (spectrograms or raw audio) into epoch shards (.npy files or WebDataset tars)')
-    .requiredOption('-c, --config <file>', 'config file (YAML or JSON)');
-  addConfigOverrideFlags(cmd)
-    .option('--partition <I/N>', 'build only partition I (0-based) of N; then `audiogen merge`')
-    .option(
-      '--partitions <n>',
-      'partition count, with a Slurm array task or Kubernetes JOB_COMPLETION_INDEX',
-      toNumber('--partitions'),
-    )
-    .option(
-      '--force',
-      "build even where the output directory holds another config's build or other files (only audiogen's own files are replaced)",
-    )
-    .option('--wait', 'if another build holds this output (or partition), wait for it instead of failing')
-    .option('--verify-inputs', 'notice edited clips by their contents (sha256), not only by size and modification time')
-    .option('-q, --quiet', 'no progress output')
-    .option('--json', 'print a machine-readable summary on stdout at the end')
-    .option(
-      '--stdout',
-      'stream one WebDataset tar to standard output instead of writing shards (output.format: webdataset); progress on stderr',
-    )
-    .option('--subset <name>', `with --stdout: stream only this subset (${SUBSETS.join(', ')})`)
-    .option('--epoch <e>', 'with --stdout: stream only this epoch (0-based)', toNumber('--epoch'))
-    .action(async (flags: BuildFlags) => {
-      checkStreamFlags(flags);
-      const loaded = loadCommandConfig(flags.config, overridesFrom(flags));
-      let { config } = loaded;
-      const warnings = loaded.warnings.map(formatProblem);
-      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-      if (flags.stdout) return streamBuild(flags, loaded, signal);
-      const { partition, source } = resolvePartition({
-        flag: flags.partition,
-        partitions: flags.partitions,
-        configPartitions: config.output.partitions,
-        env: process.env,
-      });
-      if (loaded.seedDrawn) {
-        const settled = settleDrawnSeed(config, partition.count);
-        config = settled.config;
-        process.stderr.write(`${settled.note}\n`);
-      }
-      const progress = progressReporter({ quiet: !!flags.quiet, epochs: config.output.epochs, signal });
-      if (partition.count > 1)
-        progress.note?.(`building partition ${partition.index} of ${partition.count} (from ${source})`);
-      let summary: BuildSummary;
-      try {
-        summary = await build(config, {
-          force: flags.force,
-          wait: flags.wait,
-          verifyInputs: flags.verifyInputs,
-          events: progress,
-          signal,
-          partition,
-        });
-      } finally {
-        progress.stop();
-      }
-      if (flags.json)
-        process.stdout.write(
-          jsonSummary(summary, { seed: config.dataset.seed, seedDrawn: loaded.seedDrawn, warnings }) + '\n',
-        );
-      else if (!flags.quiet) process.stderr.write(textSummary(summary));
+/** The `build` command's action (its declaration, options and help are in commands.ts). */
+export async function runBuild(flags: BuildFlags, signal: AbortSignal): Promise<void> {
+  checkStreamFlags(flags);
+  const loaded = loadCommandConfig(flags.config, overridesFrom(flags));
+  let { config } = loaded;
+  const warnings = loaded.warnings.map(formatProblem);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  if (flags.stdout) return streamBuild(flags, loaded, signal);
+  const { partition, source } = resolvePartition({
+    flag: flags.partition,
+    partitions: flags.partitions,
+    configPartitions: config.output.partitions,
+    env: process.env,
+  });
+  if (loaded.seedDrawn) {
+    const settled = settleDrawnSeed(config, partition.count);
+    config = settled.config;
+    process.stderr.write(`${settled.note}\n`);
+  }
+  const progress = progressReporter({ quiet: !!flags.quiet, epochs: config.output.epochs, signal });
+  if (partition.count > 1)
+    progress.note?.(`building partition ${partition.index} of ${partition.count} (from ${source})`);
+  let summary: BuildSummary;
+  try {
+    summary = await build(config, {
+      force: flags.force,
+      wait: flags.wait,
+      verifyInputs: flags.verifyInputs,
+      events: progress,
+      signal,
+      partition,
     });
+  } finally {
+    progress.stop();
+  }
+  if (flags.json)
+    process.stdout.write(
+      jsonSummary(summary, { seed: config.dataset.seed, seedDrawn: loaded.seedDrawn, warnings }) + '\n',
+    );
+  else if (!flags.quiet) process.stderr.write(textSummary(summary));
 }
 
 /** --stdout's own rules, before the config is read: usage errors (exit 2) naming the flag. */

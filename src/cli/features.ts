@@ -3,7 +3,6 @@
 import type { DecodedAudio } from '../audio/wav.js';
 import { statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { loadConfigWarned } from './options.js';
 import { frontendDtypeOf, isFloatFrontend } from '../config/derive.js';
 import type { FrontendDtype } from '../config/schema.js';
@@ -99,67 +98,53 @@ export function outputPaths(inputs: readonly string[], outDir: string): string[]
   });
 }
 
-export function registerFeatures(program: Command): void {
-  program
-    .command('features')
-    .description(
-      'run only the frontend on audio clips (WAV, FLAC, Opus, Vorbis, MP3), int16 .npy or float32 .npy and write each spectrogram as .npy',
-    )
-    .requiredOption(
-      '-c, --config <file>',
-      'config whose frontend settings (and generator.frontend_dtype / dtype) to use',
-    )
-    .requiredOption('--out <dir>', 'folder for <input basename>.npy')
-    .option('--variant <name>', 'frontend variant: mltk or tflm (overrides frontend.variant)')
-    .option('--json', 'print, per input, the output path, shape and whether activity was detected')
-    .argument(
-      '<inputs...>',
-      'audio files, any format audiogen reads (resampled, cropped/zero-padded to the sample length), or .npy int16 PCM or float32 audio in [-1, 1]',
-    )
-    .action((inputs: string[], flags: { config: string; out: string; variant?: string; json?: boolean }) => {
-      const overrides =
-        flags.variant === undefined ? [] : [{ path: ['frontend', 'variant'], value: flags.variant, flag: '--variant' }];
-      // The frontend runs here even when a build would not run it (frontend_enabled: false): its rules always apply.
-      const { config } = loadConfigWarned(flags.config, overrides, [frontendAlwaysCheck]);
-      const dtype: FrontendDtype = frontendDtypeOf(config);
-      const spectrogram = new Spectrogram(config.frontend, dtype);
-      // Every output is checked, and every input read, before anything is written.
-      const paths = outputPaths(inputs, resolve(flags.out));
-      const shape = [spectrogram.frames, spectrogram.channels];
-      const results: {
-        input: string;
-        output: string;
-        shape: number[];
-        dtype: FrontendDtype;
-        activity_detected: boolean;
-      }[] = [];
-      const files: { path: string; bytes: Uint8Array }[] = [];
-      const skipped: string[] = [];
-      inputs.forEach((input, i) => {
-        let clip: Float32Array;
-        try {
-          clip = loadClip(input, config.frontend.sample_rate_hz, spectrogram.samples);
-        } catch (err) {
-          if (!(err instanceof AudiogenError) || config.generator.on_error === 'fail') {
-            if (err instanceof AudiogenError) err.message += ' (set generator.on_error: skip to leave bad files out)';
-            throw err;
-          }
-          skipped.push(err.message);
-          return;
-        }
-        const values = spectrogram.run(clip);
-        files.push({ path: paths[i], bytes: encodeNpy(values, dtype, shape) });
-        results.push({ input, output: paths[i], shape, dtype, activity_detected: spectrogram.activity });
-      });
-      if (files.length > 0) ensureDir(resolve(flags.out));
-      for (const f of files) writeFileAtomic(f.path, f.bytes);
-      for (const s of skipped) process.stderr.write(`skipped (generator.on_error: skip): ${s}\n`);
-      const detects = !isFloatFrontend(config.frontend) && config.frontend.activity_detection_enable;
-      if (flags.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-      else
-        for (const r of results)
-          process.stderr.write(
-            `${r.input} -> ${r.output} [${r.shape.join(', ')}] ${r.dtype}${detects ? `, activity ${r.activity_detected ? 'detected' : 'not detected'}` : ''}\n`,
-          );
-    });
+/** The `features` command's action (its declaration, options and help are in commands.ts). */
+export function runFeatures(
+  inputs: string[],
+  flags: { config: string; out: string; variant?: string; json?: boolean },
+): void {
+  const overrides =
+    flags.variant === undefined ? [] : [{ path: ['frontend', 'variant'], value: flags.variant, flag: '--variant' }];
+  // The frontend runs here even when a build would not run it (frontend_enabled: false): its rules always apply.
+  const { config } = loadConfigWarned(flags.config, overrides, [frontendAlwaysCheck]);
+  const dtype: FrontendDtype = frontendDtypeOf(config);
+  const spectrogram = new Spectrogram(config.frontend, dtype);
+  // Every output is checked, and every input read, before anything is written.
+  const paths = outputPaths(inputs, resolve(flags.out));
+  const shape = [spectrogram.frames, spectrogram.channels];
+  const results: {
+    input: string;
+    output: string;
+    shape: number[];
+    dtype: FrontendDtype;
+    activity_detected: boolean;
+  }[] = [];
+  const files: { path: string; bytes: Uint8Array }[] = [];
+  const skipped: string[] = [];
+  inputs.forEach((input, i) => {
+    let clip: Float32Array;
+    try {
+      clip = loadClip(input, config.frontend.sample_rate_hz, spectrogram.samples);
+    } catch (err) {
+      if (!(err instanceof AudiogenError) || config.generator.on_error === 'fail') {
+        if (err instanceof AudiogenError) err.message += ' (set generator.on_error: skip to leave bad files out)';
+        throw err;
+      }
+      skipped.push(err.message);
+      return;
+    }
+    const values = spectrogram.run(clip);
+    files.push({ path: paths[i], bytes: encodeNpy(values, dtype, shape) });
+    results.push({ input, output: paths[i], shape, dtype, activity_detected: spectrogram.activity });
+  });
+  if (files.length > 0) ensureDir(resolve(flags.out));
+  for (const f of files) writeFileAtomic(f.path, f.bytes);
+  for (const s of skipped) process.stderr.write(`skipped (generator.on_error: skip): ${s}\n`);
+  const detects = !isFloatFrontend(config.frontend) && config.frontend.activity_detection_enable;
+  if (flags.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+  else
+    for (const r of results)
+      process.stderr.write(
+        `${r.input} -> ${r.output} [${r.shape.join(', ')}] ${r.dtype}${detects ? `, activity ${r.activity_detected ? 'detected' : 'not detected'}` : ''}\n`,
+      );
 }

@@ -3,16 +3,18 @@
 import { Command, CommanderError } from 'commander';
 import { AudiogenError, ConfigError, EXIT } from '../errors.js';
 import { TOOL_VERSION } from '../io/manifest.js';
-import { registerBuild } from './build.js';
-import { registerSchema } from './schema.js';
-import { registerValidate } from './validate.js';
-import { registerMerge } from './merge.js';
-import { registerPlan } from './plan.js';
-import { registerFeatures } from './features.js';
-import { registerRender } from './render.js';
-import { registerPreview } from './preview.js';
-import { registerScore } from './score.js';
-import { registerStream } from './stream.js';
+import {
+  registerBuild,
+  registerFeatures,
+  registerMerge,
+  registerPlan,
+  registerPreview,
+  registerRender,
+  registerSchema,
+  registerScore,
+  registerStream,
+  registerValidate,
+} from './commands.js';
 
 /** Every command, wired to `signal` (aborted on SIGINT/SIGTERM). Tests read the real command list from it. */
 export function createProgram(signal: AbortSignal = new AbortController().signal): Command {

@@ -1,45 +1,10 @@
-// Flags shared by commands that read a config, turned into validated config overrides.
-import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+// Loading a command's config with every room's rules (zod and yaml load with it: commands import it when they run).
 import { loadConfig, type LoadedConfig, type Override } from '../config/load.js';
 import type { ConfigCheck } from '../config/checks.js';
 import { frontendConfigCheck } from '../frontend/frontend.js';
 import { formatProblem } from '../errors.js';
 
-export const toNumber = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n))
-    throw new InvalidArgumentError(`${flag} expects a number, got "${value}"`);
-  return n;
-};
-
-export function addConfigOverrideFlags(cmd: Command): Command {
-  return cmd
-    .option('--out <dir>', 'output directory (overrides output.directory; relative to the current folder)')
-    .option('--epochs <n>', 'epochs to bake (overrides output.epochs)', toNumber('--epochs'))
-    .option(
-      '--cores <n>',
-      'worker processes, or a fraction < 1 of the cores (overrides generator.cores)',
-      toNumber('--cores'),
-    )
-    .option('--seed <n>', 'random seed (overrides dataset.seed)', toNumber('--seed'));
-}
-
-export interface OverrideFlags {
-  out?: string;
-  epochs?: number;
-  cores?: number;
-  seed?: number;
-}
-
-export function overridesFrom(flags: OverrideFlags): Override[] {
-  const out: Override[] = [];
-  if (flags.out !== undefined) out.push({ path: ['output', 'directory'], value: resolve(flags.out), flag: '--out' });
-  if (flags.epochs !== undefined) out.push({ path: ['output', 'epochs'], value: flags.epochs, flag: '--epochs' });
-  if (flags.cores !== undefined) out.push({ path: ['generator', 'cores'], value: flags.cores, flag: '--cores' });
-  if (flags.seed !== undefined) out.push({ path: ['dataset', 'seed'], value: flags.seed, flag: '--seed' });
-  return out;
-}
+export { addConfigOverrideFlags, overridesFrom, toNumber, type OverrideFlags } from './flags.js';
 
 /** The rules of the rooms a config configures, beyond the config's own. */
 export const CONFIG_CHECKS: readonly ConfigCheck[] = [frontendConfigCheck];

@@ -1,7 +1,6 @@
 // `audiogen preview`: N samples per class through the full pipeline, as WAVs (after augmentation, before the
 // frontend) and one PNG grid of their spectrograms, labelled with class and drawn parameters.
 import { resolve, join } from 'node:path';
-import type { Command } from 'commander';
 import { frontendShape, subsetSource } from '../config/derive.js';
 import { SUBSETS } from '../config/names.js';
 import type { Subset } from '../config/schema.js';
@@ -14,7 +13,7 @@ import { paramColumns, paramFields, type SampleParams } from '../sample/params.j
 import { formatMasks } from '../augment/spec-augment.js';
 import { Sampler, type RenderedRow } from './sampler.js';
 import { renderGrid, type PreviewCell } from '../preview/grid.js';
-import { loadConfigWarned, overridesFrom, toNumber } from './options.js';
+import { loadConfigWarned, overridesFrom } from './options.js';
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 
@@ -39,81 +38,67 @@ export function describeParams(p: SampleParams): string[] {
   return lines;
 }
 
-export function registerPreview(program: Command, signal?: AbortSignal): void {
-  const cmd = program
-    .command('preview')
-    .description(
-      'render a few samples per class through the full pipeline: WAVs to listen to and a PNG grid of spectrograms',
-    )
-    .requiredOption('-c, --config <file>', 'config file (YAML or JSON)')
-    .option('--count <n>', 'samples per class', toNumber('--count'), 4)
-    .option('--out <dir>', 'folder for the WAVs, grid.png and index.csv', 'audiogen-preview')
-    .option('--subset <name>', 'training (augmented), validation or testing', 'training')
-    .option('--epoch <e>', "which epoch's draws to show", toNumber('--epoch'), 0)
-    .option('--seed <n>', 'random seed (overrides dataset.seed)', toNumber('--seed'));
-  cmd.action(
-    async (flags: { config: string; count: number; out: string; subset: string; epoch: number; seed?: number }) => {
-      if (!Number.isInteger(flags.count) || flags.count < 1)
-        throw new AudiogenError(`--count: expected a positive integer, got ${flags.count}`, EXIT.config);
-      if (!(SUBSETS as readonly string[]).includes(flags.subset))
-        throw new AudiogenError(
-          `--subset: expected training, validation or testing, got "${flags.subset}"`,
-          EXIT.config,
-        );
-      const { config, seedDrawn } = loadConfigWarned(flags.config, overridesFrom({ seed: flags.seed }));
-      if (seedDrawn)
-        process.stderr.write(
-          `seed: drawn at random: ${config.dataset.seed} (--seed ${config.dataset.seed} repeats this preview)\n`,
-        );
-      const subset = flags.subset as Subset;
-      if (subsetSource(config, subset) === null) {
-        throw new AudiogenError(
-          `--subset ${subset}: the config gives ${subset} no samples (no ${subset} split, list or subset column)`,
-          EXIT.config,
-        );
-      }
-      const sampler = await Sampler.open(
-        {
-          ...config,
-          output: { ...config.output, epochs: Math.max(config.output.epochs, flags.epoch + 1), subsets: [subset] },
-        },
-        signal,
-      );
-      const sub = sampler.plan.subsets[0];
-      const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, subset, flags.epoch);
-      const picked = new Map<number, number[]>();
-      for (let p = 0; p < order.length; p++) {
-        const label = sub.samples[order[p]].label;
-        const list = picked.get(label) ?? [];
-        if (list.length < flags.count) picked.set(label, [...list, p]);
-      }
-      const out = resolve(flags.out);
-      const { frames, channels } = frontendShape(config.frontend);
-      const columns = paramColumns(config);
-      let csv = csvLine(['wav', 'position', 'label', 'class', 'file', ...columns]);
-      const rows: PreviewCell[][] = [];
-      for (const [label, name] of config.dataset.classes.entries()) {
-        const cells: PreviewCell[] = [];
-        for (const [k, position] of (picked.get(label) ?? []).entries()) {
-          const r: RenderedRow = sampler.render(subset, flags.epoch, position);
-          const wav = `${name}-${k}.wav`;
-          if (r.audio) writeFileAtomic(join(out, wav), encodeWavPcm16(r.audio, config.frontend.sample_rate_hz));
-          csv += csvLine([r.audio ? wav : '', position, label, name, r.item.file, ...paramFields(r.params, columns)]);
-          cells.push({
-            title: name,
-            lines: [r.item.file ?? '(silence)', ...describeParams(r.params)],
-            spectrogram: config.generator.frontend_enabled ? { data: r.row, frames, channels } : null,
-          });
-        }
-        if (cells.length) rows.push(cells);
-      }
-      const title = `${flags.config}: ${subset} epoch ${flags.epoch}, ${flags.count} per class`;
-      writeFileAtomic(join(out, 'grid.png'), renderGrid(rows, { title }));
-      writeFileAtomic(join(out, 'index.csv'), csv);
-      const count = rows.reduce((a, r) => a + r.length, 0);
-      process.stderr.write(
-        `${count} samples from ${rows.length} classes -> ${out}/ (grid.png, index.csv, <class>-<k>.wav)\n`,
-      );
+/** The `preview` command's action (its declaration, options and help are in commands.ts). */
+export async function runPreview(
+  flags: { config: string; count: number; out: string; subset: string; epoch: number; seed?: number },
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!Number.isInteger(flags.count) || flags.count < 1)
+    throw new AudiogenError(`--count: expected a positive integer, got ${flags.count}`, EXIT.config);
+  if (!(SUBSETS as readonly string[]).includes(flags.subset))
+    throw new AudiogenError(`--subset: expected training, validation or testing, got "${flags.subset}"`, EXIT.config);
+  const { config, seedDrawn } = loadConfigWarned(flags.config, overridesFrom({ seed: flags.seed }));
+  if (seedDrawn)
+    process.stderr.write(
+      `seed: drawn at random: ${config.dataset.seed} (--seed ${config.dataset.seed} repeats this preview)\n`,
+    );
+  const subset = flags.subset as Subset;
+  if (subsetSource(config, subset) === null) {
+    throw new AudiogenError(
+      `--subset ${subset}: the config gives ${subset} no samples (no ${subset} split, list or subset column)`,
+      EXIT.config,
+    );
+  }
+  const sampler = await Sampler.open(
+    {
+      ...config,
+      output: { ...config.output, epochs: Math.max(config.output.epochs, flags.epoch + 1), subsets: [subset] },
     },
+    signal,
+  );
+  const sub = sampler.plan.subsets[0];
+  const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, subset, flags.epoch);
+  const picked = new Map<number, number[]>();
+  for (let p = 0; p < order.length; p++) {
+    const label = sub.samples[order[p]].label;
+    const list = picked.get(label) ?? [];
+    if (list.length < flags.count) picked.set(label, [...list, p]);
+  }
+  const out = resolve(flags.out);
+  const { frames, channels } = frontendShape(config.frontend);
+  const columns = paramColumns(config);
+  let csv = csvLine(['wav', 'position', 'label', 'class', 'file', ...columns]);
+  const rows: PreviewCell[][] = [];
+  for (const [label, name] of config.dataset.classes.entries()) {
+    const cells: PreviewCell[] = [];
+    for (const [k, position] of (picked.get(label) ?? []).entries()) {
+      const r: RenderedRow = sampler.render(subset, flags.epoch, position);
+      const wav = `${name}-${k}.wav`;
+      if (r.audio) writeFileAtomic(join(out, wav), encodeWavPcm16(r.audio, config.frontend.sample_rate_hz));
+      csv += csvLine([r.audio ? wav : '', position, label, name, r.item.file, ...paramFields(r.params, columns)]);
+      cells.push({
+        title: name,
+        lines: [r.item.file ?? '(silence)', ...describeParams(r.params)],
+        spectrogram: config.generator.frontend_enabled ? { data: r.row, frames, channels } : null,
+      });
+    }
+    if (cells.length) rows.push(cells);
+  }
+  const title = `${flags.config}: ${subset} epoch ${flags.epoch}, ${flags.count} per class`;
+  writeFileAtomic(join(out, 'grid.png'), renderGrid(rows, { title }));
+  writeFileAtomic(join(out, 'index.csv'), csv);
+  const count = rows.reduce((a, r) => a + r.length, 0);
+  process.stderr.write(
+    `${count} samples from ${rows.length} classes -> ${out}/ (grid.png, index.csv, <class>-<k>.wav)\n`,
   );
 }

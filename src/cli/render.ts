@@ -2,7 +2,6 @@
 // manifest alone, and check it against the bytes in the shard.
 import { openSync, readSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { SUBSETS, type Subset } from '../config/schema.js';
 import { encodeWavPcm16 } from '../audio/wav.js';
 import { AudiogenError, EXIT } from '../errors.js';
@@ -12,7 +11,6 @@ import { findMember } from '../io/tar.js';
 import { sampleKey } from '../io/webdataset.js';
 import { configOfManifest, readBuiltManifest } from '../build/read-manifest.js';
 import { Sampler } from './sampler.js';
-import { toNumber } from './options.js';
 
 /** The bytes of row `position` as stored in the shard that holds it, or null when that epoch is not built. */
 function shardRow(
@@ -56,80 +54,63 @@ function shardRow(
 
 const subsetNames = `${SUBSETS.slice(0, -1).join(', ')} or ${SUBSETS[SUBSETS.length - 1]}`;
 
-export function registerRender(program: Command, signal?: AbortSignal): void {
-  program
-    .command('render')
-    .description(
-      're-create one sample of a built dataset (audio .wav + its row of x as .npy) and check it against the shard',
-    )
-    .argument('<build>', 'output directory of a build (holds manifest.json)')
-    .requiredOption('--subset <name>', `subset: ${subsetNames}`)
-    .requiredOption('--epoch <e>', 'epoch number (0-based)', toNumber('--epoch'))
-    .requiredOption(
-      '--position <p>',
-      'position within the epoch (0-based, the index CSV position column)',
-      toNumber('--position'),
-    )
-    .requiredOption('--to <dir>', 'folder for the .wav and .npy')
-    .option('--json', 'print what was written as JSON')
-    .action(
-      async (
-        buildDir: string,
-        flags: { subset: string; epoch: number; position: number; to: string; json?: boolean },
-      ) => {
-        if (!(SUBSETS as readonly string[]).includes(flags.subset))
-          throw new AudiogenError(`--subset: expected ${subsetNames}, got "${flags.subset}"`, EXIT.config);
-        const outDir = resolve(buildDir);
-        const m = readBuiltManifest(outDir);
-        const config = configOfManifest(m, outDir);
-        const sampler = await Sampler.open(config, signal);
-        if (sampler.datasetHash !== m.dataset_hash) {
-          throw new AudiogenError(
-            `the dataset (or hooks module) changed since ${outDir} was built: its samples can no longer be re-created exactly`,
-          );
-        }
-        const subset = flags.subset as Subset;
-        const r = sampler.render(subset, flags.epoch, flags.position);
-        const name = `${subset}-epoch${flags.epoch}-pos${flags.position}`;
-        const to = resolve(flags.to);
-        const written: string[] = [];
-        if (r.audio) {
-          writeFileAtomic(join(to, `${name}.wav`), encodeWavPcm16(r.audio, config.frontend.sample_rate_hz));
-          written.push(join(to, `${name}.wav`));
-        }
-        const bytes = Buffer.from(r.row.buffer, r.row.byteOffset, r.row.byteLength);
-        writeFileAtomic(join(to, `${name}.npy`), encodeNpy(r.row, m.dtype, m.sample_shape));
-        written.push(join(to, `${name}.npy`));
-        const stored = shardRow(outDir, m, subset, flags.epoch, flags.position, bytes.length);
-        const matches = stored === null ? null : stored.equals(bytes);
-        const report = {
-          subset,
-          epoch: flags.epoch,
-          position: flags.position,
-          file: r.item.file,
-          class: config.dataset.classes[r.item.label],
-          params: r.params,
-          written,
-          matches_shard: matches,
-        };
-        if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-        else {
-          process.stderr.write(
-            `${subset} epoch ${flags.epoch} position ${flags.position}: ${report.class} ${r.item.file ?? '(silence)'}\n`,
-          );
-          for (const w of written) process.stderr.write(`  wrote ${w}\n`);
-          process.stderr.write(
-            matches === null
-              ? '  (that epoch is not built yet: nothing to compare)\n'
-              : matches
-                ? '  identical to the row in the shard\n'
-                : '',
-          );
-        }
-        if (matches === false)
-          throw new AudiogenError(
-            `the re-created row differs from the one stored in the shard: the shard or the environment changed`,
-          );
-      },
+/** The `render` command's action (its declaration, options and help are in commands.ts). */
+export async function runRender(
+  buildDir: string,
+  flags: { subset: string; epoch: number; position: number; to: string; json?: boolean },
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!(SUBSETS as readonly string[]).includes(flags.subset))
+    throw new AudiogenError(`--subset: expected ${subsetNames}, got "${flags.subset}"`, EXIT.config);
+  const outDir = resolve(buildDir);
+  const m = readBuiltManifest(outDir);
+  const config = configOfManifest(m, outDir);
+  const sampler = await Sampler.open(config, signal);
+  if (sampler.datasetHash !== m.dataset_hash) {
+    throw new AudiogenError(
+      `the dataset (or hooks module) changed since ${outDir} was built: its samples can no longer be re-created exactly`,
+    );
+  }
+  const subset = flags.subset as Subset;
+  const r = sampler.render(subset, flags.epoch, flags.position);
+  const name = `${subset}-epoch${flags.epoch}-pos${flags.position}`;
+  const to = resolve(flags.to);
+  const written: string[] = [];
+  if (r.audio) {
+    writeFileAtomic(join(to, `${name}.wav`), encodeWavPcm16(r.audio, config.frontend.sample_rate_hz));
+    written.push(join(to, `${name}.wav`));
+  }
+  const bytes = Buffer.from(r.row.buffer, r.row.byteOffset, r.row.byteLength);
+  writeFileAtomic(join(to, `${name}.npy`), encodeNpy(r.row, m.dtype, m.sample_shape));
+  written.push(join(to, `${name}.npy`));
+  const stored = shardRow(outDir, m, subset, flags.epoch, flags.position, bytes.length);
+  const matches = stored === null ? null : stored.equals(bytes);
+  const report = {
+    subset,
+    epoch: flags.epoch,
+    position: flags.position,
+    file: r.item.file,
+    class: config.dataset.classes[r.item.label],
+    params: r.params,
+    written,
+    matches_shard: matches,
+  };
+  if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else {
+    process.stderr.write(
+      `${subset} epoch ${flags.epoch} position ${flags.position}: ${report.class} ${r.item.file ?? '(silence)'}\n`,
+    );
+    for (const w of written) process.stderr.write(`  wrote ${w}\n`);
+    process.stderr.write(
+      matches === null
+        ? '  (that epoch is not built yet: nothing to compare)\n'
+        : matches
+          ? '  identical to the row in the shard\n'
+          : '',
+    );
+  }
+  if (matches === false)
+    throw new AudiogenError(
+      `the re-created row differs from the one stored in the shard: the shard or the environment changed`,
     );
 }

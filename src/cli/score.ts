@@ -1,12 +1,10 @@
 // `audiogen score`: a model's detections on a stream against the stream's labels, by TF's rule or the strict one.
 import { dirname, join } from 'node:path';
-import type { Command } from 'commander';
 import { AudiogenError, EXIT } from '../errors.js';
 import { NotAFileError, readRegularFile } from '../files/read.js';
 import { parseTimedLabels, rates, score, type Score, type ScoreRule } from '../stream/score.js';
-import { toNumber } from './options.js';
 
-interface ScoreFlags {
+export interface ScoreFlags {
   labels: string;
   detections: string;
   rule: string;
@@ -60,58 +58,40 @@ function table(s: Score, durationS: number | null): string {
   );
 }
 
-export function registerScore(program: Command): void {
-  program
-    .command('score')
-    .description(
-      "score a model's detections on a stream against its labels: correct, wrong, missed, false accepts per hour",
-    )
-    .requiredOption('--labels <file>', "the stream's labels (labels.csv of `audiogen stream`, or TF's labels file)")
-    .requiredOption('--detections <file>', 'the model\'s detections: "label, time_ms" lines in time order')
-    .option('--rule <rule>', "tf (TensorFlow's calculate_accuracy_stats) or strict (one-to-one)", 'strict')
-    .option(
-      '--time-tolerance-ms <ms>',
-      'how far a detection may be from its word',
-      toNumber('--time-tolerance-ms'),
-      750,
-    )
-    .option('--stream <dir>', 'the stream folder, for its duration (default: stream.json beside the labels)')
-    .option('--duration-s <s>', "the stream's duration, instead of its stream.json", toNumber('--duration-s'))
-    .option('--json', 'print the counts and rates as JSON')
-    .action((flags: ScoreFlags) => {
-      if (flags.rule !== 'tf' && flags.rule !== 'strict') {
-        throw new AudiogenError(`--rule: expected tf or strict, got "${flags.rule}"`, EXIT.config);
-      }
-      if (!(flags.timeToleranceMs >= 0 && flags.timeToleranceMs <= 60_000)) {
-        throw new AudiogenError(`--time-tolerance-ms: expected 0..60000, got ${flags.timeToleranceMs}`, EXIT.config);
-      }
-      if (flags.durationS !== undefined && !(flags.durationS > 0)) {
-        throw new AudiogenError(`--duration-s: expected a positive number, got ${flags.durationS}`, EXIT.config);
-      }
-      const labels = parseTimedLabels(readText(flags.labels, '--labels'), flags.labels);
-      const detections = parseTimedLabels(readText(flags.detections, '--detections'), flags.detections);
-      const durationS = streamDuration(flags);
-      const s = score(flags.rule as ScoreRule, labels, detections, flags.timeToleranceMs);
-      if (flags.json) {
-        const { rule, toleranceMs, groundTruth, matched, correct, wrong, falseAccepts, missed, detections: d } = s;
-        const counts = {
-          ground_truth: groundTruth,
-          detections: d,
-          matched,
-          correct,
-          wrong,
-          missed,
-          false_accepts: falseAccepts,
-        };
-        process.stdout.write(
-          JSON.stringify({
-            rule,
-            tolerance_ms: toleranceMs,
-            duration_s: durationS,
-            ...counts,
-            ...rates(s, durationS),
-          }) + '\n',
-        );
-      } else process.stdout.write(table(s, durationS));
-    });
+/** The `score` command's action (its declaration, options and help are in commands.ts). */
+export function runScore(flags: ScoreFlags): void {
+  if (flags.rule !== 'tf' && flags.rule !== 'strict') {
+    throw new AudiogenError(`--rule: expected tf or strict, got "${flags.rule}"`, EXIT.config);
+  }
+  if (!(flags.timeToleranceMs >= 0 && flags.timeToleranceMs <= 60_000)) {
+    throw new AudiogenError(`--time-tolerance-ms: expected 0..60000, got ${flags.timeToleranceMs}`, EXIT.config);
+  }
+  if (flags.durationS !== undefined && !(flags.durationS > 0)) {
+    throw new AudiogenError(`--duration-s: expected a positive number, got ${flags.durationS}`, EXIT.config);
+  }
+  const labels = parseTimedLabels(readText(flags.labels, '--labels'), flags.labels);
+  const detections = parseTimedLabels(readText(flags.detections, '--detections'), flags.detections);
+  const durationS = streamDuration(flags);
+  const s = score(flags.rule as ScoreRule, labels, detections, flags.timeToleranceMs);
+  if (flags.json) {
+    const { rule, toleranceMs, groundTruth, matched, correct, wrong, falseAccepts, missed, detections: d } = s;
+    const counts = {
+      ground_truth: groundTruth,
+      detections: d,
+      matched,
+      correct,
+      wrong,
+      missed,
+      false_accepts: falseAccepts,
+    };
+    process.stdout.write(
+      JSON.stringify({
+        rule,
+        tolerance_ms: toleranceMs,
+        duration_s: durationS,
+        ...counts,
+        ...rates(s, durationS),
+      }) + '\n',
+    );
+  } else process.stdout.write(table(s, durationS));
 }

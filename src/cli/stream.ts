@@ -1,7 +1,6 @@
 // `audiogen stream`: a long test stream from the held-out clips (stream.wav, labels.csv, features.npy, stream.json),
 // placed as TensorFlow's generate_streaming_test_wav.py places them; options named and defaulted as its flags.
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { frontendDtypeOf, frontendGeometry, isFloatFrontend } from '../config/derive.js';
 import type { ConfigCheck } from '../config/checks.js';
 import type { Config } from '../config/schema.js';
@@ -17,7 +16,7 @@ import type { StreamSettings } from '../stream/placement.js';
 import { streamSource } from '../stream/source.js';
 import { checkOutputPlacement } from '../build/placement.js';
 import { LiveRegion } from './live-region.js';
-import { loadConfigWarned, overridesFrom, toNumber } from './options.js';
+import { loadConfigWarned, overridesFrom } from './options.js';
 import { duration } from './progress.js';
 
 export const STREAM_FORMAT_VERSION = 1;
@@ -25,7 +24,7 @@ export const STREAM_FORMAT_VERSION = 1;
 export const MAX_STREAM_SAMPLES = Math.floor((0xffffffff - 36) / 2);
 const MIN_DURATION_S = 1;
 
-interface StreamFlags {
+export interface StreamFlags {
   config: string;
   out: string;
   durationS?: number;
@@ -173,121 +172,94 @@ function describe(
   };
 }
 
-export function registerStream(program: Command, signal?: AbortSignal): void {
-  program
-    .command('stream')
-    .description(
-      "make a long test stream from held-out clips (as TensorFlow's generate_streaming_test_wav.py): stream.wav, labels.csv, streaming features.npy, stream.json",
-    )
-    .requiredOption('-c, --config <file>', 'config file (YAML or JSON): dataset, held-out subset, frontend')
-    .requiredOption('--out <dir>', 'folder for stream.wav, labels.csv, features.npy and stream.json')
-    .option('--duration-s <s>', 'stream length in seconds (default 600; at least 1)', toNumber('--duration-s'))
-    .option('--hours <h>', 'stream length in hours, instead of --duration-s', toNumber('--hours'))
-    .option('--word-gap-ms <ms>', 'room for a word after each clip slot (0..600000)', toNumber('--word-gap-ms'), 2000)
-    .option(
-      '--unknown-percentage <p>',
-      'percent of word slots given an _unknown_ word (0..100)',
-      toNumber('--unknown-percentage'),
-      30,
-    )
-    .option(
-      '--background-volume <v>',
-      'background segments at a volume drawn uniformly below this (0..1)',
-      toNumber('--background-volume'),
-      0.1,
-    )
-    .option('--seed <n>', "random seed (default: the config's dataset.seed)", toNumber('--seed'))
-    .option('--negative-only', 'no keywords: only _unknown_ words, silence and background (false accepts per hour)')
-    .option('--quiet', 'print nothing but errors')
-    .option('--json', 'print a summary as JSON on stdout')
-    .action(async (f: StreamFlags) => {
-      checkFlags(f);
-      const out = resolve(f.out);
-      const { config, seedDrawn } = loadConfigWarned(f.config, overridesFrom({ seed: f.seed }), [
-        frontendAlwaysCheck,
-        streamFeaturesCheck,
-      ]);
-      const rate = config.frontend.sample_rate_hz;
-      const { samples, seconds } = streamSamples(f, rate);
-      checkOutputPlacement(config, out, '--out');
-      checkStreamDir(out);
-      if (seedDrawn && !f.quiet)
-        process.stderr.write(
-          `seed: drawn at random: ${config.dataset.seed} (recorded in stream.json; --seed ${config.dataset.seed} repeats this stream)\n`,
-        );
-      const { listValidFilenames } = await loadHooks(config.hooks);
-      const listing = await listDataset(config, { write: false, listValidFilenames, signal });
-      const source = streamSource(config, listing);
-      const warnings: string[] = [];
-      const unknownClips = source.clips.get('_unknown_')?.length ?? 0;
-      const keywordClips = source.keywords.reduce((a, k) => a + (source.clips.get(k)?.length ?? 0), 0);
-      if (unknownClips === 0)
-        warnings.push(
-          f.negativeOnly
-            ? `no _unknown_ clips in the ${source.subset} subset: a --negative-only stream holds background only`
-            : `no _unknown_ clips in the ${source.subset} subset: the ${f.unknownPercentage}% of word slots meant for them stay empty (add _unknown_ to dataset.classes with other words in the dataset)`,
-        );
-      if (keywordClips === 0 && !f.negativeOnly)
-        warnings.push(`no keyword clips in the ${source.subset} subset: the stream holds no keywords`);
-      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+/** The `stream` command's action (its declaration, options and help are in commands.ts). */
+export async function runStream(f: StreamFlags, signal?: AbortSignal): Promise<void> {
+  checkFlags(f);
+  const out = resolve(f.out);
+  const { config, seedDrawn } = loadConfigWarned(f.config, overridesFrom({ seed: f.seed }), [
+    frontendAlwaysCheck,
+    streamFeaturesCheck,
+  ]);
+  const rate = config.frontend.sample_rate_hz;
+  const { samples, seconds } = streamSamples(f, rate);
+  checkOutputPlacement(config, out, '--out');
+  checkStreamDir(out);
+  if (seedDrawn && !f.quiet)
+    process.stderr.write(
+      `seed: drawn at random: ${config.dataset.seed} (recorded in stream.json; --seed ${config.dataset.seed} repeats this stream)\n`,
+    );
+  const { listValidFilenames } = await loadHooks(config.hooks);
+  const listing = await listDataset(config, { write: false, listValidFilenames, signal });
+  const source = streamSource(config, listing);
+  const warnings: string[] = [];
+  const unknownClips = source.clips.get('_unknown_')?.length ?? 0;
+  const keywordClips = source.keywords.reduce((a, k) => a + (source.clips.get(k)?.length ?? 0), 0);
+  if (unknownClips === 0)
+    warnings.push(
+      f.negativeOnly
+        ? `no _unknown_ clips in the ${source.subset} subset: a --negative-only stream holds background only`
+        : `no _unknown_ clips in the ${source.subset} subset: the ${f.unknownPercentage}% of word slots meant for them stay empty (add _unknown_ to dataset.classes with other words in the dataset)`,
+    );
+  if (keywordClips === 0 && !f.negativeOnly)
+    warnings.push(`no keyword clips in the ${source.subset} subset: the stream holds no keywords`);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 
-      const settings: StreamSettings = {
-        sampleRate: rate,
-        clipMs: config.frontend.sample_length_ms,
-        totalSamples: samples,
-        wordGapMs: f.wordGapMs,
-        unknownPercentage: f.unknownPercentage,
-        backgroundVolume: f.backgroundVolume,
-        negativeOnly: !!f.negativeOnly,
-        seed: config.dataset.seed as number,
-      };
-      if (!f.quiet)
-        process.stderr.write(
-          `making a ${duration(seconds)} stream from the ${source.subset} subset (${keywordClips} keyword and ${unknownClips} _unknown_ clips) into ${out}\n`,
-        );
-      const started = performance.now();
-      const shown = progress(!!f.quiet, samples, rate, signal);
-      let summary: StreamSummary;
-      const step = frontendGeometry(config.frontend).step;
-      try {
-        summary = await makeStream(settings, source, out, {
-          frontend: { settings: config.frontend, dtype: frontendDtypeOf(config) },
-          describe: (s) => describe(config, settings, f, source.subset, s, step),
-          onProgress: (n) => shown.update(n),
-          signal,
-        });
-      } finally {
-        shown.stop();
-      }
-      const secondsTaken = (performance.now() - started) / 1000;
-      const words = Object.values(summary.words).reduce((a, b) => a + b, 0);
-      if (f.json) {
-        process.stdout.write(
-          `${JSON.stringify({
-            out,
-            subset: source.subset,
-            seed: settings.seed,
-            duration_s: seconds,
-            samples,
-            words,
-            counts: summary.words,
-            features: {
-              shape: [summary.frames, summary.channels],
-              dtype: summary.dtype,
-              frame_step_ms: (step * 1000) / rate,
-            },
-            seconds: Number(secondsTaken.toFixed(3)),
-            warnings,
-          })}\n`,
-        );
-      } else if (!f.quiet) {
-        const counts = Object.entries(summary.words)
-          .map(([label, n]) => `${label} ${n}`)
-          .join(', ');
-        process.stderr.write(
-          `stream: ${duration(seconds)} (${samples} samples at ${rate} Hz), ${words} words (${counts || 'none'}), ` +
-            `features [${summary.frames}, ${summary.channels}] ${summary.dtype}, in ${secondsTaken.toFixed(1)} s -> ${out}/\n`,
-        );
-      }
+  const settings: StreamSettings = {
+    sampleRate: rate,
+    clipMs: config.frontend.sample_length_ms,
+    totalSamples: samples,
+    wordGapMs: f.wordGapMs,
+    unknownPercentage: f.unknownPercentage,
+    backgroundVolume: f.backgroundVolume,
+    negativeOnly: !!f.negativeOnly,
+    seed: config.dataset.seed as number,
+  };
+  if (!f.quiet)
+    process.stderr.write(
+      `making a ${duration(seconds)} stream from the ${source.subset} subset (${keywordClips} keyword and ${unknownClips} _unknown_ clips) into ${out}\n`,
+    );
+  const started = performance.now();
+  const shown = progress(!!f.quiet, samples, rate, signal);
+  let summary: StreamSummary;
+  const step = frontendGeometry(config.frontend).step;
+  try {
+    summary = await makeStream(settings, source, out, {
+      frontend: { settings: config.frontend, dtype: frontendDtypeOf(config) },
+      describe: (s) => describe(config, settings, f, source.subset, s, step),
+      onProgress: (n) => shown.update(n),
+      signal,
     });
+  } finally {
+    shown.stop();
+  }
+  const secondsTaken = (performance.now() - started) / 1000;
+  const words = Object.values(summary.words).reduce((a, b) => a + b, 0);
+  if (f.json) {
+    process.stdout.write(
+      `${JSON.stringify({
+        out,
+        subset: source.subset,
+        seed: settings.seed,
+        duration_s: seconds,
+        samples,
+        words,
+        counts: summary.words,
+        features: {
+          shape: [summary.frames, summary.channels],
+          dtype: summary.dtype,
+          frame_step_ms: (step * 1000) / rate,
+        },
+        seconds: Number(secondsTaken.toFixed(3)),
+        warnings,
+      })}\n`,
+    );
+  } else if (!f.quiet) {
+    const counts = Object.entries(summary.words)
+      .map(([label, n]) => `${label} ${n}`)
+      .join(', ');
+    process.stderr.write(
+      `stream: ${duration(seconds)} (${samples} samples at ${rate} Hz), ${words} words (${counts || 'none'}), ` +
+        `features [${summary.frames}, ${summary.channels}] ${summary.dtype}, in ${secondsTaken.toFixed(1)} s -> ${out}/\n`,
+    );
+  }
 }

@@ -1,29 +1,23 @@
-// `audiogen validate`: check the config, list the dataset, print the per-class counts; process nothing.
-import type { Command } from 'commander';
 import { subsetsOf } from '../config/derive.js';
 import { listDataset } from '../dataset/dataset.js';
 import { sampleShapeOf } from '../config/derive.js';
 import { loadHooks } from '../sample/hooks.js';
 import { AudiogenError, ConfigError, formatProblem, type ConfigProblem } from '../errors.js';
-import { addConfigOverrideFlags, loadCommandConfig, overridesFrom, type OverrideFlags } from './options.js';
+import { loadCommandConfig, overridesFrom, type OverrideFlags } from './options.js';
 
-export function registerValidate(program: Command, signal?: AbortSignal): void {
-  const cmd = program
-    .command('validate')
-    .description('check a config and list its dataset: per-class sample counts, nothing processed or written')
-    .requiredOption('-c, --config <file>', 'config file (YAML or JSON)');
-  addConfigOverrideFlags(cmd)
-    .option('--json', 'print the counts as JSON')
-    .action(async (flags: OverrideFlags & { config: string; json?: boolean }) => {
-      try {
-        await validate(flags, signal);
-      } catch (err) {
-        // --json: the problems on stdout as records as well; the text lines still go to stderr (exit 2 for a config).
-        if (flags.json && err instanceof AudiogenError)
-          process.stdout.write(JSON.stringify({ valid: false, errors: errorRecords(err) }) + '\n');
-        throw err;
-      }
-    });
+/** The `validate` command's action (its declaration, options and help are in commands.ts). */
+export async function runValidate(
+  flags: OverrideFlags & { config: string; json?: boolean },
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    await validate(flags, signal);
+  } catch (err) {
+    // --json: the problems on stdout as records as well; the text lines still go to stderr (exit 2 for a config).
+    if (flags.json && err instanceof AudiogenError)
+      process.stdout.write(JSON.stringify({ valid: false, errors: errorRecords(err) }) + '\n');
+    throw err;
+  }
 }
 
 function errorRecords(err: AudiogenError): Record<string, unknown>[] {

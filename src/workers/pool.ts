@@ -59,6 +59,8 @@ export class ForkPool implements Executor {
   private readonly workers: Worker[] = [];
   private nextId = 0;
   private closing = false;
+  /** When the first batch was handed to a worker, in ms since this process started (`performance.now()`). */
+  firstBatchAt: number | null = null;
   /** How the last worker to die went (`worker process 42 killed by SIGKILL`), for a batch that finds none left. */
   private lost: string | null = null;
   // Workers are killed when the build process ends however it ends, so none outlives it.
@@ -151,6 +153,7 @@ export class ForkPool implements Executor {
       worker.pending.set(id, { job, resolve, reject });
       try {
         this.post(worker, { type: 'batch', id, job });
+        this.firstBatchAt ??= performance.now();
       } catch (err) {
         worker.pending.delete(id);
         reject(

@@ -144,6 +144,7 @@ test('--json reports every summary field: the seed, the run, the manifest\u2019s
     'samples_built',
     'seconds',
     'samples_per_second',
+    'first_batch_ms',
     'epochs',
     'sample_shape',
     'dtype',
@@ -166,6 +167,8 @@ test('--json reports every summary field: the seed, the run, the manifest\u2019s
     [7, false, join(dir, 'out'), { index: 0, count: 1 }, false, 1, 2, 0, 6],
   );
   assert.ok(s.seconds > 0 && s.samples_per_second > 0, r.stdout);
+  // From the process's start: past Node's own start-up, and no later than the end of the build.
+  assert.ok(Number.isInteger(s.first_batch_ms) && s.first_batch_ms > 0, r.stdout);
   assert.deepEqual([s.epochs, s.sample_shape, s.dtype], [1, [16000], 'int16']);
   assert.deepEqual(s.subsets, { training: { samples: 6, class_counts: { yes: 3, no: 3 } } });
   assert.deepEqual(
