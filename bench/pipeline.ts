@@ -159,11 +159,15 @@ async function run(name: string, print = true): Promise<{ first_batch_ms: number
   if (code !== 0) throw new Error(`${name}: build failed (exit ${code})`);
   const s = p.stdout ? streamSummary(summary, streamed) : JSON.parse(out);
   const first = p.stdout ? '' : `  first batch at ${s.first_batch_ms} ms`;
+  // Issue 19's yardstick: the build process's own CPU per sample against a worker's (targets 1/32 features, 1/64 full).
+  const cpu = s.cpu_us_per_sample
+    ? `  CPU per sample: build ${s.cpu_us_per_sample.build} µs, workers ${s.cpu_us_per_sample.workers} µs (1/${Math.round(s.cpu_us_per_sample.workers / Math.max(1, s.cpu_us_per_sample.build))})`
+    : '';
   if (print)
     console.log(
       `${name.padEnd(18)} ${String(s.samples_built).padStart(6)} clips  ${s.seconds.toFixed(2).padStart(6)} s  ` +
         `${Math.round(s.samples_per_second).toString().padStart(5)} clips/s  ` +
-        `(whole command ${command.toFixed(2)} s: ${Math.round(s.samples_built / command)} clips/s)  peak RSS ${Math.round(peak)} MiB (build + ${s.workers} workers)${first}`,
+        `(whole command ${command.toFixed(2)} s: ${Math.round(s.samples_built / command)} clips/s)  peak RSS ${Math.round(peak)} MiB (build + ${s.workers} workers)${first}${cpu}`,
     );
   return { first_batch_ms: s.first_batch_ms ?? Number.NaN };
 }

@@ -62,12 +62,18 @@ export interface BuildSummary {
   samplesPerSecond: number;
   /** Ms from this process's start (Node's time origin) to the first batch handed to a worker; null if none was. */
   firstBatchMs: number | null;
+  /**
+   * CPU time per sample built (µs, user + system): the build process's own from the start of build() (the CLI's
+   * loading excluded), and its workers' on batches (their start-up excluded). Null when nothing was built.
+   */
+  cpuUsPerSample: { build: number; workers: number } | null;
   /** The final manifest of a whole build; null for a partition (merge writes it). */
   manifest: Manifest | null;
 }
 
 export async function build(config: Config, opts: BuildOptions = {}): Promise<BuildSummary> {
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   checkOutputPlacement(config);
 
   // Worker processes start loading now, while the dataset is listed; discarded if the build needs none.
@@ -75,7 +81,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
   const pool = config.generator.debug ? null : ForkPool.fork(workers);
   if (!pool) discardWorkers();
   try {
-    return await buildWith(config, opts, started, pool, workers);
+    return await buildWith(config, opts, { at: started, cpu: cpuAtStart }, pool, workers);
   } catch (err) {
     pool?.kill();
     throw err;
@@ -101,15 +107,21 @@ interface Run {
   /** This partition's shards, in canonical order. */
   mine: PlannedShard[];
   inputs: InputsFingerprint;
-  started: number;
+  /** When build() started: performance.now() and process.cpuUsage(). */
+  started: Started;
   pool: ForkPool | null;
   workers: number;
+}
+
+interface Started {
+  at: number;
+  cpu: NodeJS.CpuUsage;
 }
 
 async function buildWith(
   config: Config,
   opts: BuildOptions,
-  started: number,
+  started: Started,
   pool: ForkPool | null,
   workers: number,
 ): Promise<BuildSummary> {
@@ -149,7 +161,7 @@ async function buildWith(
 async function prepare(
   config: Config,
   opts: BuildOptions,
-  started: number,
+  started: Started,
   pool: ForkPool | null,
   workers: number,
 ): Promise<Run> {
@@ -203,7 +215,9 @@ function summaryOf(
 ): BuildSummary {
   // Nothing (more) to build: the early workers are not needed.
   if (n.built === 0) run.pool?.kill();
-  const seconds = (performance.now() - run.started) / 1000;
+  const seconds = (performance.now() - run.started.at) / 1000;
+  const cpu = process.cpuUsage(run.started.cpu);
+  const perSample = (us: number) => Math.round(us / n.samples);
   return {
     outDir: run.outDir,
     partition: run.partition,
@@ -215,6 +229,11 @@ function summaryOf(
     seconds,
     samplesPerSecond: n.samples / seconds,
     firstBatchMs: run.pool?.firstBatchAt ?? null,
+    // In debug mode the samples run in this process: their cost is the build's.
+    cpuUsPerSample:
+      n.samples === 0
+        ? null
+        : { build: perSample(cpu.user + cpu.system), workers: perSample(run.pool?.workerCpuUs() ?? 0) },
     manifest,
   };
 }

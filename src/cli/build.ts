@@ -48,6 +48,7 @@ function jsonSummary(s: BuildSummary, run: { seed: number; seedDrawn: boolean; w
     seconds: Number(s.seconds.toFixed(3)),
     samples_per_second: Number(s.samplesPerSecond.toFixed(1)),
     first_batch_ms: s.firstBatchMs === null ? null : Math.round(s.firstBatchMs),
+    cpu_us_per_sample: s.cpuUsPerSample,
     ...(m && {
       epochs: m.epochs,
       sample_shape: m.sample_shape,

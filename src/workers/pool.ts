@@ -61,6 +61,8 @@ export class ForkPool implements Executor {
   private closing = false;
   /** When the first batch was handed to a worker, in ms since this process started (`performance.now()`). */
   firstBatchAt: number | null = null;
+  /** CPU time (µs) the workers spent after they were ready, on batches, as their last results said. */
+  private readonly batchCpuUs = new Map<Worker, { ready: number; last: number }>();
   /** How the last worker to die went (`worker process 42 killed by SIGKILL`), for a batch that finds none left. */
   private lost: string | null = null;
   // Workers are killed when the build process ends however it ends, so none outlives it.
@@ -104,12 +106,18 @@ export class ForkPool implements Executor {
     worker.ready.catch(() => {});
     this.workers.push(worker);
     child.on('message', (msg: FromWorker) => {
-      if (msg.type === 'ready') return ready();
+      if (msg.type === 'ready') {
+        this.batchCpuUs.set(worker, { ready: msg.cpuUs, last: msg.cpuUs });
+        return ready();
+      }
       const p = worker.pending.get(msg.id);
       if (!p) return;
       worker.pending.delete(msg.id);
-      if (msg.type === 'done') p.resolve(msg.result);
-      else p.reject(new AudiogenError(msg.message, msg.exitCode));
+      if (msg.type === 'done') {
+        const cpu = this.batchCpuUs.get(worker);
+        if (cpu) cpu.last = msg.cpuUs;
+        p.resolve(msg.result);
+      } else p.reject(new AudiogenError(msg.message, msg.exitCode));
     });
     // A send to a worker that just died fails with EPIPE; its exit handler reports the batch.
     child.on('error', () => {});
@@ -163,6 +171,13 @@ export class ForkPool implements Executor {
         );
       }
     });
+  }
+
+  /** The workers' CPU time (µs) on batches so far, summed over every worker that ran (dead ones included). */
+  workerCpuUs(): number {
+    let sum = 0;
+    for (const { ready, last } of this.batchCpuUs.values()) sum += last - ready;
+    return sum;
   }
 
   async close(): Promise<void> {

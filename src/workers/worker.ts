@@ -20,6 +20,10 @@ const progressBytes = new Uint8Array(progress.buffer);
 
 // Without the build (killed, even with -9) there is nobody to work for: leave quietly, never with a stack trace.
 const leave = () => process.exit(0);
+const cpuUs = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 const send = (msg: FromWorker) => {
   if (!process.connected) return leave();
   process.send!(msg, undefined, {}, (err) => {
@@ -39,7 +43,7 @@ process.on('message', async (msg: ToWorker) => {
       // Set-up failures (e.g. a hook module that does not load) surface on the first batch.
       setupError = err;
     }
-    send({ type: 'ready' });
+    send({ type: 'ready', cpuUs: cpuUs() });
     return;
   }
   try {
@@ -51,7 +55,8 @@ process.on('message', async (msg: ToWorker) => {
       progress[1] = item;
       writeSync(progressFd, progressBytes, 0, 8, 0);
     };
-    send({ type: 'done', id: msg.id, result: processor.run(msg.job, beforeSample) });
+    const result = processor.run(msg.job, beforeSample);
+    send({ type: 'done', id: msg.id, result, cpuUs: cpuUs() });
   } catch (err) {
     const exitCode = err instanceof AudiogenError ? err.exitCode : EXIT.failed;
     send({

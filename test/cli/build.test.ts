@@ -145,6 +145,7 @@ test('--json reports every summary field: the seed, the run, the manifest\u2019s
     'seconds',
     'samples_per_second',
     'first_batch_ms',
+    'cpu_us_per_sample',
     'epochs',
     'sample_shape',
     'dtype',
@@ -169,6 +170,9 @@ test('--json reports every summary field: the seed, the run, the manifest\u2019s
   assert.ok(s.seconds > 0 && s.samples_per_second > 0, r.stdout);
   // From the process's start: past Node's own start-up, and no later than the end of the build.
   assert.ok(Number.isInteger(s.first_batch_ms) && s.first_batch_ms > 0, r.stdout);
+  // CPU per sample: the build process's own since build() began, and the worker's on batches (both spent some).
+  assert.ok(s.cpu_us_per_sample.build > 0 && s.cpu_us_per_sample.workers > 0, r.stdout);
+  assert.ok(Number.isInteger(s.cpu_us_per_sample.build) && Number.isInteger(s.cpu_us_per_sample.workers), r.stdout);
   assert.deepEqual([s.epochs, s.sample_shape, s.dtype], [1, [16000], 'int16']);
   assert.deepEqual(s.subsets, { training: { samples: 6, class_counts: { yes: 3, no: 3 } } });
   assert.deepEqual(
