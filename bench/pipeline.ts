@@ -159,7 +159,7 @@ async function run(name: string, print = true): Promise<{ first_batch_ms: number
   if (code !== 0) throw new Error(`${name}: build failed (exit ${code})`);
   const s = p.stdout ? streamSummary(summary, streamed) : JSON.parse(out);
   const first = p.stdout ? '' : `  first batch at ${s.first_batch_ms} ms`;
-  // Issue 19's yardstick: the build process's own CPU per sample against a worker's (targets 1/32 features, 1/64 full).
+  // The build process's own CPU per sample against a worker's: one build feeds ~ratio workers (32-64 wanted).
   const cpu = s.cpu_us_per_sample
     ? `  CPU per sample: build ${s.cpu_us_per_sample.build} µs, workers ${s.cpu_us_per_sample.workers} µs (1/${Math.round(s.cpu_us_per_sample.workers / Math.max(1, s.cpu_us_per_sample.build))})`
     : '';
