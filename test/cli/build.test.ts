@@ -6,26 +6,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { encodeWavPcm16 } from '../../src/audio/wav.js';
 import { join } from 'node:path';
 import { assertFails, demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
+import { rawAudioConfig } from './support.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no'], 6);
 const opts = { timeoutMs: 60_000 };
 
-/** A raw-audio config file for `dataset` (one worker), with sections merged over it. */
-function kwsConfig(
-  dir: string,
-  parts: { dataset?: object; generator?: object; output?: object } = {},
-  name = 'kws.yaml',
-): string {
-  return writeConfig(
-    dir,
-    {
-      dataset: { directory: dataset, classes: ['yes', 'no'], ...parts.dataset },
-      generator: { frontend_enabled: false, cores: 1, ...parts.generator },
-      output: { directory: join(dir, 'out'), ...parts.output },
-    },
-    name,
-  );
-}
+const kwsConfig = (dir: string, parts: Parameters<typeof rawAudioConfig>[2] = {}, name?: string) =>
+  rawAudioConfig(dataset, dir, parts, name);
 
 test('a bad config exits 2 with one line per problem and writes nothing', () => {
   const dir = tempDir();

@@ -2,7 +2,7 @@
 // on, and what an in-process call writes on stderr.
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_DATASET, demoSubset, tempDir } from '../helpers.js';
+import { DEMO_DATASET, demoSubset, tempDir, writeConfig } from '../helpers.js';
 
 /** 10 clips each of yes, no and cat, and the demo's background-noise files in _background_noise_. */
 export function augmentedDataset(): string {
@@ -24,6 +24,24 @@ export const augmented = {
   pitch_range: [-2, 2],
   vtlp_range: [0.9, 1.1],
 };
+
+/** A raw-audio config file for a yes/no `dataset` (one worker), with sections merged over it. */
+export function rawAudioConfig(
+  dataset: string,
+  dir: string,
+  parts: { dataset?: object; generator?: object; output?: object } = {},
+  name = 'kws.yaml',
+): string {
+  return writeConfig(
+    dir,
+    {
+      dataset: { directory: dataset, classes: ['yes', 'no'], ...parts.dataset },
+      generator: { frontend_enabled: false, cores: 1, ...parts.generator },
+      output: { directory: join(dir, 'out'), ...parts.output },
+    },
+    name,
+  );
+}
 
 /** What `fn` writes on stderr while it runs, and what it returns. */
 export async function stderrOf<T>(fn: () => T | Promise<T>): Promise<{ result: T; stderr: string }> {

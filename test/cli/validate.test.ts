@@ -5,26 +5,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertFails, demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
+import { rawAudioConfig } from './support.js';
 
 const dataset = demoSubset(tempDir(), ['yes', 'no', 'cat'], 6);
 const opts = { timeoutMs: 60_000 };
 
-/** A raw-audio config file for `dataset` (one worker), with sections merged over it. */
-function kwsConfig(
-  dir: string,
-  parts: { dataset?: object; generator?: object; output?: object } = {},
-  name = 'kws.yaml',
-): string {
-  return writeConfig(
-    dir,
-    {
-      dataset: { directory: dataset, classes: ['yes', 'no'], ...parts.dataset },
-      generator: { frontend_enabled: false, cores: 1, ...parts.generator },
-      output: { directory: join(dir, 'out'), ...parts.output },
-    },
-    name,
-  );
-}
+const kwsConfig = (dir: string, parts: Parameters<typeof rawAudioConfig>[2] = {}, name?: string) =>
+  rawAudioConfig(dataset, dir, parts, name);
 
 test('validate prints the per-class count table without writing anything', () => {
   const dir = tempDir();
