@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 
 def reader():
-    """The audiogen_data package, imported when train() runs: other trainers import this file for its model alone
-    (examples/train_stream.py reads a tar stream with tarfile and numpy, without the package)."""
+    """The audiogen_data package, imported when it is first needed (train(), stream_eval.py, train_stream.py), so
+    that importing this file for its model alone needs nothing but numpy; exits with the install line without it."""
     try:
         import audiogen_data
     except ImportError:

@@ -8,7 +8,8 @@ The config needs `output.format: webdataset`. The stream holds, per sample, `<ke
 training epoch 0, validation epoch 0, training epoch 1, ... (testing after validation). Each sample's key says
 which subset it belongs to: training samples train the model as they arrive, in mini-batches; validation and
 testing samples are scored with the model as it stands, and each finished validation epoch prints its accuracy.
-Nothing is read but the stream (Python's tarfile in stream mode and numpy): no manifest, no files, no seeking.
+Nothing is read but the stream (the package's WebDataset reader on standard input): no manifest, no files, no
+seeking.
 
 Features are standardised per feature with the mean and std of the first --warmup training samples (held until
 then, and trained on first). The model is train_numpy.py's MLP; the class count is the highest class id seen + 1
@@ -18,20 +19,14 @@ then, and trained on first). The model is train_numpy.py's MLP; the class count 
 from __future__ import annotations
 
 import argparse
-import io
-import json
 import os
-import re
 import sys
-import tarfile
-from typing import IO, Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from train_numpy import Mlp, features  # noqa: E402  (the model, not the .npy reader)
-
-KEY = re.compile(r'^(training|validation|testing)-e(\d{3,})-(\d{8,})$')
+from train_numpy import Mlp, features, reader  # noqa: E402  (reader: the installed audiogen_data, or exit)
 
 
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
@@ -51,42 +46,21 @@ class StreamError(Exception):
     """The stream is not what audiogen writes."""
 
 
-def samples(stream: IO[bytes]) -> Iterator[Tuple[str, int, int, Dict[str, bytes]]]:
-    """(subset, epoch, position, {extension: bytes}) per sample, grouping consecutive members by key."""
-    key: Optional[str] = None
-    parts: Dict[str, bytes] = {}
+def samples() -> Iterator[Tuple[str, int, np.ndarray, int]]:
+    """(subset, epoch, x, class id) per sample of the stream on standard input, in its order."""
+    reader()  # exits with the install line when the package is missing
+    from audiogen_data import webdataset as wds
 
-    def done() -> Tuple[str, int, int, Dict[str, bytes]]:
-        m = KEY.match(key or '')
-        if not m:
+    for sample in wds.samples('-'):  # each sample's members, decoded
+        key = sample['__key__']
+        where = wds.parse_key(key)
+        if where is None:
             raise StreamError(f'member key {key!r} is not an audiogen sample key (<subset>-e<epoch>-<position>)')
-        return m.group(1), int(m.group(2)), int(m.group(3)), parts
-
-    with tarfile.open(fileobj=stream, mode='r|') as tar:
-        for member in tar:
-            if not member.isfile():
-                continue
-            name = os.path.basename(member.name)
-            base, _, ext = name.partition('.')
-            if key is not None and base != key:
-                yield done()
-                parts = {}
-            key = base
-            f = tar.extractfile(member)
-            parts[ext] = f.read() if f else b''
-    if key is not None:
-        yield done()
-
-
-def decode(parts: Dict[str, bytes], key: str) -> Tuple[np.ndarray, int, dict]:
-    """A sample's features, class id and index row."""
-    if 'npy' not in parts:
-        raise StreamError(f'sample {key} has no .npy member')
-    if 'cls' not in parts:
-        raise StreamError(f'sample {key} has no .cls member: the build has no labels (class_mode input or null)')
-    x = np.load(io.BytesIO(parts['npy']), allow_pickle=False)
-    meta = json.loads(parts['json']) if 'json' in parts else {}
-    return x, int(parts['cls']), meta
+        if 'npy' not in sample:
+            raise StreamError(f'sample {key} has no .npy member')
+        if 'cls' not in sample:
+            raise StreamError(f'sample {key} has no .cls member: the build has no labels (class_mode input or null)')
+        yield where['subset'], where['epoch'], sample['npy'], sample['cls']
 
 
 def widen(model: Mlp, classes: int) -> None:
@@ -185,9 +159,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         scored.clear()
 
     try:
-        for subset, epoch, position, parts in samples(sys.stdin.buffer):
-            key = f'{subset}-e{epoch:03d}-{position:08d}'
-            x, y, _ = decode(parts, key)
+        for subset, epoch, x, y in samples():
             if shape is None:
                 shape = x.shape
             if group is not None and group != (subset, epoch):
@@ -203,7 +175,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 break
         if group is not None:
             close(group)
-    except (StreamError, tarfile.TarError, ValueError) as err:
+    except (StreamError, ValueError) as err:  # the package's WebDatasetError is a ValueError too
         print(f'error: {err}', file=sys.stderr)
         return 2
     if trainer.model is None:

@@ -34,6 +34,9 @@ const skipLog = join(scratch, 'skipped.jsonl');
 // `npm test -- python` runs the Python tests alone: no TypeScript file matches, and node --test would then look for
 // test files by its own rules.
 const python = !only.length || only.some((o) => `python${sep}tests`.startsWith(o) || o.startsWith(`python${sep}`));
+// The TypeScript tests run python3 too (tar readers, the examples): they get the same installed package, first on
+// PATH, so `npm test` on a fresh machine needs no global install.
+const setup = pythonWithPackage();
 const node =
   (files.length || !python) &&
   spawnSync(
@@ -48,7 +51,7 @@ const node =
       `--test-reporter-destination=${skipLog}`,
       ...files,
     ],
-    { cwd: root, stdio: 'inherit' },
+    { cwd: root, stdio: 'inherit', env: setup.env },
   );
 let failed = node !== false && node.status !== 0;
 
@@ -73,7 +76,7 @@ function pythonWithPackage() {
     installed =
       run('python3', ['-m', 'venv', '--system-site-packages', ...flags, env]).status === 0 && install().status === 0;
   }
-  if (installed) return { python, env: process.env, note: '' };
+  if (installed) return { python, env: { ...process.env, PATH: `${join(env, 'bin')}:${process.env.PATH}` }, note: '' };
   return {
     python: 'python3',
     env: { ...process.env, PYTHONPATH: join(root, 'python'), AUDIOGEN_PYTHON_FROM_SOURCE: '1' },
@@ -84,7 +87,6 @@ function pythonWithPackage() {
 const pySkipped = [];
 const pyTests = join(root, 'python', 'tests');
 if (python && existsSync(pyTests)) {
-  const setup = pythonWithPackage();
   if (setup.note)
     pySkipped.push({ kind: 'suite', name: 'installed audiogen_data', file: 'python/tests', reason: setup.note });
   const py = spawnSync(setup.python, ['-m', 'unittest', 'discover', '-s', pyTests, '-t', root, '-v'], {
