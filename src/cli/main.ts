@@ -20,7 +20,7 @@ import {
 export function createProgram(signal: AbortSignal = new AbortController().signal): Command {
   const program = new Command('audiogen')
     .description(
-      'pre-bake keyword-spotting training data: augmented audio to microfrontend spectrograms in .npy shards',
+      'pre-bake keyword-spotting training data: augmented audio to spectrograms (microfrontend, log-mel, MFCC) in .npy or WebDataset shards',
     )
     .version(TOOL_VERSION)
     .exitOverride()
