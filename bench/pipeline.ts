@@ -5,14 +5,22 @@
 // wall time (Node start-up included), the peak memory of the process tree, and when the first batch went to a worker
 // (`first_batch_ms` of `build --json`: ms from the build process's start, Node's time origin). The `startup` profile
 // times `audiogen --help` (spawn to exit, 10 runs) and the features build's first batch (5 runs): min / median / max,
-// as the machine is shared and single figures wander.
+// as the machine is shared and single figures wander. Each build prints the CPU it cost per sample: the build
+// process's own (from its start, the listing included, and `feeding` — from the first batch on, which bounds how many
+// workers one build process keeps busy) against its workers'. The `scaling` profile builds features and full with 1
+// worker and with --workers, and prints the speed-up; `features` also prints its speed as a share of what the
+// frontend alone allows (--workers cores over the frontend's µs per clip, timed here on the dataset's own clips).
+// Issue 19's figures come from the dataset ×10: `--clips 20000`.
 //
-//   npm run bench [-- --clips 2000 --workers 2 --epochs 1 --profiles startup,features,full,features-4-epochs,features-opus,features-webdataset,features-stdout]
+//   npm run bench [-- --clips 2000 --workers 2 --profiles startup,features,full,scaling,features-4-epochs,features-opus,features-webdataset,features-stdout]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { decodeWav } from '../src/audio/wav.js';
+import { frontendSchema } from '../src/config/schema.js';
+import { AudioFeatureGenerator } from '../src/frontend/frontend.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const arg = (name: string, fallback: string) => {
@@ -118,13 +126,40 @@ async function startup(): Promise<void> {
   );
 }
 
-async function run(name: string, print = true): Promise<{ first_batch_ms: number }> {
+interface BuildFigures {
+  first_batch_ms: number;
+  samples_per_second: number;
+  seconds: number;
+}
+
+/** µs per clip of the frontend alone (the features profile's settings) on up to 1,000 of the dataset's clips. */
+function frontendMicros(): number {
+  const generator = new AudioFeatureGenerator(frontendSchema.parse(frontend));
+  const clips: Int16Array[] = [];
+  for (const word of words) {
+    const dir = join(dataset, word);
+    for (const f of readdirSync(dir).slice(0, Math.ceil(1000 / words.length))) {
+      const audio = decodeWav(readFileSync(join(dir, f))).channels[0];
+      clips.push(Int16Array.from(audio, (v) => Math.round(v * 32768)));
+    }
+  }
+  const out = new Uint16Array(generator.frames * generator.channels);
+  let best = Infinity;
+  for (let round = 0; round < 12; round++) {
+    const t0 = process.hrtime.bigint();
+    for (const c of clips) generator.process(c, out);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e3 / clips.length);
+  }
+  return best;
+}
+
+async function run(name: string, print = true, cores = workers): Promise<BuildFigures> {
   const p = PROFILES[name];
   if (!p) throw new Error(`unknown profile ${name} (${Object.keys(PROFILES).join(', ')})`);
   const data = p.opus ? opusDataset() : dataset;
   if (data === null) {
     console.log(`${name.padEnd(18)} skipped: the Opus copy could not be made (opusenc from opus-tools is needed)`);
-    return { first_batch_ms: Number.NaN };
+    return { first_batch_ms: Number.NaN, samples_per_second: Number.NaN, seconds: Number.NaN };
   }
   const dir = mkdtempSync(join(tmpdir(), 'audiogen-bench-out-'));
   const config = join(dir, 'bench.yaml');
@@ -132,7 +167,7 @@ async function run(name: string, print = true): Promise<{ first_batch_ms: number
     config,
     stringify({
       dataset: { directory: data, classes: words, shuffle: true },
-      generator: { cores: workers, max_batches_pending: 4, ...p.generator },
+      generator: { cores, max_batches_pending: 4, ...p.generator },
       frontend,
       output: { directory: join(dir, 'out'), epochs: p.epochs, format: p.format ?? 'npy' },
     }),
@@ -159,9 +194,10 @@ async function run(name: string, print = true): Promise<{ first_batch_ms: number
   if (code !== 0) throw new Error(`${name}: build failed (exit ${code})`);
   const s = p.stdout ? streamSummary(summary, streamed) : JSON.parse(out);
   const first = p.stdout ? '' : `  first batch at ${s.first_batch_ms} ms`;
-  // The build process's own CPU per sample against a worker's: one build feeds ~ratio workers (32-64 wanted).
-  const cpu = s.cpu_us_per_sample
-    ? `  CPU per sample: build ${s.cpu_us_per_sample.build} µs, workers ${s.cpu_us_per_sample.workers} µs (1/${Math.round(s.cpu_us_per_sample.workers / Math.max(1, s.cpu_us_per_sample.build))})`
+  // The build process's CPU per sample while feeding against a worker's: one build feeds ~ratio workers.
+  const c = s.cpu_us_per_sample;
+  const cpu = c
+    ? `  CPU per sample: build ${c.build} µs (feeding ${c.feed} µs), workers ${c.workers} µs: feeding 1/${Math.round(c.workers / Math.max(1, c.feed))}`
     : '';
   if (print)
     console.log(
@@ -169,7 +205,22 @@ async function run(name: string, print = true): Promise<{ first_batch_ms: number
         `${Math.round(s.samples_per_second).toString().padStart(5)} clips/s  ` +
         `(whole command ${command.toFixed(2)} s: ${Math.round(s.samples_built / command)} clips/s)  peak RSS ${Math.round(peak)} MiB (build + ${s.workers} workers)${first}${cpu}`,
     );
-  return { first_batch_ms: s.first_batch_ms ?? Number.NaN };
+  return {
+    first_batch_ms: s.first_batch_ms ?? Number.NaN,
+    samples_per_second: s.samples_per_second,
+    seconds: s.seconds,
+  };
+}
+
+/** Features and full with 1 worker and with --workers: the speed-up (issue 19 wants >= 1.8x from 1 to 2). */
+async function scaling(): Promise<void> {
+  for (const name of ['features', 'full']) {
+    const one = await run(name, false, 1);
+    const many = await run(name, false, workers);
+    console.log(
+      `${'scaling'.padEnd(18)} ${name}: 1 worker ${Math.round(one.samples_per_second)} clips/s, ${workers} workers ${Math.round(many.samples_per_second)} clips/s: ${(many.samples_per_second / one.samples_per_second).toFixed(2)}x`,
+    );
+  }
 }
 
 /** `build --stdout`'s closing line on stderr, as the fields `build --json` has. */
@@ -193,5 +244,15 @@ if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) {
 console.log(`dataset ${dataset} (${words.length} classes), ${workers} workers, node ${process.version}`);
 for (const name of profiles) {
   if (name === 'startup') await startup();
-  else await run(name);
+  else if (name === 'scaling') await scaling();
+  else {
+    const r = await run(name);
+    if (name === 'features') {
+      const us = frontendMicros();
+      const limit = (workers * 1e6) / us;
+      console.log(
+        `${''.padEnd(18)} ${Math.round((100 * r.samples_per_second) / limit)}% of the frontend-only limit: ${workers} cores / ${us.toFixed(0)} µs per clip = ${Math.round(limit)} clips/s`,
+      );
+    }
+  }
 }

@@ -2,9 +2,10 @@
 // Bundles the compiled CLI (dist/src/cli/main.js and everything its commands import, with zod, yaml and commander)
 // into dist/src/bundle/: one file to load instead of ~200, which cuts `audiogen --help` and the build's start-up.
 // Each command is its own chunk (code splitting), loaded when it runs. Run after tsc (npm run build, npm test).
-// Kept out of the bundle: the worker processes (forked from dist/src/workers/worker.js, their own module graph),
-// workers/prestart.js (bin/audiogen.js imports it first and the pool adopts its workers: one copy of its state),
-// and the other packages (wasm and CommonJS files they find by their own paths).
+// The worker processes are their own bundle, dist/src/bundle/worker.js (forked by workers/prestart.js): each worker
+// loads one file too. Kept out of the CLI's bundle: workers/prestart.js (bin/audiogen.js imports it first and the
+// pool adopts its workers: one copy of its state), and the other packages (wasm and CommonJS files they find by their
+// own paths).
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -12,21 +13,41 @@ const root = new URL('..', import.meta.url).pathname;
 const outdir = `${root}dist/src/bundle`;
 const BUNDLED_PACKAGES = /^(zod|yaml|commander)(\/|$)/;
 
-rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: [`${root}dist/src/cli/main.js`],
-  outdir,
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunk-[hash]',
   // commander is CommonJS: its require() of Node's modules needs a real require in an ES module.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   logLevel: 'warning',
+};
+/** Packages the bundles leave to be found by their own paths. */
+const otherPackages = {
+  name: 'audiogen-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (a) =>
+      BUNDLED_PACKAGES.test(a.path) ? undefined : { path: a.path, external: true },
+    );
+  },
+};
+
+rmSync(outdir, { recursive: true, force: true });
+// The worker: one file, in the same folder as the chunks (relative URLs to wasm/ resolve alike).
+await build({
+  ...common,
+  entryPoints: [`${root}dist/src/workers/worker.js`],
+  outfile: `${outdir}/worker.js`,
+  plugins: [otherPackages],
+});
+await build({
+  ...common,
+  entryPoints: [`${root}dist/src/cli/main.js`],
+  outdir,
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   plugins: [
     {
       name: 'audiogen-externals',
@@ -36,10 +57,8 @@ await build({
           path: '../workers/prestart.js',
           external: true,
         }));
-        b.onResolve({ filter: /^[^./]/ }, (a) =>
-          BUNDLED_PACKAGES.test(a.path) ? undefined : { path: a.path, external: true },
-        );
       },
     },
+    otherPackages,
   ],
 });

@@ -8,10 +8,11 @@ import { InterruptedError } from '../errors.js';
 import { shardId } from '../io/layout.js';
 import { recordId, type ShardRecord } from '../io/shard-writer.js';
 import type { StateWriter } from '../io/state.js';
+import { packSubset } from '../plan/packed.js';
 import { batchesOf, epochOrder, firstBatchIndices, type BatchSpec, type Plan, type SubsetPlan } from '../plan/plan.js';
 import type { PlannedShard } from '../plan/shards.js';
-import type { BatchItem } from '../sample/batch.js';
 import { InlineExecutor, type Executor, type ForkPool } from '../workers/pool.js';
+import type { ShardBatch } from '../workers/runner.js';
 import type { BuildEvents } from './build.js';
 import type { OpenShard, ShardOutput } from './outputs.js';
 
@@ -49,6 +50,10 @@ interface ShardInProgress {
   writer: ShardOutput;
   batchesLeft: number;
   epoch: EpochInProgress;
+  /** Settles when the shard opened before it is recorded: shards are recorded in the order they were opened. */
+  after: Promise<void>;
+  /** Settles it for the shard opened next. */
+  recorded: () => void;
 }
 
 const interrupted = (signal: AbortSignal) => new InterruptedError(String(signal.reason ?? 'a signal'));
@@ -60,6 +65,8 @@ export class Bake {
   private failure: unknown = null;
   private samples = 0;
   private shards = 0;
+  /** Settles when the last shard opened is recorded. */
+  private lastRecorded: Promise<void> = Promise.resolve();
   private readonly onAbort = () => (this.executor ?? this.input.pool)?.kill();
 
   constructor(private readonly input: BakeInput) {}
@@ -99,11 +106,14 @@ export class Bake {
   }
 
   private async startExecutor(): Promise<Executor> {
-    const { config, background, rirs, pool, signal } = this.input;
-    const context = { config, background, rirs };
+    const { config, background, rirs, pool, signal, plan } = this.input;
+    // Only the subsets with shards to bake: a partition of one subset sends its workers that one.
+    const wanted = new Set(this.input.mine.map((s) => s.spec.subset));
+    const subsets = plan.subsets.filter((s) => wanted.has(s.subset)).map(packSubset);
+    const setup = { config, background, rirs, subsets };
     try {
-      if (!pool) return await InlineExecutor.start(context);
-      await pool.init(context);
+      if (!pool) return await InlineExecutor.start(setup);
+      await pool.init(setup, (batch, item) => this.fileAt(batch, item));
       return pool;
     } catch (err) {
       if (signal?.aborted) throw interrupted(signal);
@@ -123,7 +133,6 @@ export class Bake {
       events.epochDone?.(sub.subset, epoch);
       return;
     }
-    const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, sub.subset, epoch);
     const firstBatch = firstBatchIndices(sub.shards, config.dataset.batch_size);
     const progress: EpochInProgress = { subset: sub.subset, epoch, shardsLeft: pending.length };
     for (const planned of pending) {
@@ -131,42 +140,51 @@ export class Bake {
       const { spec } = planned;
       const writer = this.input.open(planned);
       this.open.add(writer);
+      let recorded!: () => void;
       const shard: ShardInProgress = {
         writer,
         batchesLeft: Math.ceil(spec.count / config.dataset.batch_size),
         epoch: progress,
+        after: this.lastRecorded,
+        recorded: () => recorded(),
       };
+      this.lastRecorded = new Promise<void>((resolve) => (recorded = resolve));
       // An empty subset still gets its (empty) shard files, so every planned epoch exists.
       if (shard.batchesLeft === 0) await this.finishShard(shard);
       for (const batch of batchesOf(spec, config.dataset.batch_size, firstBatch[spec.shard])) {
         if (this.stopped()) return;
-        this.dispatch(sub, order, batch, shard);
+        this.dispatch(sub, batch, shard);
         await this.throttle();
       }
     }
   }
 
-  /** Sends one batch to a worker; its result is written into the shard when it returns. */
-  private dispatch(sub: SubsetPlan, order: Uint32Array, batch: BatchSpec, shard: ShardInProgress): void {
-    const items: BatchItem[] = [];
-    for (let p = batch.start; p < batch.start + batch.count; p++) {
-      const ref = sub.samples[order[p]];
-      items.push({ position: p, label: ref.label, file: ref.file });
-    }
+  /** The file of a batch's item (a worker that crashed on it names it): the epoch's order, computed again. */
+  private fileAt(batch: ShardBatch, item: number): string | null {
+    const { config, plan } = this.input;
+    const sub = plan.subsets.find((s) => s.subset === batch.subset);
+    if (!sub) return null;
+    const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, sub.subset, batch.epoch);
+    return sub.samples[order[batch.start + item]]?.file ?? null;
+  }
+
+  /** Sends one batch to a worker; what it sends back is written into the shard when it returns. */
+  private dispatch(sub: SubsetPlan, batch: BatchSpec, shard: ShardInProgress): void {
     const { writer } = shard;
-    const job = {
+    const job: ShardBatch = {
       subset: sub.subset,
       epoch: shard.epoch.epoch,
       batchIndex: batch.batchIndex,
-      items,
-      ...(writer.rowFile(batch.start) ?? { xPath: null, xOffset: 0 }),
+      start: batch.start,
+      count: batch.count,
+      files: writer.rowFiles(batch.start),
     };
     const task = this.executor!.run(job)
-      .then(async (res) => {
+      .then(async (output) => {
         // Settles once the batch is written: a tar's batches wait for the ones before them, inside the throttle.
-        await writer.add({ start: batch.start, items, params: res.params, rows: res.rows ?? null });
-        this.samples += items.length;
-        this.input.events.progress?.(sub.subset, shard.epoch.epoch, items.length);
+        await writer.add(batch.start, batch.count, output);
+        this.samples += batch.count;
+        this.input.events.progress?.(sub.subset, shard.epoch.epoch, batch.count);
         if (--shard.batchesLeft === 0) await this.finishShard(shard);
       })
       .catch((err) => {
@@ -183,17 +201,24 @@ export class Bake {
     while (this.inFlight.size >= limit && !this.stopped()) await Promise.race(this.inFlight);
   }
 
+  /** Seals a shard whose batches are all written (in parallel with others), then records it after the one before. */
   private async finishShard(shard: ShardInProgress): Promise<void> {
-    const record = await shard.writer.finalize();
-    this.open.delete(shard.writer);
-    if (record) {
-      this.input.records.set(recordId(record), record);
-      this.input.state?.record(record);
-    }
-    this.shards++;
-    if (--shard.epoch.shardsLeft === 0) {
-      this.input.epochFinished();
-      this.input.events.epochDone?.(shard.epoch.subset, shard.epoch.epoch);
+    try {
+      const record = await shard.writer.finalize((paths) => this.executor!.seal(paths));
+      this.open.delete(shard.writer);
+      // In the order opened, whichever worker seals first: the state log's bytes do not depend on the workers.
+      await shard.after;
+      if (record) {
+        this.input.records.set(recordId(record), record);
+        this.input.state?.record(record);
+      }
+      this.shards++;
+      if (--shard.epoch.shardsLeft === 0) {
+        this.input.epochFinished();
+        this.input.events.epochDone?.(shard.epoch.subset, shard.epoch.epoch);
+      }
+    } finally {
+      shard.recorded();
     }
   }
 }

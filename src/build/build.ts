@@ -13,7 +13,8 @@ import { compareInputs, fingerprintInputs, inputFiles, inputsToRecord } from '..
 import { WHOLE } from '../plan/partition.js';
 import { planHash, type Plan } from '../plan/plan.js';
 import { makePlan, ownedShards, plannedShards, shardLookup, type PlannedShard } from '../plan/shards.js';
-import { buildManifest, outputLayout, type OutputLayout } from './manifest.js';
+import { buildManifest } from './manifest.js';
+import { outputLayout, type OutputLayout } from '../sample/output-layout.js';
 import { ForkPool } from '../workers/pool.js';
 import { discardWorkers } from '../workers/prestart.js';
 import {
@@ -64,9 +65,11 @@ export interface BuildSummary {
   firstBatchMs: number | null;
   /**
    * CPU time per sample built (µs, user + system): the build process's own from the start of build() (the CLI's
-   * loading excluded), and its workers' on batches (their start-up excluded). Null when nothing was built.
+   * loading excluded, the listing included); the same from the first batch on (`feed`: what handing out batches and
+   * writing what comes back costs, so how many workers one build process can keep busy); and its workers' on
+   * probes, batches and seals (their start-up excluded). Null when nothing was built.
    */
-  cpuUsPerSample: { build: number; workers: number } | null;
+  cpuUsPerSample: { build: number; feed: number; workers: number } | null;
   /** The final manifest of a whole build; null for a partition (merge writes it). */
   manifest: Manifest | null;
 }
@@ -175,6 +178,8 @@ async function prepare(
     write: whole,
     listValidFilenames: hooks.listValidFilenames,
     signal: opts.signal,
+    // The workers probe the clips, in parallel and off this process.
+    probe: pool ? (paths) => pool.probe(paths) : undefined,
   });
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
   const plan = makePlan(config, listing, hooksHash(config.hooks));
@@ -185,7 +190,11 @@ async function prepare(
     listing.background,
     listing.rirs,
   );
-  const inputs = await fingerprintInputs(files, { contents: opts.verifyInputs, signal: opts.signal });
+  const inputs = await fingerprintInputs(files, {
+    contents: opts.verifyInputs,
+    signal: opts.signal,
+    known: listing.stats,
+  });
   return {
     config,
     opts,
@@ -217,6 +226,8 @@ function summaryOf(
   if (n.built === 0) run.pool?.kill();
   const seconds = (performance.now() - run.started.at) / 1000;
   const cpu = process.cpuUsage(run.started.cpu);
+  // In debug mode the samples run in this process: feeding them is the whole build.
+  const feed = process.cpuUsage(run.pool?.firstBatchCpu ?? run.started.cpu);
   const perSample = (us: number) => Math.round(us / n.samples);
   return {
     outDir: run.outDir,
@@ -233,7 +244,11 @@ function summaryOf(
     cpuUsPerSample:
       n.samples === 0
         ? null
-        : { build: perSample(cpu.user + cpu.system), workers: perSample(run.pool?.workerCpuUs() ?? 0) },
+        : {
+            build: perSample(cpu.user + cpu.system),
+            feed: perSample(feed.user + feed.system),
+            workers: perSample(run.pool?.workerCpuUs() ?? 0),
+          },
     manifest,
   };
 }
@@ -324,7 +339,7 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
     config,
     plan: run.plan,
     mine,
-    open: fileOutputs(config, outDir, run.layout, run.listing.classes),
+    open: fileOutputs(outDir, run.layout, config.output.format),
     background: run.listing.background,
     rirs: run.listing.rirs,
     pool: run.pool,

@@ -18,7 +18,8 @@ import {
 } from '../io/layout.js';
 import { configChanges, identityOf, outputConfig, type Manifest } from '../io/manifest.js';
 import { readRegularFile } from '../files/read.js';
-import { recordFiles, sha256File, type ShardRecord } from '../io/shard-writer.js';
+import { sha256File } from '../io/seal.js';
+import { recordFiles, type ShardRecord } from '../io/shard-writer.js';
 import { readState, STATE_FILE_PATTERN, type InputsFingerprint, type StateHeader, type StateLog } from '../io/state.js';
 import { compareInputs } from '../plan/inputs.js';
 import type { ShardLookup } from '../plan/shards.js';

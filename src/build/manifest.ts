@@ -1,8 +1,7 @@
 // What the output looks like (dtypes, index columns) and the manifest that describes it. Everything here derives
 // from the config and a listing summary, so a merge of partitions writes the same manifest as a one-machine build.
 import type { Config } from '../config/schema.js';
-import { frontendDtypeOf, sampleShapeOf, subsetsOf } from '../config/derive.js';
-import { labelFormat, type LabelFormat } from '../io/labels.js';
+import { frontendDtypeOf, subsetsOf } from '../config/derive.js';
 import {
   FORMAT_VERSION,
   TOOL_VERSION,
@@ -11,24 +10,10 @@ import {
   type Manifest,
   type SubsetEntry,
 } from '../io/manifest.js';
-import type { ShardRecord, XFormat } from '../io/shard-writer.js';
+import type { ShardRecord } from '../io/shard-writer.js';
 import { plannedShards } from '../plan/shards.js';
 import { shardId } from '../io/layout.js';
-import { paramColumns } from '../sample/params.js';
-
-export interface OutputLayout {
-  x: XFormat;
-  y: LabelFormat | null;
-  columns: string[];
-}
-
-export function outputLayout(config: Config, classCount: number): OutputLayout {
-  return {
-    x: { dtype: config.generator.dtype, sampleShape: sampleShapeOf(config) },
-    y: labelFormat(config.dataset.class_mode, config.generator.dtype, classCount),
-    columns: ['position', 'label', 'class', 'file', ...paramColumns(config)],
-  };
-}
+import { outputLayout } from '../sample/output-layout.js';
 
 export function buildManifest(opts: {
   config: Config;

@@ -15,7 +15,6 @@ import { ForkPool } from '../workers/pool.js';
 import { discardWorkers } from '../workers/prestart.js';
 import { Bake } from './bake.js';
 import type { BuildEvents } from './build.js';
-import { outputLayout } from './manifest.js';
 import { TarStream } from './outputs.js';
 
 export interface StreamSelection {
@@ -149,14 +148,19 @@ export async function buildToStream(config: Config, opts: StreamOptions): Promis
   try {
     const hooks = await loadHooks(config.hooks);
     // write: false: a shuffle index is computed in memory, as partitions do; nothing is written anywhere.
-    const listing = await listDataset(config, { write: false, listValidFilenames: hooks.listValidFilenames, signal });
+    const listing = await listDataset(config, {
+      write: false,
+      listValidFilenames: hooks.listValidFilenames,
+      signal,
+      probe: pool ? (paths) => pool.probe(paths) : undefined,
+    });
     for (const w of listing.warnings) events.note?.(`warning: ${w}`);
     const plan = makePlan(config, listing, hooksHash(config.hooks));
     const summary = summarize(listing);
     const wanted = new Set(epochs.map((e) => `${e.subset}:${e.epoch}`));
     const shards = plannedShards(config, summary).filter((s) => wanted.has(`${s.spec.subset}:${s.spec.epoch}`));
     selected = shards.reduce((a, s) => a + s.spec.count, 0);
-    stream = new TarStream(config, outputLayout(config, listing.classes.length), listing.classes, sink.write);
+    stream = new TarStream(sink.write);
     events.buildStart?.(selected, 0);
     await new Bake({
       config,

@@ -7,6 +7,7 @@ import type { TypedArray } from '../io/npy.js';
 import { batchesOf, epochOrder, firstBatchIndices, planHash, type Plan } from '../plan/plan.js';
 import { BatchProcessor } from '../sample/batch.js';
 import { makePlan } from '../plan/shards.js';
+import { samplesAt } from '../plan/packed.js';
 import { hooksHash, loadHooks } from '../sample/hooks.js';
 import type { BatchItem } from '../sample/batch.js';
 import type { SampleParams } from '../sample/params.js';
@@ -66,14 +67,10 @@ export class Sampler {
       (b) => position >= b.start && position < b.start + b.count,
     )!;
     const order = epochOrder(sub.samples.length, this.config.dataset.shuffle, this.config.dataset.seed, subset, epoch);
-    const items: BatchItem[] = [];
-    for (let p = batch.start; p < batch.start + batch.count; p++) {
-      const ref = sub.samples[order[p]];
-      items.push({ position: p, label: ref.label, file: ref.file });
-    }
+    const items = samplesAt(sub.samples, order, batch.start, batch.count);
     const n = this.processor.rowElements;
     const rows = this.newRows(items.length);
-    const job = { subset, epoch, batchIndex: batch.batchIndex, items, xPath: '', xOffset: 0 };
+    const job = { subset, epoch, batchIndex: batch.batchIndex, items };
     const rendered = this.processor.render(job, rows, undefined, true);
     const i = position - batch.start;
     return {

@@ -13,11 +13,17 @@ import { emptySplit, splitBy, splitFiles, type Split } from './split.js';
 import { missingListedWarning, readSplitLists } from './split-lists.js';
 import { readDescribedDataset, rowFileProblem } from './rows.js';
 import { SUBSETS } from '../config/names.js';
-import { probeClip, type BadFile } from './probe.js';
+import { probeInline, type BadFile, type ClipProbe } from './probe.js';
 import { checkClassFolder, checkDatasetDirectory } from './roots.js';
 import { ticker } from './tick.js';
 import { listBackground, type BackgroundFile } from './background.js';
 import { listRirs, type RirFile } from './rir.js';
+
+/** A clip's path: the dataset directory and its relative name (a plain join: the listing makes one per clip). */
+export const clipPath = (dir: string, file: string): string => `${dir.endsWith('/') ? dir.slice(0, -1) : dir}/${file}`;
+
+// Clips probed at a time: enough to keep every worker busy, few past a class's cap.
+const PROBE_WINDOW = 1024;
 
 export const UNKNOWN = '_unknown_';
 export const SILENCE = '_silence_';
@@ -47,6 +53,13 @@ export interface DatasetListing {
   background: BackgroundFile[];
   /** Room-impulse-response files (rir_dir), in draw order. */
   rirs: RirFile[];
+  /** Size and time of every file found usable, by path (the build's input fingerprint needs no second stat). */
+  stats: Map<string, FileStat>;
+}
+
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
 }
 
 /** The reference's list_valid_filenames_in_directory_function (a hook): returns [className, files] or files. */
@@ -66,6 +79,8 @@ export interface ListOptions {
   listValidFilenames?: ListValidFilenames;
   /** Stops the listing (InterruptedError) when aborted; the listing yields to the event loop so signals are seen. */
   signal?: AbortSignal;
+  /** Probes clips (the build's workers do it in parallel); by default one after the other in this process. */
+  probe?: ClipProbe;
 }
 /** A class's files from the listValidFilenames hook: paths relative to the dataset directory, inside the class folder. */
 function filesFromHook(hook: ListValidFilenames, config: Config, className: string): string[] {
@@ -130,24 +145,50 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     }
     skipped.push(bad);
   };
-  /** Whether a clip decodes (`file` relative to the dataset, for messages). */
-  const usable = async (file: string, path = join(d.directory, file)): Promise<boolean> => {
-    const reason = await probeClip(path, tick);
-    if (reason === null) return true;
-    reject({ file, reason });
-    return false;
-  };
-  /** A dataset clip: a manifest's row must first resolve inside the dataset directory. */
-  const usableClip = async (file: string): Promise<boolean> => {
-    if (described) {
-      const problem = rowFileProblem(d.directory, rootReal, file, d.follow_links);
-      if (problem !== null) {
-        const row = described.rows.get(file)!;
-        reject({ file, reason: `${problem} (${described.shown}:${row.line})` });
-        return false;
+  const probe = opts.probe ?? probeInline(tick);
+  const stats = new Map<string, FileStat>();
+  /**
+   * The first `want` files of `candidates` (relative to the dataset) that decode, in order; each bad one before
+   * them is rejected. Probed a window at a time, so a capped class probes little past its cap.
+   */
+  const firstUsable = async (candidates: readonly string[], want: number): Promise<string[]> => {
+    const out: string[] = [];
+    for (let at = 0; at < candidates.length && out.length < want; ) {
+      const window = candidates.slice(at, at + Math.max(PROBE_WINDOW, want - out.length));
+      at += window.length;
+      // A manifest's row must first resolve inside the dataset directory.
+      const problems = described ? window.map((f) => rowFileProblem(d.directory, rootReal, f, d.follow_links)) : null;
+      const paths: string[] = [];
+      for (let i = 0; i < window.length; i++) if (!problems?.[i]) paths.push(clipPath(d.directory, window[i]));
+      const outcomes = await probe(paths);
+      await tick();
+      for (let i = 0, next = 0; i < window.length && out.length < want; i++) {
+        const file = window[i];
+        const problem = problems?.[i];
+        if (problem) {
+          reject({ file, reason: `${problem} (${described!.shown}:${described!.rows.get(file)!.line})` });
+          continue;
+        }
+        const path = paths[next];
+        const o = outcomes[next++];
+        if (o.reason !== null) reject({ file, reason: o.reason });
+        else {
+          stats.set(path, { size: o.size, mtimeMs: o.mtimeMs });
+          out.push(file);
+        }
       }
     }
-    return usable(file);
+    return out;
+  };
+  /** Whether one file decodes (`file` names it in messages): background noise and room impulse responses. */
+  const usable = async (file: string, path = clipPath(d.directory, file)): Promise<boolean> => {
+    const [o] = await probe([path]);
+    if (o.reason !== null) {
+      reject({ file, reason: o.reason });
+      return false;
+    }
+    stats.set(path, { size: o.size, mtimeMs: o.mtimeMs });
+    return true;
   };
 
   /** Files named by the listing, for the split lists' missing-file count. */
@@ -195,13 +236,7 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
   const splitOf = async (group: string, check: boolean): Promise<Split> => {
     const all = described ? described.groups.get(group)! : await folderFiles(group, check);
     const cap = d.max_samples_per_class >= 0 ? d.max_samples_per_class : Infinity;
-    const files: string[] = [];
-    for (const f of all) {
-      if (files.length >= cap) break;
-      await tick();
-      if (!check || (await usableClip(f))) files.push(f);
-    }
-    return assign(files);
+    return assign(check ? await firstUsable(all, cap) : all.slice(0, cap));
   };
 
   const knownSplits = new Map<string, Split>();
@@ -266,6 +301,7 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     skipped,
     background,
     rirs,
+    stats,
   };
   for (const subset of subsets) {
     const samples: SampleRef[] = [];
@@ -277,12 +313,7 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
         const pool = [...unknownPool![subset]];
         const want = Math.floor(g.unknown_class_percentage * minKnown);
         shuffleInPlace(pool, rngFor(d.seed, 'unknown', subset));
-        const drawn: string[] = [];
-        for (const f of pool) {
-          if (drawn.length >= want) break;
-          await tick();
-          if (await usableClip(f)) drawn.push(f);
-        }
+        const drawn = await firstUsable(pool, want);
         if (drawn.length < want) {
           warnings.push(
             `${subset}: ${UNKNOWN} asks for ${want} samples, only ${drawn.length} usable files are available`,

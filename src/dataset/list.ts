@@ -88,26 +88,37 @@ export async function listClassFiles(root: string, folder: string, opts: ListFol
   };
   const visited = new Set<string>([classReal]);
   const walk = async (dir: string, rel: string): Promise<void> => {
-    let entries: Dirent<Buffer>[];
+    let entries: Dirent<string | Buffer>[];
     try {
-      entries = readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
+      // Names that are not UTF-8 come back with U+FFFD in them: such a folder is read again by its bytes.
+      if (entries.some((e) => e.name.includes('\ufffd')))
+        entries = readdirSync(dir, { encoding: 'buffer', withFileTypes: true });
     } catch (err) {
       throw new AudiogenError(`${label}: cannot read folder ${dir} (${(err as NodeJS.ErrnoException).code})`);
     }
     for (const entry of entries) {
       await tick();
-      if (entry.name[0] === 0x2e) continue; // hidden
-      const name = decodeName(entry.name);
+      const raw = entry.name;
+      if (raw[0] === '.' || raw[0] === 0x2e) continue; // hidden
+      const name = typeof raw === 'string' ? raw : decodeName(raw);
       if (name === null) {
-        const relPath = rel ? `${rel}/${escapeName(entry.name)}` : escapeName(entry.name);
-        const shownName = escapeName(entry.name);
-        if (entry.isDirectory()) bad.push({ file: relPath, reason: notUtf8Reason(entry.name, 'folder') });
-        else if (isClip(shownName)) bad.push({ file: relPath, reason: notUtf8Reason(entry.name, 'file') });
+        const bytes = raw as Buffer;
+        const relPath = rel ? `${rel}/${escapeName(bytes)}` : escapeName(bytes);
+        const shownName = escapeName(bytes);
+        if (entry.isDirectory()) bad.push({ file: relPath, reason: notUtf8Reason(bytes, 'folder') });
+        else if (isClip(shownName)) bad.push({ file: relPath, reason: notUtf8Reason(bytes, 'file') });
         else countOther(shownName);
         continue;
       }
-      const path = join(dir, name);
       const relPath = rel ? `${rel}/${name}` : name;
+      // The common case, a regular file: no path to build.
+      if (entry.isFile()) {
+        if (isClip(name)) files.push(relPath);
+        else countOther(name);
+        continue;
+      }
+      const path = join(dir, name);
       if (entry.isSymbolicLink()) {
         let target: string;
         try {
@@ -134,10 +145,7 @@ export async function listClassFiles(root: string, folder: string, opts: ListFol
         } else if (stat.isFile()) countOther(name);
       } else if (entry.isDirectory()) {
         await walk(path, relPath);
-      } else if (isClip(name)) {
-        if (entry.isFile()) files.push(relPath);
-        else bad.push({ file: relPath, reason: notRegularReason(path) });
-      } else if (entry.isFile()) countOther(name);
+      } else if (isClip(name)) bad.push({ file: relPath, reason: notRegularReason(path) });
     }
   };
   await walk(classDir, '');

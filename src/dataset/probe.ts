@@ -2,7 +2,7 @@
 // written (on_error: fail) or is left out with counts that stay consistent (on_error: skip). WAV files are checked
 // from their header (float samples sample by sample); compressed files are read whole and checked as far as their
 // format allows without decoding: FLAC's and Ogg's checksums, MP3's frames against its tag, every header's bounds.
-import { closeSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, statSync } from 'node:fs';
 import { AudioError } from '../audio/audio-error.js';
 import { compressedSizeReason, inspectCompressed } from '../audio/decode.js';
 import { isWavMagic, mayBeCompressed, sniffAudio } from '../audio/format.js';
@@ -22,6 +22,29 @@ export interface BadFile {
   reason: string;
 }
 
+/** What probing a clip found: why it cannot be used (null: it decodes), and its size and time for the fingerprint. */
+export interface ProbeOutcome {
+  reason: string | null;
+  size: number;
+  /** Modification time to the nearest millisecond (what the build's input fingerprint records). */
+  mtimeMs: number;
+}
+
+/** Probes clips, each outcome at its path's index: in this process, or spread over the build's workers. */
+export type ClipProbe = (paths: readonly string[]) => Promise<ProbeOutcome[]>;
+
+/** Probes clips one after the other in this process. */
+export function probeInline(tick: Tick = noTick): ClipProbe {
+  return async (paths) => {
+    const out: ProbeOutcome[] = [];
+    for (const path of paths) {
+      await tick();
+      out.push(await probeClip(path, tick));
+    }
+    return out;
+  };
+}
+
 // Headers live in the first bytes: reading only those keeps listing a large dataset cheap.
 const HEADER_BYTES = 4096;
 const header = Buffer.alloc(HEADER_BYTES);
@@ -32,15 +55,26 @@ let slice: Buffer | null = null;
 const REUSED_BYTES = 16 << 20;
 let whole = Buffer.alloc(0);
 
-/** Why the clip at `path` cannot be used, or null when it decodes. Never blocks: only regular files are opened. */
-export async function probeClip(path: string, tick: Tick = noTick): Promise<string | null> {
+/** Whether the clip at `path` decodes, with its size and time. Never blocks: only regular files are opened. */
+export async function probeClip(path: string, tick: Tick = noTick): Promise<ProbeOutcome> {
   let fd: number;
   let size: number;
   try {
     ({ fd, size } = openRegularFile(path));
   } catch (err) {
-    return openFailure(path, err);
+    return { reason: openFailure(path, err), size: 0, mtimeMs: 0 };
   }
+  try {
+    // Nearest millisecond, in integers: a time copied or restored through a float (utimes, Date) comes back the same.
+    const mtimeMs = Number((fstatSync(fd, { bigint: true }).mtimeNs + 500_000n) / 1_000_000n);
+    return { reason: await whyUnusable(fd, size, path, tick), size, mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Why the open clip cannot be used, or null when it decodes. */
+async function whyUnusable(fd: number, size: number, path: string, tick: Tick): Promise<string | null> {
   try {
     const got = readAt(fd, header, Math.min(HEADER_BYTES, size), 0);
     const head = header.subarray(0, got);
@@ -63,8 +97,6 @@ export async function probeClip(path: string, tick: Tick = noTick): Promise<stri
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== undefined) return `cannot read (${code})`;
     throw err;
-  } finally {
-    closeSync(fd);
   }
 }
 

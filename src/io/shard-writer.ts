@@ -1,26 +1,15 @@
-// One shard being written: x (rows written by workers at fixed offsets), y (labels, written here), and the index
-// CSV (rows appended in position order). All under temporary names until finalize() renames them.
-import {
-  openSync,
-  closeSync,
-  writeSync,
-  fsync,
-  ftruncateSync,
-  renameSync,
-  unlinkSync,
-  createReadStream,
-  statSync,
-} from 'node:fs';
-import { promisify } from 'node:util';
-import { createHash } from 'node:crypto';
+// One shard being written: x and y (rows and labels written by workers at fixed offsets), and the index CSV (the
+// workers' rows appended here in position order). All under temporary names until finalize() renames them.
+import { openSync, closeSync, writeSync, ftruncateSync, renameSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Dtype } from '../config/schema.js';
 import type { ShardSpec } from './layout.js';
 import { ensureDir, outputError, tmpName } from './atomic.js';
 import { csvLine } from './csv.js';
-import { encodeLabels, type LabelFormat } from './labels.js';
+import type { LabelFormat } from './labels.js';
 import type { NpyShardFiles } from './layout.js';
 import { DTYPE_BYTES, npyHeader } from './npy.js';
+import type { SealedFile, Sealer } from './seal.js';
 
 export interface FileRecord {
   /** Relative to the output directory. */
@@ -64,18 +53,18 @@ export const recordId = (r: ShardRecord): string => ('tar' in r ? r.tar.path : r
 export const recordFiles = (r: ShardRecord): FileRecord[] =>
   'tar' in r ? [r.tar] : [r.x, ...(r.y ? [r.y] : []), r.index];
 
+/** Where a batch's rows and labels go: the x and y files being written (y null without labels), byte offsets. */
+export interface RowFiles {
+  xPath: string;
+  xOffset: number;
+  yPath: string | null;
+  yOffset: number;
+}
+
 export interface XFormat {
   dtype: Dtype;
   sampleShape: number[];
 }
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-const fsyncAsync = promisify(fsync);
 
 function closeQuietly(fd: number): void {
   try {
@@ -112,6 +101,17 @@ function openTmp(outDir: string, rel: string): OpenFile {
   }
 }
 
+/** Writes an npy header and sizes the file for its rows, so workers can write them at their offsets in any order. */
+function preallocate(file: OpenFile, header: Uint8Array, rowsBytes: number): number {
+  writeAll(file, header, 0);
+  try {
+    ftruncateSync(file.fd, header.length + rowsBytes);
+  } catch (err) {
+    throw outputError(file.tmp, err);
+  }
+  return header.length;
+}
+
 function writeAll(file: OpenFile, data: Uint8Array, position: number | null): void {
   try {
     let done = 0;
@@ -132,6 +132,8 @@ export class ShardWriter {
   private readonly yRowBytes: number;
   private readonly yHeaderBytes: number;
   private readonly csvPending = new Map<number, { rows: string; count: number }>();
+  /** Where the workers write the rows and labels of the batch at a position. */
+  readonly rowFiles: (start: number) => RowFiles;
   private csvNext: number;
   private closed = false;
 
@@ -154,24 +156,22 @@ export class ShardWriter {
     };
     try {
       this.x = open(files.x);
-      const header = npyHeader(xFormat.dtype, [spec.count, ...xFormat.sampleShape]);
-      this.xHeaderBytes = header.length;
-      writeAll(this.x, header, 0);
-      try {
-        // Allocate the whole file now so workers can write rows at their offsets in any order.
-        ftruncateSync(this.x.fd, header.length + spec.count * this.rowBytes);
-      } catch (err) {
-        throw outputError(this.x.tmp, err);
-      }
+      this.xHeaderBytes = preallocate(
+        this.x,
+        npyHeader(xFormat.dtype, [spec.count, ...xFormat.sampleShape]),
+        spec.count * this.rowBytes,
+      );
       this.y = null;
       this.yRowBytes = 0;
       this.yHeaderBytes = 0;
       if (yFormat) {
         this.y = open(files.y);
-        const yHeader = npyHeader(yFormat.dtype, [spec.count, ...yFormat.shape]);
-        this.yHeaderBytes = yHeader.length;
         this.yRowBytes = yFormat.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[yFormat.dtype];
-        writeAll(this.y, yHeader, 0);
+        this.yHeaderBytes = preallocate(
+          this.y,
+          npyHeader(yFormat.dtype, [spec.count, ...yFormat.shape]),
+          spec.count * this.yRowBytes,
+        );
       }
       this.index = open(files.index);
       writeAll(this.index, Buffer.from(csvLine(columns)), null);
@@ -180,25 +180,18 @@ export class ShardWriter {
       throw err;
     }
     this.csvNext = spec.start;
+    const y = this.y;
+    this.rowFiles = (start) => ({
+      xPath: this.x.tmp,
+      xOffset: this.xHeaderBytes + (start - spec.start) * this.rowBytes,
+      yPath: y ? y.tmp : null,
+      yOffset: this.yHeaderBytes + (start - spec.start) * this.yRowBytes,
+    });
   }
 
-  get xTmpPath(): string {
-    return this.x.tmp;
-  }
-
-  /** Byte offset in x of the row at this epoch position. */
-  xOffset(position: number): number {
-    return this.xHeaderBytes + (position - this.spec.start) * this.rowBytes;
-  }
-
-  /** Records a finished batch: its labels into y, its index rows in position order. */
-  addBatch(start: number, labels: readonly number[], csvRows: string): void {
-    if (this.y && this.yFormat) {
-      const data = encodeLabels(this.yFormat, labels);
-      const offset = this.yHeaderBytes + (start - this.spec.start) * this.yRowBytes;
-      writeAll(this.y, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), offset);
-    }
-    this.csvPending.set(start, { rows: csvRows, count: labels.length });
+  /** Appends a finished batch's index rows, in position order (a batch that comes back early waits here). */
+  addRows(start: number, count: number, csvRows: string): void {
+    this.csvPending.set(start, { rows: csvRows, count });
     for (let next = this.csvPending.get(this.csvNext); next; next = this.csvPending.get(this.csvNext)) {
       this.csvPending.delete(this.csvNext);
       writeAll(this.index, Buffer.from(next.rows), null);
@@ -206,47 +199,36 @@ export class ShardWriter {
     }
   }
 
-  /** Flushes, hashes and renames the files to their final names. */
-  async finalize(): Promise<NpyShardRecord> {
+  /** Closes the files, has them flushed and hashed (`seal`, by a worker in a build), and renames them. */
+  async finalize(seal: Sealer): Promise<NpyShardRecord> {
     if (this.csvNext !== this.spec.start + this.spec.count) {
       throw new Error(
         `shard ${this.files.x} finalized with rows missing (${this.csvNext - this.spec.start}/${this.spec.count})`,
       );
     }
     const open = [this.x, this.y, this.index].filter((f): f is OpenFile => f !== null);
-    // Off the event loop (libuv's thread pool): the build keeps handing out batches while the disk catches up.
-    // Marked closed first: an abort() meanwhile leaves the descriptors to this code.
+    // Marked closed first: an abort() meanwhile leaves the temporary files to be removed, not closed twice.
     this.closed = true;
-    await Promise.all(
-      open.map(async (f) => {
-        try {
-          await fsyncAsync(f.fd);
-        } catch (err) {
-          // The build fails; the descriptor is closed all the same (abort() leaves them to this code now).
-          closeQuietly(f.fd);
-          throw outputError(f.tmp, err);
-        }
-        closeSync(f.fd);
-      }),
-    );
-    const record = async (f: OpenFile, rel: string): Promise<FileRecord> => {
-      const sha256 = await sha256File(f.tmp);
-      return { path: rel, bytes: statSync(f.tmp).size, sha256 };
+    for (const f of open) closeQuietly(f.fd);
+    const sealed = await seal(open.map((f) => f.tmp));
+    const record = (f: OpenFile, rel: string): FileRecord => {
+      const s: SealedFile = sealed[open.indexOf(f)];
+      return { path: rel, bytes: s.bytes, sha256: s.sha256 };
     };
     const x = {
-      ...(await record(this.x, this.files.x)),
+      ...record(this.x, this.files.x),
       shape: [this.spec.count, ...this.xFormat.sampleShape],
       dtype: this.xFormat.dtype,
     };
     const y =
       this.y && this.yFormat
         ? {
-            ...(await record(this.y, this.files.y)),
+            ...record(this.y, this.files.y),
             shape: [this.spec.count, ...this.yFormat.shape],
             dtype: this.yFormat.dtype,
           }
         : null;
-    const index = await record(this.index, this.files.index);
+    const index = record(this.index, this.files.index);
     for (const f of open) {
       try {
         renameSync(f.tmp, f.final);

@@ -1,23 +1,18 @@
 // One shard as a tar file (output.format: webdataset), under its temporary name until finalize() renames it:
-// batches of members arrive in any order and are appended in position order, hashed as they are written.
-import { closeSync, fsync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { createHash, type Hash } from 'node:crypto';
-import { promisify } from 'node:util';
+// batches of members arrive in any order and are appended in position order.
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ensureDir, outputError, tmpName } from './atomic.js';
 import { InOrder } from './in-order.js';
 import type { ShardSpec } from './layout.js';
+import type { Sealer } from './seal.js';
 import type { FileRecord } from './shard-writer.js';
 import { TAR_END } from './tar.js';
-
-const fsyncAsync = promisify(fsync);
 
 export class TarShardWriter {
   private readonly final: string;
   private readonly tmp: string;
   private readonly fd: number;
-  private readonly hash: Hash = createHash('sha256');
-  private bytes = 0;
   private readonly order: InOrder;
   private closed = false;
 
@@ -43,8 +38,6 @@ export class TarShardWriter {
     } catch (err) {
       throw outputError(this.tmp, err);
     }
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
   }
 
   /** The members of the samples at positions [start, start + count); settles once they are in the file. */
@@ -52,8 +45,8 @@ export class TarShardWriter {
     return this.order.add(start, count, members);
   }
 
-  /** Ends the archive, flushes it and renames it to its final name. */
-  async finalize(): Promise<FileRecord> {
+  /** Ends the archive, has it flushed and hashed (`seal`, by a worker in a build), and renames it. */
+  async finalize(seal: Sealer): Promise<FileRecord> {
     const end = this.spec.start + this.spec.count;
     if (this.order.position !== end)
       throw new Error(
@@ -62,19 +55,14 @@ export class TarShardWriter {
     this.append(TAR_END);
     // Marked closed first: an abort() meanwhile leaves the descriptor to this code.
     this.closed = true;
-    try {
-      await fsyncAsync(this.fd);
-    } catch (err) {
-      throw outputError(this.tmp, err);
-    } finally {
-      closeSync(this.fd);
-    }
+    closeSync(this.fd);
+    const [sealed] = await seal([this.tmp]);
     try {
       renameSync(this.tmp, this.final);
     } catch (err) {
       throw outputError(this.final, err);
     }
-    return { path: this.rel, bytes: this.bytes, sha256: this.hash.digest('hex') };
+    return { path: this.rel, bytes: sealed.bytes, sha256: sealed.sha256 };
   }
 
   /** Removes the temporary file (interrupt or failure); batches still waiting are refused. */

@@ -3,7 +3,7 @@
 // bytes depend on the config and the file names only.
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { clipPath, type FileStat } from '../dataset/dataset.js';
 import { ticker } from '../dataset/tick.js';
 import { InterruptedError } from '../errors.js';
 import type { InputsFingerprint } from '../io/state.js';
@@ -26,7 +26,7 @@ export function inputFiles(
 ): InputFile[] {
   const names = new Set<string>();
   for (const c of clips) if (c !== null) names.add(c);
-  const out = [...names].sort().map((name) => ({ name, path: join(datasetDir, name) }));
+  const out = [...names].sort().map((name) => ({ name, path: clipPath(datasetDir, name) }));
   for (const b of background) out.push({ name: `background:${b.name}`, path: b.path });
   for (const r of rirs) out.push({ name: `rir:${r.name}`, path: r.path });
   return out;
@@ -39,21 +39,32 @@ async function contentHash(path: string): Promise<string> {
 }
 
 /**
- * Fingerprints the inputs: sizes and times always (stat in a tight loop: a few µs a file, yielding now and then so
- * an interrupt is heard), contents when asked (hashed a few files at a time).
+ * Fingerprints the inputs: sizes and times always (those the listing's probe found, else stat in a tight loop,
+ * yielding now and then so an interrupt is heard), contents when asked (hashed a few files at a time).
  */
 export async function fingerprintInputs(
   files: readonly InputFile[],
-  opts: { contents?: boolean; signal?: AbortSignal } = {},
+  opts: { contents?: boolean; signal?: AbortSignal; known?: ReadonlyMap<string, FileStat> } = {},
 ): Promise<InputsFingerprint> {
   const tick = ticker(opts.signal);
   const stats = createHash('sha256');
+  // Lines hashed a block at a time: one update per file would cost more than the line.
+  let lines = '';
   for (const f of files) {
-    await tick();
-    const st = statSync(f.path, { bigint: true });
-    // Nearest millisecond: a time copied or restored through a float (utimes, Date) comes back the same.
-    stats.update(`${f.name}\t${st.size}\t${(st.mtimeNs + 500_000n) / 1_000_000n}\n`);
+    let seen = opts.known?.get(f.path);
+    if (!seen) {
+      await tick();
+      const st = statSync(f.path, { bigint: true });
+      // Nearest millisecond: a time copied or restored through a float (utimes, Date) comes back the same.
+      seen = { size: Number(st.size), mtimeMs: Number((st.mtimeNs + 500_000n) / 1_000_000n) };
+    }
+    lines += `${f.name}\t${seen.size}\t${seen.mtimeMs}\n`;
+    if (lines.length > 1 << 16) {
+      stats.update(lines);
+      lines = '';
+    }
   }
+  stats.update(lines);
   if (!opts.contents) return { stat: stats.digest('hex') };
   const contents: string[] = new Array(files.length);
   let next = 0;

@@ -77,7 +77,16 @@ export function planHash(plan: Plan): string {
   for (const name of plan.rirs) hash.update(`rir\t${name}\n`);
   for (const s of plan.subsets) {
     hash.update(`${s.subset}\n`);
-    for (const r of s.samples) hash.update(`${r.label}\t${r.file ?? ''}\n`);
+    // A block of lines at a time: one update per sample would cost more than the line.
+    let lines = '';
+    for (const r of s.samples) {
+      lines += `${r.label}\t${r.file ?? ''}\n`;
+      if (lines.length > 1 << 16) {
+        hash.update(lines);
+        lines = '';
+      }
+    }
+    hash.update(lines);
   }
   return hash.digest('hex');
 }

@@ -1,6 +1,5 @@
-// Processes one batch: reads each clip, renders it, and writes the batch's rows into the shard's x file at their
-// fixed offset. Used by workers, by the main process with `debug: true`, and by `render` for a single sample.
-import { openSync, writeSync, closeSync } from 'node:fs';
+// Processes one batch: reads each clip and renders it into the batch's rows. Used by workers, by the main process
+// with `debug: true`, and by `render` for a single sample.
 import { join } from 'node:path';
 import { BackgroundNoise } from '../augment/background.js';
 import { AudioError } from '../audio/audio-error.js';
@@ -8,7 +7,6 @@ import type { DecodedAudio } from '../audio/wav.js';
 import { readAudio, type ReadBuffer } from '../audio/read.js';
 import { NotAFileError } from '../files/read.js';
 import { AudiogenError } from '../errors.js';
-import { outputError } from '../io/atomic.js';
 import type { TypedArray } from '../io/npy.js';
 import { bulkRngFor, rngFor } from '../random/rng.js';
 import { sampleLength, sampleShapeOf } from '../config/derive.js';
@@ -20,6 +18,7 @@ import type { BackgroundFile } from '../dataset/background.js';
 import type { RirFile } from '../dataset/rir.js';
 import { Reverb } from '../augment/reverb.js';
 import type { Config, Subset } from '../config/schema.js';
+import type { PlacedSample } from '../plan/packed.js';
 
 /** What every worker needs besides the batches: the config, the background-noise and the RIR files. */
 export interface WorkContext {
@@ -28,36 +27,21 @@ export interface WorkContext {
   rirs: RirFile[];
 }
 
-export interface BatchItem {
-  position: number;
-  label: number;
-  /** Relative to the dataset directory; null for _silence_. */
-  file: string | null;
-}
+/** A sample of a batch: its position in the epoch, label, and file relative to the dataset (null for _silence_). */
+export type BatchItem = PlacedSample;
 
-/** A batch: consecutive positions of one shard. The worker writes their x rows into the shard's file itself. */
+/** A batch: consecutive positions of one shard. */
 export interface BatchJob {
   subset: Subset;
   epoch: number;
   batchIndex: number;
   items: BatchItem[];
-  /**
-   * Absolute path of the shard's x file being written, and the byte offset of the batch's first row; null: the
-   * rows go back with the result (a tar shard or stream is written in order by the build).
-   */
-  xPath: string | null;
-  xOffset: number;
-}
-
-export interface BatchResult {
-  /** Drawn parameters per item, in item order. */
-  params: SampleParams[];
-  /** The batch's x rows back to back, when the job had no xPath. */
-  rows?: Uint8Array;
 }
 
 // One file buffer per process, grown to the largest clip: reading a clip allocates nothing (the decoders copy out).
 const fileBuffer: ReadBuffer = { bytes: Buffer.alloc(1 << 16) };
+// A WAV's samples too, when nothing can hold on to them past the sample (a noaugPreprocess hook could).
+const reusedSamples: ReadBuffer = { bytes: fileBuffer.bytes, samples: [] };
 
 /**
  * A clip of the dataset, decoded (with `scratch`'s buffers, by default the process's); any failure is an
@@ -147,8 +131,9 @@ export class BatchProcessor {
         shape,
         random: sampleRng(config, job.subset, job.epoch, item.position, `hook:${hook}`),
       });
-      const decoded = item.file === null ? null : readClip(config.dataset.directory, item.file);
       const noaug = this.hooks.noaugPreprocess;
+      const decoded =
+        item.file === null ? null : readClip(config.dataset.directory, item.file, noaug ? fileBuffer : reusedSamples);
       const beforeAugmentation = noaug
         ? (x: Float32Array, rate: number) => {
             const c = { ...ctx([x.length], 'noaugPreprocess'), sampleRate: rate };
@@ -194,17 +179,6 @@ export class BatchProcessor {
     });
   }
 
-  /** Renders the batch's rows and writes them into its shard file, or returns them when the job names none. */
-  run(job: BatchJob, beforeSample?: (item: number) => void): BatchResult {
-    const rows = this.renderer.newRows(job.items.length);
-    const rendered = this.render(job, rows, beforeSample);
-    const bytes = new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength);
-    const params = rendered.map((r) => r.params);
-    if (job.xPath === null) return { params, rows: bytes };
-    writeAt(job.xPath, job.xOffset, bytes);
-    return { params };
-  }
-
   private runGetBatch(job: BatchJob, params: SampleParams[], rows: TypedArray): void {
     const { config } = this.context;
     const files = job.items.map((i) => i.file);
@@ -240,22 +214,5 @@ export class BatchProcessor {
     } else {
       castInto(checkNumbers('getBatch', first, result, count * n), rows);
     }
-  }
-}
-
-function writeAt(path: string, offset: number, data: Uint8Array): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r+');
-  } catch (err) {
-    throw outputError(path, err);
-  }
-  try {
-    let done = 0;
-    while (done < data.length) done += writeSync(fd, data, done, data.length - done, offset + done);
-  } catch (err) {
-    throw outputError(path, err);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -1,36 +1,47 @@
 // Runs batches: in worker processes (child_process.fork), or in this process when `debug` is set.
 import type { ChildProcess } from 'node:child_process';
 import { readSync } from 'node:fs';
+import type { ProbeOutcome } from '../dataset/probe.js';
 import { AudiogenError } from '../errors.js';
-import { BatchProcessor } from '../sample/batch.js';
+import { sealFiles, type SealedFile } from '../io/seal.js';
 import { closeQuietly, discardWorkers, takeWorker } from './prestart.js';
-import type { BatchJob, BatchResult, WorkContext } from '../sample/batch.js';
-import type { FromWorker, ToWorker } from './messages.js';
+import { unpackProbe, type FromWorker, type ToWorker } from './messages.js';
+import { BatchRunner, type BatchOutput, type ShardBatch, type WorkerSetup } from './runner.js';
 
 export interface Executor {
-  run(job: BatchJob): Promise<BatchResult>;
+  run(batch: ShardBatch): Promise<BatchOutput>;
+  /** Flushes and hashes a finished shard's files. */
+  seal(paths: readonly string[]): Promise<SealedFile[]>;
   close(): Promise<void>;
   /** Stops everything now (interrupt or failure elsewhere); pending runs reject. */
   kill(): void;
 }
 
 export class InlineExecutor implements Executor {
-  private constructor(private readonly processor: BatchProcessor) {}
-  static async start(context: WorkContext): Promise<InlineExecutor> {
-    return new InlineExecutor(await BatchProcessor.create(context));
+  private constructor(private readonly runner: BatchRunner) {}
+  static async start(setup: WorkerSetup): Promise<InlineExecutor> {
+    return new InlineExecutor(await BatchRunner.create(setup));
   }
-  async run(job: BatchJob): Promise<BatchResult> {
+  async run(batch: ShardBatch): Promise<BatchOutput> {
     // Yield first so progress and signals are handled between batches.
     await new Promise((r) => setImmediate(r));
-    return this.processor.run(job);
+    return this.runner.run(batch);
+  }
+  seal(paths: readonly string[]): Promise<SealedFile[]> {
+    return sealFiles(paths);
   }
   async close(): Promise<void> {}
   kill(): void {}
 }
 
+/** A request waiting for its worker's answer. */
 interface Pending {
-  job: BatchJob;
-  resolve: (r: BatchResult) => void;
+  /** What it is, for a worker that dies on it: `processing` `batch 3 of training epoch 0`, `probing` `clips`. */
+  doing: 'processing' | 'probing' | 'sealing';
+  what: string;
+  /** The file of item i, to name the one a crash happened on. */
+  fileOf: (item: number) => string | null;
+  resolve: (msg: FromWorker) => void;
   reject: (e: Error) => void;
 }
 
@@ -38,22 +49,25 @@ interface Worker {
   child: ChildProcess;
   pending: Map<number, Pending>;
   progressFd: number;
-  /** Settles when the worker has its context (or died first). */
+  /** Settles when the worker has its setup (or died first). */
   ready: Promise<void>;
 }
 
-/** The batch id and file a dead worker was on, from what it noted before each sample. */
-function sampleInProgress(w: Worker): { id: number; file: string } | null {
+/** The request id and item a dead worker was on, from what it noted before each sample or clip. */
+function itemInProgress(w: Worker): { id: number; file: string } | null {
   try {
     const b = Buffer.alloc(8);
     if (readSync(w.progressFd, b, 0, 8, 0) < 8) return null;
     const id = b.readInt32LE(0);
-    const item = w.pending.get(id)?.job.items[b.readInt32LE(4)];
-    return item ? { id, file: item.file ?? '(a _silence_ clip)' } : null;
+    const p = w.pending.get(id);
+    return p ? { id, file: p.fileOf(b.readInt32LE(4)) ?? '(a _silence_ clip)' } : null;
   } catch {
     return null;
   }
 }
+
+// Clips per probe request: small enough to spread a class over every worker, large enough that messages are few.
+const PROBE_CHUNK = 256;
 
 export class ForkPool implements Executor {
   private readonly workers: Worker[] = [];
@@ -61,10 +75,14 @@ export class ForkPool implements Executor {
   private closing = false;
   /** When the first batch was handed to a worker, in ms since this process started (`performance.now()`). */
   firstBatchAt: number | null = null;
-  /** CPU time (µs) the workers spent after they were ready, on batches, as their last results said. */
-  private readonly batchCpuUs = new Map<Worker, { ready: number; last: number }>();
+  /** This process's CPU time then: from there on it is feeding the workers. */
+  firstBatchCpu: NodeJS.CpuUsage | null = null;
+  /** CPU time (µs) each worker spent on requests (probes, batches, seals), as its last answer said. */
+  private readonly workUs = new Map<Worker, number>();
   /** How the last worker to die went (`worker process 42 killed by SIGKILL`), for a batch that finds none left. */
   private lost: string | null = null;
+  /** The file of a batch's item, for crash reports (given with the setup). */
+  private fileAt: (batch: ShardBatch, item: number) => string | null = () => null;
   // Workers are killed when the build process ends however it ends, so none outlives it.
   private readonly onExit = () => this.kill();
 
@@ -73,8 +91,8 @@ export class ForkPool implements Executor {
   }
 
   /**
-   * Starts `count` worker processes without work: they load their code while the build lists the dataset.
-   * init() then hands them the context; kill() if the build turns out to need none.
+   * Starts `count` worker processes without work: they load their code while the build reads its config. They
+   * probe the dataset's clips; init() then hands them the plan. kill() if the build turns out to need none.
    */
   static fork(count: number): ForkPool {
     const pool = new ForkPool();
@@ -83,9 +101,10 @@ export class ForkPool implements Executor {
     return pool;
   }
 
-  /** Sends every worker the build's context; resolves when all are ready for batches. */
-  async init(context: WorkContext): Promise<void> {
-    for (const w of this.workers) this.post(w, { type: 'init', context });
+  /** Sends every worker the build's setup; resolves when all are ready for batches. */
+  async init(setup: WorkerSetup, fileAt: (batch: ShardBatch, item: number) => string | null): Promise<void> {
+    this.fileAt = fileAt;
+    for (const w of this.workers) this.post(w, { type: 'init', setup });
     await Promise.all(this.workers.map((w) => w.ready));
   }
 
@@ -106,30 +125,24 @@ export class ForkPool implements Executor {
     worker.ready.catch(() => {});
     this.workers.push(worker);
     child.on('message', (msg: FromWorker) => {
-      if (msg.type === 'ready') {
-        this.batchCpuUs.set(worker, { ready: msg.cpuUs, last: msg.cpuUs });
-        return ready();
-      }
+      if (msg.type === 'ready') return ready();
       const p = worker.pending.get(msg.id);
       if (!p) return;
       worker.pending.delete(msg.id);
-      if (msg.type === 'done') {
-        const cpu = this.batchCpuUs.get(worker);
-        if (cpu) cpu.last = msg.cpuUs;
-        p.resolve(msg.result);
-      } else p.reject(new AudiogenError(msg.message, msg.exitCode));
+      if (msg.type === 'failed') return p.reject(new AudiogenError(msg.message, msg.exitCode));
+      this.workUs.set(worker, msg.workUs);
+      p.resolve(msg);
     });
     // A send to a worker that just died fails with EPIPE; its exit handler reports the batch.
     child.on('error', () => {});
     child.on('exit', (code, signal) => {
       const cause = signal ? `killed by ${signal}` : `exited with code ${code}`;
       failed(new AudiogenError(`worker process ${child.pid} ${cause} while starting`));
-      const current = sampleInProgress(worker);
+      const current = itemInProgress(worker);
       closeQuietly(progressFd);
       for (const [id, p] of worker.pending) {
-        const where = `batch ${p.job.batchIndex} of ${p.job.subset} epoch ${p.job.epoch}`;
-        const sample = current?.id === id ? `, sample ${current.file}` : '';
-        p.reject(new AudiogenError(`worker process ${child.pid} ${cause} while processing ${where}${sample}`));
+        const item = current?.id === id ? `, ${p.doing === 'processing' ? 'sample' : 'file'} ${current.file}` : '';
+        p.reject(new AudiogenError(`worker process ${child.pid} ${cause} while ${p.doing} ${p.what}${item}`));
       }
       worker.pending.clear();
       if (!this.closing) {
@@ -143,40 +156,90 @@ export class ForkPool implements Executor {
     worker.child.send(msg);
   }
 
-  run(job: BatchJob): Promise<BatchResult> {
+  /** Sends a request to the least busy worker; resolves with its answer. */
+  private request(
+    doing: Pending['doing'],
+    what: string,
+    fileOf: Pending['fileOf'],
+    msg: (id: number) => Exclude<ToWorker, { type: 'init' }>,
+  ): Promise<FromWorker> {
     const worker = this.workers.reduce<Worker | undefined>(
       (best, w) => (!best || w.pending.size < best.pending.size ? w : best),
       undefined,
     );
     if (!worker) {
-      const where = `batch ${job.batchIndex} of ${job.subset} epoch ${job.epoch}`;
       return Promise.reject(
         new AudiogenError(
-          this.lost ? `${this.lost} between batches, before ${where}` : `no worker process left to run ${where}`,
+          this.lost ? `${this.lost} between batches, before ${what}` : `no worker process left for ${what}`,
         ),
       );
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      worker.pending.set(id, { job, resolve, reject });
+      worker.pending.set(id, { doing, what, fileOf, resolve, reject });
       try {
-        this.post(worker, { type: 'batch', id, job });
-        this.firstBatchAt ??= performance.now();
+        this.post(worker, msg(id));
       } catch (err) {
         worker.pending.delete(id);
-        reject(
-          new AudiogenError(
-            `worker process ${worker.child.pid} cannot take batch ${job.batchIndex}: ${(err as Error).message}`,
-          ),
-        );
+        reject(new AudiogenError(`worker process ${worker.child.pid} cannot take ${what}: ${(err as Error).message}`));
       }
     });
   }
 
-  /** The workers' CPU time (µs) on batches so far, summed over every worker that ran (dead ones included). */
+  async run(batch: ShardBatch): Promise<BatchOutput> {
+    const what = `batch ${batch.batchIndex} of ${batch.subset} epoch ${batch.epoch}`;
+    const reply = this.request(
+      'processing',
+      what,
+      (item) => this.fileAt(batch, item),
+      (id) => ({ type: 'batch', id, batch }),
+    );
+    if (this.firstBatchAt === null) {
+      this.firstBatchAt = performance.now();
+      this.firstBatchCpu = process.cpuUsage();
+    }
+    const msg = await reply;
+    if (msg.type !== 'batch') throw new Error(`${what}: a ${msg.type} reply`);
+    return msg.output;
+  }
+
+  /** Probes clips on the workers, a chunk per request spread over them; outcomes in the paths' order. */
+  async probe(paths: readonly string[]): Promise<ProbeOutcome[]> {
+    const chunks: Promise<ProbeOutcome[]>[] = [];
+    for (let at = 0; at < paths.length; at += PROBE_CHUNK) {
+      const chunk = paths.slice(at, at + PROBE_CHUNK);
+      const reply = this.request(
+        'probing',
+        'clips',
+        (item) => chunk[item] ?? null,
+        (id) => ({ type: 'probe', id, paths: chunk }),
+      );
+      chunks.push(
+        reply.then((msg) => {
+          if (msg.type !== 'probe') throw new Error(`probing clips: a ${msg.type} reply`);
+          return unpackProbe(msg.probed);
+        }),
+      );
+    }
+    return (await Promise.all(chunks)).flat();
+  }
+
+  async seal(paths: readonly string[]): Promise<SealedFile[]> {
+    const what = paths[0];
+    const msg = await this.request(
+      'sealing',
+      what,
+      (item) => paths[item] ?? null,
+      (id) => ({ type: 'seal', id, paths: [...paths] }),
+    );
+    if (msg.type !== 'seal') throw new Error(`${what}: a ${msg.type} reply`);
+    return msg.sealed;
+  }
+
+  /** The workers' CPU time (µs) on requests so far, summed over every worker that ran (dead ones included). */
   workerCpuUs(): number {
     let sum = 0;
-    for (const { ready, last } of this.batchCpuUs.values()) sum += last - ready;
+    for (const us of this.workUs.values()) sum += us;
     return sum;
   }
 

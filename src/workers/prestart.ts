@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export const workerEntry = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+// The compiled worker is bundled into one file (scripts/bundle-cli.mjs); under tsx (tests) the source runs.
+export const workerEntry = new URL(
+  import.meta.url.endsWith('.ts') ? './worker.ts' : '../bundle/worker.js',
+  import.meta.url,
+);
 
 /** The descriptor a worker notes its current (batch, item) in; the file behind it has no name. */
 export const PROGRESS_FD = 4;

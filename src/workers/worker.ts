@@ -1,13 +1,16 @@
-// Worker process entry: receives batches from the build, processes them, reports the drawn parameters.
+// Worker process entry: probes clips before planning, then renders batches and seals finished shards for the build.
 import { fstatSync, writeSync } from 'node:fs';
+import { probeClip } from '../dataset/probe.js';
 import { AudiogenError, errorMessage, EXIT } from '../errors.js';
-import { BatchProcessor } from '../sample/batch.js';
-import type { FromWorker, ToWorker } from './messages.js';
+import { sealFiles } from '../io/seal.js';
+import { packProbe, type FromWorker, type ToWorker } from './messages.js';
 import { PROGRESS_FD } from './prestart.js';
+import { BatchRunner } from './runner.js';
 
-let processor: BatchProcessor | null = null;
+let runner: BatchRunner | null = null;
 let setupError: unknown = null;
-// Before each sample the worker notes (batch id, item) at offset 0 of descriptor 4, so a crash can name the file.
+// Before each sample or clip the worker notes (request id, item) at offset 0 of descriptor 4, so a crash can name
+// the file.
 const progressFd = (() => {
   try {
     return fstatSync(PROGRESS_FD).isFile() ? PROGRESS_FD : null;
@@ -17,6 +20,12 @@ const progressFd = (() => {
 })();
 const progress = new Int32Array(2);
 const progressBytes = new Uint8Array(progress.buffer);
+const noteProgress = (id: number) => (item: number) => {
+  if (progressFd === null) return;
+  progress[0] = id;
+  progress[1] = item;
+  writeSync(progressFd, progressBytes, 0, 8, 0);
+};
 
 // Without the build (killed, even with -9) there is nobody to work for: leave quietly, never with a stack trace.
 const leave = () => process.exit(0);
@@ -24,6 +33,9 @@ const cpuUs = () => {
   const u = process.cpuUsage();
   return u.user + u.system;
 };
+// The CPU spent loading and on the setup is start-up, not work: replies report the rest (see FromWorker).
+let startupUs = cpuUs();
+const workUs = () => cpuUs() - startupUs;
 const send = (msg: FromWorker) => {
   if (!process.connected) return leave();
   process.send!(msg, undefined, {}, (err) => {
@@ -35,28 +47,43 @@ const send = (msg: FromWorker) => {
 process.on('SIGINT', () => {});
 process.on('disconnect', leave);
 
+async function answer(msg: Exclude<ToWorker, { type: 'init' }>): Promise<FromWorker> {
+  switch (msg.type) {
+    case 'probe': {
+      const note = noteProgress(msg.id);
+      const outcomes = [];
+      for (const [i, path] of msg.paths.entries()) {
+        note(i);
+        outcomes.push(await probeClip(path));
+      }
+      return { type: 'probe', id: msg.id, probed: packProbe(outcomes), workUs: workUs() };
+    }
+    case 'seal':
+      return { type: 'seal', id: msg.id, sealed: await sealFiles(msg.paths), workUs: workUs() };
+    case 'batch': {
+      if (setupError) throw setupError;
+      if (!runner) throw new Error('worker received a batch before its setup');
+      const output = runner.run(msg.batch, noteProgress(msg.id));
+      return { type: 'batch', id: msg.id, output, workUs: workUs() };
+    }
+  }
+}
+
 process.on('message', async (msg: ToWorker) => {
   if (msg.type === 'init') {
+    const before = cpuUs();
     try {
-      processor = await BatchProcessor.create(msg.context);
+      runner = await BatchRunner.create(msg.setup);
     } catch (err) {
       // Set-up failures (e.g. a hook module that does not load) surface on the first batch.
       setupError = err;
     }
-    send({ type: 'ready', cpuUs: cpuUs() });
+    startupUs += cpuUs() - before;
+    send({ type: 'ready' });
     return;
   }
   try {
-    if (setupError) throw setupError;
-    if (!processor) throw new Error('worker received a batch before its config');
-    const beforeSample = (item: number) => {
-      if (progressFd === null) return;
-      progress[0] = msg.id;
-      progress[1] = item;
-      writeSync(progressFd, progressBytes, 0, 8, 0);
-    };
-    const result = processor.run(msg.job, beforeSample);
-    send({ type: 'done', id: msg.id, result, cpuUs: cpuUs() });
+    send(await answer(msg));
   } catch (err) {
     const exitCode = err instanceof AudiogenError ? err.exitCode : EXIT.failed;
     send({

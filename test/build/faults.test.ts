@@ -136,11 +136,12 @@ test('a worker killed mid-build stops the build naming the batch, the sample and
   process.kill(Number(worker), 'SIGKILL');
   const { code, stderr } = await done;
   assert.equal(code, 1, stderr);
-  // Busy, it names the batch and sample it was on; idle, the batch that found no worker left.
+  // Busy, it names the batch and sample it was on, or the shard it was sealing; idle, the batch that found no
+  // worker left.
   assert.match(
     stderr,
     new RegExp(
-      `worker process ${worker} killed by SIGKILL (while processing batch \\d+ of (training|validation) epoch \\d+(, sample (\\w+/\\S+\\.wav|\\(a _silence_ clip\\)))?|between batches, before batch \\d+ of (training|validation) epoch \\d+)`,
+      `worker process ${worker} killed by SIGKILL (while processing batch \\d+ of (training|validation) epoch \\d+(, sample (\\w+/\\S+\\.wav|\\(a _silence_ clip\\)))?|while sealing /\\S+\\.partial|between batches, before batch \\d+ of (training|validation) epoch \\d+)`,
     ),
   );
   assert.deepEqual(partials(out), []);

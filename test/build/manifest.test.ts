@@ -2,7 +2,8 @@
 // listing only whole epochs, in order, so a trainer following the build never sees a gap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildManifest, outputLayout } from '../../src/build/manifest.js';
+import { buildManifest } from '../../src/build/manifest.js';
+import { outputLayout } from '../../src/sample/output-layout.js';
 import { FORMAT_VERSION, outputConfig, type ListingSummary } from '../../src/io/manifest.js';
 import type { NpyShardFiles } from '../../src/io/layout.js';
 import type { NpyShardRecord } from '../../src/io/shard-writer.js';

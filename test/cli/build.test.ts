@@ -157,9 +157,15 @@ test('--json reports every summary field: the seed, the run, the manifest\u2019s
   assert.ok(s.seconds > 0 && s.samples_per_second > 0, r.stdout);
   // From the process's start: past Node's own start-up, and no later than the end of the build.
   assert.ok(Number.isInteger(s.first_batch_ms) && s.first_batch_ms > 0, r.stdout);
-  // CPU per sample: the build process's own since build() began, and the worker's on batches (both spent some).
-  assert.ok(s.cpu_us_per_sample.build > 0 && s.cpu_us_per_sample.workers > 0, r.stdout);
-  assert.ok(Number.isInteger(s.cpu_us_per_sample.build) && Number.isInteger(s.cpu_us_per_sample.workers), r.stdout);
+  // CPU per sample: the build process's own since build() began and since the first batch (part of it), and the
+  // worker's on probes, batches and seals (all spent some).
+  const cpu = s.cpu_us_per_sample;
+  assert.deepEqual(Object.keys(cpu), ['build', 'feed', 'workers'], r.stdout);
+  assert.ok(
+    Object.values(cpu).every((v) => Number.isInteger(v) && (v as number) > 0),
+    r.stdout,
+  );
+  assert.ok(cpu.feed <= cpu.build, r.stdout);
   assert.deepEqual([s.epochs, s.sample_shape, s.dtype], [1, [16000], 'int16']);
   assert.deepEqual(s.subsets, { training: { samples: 6, class_counts: { yes: 3, no: 3 } } });
   assert.deepEqual(

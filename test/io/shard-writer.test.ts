@@ -9,6 +9,7 @@ import { AudiogenError } from '../../src/errors.js';
 import { tmpName } from '../../src/io/atomic.js';
 import { labelFormat, type LabelFormat } from '../../src/io/labels.js';
 import { shardFiles, type ShardSpec } from '../../src/io/layout.js';
+import { sealFiles } from '../../src/io/seal.js';
 import { ShardWriter, type XFormat } from '../../src/io/shard-writer.js';
 import { python, readTree, smallTmpfs, tempDir } from '../helpers.js';
 
@@ -25,15 +26,23 @@ const writer = (out: string, spec = SPEC, y: LabelFormat | null = Y) =>
 const filesIn = (dir: string) => Object.keys(readTree(dir)).sort();
 const csvRows = (positions: number[]) => positions.map((p) => `${p},${p % 4},c${p % 4},f${p}.wav\n`).join('');
 
-/** What a worker does: writes the rows of `positions` into the shard's x file at their offset. */
+/** What a worker does: writes the rows and one-hot labels (label p % 4) of `positions` at their offsets. */
 function writeRows(w: ShardWriter, positions: number[]): void {
   const rows = new Int16Array(positions.length * 6);
+  const labels = new Int16Array(positions.length * 4);
   positions.forEach((p, i) => {
     rows.fill(p * 100 + i, i * 6, (i + 1) * 6).set([p], i * 6);
+    labels[i * 4 + (p % 4)] = 1;
   });
-  const fd = openSync(w.xTmpPath, 'r+');
-  writeSync(fd, rows, 0, rows.byteLength, w.xOffset(positions[0]));
-  closeSync(fd);
+  const files = w.rowFiles(positions[0]);
+  for (const [path, data, offset] of [
+    [files.xPath, rows, files.xOffset],
+    [files.yPath!, labels, files.yOffset],
+  ] as const) {
+    const fd = openSync(path, 'r+');
+    writeSync(fd, data, 0, data.byteLength, offset);
+    closeSync(fd);
+  }
 }
 
 for (const [blocked, yFormat, removed] of [
@@ -80,28 +89,29 @@ test('a writer on a disk that fills up while it opens its files removes the ones
 test('finalize renames the three files and records their sizes and sha256; numpy reads the rows at their positions', async () => {
   const out = tempDir();
   const w = writer(out);
-  assert.equal(w.xTmpPath, tmpName(join(out, FILES.x)));
   assert.equal(w.rowBytes, 12);
-  assert.equal(w.xOffset(5), w.xHeaderBytes);
-  assert.equal(w.xOffset(7), w.xHeaderBytes + 24);
+  assert.deepEqual(w.rowFiles(5), {
+    xPath: tmpName(join(out, FILES.x)),
+    xOffset: w.xHeaderBytes,
+    yPath: tmpName(join(out, FILES.y)),
+    yOffset: 128,
+  });
+  assert.equal(w.rowFiles(7).xOffset, w.xHeaderBytes + 24);
+  assert.equal(w.rowFiles(7).yOffset, 128 + 16, 'y rows of 4 int16 labels');
   // Batches arrive out of order; index rows are still written in position order.
   for (const batch of [
     [8, 9],
     [5, 6, 7],
   ]) {
     writeRows(w, batch);
-    w.addBatch(
-      batch[0],
-      batch.map((p) => p % 4),
-      csvRows(batch),
-    );
+    w.addRows(batch[0], batch.length, csvRows(batch));
   }
   assert.deepEqual(
     filesIn(out),
     [FILES.index, FILES.x, FILES.y].map((f) => `${f}.partial`).sort(),
     'temporary names until finalize',
   );
-  const record = await w.finalize();
+  const record = await w.finalize(sealFiles);
   assert.deepEqual(filesIn(out), [FILES.index, FILES.x, FILES.y].sort());
   assert.deepEqual(
     { ...record, x: undefined, y: undefined, index: undefined },
@@ -138,7 +148,7 @@ assert y.shape == (5, 4) and y.argmax(axis=1).tolist() == [1, 2, 3, 0, 1] and (y
 
 test('an empty shard finalizes at once into empty arrays numpy loads', async () => {
   const out = tempDir();
-  const record = await writer(out, { ...SPEC, start: 0, count: 0 }).finalize();
+  const record = await writer(out, { ...SPEC, start: 0, count: 0 }).finalize(sealFiles);
   assert.deepEqual(record.x.shape, [0, 3, 2]);
   python(
     `
@@ -154,10 +164,13 @@ assert np.load(sys.argv[1] + '/training/epoch-002/y-001.npy').shape == (0, 4)
 test('finalize with rows missing is an error and renames nothing; abort then removes the temporaries', async () => {
   const out = tempDir();
   const w = writer(out);
-  w.addBatch(5, [0, 1], csvRows([5, 6]));
+  w.addRows(5, 2, csvRows([5, 6]));
   // Positions 8..9 arrived, 7 did not: only 5..6 are contiguous.
-  w.addBatch(8, [0, 1], csvRows([8, 9]));
-  await assert.rejects(w.finalize(), /shard training\/epoch-002\/x-001\.npy finalized with rows missing \(2\/5\)/);
+  w.addRows(8, 2, csvRows([8, 9]));
+  await assert.rejects(
+    w.finalize(sealFiles),
+    /shard training\/epoch-002\/x-001\.npy finalized with rows missing \(2\/5\)/,
+  );
   assert.ok(filesIn(out).every((f) => f.endsWith('.partial')));
   w.abort();
   assert.deepEqual(filesIn(out), []);
@@ -167,7 +180,7 @@ test('abort removes the temporaries of a shard being written, and nothing else',
   const out = tempDir();
   const w = writer(out);
   writeRows(w, [5, 6]);
-  w.addBatch(5, [1, 2], csvRows([5, 6]));
+  w.addRows(5, 2, csvRows([5, 6]));
   mkdirSync(join(out, 'training/epoch-002/mine'));
   w.abort();
   assert.deepEqual(readdirSync(join(out, 'training/epoch-002')), ['mine']);
@@ -191,4 +204,21 @@ test('a second abort does not close a descriptor the process has since opened fo
       }
     }
   }
+});
+
+test('a seal that fails (a full disk at fsync) leaves the shard under its temporary names for abort to remove', async () => {
+  const out = tempDir();
+  const w = writer(out, { ...SPEC, start: 0, count: 0 });
+  await assert.rejects(
+    w.finalize(async () => {
+      throw new AudiogenError('cannot write x: no space left on device');
+    }),
+    /no space left on device/,
+  );
+  assert.ok(
+    filesIn(out).every((f) => f.endsWith('.partial')),
+    'nothing renamed',
+  );
+  w.abort();
+  assert.deepEqual(filesIn(out), []);
 });

@@ -1,9 +1,9 @@
-// One batch: every item's row rendered in item order and written into the shard's x file at the batch's offset,
-// nothing else touched; readClip names the clip (relative to the dataset) whenever it cannot be read.
+// One batch: every item's row rendered in item order with the parameters of its position; readClip names the clip
+// (relative to the dataset) whenever it cannot be read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchProcessor, readClip, type BatchJob } from '../../src/sample/batch.js';
 import { drawParams } from '../../src/sample/params.js';
@@ -34,41 +34,22 @@ const items = [
   { position: 7, label: 0, file: 'yes/a_nohash_0.wav' },
 ];
 
-test('a batch\u2019s rows are written at its offset in the shard, in item order, and nothing else in the file changes', async () => {
+test('a batch\u2019s rows are rendered in item order, each with the parameters drawn for its position', async () => {
   const config = plain();
   const processor = await BatchProcessor.create({ config, background: [], rirs: [] });
   assert.equal(processor.rowElements, 1600);
-  const rowBytes = 1600 * 4;
-  const header = 128;
-  const path = join(tempDir(), 'x-000.npy.partial');
-  // A shard of 10 rows filled with a marker; the batch holds positions 4..7.
-  writeFileSync(path, Buffer.alloc(header + 10 * rowBytes, 0xa5));
-  const job: BatchJob = {
-    subset: 'training',
-    epoch: 0,
-    batchIndex: 1,
-    items,
-    xPath: path,
-    xOffset: header + 4 * rowBytes,
-  };
+  const job: BatchJob = { subset: 'training', epoch: 0, batchIndex: 1, items };
+  const rows = processor.newRows(items.length);
+  rows.fill(0.25);
   const seen: number[] = [];
-  const result = processor.run(job, (i) => seen.push(i));
+  const rendered = processor.render(job, rows, (i) => seen.push(i));
   assert.deepEqual(seen, [0, 1, 2, 3]);
   assert.deepEqual(
-    result.params,
+    rendered.map((r) => r.params),
     items.map((it) => drawParams(config, [], 'training', 0, it.position)),
   );
-
-  const bytes = readFileSync(path);
-  assert.equal(bytes.length, header + 10 * rowBytes);
-  const untouched = (from: number, to: number) => bytes.subarray(from, to).every((b) => b === 0xa5);
-  assert.ok(untouched(0, header + 4 * rowBytes), 'before the batch');
-  assert.ok(untouched(header + 8 * rowBytes, bytes.length), 'after the batch');
-  const rows = new Float32Array(
-    bytes.buffer.slice(bytes.byteOffset + header + 4 * rowBytes, bytes.byteOffset + header + 8 * rowBytes),
-  );
   items.forEach((item, i) => {
-    const row = rows.subarray(i * 1600, (i + 1) * 1600);
+    const row = (rows as Float32Array).subarray(i * 1600, (i + 1) * 1600);
     const clip = item.file === null ? new Float32Array(0) : decoded(item.file);
     assert.deepEqual(row.subarray(0, clip.length), clip, `row ${i}: its clip`);
     assert.ok(
@@ -78,36 +59,23 @@ test('a batch\u2019s rows are written at its offset in the shard, in item order,
   });
 });
 
-test('render gives the rows run writes, and the audio of each sample when asked', async () => {
+test('render gives the audio of each sample when asked, and the same rows either way', async () => {
   const config = plain({ disable_random_transforms: false, loudness_range: [0.5, 0.9] });
   const processor = await BatchProcessor.create({ config, background: [], rirs: [] });
-  const path = join(tempDir(), 'x.partial');
-  writeFileSync(path, Buffer.alloc(4 * 1600 * 4));
-  const job: BatchJob = { subset: 'training', epoch: 2, batchIndex: 0, items, xPath: path, xOffset: 0 };
+  const job: BatchJob = { subset: 'training', epoch: 2, batchIndex: 0, items };
   const rows = processor.newRows(items.length);
   assert.equal(rows.length, 4 * 1600);
   const rendered = processor.render(job, rows, undefined, true);
-  processor.run(job);
-  assert.deepEqual(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength), new Uint8Array(readFileSync(path)));
   for (const [i, r] of rendered.entries()) {
     assert.deepEqual(r.params, drawParams(config, [], 'training', 2, items[i].position));
     assert.deepEqual(r.audio, rows.subarray(i * 1600, (i + 1) * 1600), 'raw audio: the row is the audio');
   }
+  const again = processor.newRows(4);
   assert.ok(
-    processor.render(job, processor.newRows(4)).every((r) => r.audio === null),
+    processor.render(job, again).every((r) => r.audio === null),
     'no audio kept unless asked',
   );
-});
-
-test('a shard file that cannot be written is named', async () => {
-  const processor = await BatchProcessor.create({ config: plain(), background: [], rirs: [] });
-  const path = join(tempDir(), 'gone', 'x.partial');
-  assert.throws(
-    () =>
-      processor.run({ subset: 'training', epoch: 0, batchIndex: 0, items: items.slice(0, 1), xPath: path, xOffset: 0 }),
-    (err: unknown) =>
-      err instanceof AudiogenError && err.message.startsWith(`cannot write ${path}: `) && /ENOENT/.test(err.message),
-  );
+  assert.deepEqual(again, rows);
 });
 
 test('readClip decodes a clip, and names it relative to the dataset with the reason when it cannot', () => {
@@ -144,8 +112,6 @@ test('a batch whose clip cannot be read fails naming that clip', async () => {
     subset: 'training',
     epoch: 0,
     batchIndex: 0,
-    xPath: '',
-    xOffset: 0,
     items: [
       { position: 0, label: 0, file: 'yes/a.wav' },
       { position: 1, label: 0, file: 'yes/bad.wav' },

@@ -7,33 +7,44 @@ import { join } from 'node:path';
 import { AudiogenError } from '../../src/errors.js';
 import { ForkPool, InlineExecutor } from '../../src/workers/pool.js';
 import { tempDir } from '../helpers.js';
-import { children, CLIPS, gone, hooksModule, job, markedPid, workContext } from './support.js';
+import { children, CLIPS, csvOf, gone, hooksModule, job, markedPid, SAMPLES, workContext } from './support.js';
 
 // Each test waits on processes: a defect shows as a failure after a minute, never as a hang.
 const failsWith = (pattern: RegExp) => (e: unknown) => e instanceof AudiogenError && pattern.test(e.message);
 
-test('a ForkPool runs batches on worker processes, writing the same rows and drawing the same parameters as in-process', {
+const noFile = () => null;
+
+test('a ForkPool runs batches on worker processes, writing the same rows and index rows as in-process', {
   timeout: 60_000,
 }, async () => {
   const context = workContext();
   const before = children();
   const pool = ForkPool.fork(2);
-  await pool.init(context);
+  await pool.init(context, noFile);
   const workers = children().filter((p) => !before.includes(p));
   assert.equal(workers.length, 2, 'two worker processes');
-  const batches = [CLIPS.slice(0, 2), CLIPS.slice(2), [null, CLIPS[0]]];
-  const forked = batches.map((files, b) => job(files, { batchIndex: b, start: 2 * b }));
+  const batches = [SAMPLES.slice(0, 2), SAMPLES.slice(2, 4), SAMPLES.slice(3)];
+  const forked = batches.map((files, b) => job(files, { batchIndex: b }));
   const results = await Promise.all(forked.map((j) => pool.run(j)));
   await pool.close();
   assert.ok(await gone(workers), 'close() lets the workers exit');
+  // The worker found each batch's samples from its positions: the index rows name them.
+  assert.deepEqual(
+    results.map((r) => csvOf(r).map((line) => line.split(',').slice(0, 4).join(','))),
+    [
+      ['0,0,yes,yes/a_nohash_0.wav', '1,0,yes,yes/b_nohash_0.wav'],
+      ['2,1,no,no/c_nohash_0.wav', '3,1,no,no/d_nohash_0.wav'],
+      ['3,1,no,no/d_nohash_0.wav', '4,0,yes,'],
+    ],
+  );
 
   const inline = await InlineExecutor.start(context);
   for (const [b, files] of batches.entries()) {
-    const j = job(files, { batchIndex: b, start: 2 * b });
-    assert.deepEqual(await inline.run(j), results[b], `batch ${b}: parameters`);
-    assert.ok(readFileSync(j.xPath!).equals(readFileSync(forked[b].xPath!)), `batch ${b}: rows`);
+    const j = job(files, { batchIndex: b });
+    assert.deepEqual(await inline.run(j), results[b], `batch ${b}: index rows`);
+    assert.ok(readFileSync(j.files!.xPath).equals(readFileSync(forked[b].files!.xPath)), `batch ${b}: rows`);
     assert.ok(
-      readFileSync(j.xPath!).some((v) => v !== 0),
+      readFileSync(j.files!.xPath).some((v) => v !== 0),
       'rows were written',
     );
   }
@@ -51,7 +62,7 @@ test('a worker killed while busy is reported with its batch and sample; the next
 }, async () => {
   const hooks = hooksModule(CLIPS[1], 'stall');
   const pool = ForkPool.fork(1);
-  await pool.init(workContext(hooks.path));
+  await pool.init(workContext(hooks.path), (batch, item) => SAMPLES[batch.start + item]);
   const busy = pool.run(job(CLIPS.slice(0, 3), { batchIndex: 12 }));
   const pid = await markedPid(hooks.marker);
   process.kill(pid, 'SIGKILL');
@@ -76,7 +87,7 @@ test('kill() ends every worker at once, busy or idle; the batches they held fail
   const hooks = hooksModule(CLIPS[0], 'stall');
   const before = children();
   const pool = ForkPool.fork(2);
-  await pool.init(workContext(hooks.path));
+  await pool.init(workContext(hooks.path), (batch, item) => SAMPLES[batch.start + item]);
   const workers = children().filter((p) => !before.includes(p));
   const busy = pool.run(job(CLIPS.slice(0, 1), { batchIndex: 3 }));
   await markedPid(hooks.marker);
@@ -95,12 +106,12 @@ test('a batch that fails in a worker is reported with the hook, the file and the
 }, async () => {
   const hooks = hooksModule(CLIPS[2], 'throw');
   const pool = ForkPool.fork(1);
-  await pool.init(workContext(hooks.path));
+  await pool.init(workContext(hooks.path), (batch, item) => SAMPLES[batch.start + item]);
   await assert.rejects(
     pool.run(job(CLIPS.slice(1, 3))),
     failsWith(/hook preprocess .*no\/c_nohash_0\.wav.*no such luck/),
   );
-  assert.equal((await pool.run(job(CLIPS.slice(0, 1)))).params.length, 1);
+  assert.equal(csvOf(await pool.run(job(CLIPS.slice(0, 1)))).length, 1);
   await pool.close();
 });
 
@@ -113,7 +124,7 @@ test('a worker that dies while loading its context fails init, saying how', { ti
     `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, String(process.pid));\nfor (;;) {}\n`,
   );
   const pool = ForkPool.fork(1);
-  const init = pool.init(workContext(path));
+  const init = pool.init(workContext(path), noFile);
   const pid = await markedPid(marker);
   process.kill(pid, 'SIGKILL');
   await assert.rejects(init, failsWith(new RegExp(`^worker process ${pid} killed by SIGKILL while starting$`)));

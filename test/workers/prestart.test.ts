@@ -6,7 +6,7 @@ import { closeSync, fstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { ForkPool } from '../../src/workers/pool.js';
 import { discardWorkers, forkWorker, PROGRESS_FD, prestartWorkers, takeWorker } from '../../src/workers/prestart.js';
-import { alive, children, CLIPS, gone, job, workContext } from './support.js';
+import { alive, children, CLIPS, csvOf, gone, job, workContext } from './support.js';
 
 // Each test waits on processes: a defect shows as a failure after a minute, never as a hang.
 const T = { timeout: 60_000 };
@@ -17,8 +17,8 @@ test('the pool adopts a pre-started worker instead of forking one, and discards 
   const prestarted = children().filter((p) => !before.includes(p));
   assert.equal(prestarted.length, 3);
   const pool = ForkPool.fork(1);
-  await pool.init(workContext());
-  assert.equal((await pool.run(job(CLIPS.slice(0, 2)))).params.length, 2);
+  await pool.init(workContext(), () => null);
+  assert.equal(csvOf(await pool.run(job(CLIPS.slice(0, 2)))).length, 2);
   // Of the three, one works for the pool; the two it did not take are gone, and nothing new was forked.
   const now = children().filter((p) => !before.includes(p) && alive(p));
   assert.equal(now.length, 1);

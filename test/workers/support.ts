@@ -3,40 +3,54 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BatchJob, WorkContext } from '../../src/sample/batch.js';
+import { packSubset } from '../../src/plan/packed.js';
+import type { ShardBatch, WorkerSetup } from '../../src/workers/runner.js';
 import { makeConfig, tempDir, toneWav, writeDataset } from '../helpers.js';
 
 export const CLIPS = ['yes/a_nohash_0.wav', 'yes/b_nohash_0.wav', 'no/c_nohash_0.wav', 'no/d_nohash_0.wav'];
+/** The training samples of the setup, in epoch order (no shuffle): the clips, then a _silence_ sample. */
+export const SAMPLES: (string | null)[] = [...CLIPS, null];
 /** Raw audio rows: 16000 float32 values. */
 export const ROW_BYTES = 16000 * 4;
 
-/** The context of a raw-audio build over four tone clips, with `hooks` as its hooks module (or none). */
-export function workContext(hooks: string | null = null): WorkContext {
+/** The setup of a raw-audio build over four tone clips and a silence sample, with `hooks` as its hooks module. */
+export function workContext(hooks: string | null = null): WorkerSetup {
   const dir = tempDir();
   const dataset = writeDataset(
     join(dir, 'data'),
     Object.fromEntries(CLIPS.map((c, i) => [c, toneWav(0.5, 16000, 300 + 100 * i)])),
   );
-  const config = makeConfig(dataset, join(dir, 'out'), { generator: { loudness_range: [0.5, 1.5] } });
-  return { config: { ...config, hooks }, background: [], rirs: [] };
+  const config = makeConfig(dataset, join(dir, 'out'), {
+    dataset: { shuffle: false },
+    generator: { loudness_range: [0.5, 1.5] },
+  });
+  const samples = SAMPLES.map((file) => ({ label: file?.startsWith('no/') ? 1 : 0, file }));
+  const training = packSubset({ subset: 'training', samples, shards: [{ start: 0, count: samples.length }] });
+  return { config: { ...config, hooks }, background: [], rirs: [], subsets: [training] };
 }
 
-/** A batch of the given clips (positions from `start`) writing into a new zeroed x file of its own. */
-export function job(
-  files: (string | null)[],
-  opts: { batchIndex?: number; start?: number; xPath?: string } = {},
-): BatchJob {
+/** A batch of the given samples (consecutive in SAMPLES) whose rows go into a new zeroed x file of its own. */
+export function job(files: (string | null)[], opts: { batchIndex?: number; xPath?: string } = {}): ShardBatch {
+  const start = SAMPLES.indexOf(files[0]);
+  files.forEach((f, i) => {
+    if (SAMPLES[start + i] !== f) throw new Error(`job: ${files.join(', ')} are not consecutive samples`);
+  });
   const xPath = opts.xPath ?? join(tempDir(), 'x.partial');
   if (!existsSync(xPath)) writeFileSync(xPath, Buffer.alloc(files.length * ROW_BYTES));
-  const start = opts.start ?? 0;
   return {
     subset: 'training',
     epoch: 0,
     batchIndex: opts.batchIndex ?? 0,
-    items: files.map((file, i) => ({ position: start + i, label: file?.startsWith('no/') ? 1 : 0, file })),
-    xPath,
-    xOffset: 0,
+    start,
+    count: files.length,
+    files: { xPath, xOffset: 0, yPath: null, yOffset: 0 },
   };
+}
+
+/** The index rows of a batch's output (an npy batch's CSV text). */
+export function csvOf(output: unknown): string[] {
+  const { csv } = output as { csv: string };
+  return csv.trimEnd().split('\n');
 }
 
 /**

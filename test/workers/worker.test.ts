@@ -3,12 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { WorkContext } from '../../src/sample/batch.js';
-import type { FromWorker, ToWorker } from '../../src/workers/messages.js';
+import { serialize } from 'node:v8';
+import { unpackProbe, type FromWorker, type ToWorker } from '../../src/workers/messages.js';
+import type { WorkerSetup } from '../../src/workers/runner.js';
 import { workerEntry } from '../../src/workers/prestart.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { ROOT, tempDir, toneWav } from '../helpers.js';
 import { alive, CLIPS, gone, job, workContext } from './support.js';
 
 // Each test waits on processes: a defect shows as a failure after a minute, never as a hang.
@@ -43,12 +45,9 @@ function startWorker(progressFd?: number): Worker {
   };
 }
 const send = (w: Worker, msg: ToWorker) => w.child.send(msg);
-async function ready(w: Worker, context: WorkContext): Promise<void> {
-  send(w, { type: 'init', context });
-  const msg = await w.next();
-  assert.equal(msg.type, 'ready');
-  // Its CPU time so far (µs): the build reports the workers' cost per sample from these.
-  assert.ok(msg.type === 'ready' && Number.isInteger(msg.cpuUs) && msg.cpuUs > 0);
+async function ready(w: Worker, setup: WorkerSetup): Promise<void> {
+  send(w, { type: 'init', setup });
+  assert.equal((await w.next()).type, 'ready');
 }
 
 /** A hooks module whose preprocess takes `ms` of CPU per sample. */
@@ -72,7 +71,7 @@ test('an idle worker whose build disconnects exits 0 without a word', T, async (
 test('a worker whose build disconnects mid-batch exits 0 without a word when the batch is done', T, async () => {
   const w = startWorker();
   await ready(w, workContext(slowHooks(200)));
-  send(w, { type: 'batch', id: 1, job: job(CLIPS) });
+  send(w, { type: 'batch', id: 1, batch: job(CLIPS) });
   await new Promise((r) => setTimeout(r, 100));
   w.child.disconnect();
   assert.deepEqual(await w.exited, { code: 0, signal: null });
@@ -81,16 +80,17 @@ test('a worker whose build disconnects mid-batch exits 0 without a word when the
 
 test('a worker whose build is killed with -9 leaves quietly', T, async () => {
   const dir = tempDir();
-  const contextFile = join(dir, 'context.json');
-  writeFileSync(contextFile, JSON.stringify(workContext(slowHooks(100))));
+  const contextFile = join(dir, 'setup.bin');
+  writeFileSync(contextFile, serialize(workContext(slowHooks(100))));
   // A stand-in for the build: forks a worker as the build does, starts a batch, prints the worker's pid.
   const script = `import { forkWorker } from ${JSON.stringify(join(ROOT, 'src/workers/prestart.ts'))};
 import { readFileSync } from 'node:fs';
+import { deserialize } from 'node:v8';
 const { child } = forkWorker();
-child.send({ type: 'init', context: JSON.parse(readFileSync(${JSON.stringify(contextFile)}, 'utf8')) });
+child.send({ type: 'init', setup: deserialize(readFileSync(${JSON.stringify(contextFile)})) });
 child.on('message', (m) => {
   if (m.type !== 'ready') return;
-  child.send({ type: 'batch', id: 0, job: ${JSON.stringify(job(CLIPS))} });
+  child.send({ type: 'batch', id: 0, batch: ${JSON.stringify(job(CLIPS))} });
   console.log(child.pid);
 });`;
   // A file, not -e: the worker it forks inherits its node flags.
@@ -122,19 +122,21 @@ test('Ctrl-C (SIGINT) does not stop a worker: it goes on working until the build
   w.child.kill('SIGINT');
   await new Promise((r) => setTimeout(r, 300));
   assert.ok(alive(w.child.pid!));
-  send(w, { type: 'batch', id: 5, job: job(CLIPS.slice(0, 1)) });
+  send(w, { type: 'batch', id: 5, batch: job(CLIPS.slice(0, 1)) });
   const done = await w.next();
-  assert.equal(done.type === 'done' && done.id, 5);
+  assert.equal(done.type === 'batch' && done.id, 5);
+  // Its CPU time on requests (µs): the build reports the workers' cost per sample from these.
+  assert.ok(done.type === 'batch' && Number.isInteger(done.workUs) && done.workUs > 0);
   w.child.disconnect();
   assert.deepEqual(await w.exited, { code: 0, signal: null });
 });
 
 test('failures come back as messages with the batch id and exit code, and the worker carries on', T, async () => {
   const w = startWorker();
-  send(w, { type: 'batch', id: 1, job: job(CLIPS.slice(0, 1)) });
+  send(w, { type: 'batch', id: 1, batch: job(CLIPS.slice(0, 1)) });
   const early = await w.next();
   assert.equal(early.type, 'failed');
-  assert.match(early.type === 'failed' ? early.message : '', /worker received a batch before its config/);
+  assert.match(early.type === 'failed' ? early.message : '', /worker received a batch before its setup/);
   w.child.disconnect();
   await w.exited;
   // A hooks module that does not load: the worker is ready anyway, and says why at the first batch.
@@ -142,14 +144,14 @@ test('failures come back as messages with the batch id and exit code, and the wo
   writeFileSync(broken, 'throw new Error("cannot load me");\n');
   const v = startWorker();
   await ready(v, workContext(broken));
-  send(v, { type: 'batch', id: 2, job: job(CLIPS.slice(0, 1)) });
+  send(v, { type: 'batch', id: 2, batch: job(CLIPS.slice(0, 1)) });
   const failed = await v.next();
   assert.deepEqual(failed.type === 'failed' && [failed.id, failed.exitCode], [2, 1]);
   assert.match(
     failed.type === 'failed' ? failed.message : '',
     new RegExp(`^hooks: cannot load ${broken}: cannot load me$`),
   );
-  send(v, { type: 'batch', id: 3, job: job(CLIPS.slice(0, 1)) });
+  send(v, { type: 'batch', id: 3, batch: job(CLIPS.slice(0, 1)) });
   assert.equal((await v.next()).type, 'failed', 'still there, still failing the same way');
   v.child.disconnect();
   assert.deepEqual(await v.exited, { code: 0, signal: null });
@@ -162,8 +164,8 @@ test('before each sample the worker notes the batch id and item at the start of 
   try {
     const w = startWorker(fd);
     await ready(w, workContext());
-    send(w, { type: 'batch', id: 7, job: job(CLIPS.slice(0, 3)) });
-    assert.equal((await w.next()).type, 'done');
+    send(w, { type: 'batch', id: 7, batch: job(CLIPS.slice(0, 3)) });
+    assert.equal((await w.next()).type, 'batch');
     const b = Buffer.alloc(8);
     assert.equal(readSync(fd, b, 0, 8, 0), 8);
     assert.deepEqual([b.readInt32LE(0), b.readInt32LE(4)], [7, 2], 'batch 7, its last item');
@@ -172,4 +174,47 @@ test('before each sample the worker notes the batch id and item at the start of 
   } finally {
     closeSync(fd);
   }
+});
+
+test(
+  'a worker probes clips before any setup: sizes and times of each, the reasons of the bad ones by index',
+  T,
+  async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'good.wav'), toneWav(0.25, 16000, 440));
+    writeFileSync(join(dir, 'bad.wav'), 'not audio at all');
+    const paths = [join(dir, 'good.wav'), join(dir, 'missing.wav'), join(dir, 'bad.wav')];
+    const w = startWorker();
+    send(w, { type: 'probe', id: 4, paths });
+    const msg = await w.next();
+    assert.equal(msg.type === 'probe' && msg.id, 4);
+    const outcomes = msg.type === 'probe' ? unpackProbe(msg.probed) : [];
+    const st = statSync(paths[0]);
+    assert.deepEqual(outcomes[0], { reason: null, size: st.size, mtimeMs: Math.round(st.mtimeMs) });
+    assert.equal(outcomes[1].reason, 'cannot read (ENOENT)');
+    assert.match(outcomes[2].reason ?? '', /RIFF|WAV|audio/);
+    w.child.disconnect();
+    assert.deepEqual(await w.exited, { code: 0, signal: null });
+  },
+);
+
+test('a worker seals files: their sizes and sha256, or the file it cannot read', T, async () => {
+  const dir = tempDir();
+  const bytes = Buffer.from('x'.repeat(100_000));
+  writeFileSync(join(dir, 'a.partial'), bytes);
+  writeFileSync(join(dir, 'b.partial'), '');
+  const w = startWorker();
+  send(w, { type: 'seal', id: 9, paths: [join(dir, 'a.partial'), join(dir, 'b.partial')] });
+  const sealed = await w.next();
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  assert.deepEqual(sealed.type === 'seal' && sealed.sealed, [
+    { bytes: 100_000, sha256: sha(bytes) },
+    { bytes: 0, sha256: sha(Buffer.alloc(0)) },
+  ]);
+  send(w, { type: 'seal', id: 10, paths: [join(dir, 'gone.partial')] });
+  const failed = await w.next();
+  assert.deepEqual(failed.type === 'failed' && [failed.id, failed.exitCode], [10, 1]);
+  assert.match(failed.type === 'failed' ? failed.message : '', /gone\.partial/);
+  w.child.disconnect();
+  await w.exited;
 });
