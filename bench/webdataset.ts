@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WdsEncoder } from '../src/io/webdataset.js';
 import { TarShardWriter } from '../src/io/tar-writer.js';
-import { sealFiles } from '../src/io/seal.js';
+import { Digests } from '../src/io/seal.js';
 
 const runs = Number(process.argv[2] ?? 20);
 const BATCH = 32;
@@ -39,7 +39,7 @@ async function tarShard(): Promise<void> {
     't.tar',
   );
   for (let b = 0; b < BATCHES; b++) await w.add(b * BATCH, BATCH, enc.encode(samplesOf(b), rows));
-  await w.finalize(sealFiles);
+  await w.finalize(new Digests());
 }
 
 async function npyShard(): Promise<void> {

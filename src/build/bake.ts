@@ -138,7 +138,8 @@ export class Bake {
     for (const planned of pending) {
       if (this.stopped()) return;
       const { spec } = planned;
-      const writer = this.input.open(planned);
+      // One worker hashes the shard's growing file and seals it.
+      const writer = this.input.open(planned, this.executor!.sealer());
       this.open.add(writer);
       let recorded!: () => void;
       const shard: ShardInProgress = {
@@ -204,7 +205,7 @@ export class Bake {
   /** Seals a shard whose batches are all written (in parallel with others), then records it after the one before. */
   private async finishShard(shard: ShardInProgress): Promise<void> {
     try {
-      const record = await shard.writer.finalize((paths) => this.executor!.seal(paths));
+      const record = await shard.writer.finalize();
       this.open.delete(shard.writer);
       // In the order opened, whichever worker seals first: the state log's bytes do not depend on the workers.
       await shard.after;

@@ -19,8 +19,8 @@ export interface ShardOutput {
   rowFiles(start: number): RowFiles | null;
   /** Writes a finished batch; settles once it is written (a tar's batch waits for the ones before it). */
   add(start: number, count: number, output: BatchOutput): Promise<void> | void;
-  /** Every batch added: closes the shard, sealed by `seal`; its record, or null for a stream (which records nothing). */
-  finalize(seal: Sealer): Promise<ShardRecord | null>;
+  /** Every batch added: closes and seals the shard; its record, or null for a stream (which records nothing). */
+  finalize(): Promise<ShardRecord | null>;
   /** Abandons the shard: temporary files removed, batches still waiting refused. */
   abort(): void;
 }
@@ -31,33 +31,75 @@ function membersOf(start: number, output: BatchOutput): Uint8Array {
   return output.members;
 }
 
-export type OpenShard = (shard: PlannedShard) => ShardOutput;
+/** Opens a shard; `sealer` (a worker, in a build) hashes its growing file ahead and seals it. */
+export type OpenShard = (shard: PlannedShard, sealer: Sealer) => ShardOutput;
+
+// Final bytes of a growing shard file handed to its sealer at a time: few messages, little left for the seal.
+const AHEAD_BYTES = 8 << 20;
+
+/** Hands a growing file's final bytes to its sealer as they accumulate; done() waits for what was handed. */
+class HashAhead {
+  private handed = 0;
+  private readonly pending: Promise<void>[] = [];
+
+  constructor(
+    private readonly sealer: Sealer,
+    private readonly path: string,
+  ) {}
+
+  /** The file's first `complete` bytes are final. */
+  grew(complete: number): void {
+    if (complete - this.handed < AHEAD_BYTES) return;
+    const ahead = this.sealer.ahead(this.path, this.handed, complete);
+    // Awaited by done(); marked handled now, so a failure before then is not an unhandled rejection.
+    ahead.catch(() => {});
+    this.pending.push(ahead);
+    this.handed = complete;
+  }
+
+  async done(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+}
 
 /** Shards as files under `outDir`, in the config's output.format. */
 export function fileOutputs(outDir: string, layout: OutputLayout, format: 'npy' | 'webdataset'): OpenShard {
   if (format === 'webdataset') {
-    return (shard) => {
+    return (shard, sealer) => {
       if (!('tar' in shard.files)) throw new Error(`shard ${shardId(shard.files)} is not a tar shard`);
       const writer = new TarShardWriter(outDir, shard.spec, shard.files.tar);
+      const ahead = new HashAhead(sealer, writer.path);
       const { subset, epoch, shard: n, start, count } = shard.spec;
       return {
         rowFiles: () => null,
-        add: (at, samples, output) => writer.add(at, samples, membersOf(at, output)),
-        finalize: async (seal) => ({ subset, epoch, shard: n, start, count, tar: await writer.finalize(seal) }),
+        add: async (at, samples, output) => {
+          await writer.add(at, samples, membersOf(at, output));
+          ahead.grew(writer.complete);
+        },
+        finalize: async () => {
+          await ahead.done();
+          return { subset, epoch, shard: n, start, count, tar: await writer.finalize(sealer) };
+        },
         abort: () => writer.abort(),
       };
     };
   }
-  return (shard) => {
+  return (shard, sealer) => {
     if ('tar' in shard.files) throw new Error(`shard ${shard.files.tar} is not an npy shard`);
     const writer = new ShardWriter(outDir, shard.spec, shard.files, layout.x, layout.y, layout.columns);
+    const ahead = new HashAhead(sealer, writer.xPath);
     return {
       rowFiles: (start) => writer.rowFiles(start),
       add: (at, samples, output) => {
         if (!('csv' in output)) throw new Error(`batch at position ${at} came back without its index rows`);
         writer.addRows(at, samples, output.csv);
+        // The rows before the index rows written are final: a worker wrote them before it answered.
+        ahead.grew(writer.xComplete);
       },
-      finalize: (seal) => writer.finalize(seal),
+      finalize: async () => {
+        await ahead.done();
+        return writer.finalize(sealer);
+      },
       abort: () => writer.abort(),
     };
   };

@@ -13,7 +13,7 @@ import { emptySplit, splitBy, splitFiles, type Split } from './split.js';
 import { missingListedWarning, readSplitLists } from './split-lists.js';
 import { readDescribedDataset, rowFileProblem } from './rows.js';
 import { SUBSETS } from '../config/names.js';
-import { probeInline, type BadFile, type ClipProbe } from './probe.js';
+import { probeInline, type BadFile, type ClipProbe, type ProbeOutcome } from './probe.js';
 import { checkClassFolder, checkDatasetDirectory } from './roots.js';
 import { ticker } from './tick.js';
 import { listBackground, type BackgroundFile } from './background.js';
@@ -60,6 +60,16 @@ export interface DatasetListing {
 export interface FileStat {
   size: number;
   mtimeMs: number;
+}
+
+/** Candidates sent to be probed: from `at` in their list, their paths and problems, the outcomes to come. */
+interface ProbeWindow {
+  at: number;
+  window: string[];
+  /** A manifest row's problem per candidate (not probed), or null without a manifest. */
+  problems: (string | null)[] | null;
+  paths: string[];
+  outcomes: Promise<ProbeOutcome[]>;
 }
 
 /** The reference's list_valid_filenames_in_directory_function (a hook): returns [className, files] or files. */
@@ -147,20 +157,32 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
   };
   const probe = opts.probe ?? probeInline(tick);
   const stats = new Map<string, FileStat>();
+  /** A window of candidates (relative to the dataset) sent to be probed now; its outcomes are awaited later. */
+  const startWindow = (candidates: readonly string[], at: number, want: number): ProbeWindow => {
+    const window = candidates.slice(at, at + Math.max(PROBE_WINDOW, want));
+    // A manifest's row must first resolve inside the dataset directory.
+    const problems = described ? window.map((f) => rowFileProblem(d.directory, rootReal, f, d.follow_links)) : null;
+    const paths: string[] = [];
+    for (let i = 0; i < window.length; i++) if (!problems?.[i]) paths.push(clipPath(d.directory, window[i]));
+    const outcomes = probe(paths);
+    // Awaited in order later; marked handled now, so a failure meanwhile is not an unhandled rejection.
+    outcomes.catch(() => {});
+    return { at, window, problems, paths, outcomes };
+  };
   /**
    * The first `want` files of `candidates` (relative to the dataset) that decode, in order; each bad one before
-   * them is rejected. Probed a window at a time, so a capped class probes little past its cap.
+   * them is rejected. Probed a window at a time (`first` may be under way), so a capped class probes little past
+   * its cap.
    */
-  const firstUsable = async (candidates: readonly string[], want: number): Promise<string[]> => {
+  const firstUsable = async (
+    candidates: readonly string[],
+    want: number,
+    first = startWindow(candidates, 0, want),
+  ): Promise<string[]> => {
     const out: string[] = [];
-    for (let at = 0; at < candidates.length && out.length < want; ) {
-      const window = candidates.slice(at, at + Math.max(PROBE_WINDOW, want - out.length));
-      at += window.length;
-      // A manifest's row must first resolve inside the dataset directory.
-      const problems = described ? window.map((f) => rowFileProblem(d.directory, rootReal, f, d.follow_links)) : null;
-      const paths: string[] = [];
-      for (let i = 0; i < window.length; i++) if (!problems?.[i]) paths.push(clipPath(d.directory, window[i]));
-      const outcomes = await probe(paths);
+    for (let w: ProbeWindow | null = first; w; ) {
+      const { window, problems, paths } = w;
+      const outcomes = await w.outcomes;
       await tick();
       for (let i = 0, next = 0; i < window.length && out.length < want; i++) {
         const file = window[i];
@@ -177,6 +199,8 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
           out.push(file);
         }
       }
+      const at: number = w.at + window.length;
+      w = at < candidates.length && out.length < want ? startWindow(candidates, at, want - out.length) : null;
     }
     return out;
   };
@@ -203,9 +227,13 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     return splitFiles(files, fractions);
   };
 
-  /** A group's files (relative to the dataset directory) in index order, as the folder listing names them. */
-  const folderFiles = async (folder: string, check: boolean): Promise<string[]> => {
+  /**
+   * A group's files (relative to the dataset directory) in index order, as the folder listing names them, and the
+   * entries that cannot be clips (the caller rejects them, in its order).
+   */
+  const folderFiles = async (folder: string, check: boolean): Promise<{ files: string[]; bad: BadFile[] }> => {
     let listing: string[];
+    const bad: BadFile[] = [];
     if (opts.listValidFilenames) listing = filesFromHook(opts.listValidFilenames, config, folder);
     else {
       const found = await listClassFiles(d.directory, folder, {
@@ -213,7 +241,7 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
         tick,
         extensions: d.extensions,
       });
-      for (const b of found.bad) reject({ file: `${folder}/${b.file}`, reason: b.reason });
+      for (const b of found.bad) bad.push({ file: `${folder}/${b.file}`, reason: b.reason });
       const note = otherAudioNote(found.otherAudio);
       if (note)
         warnings.push(`${check ? `class "${folder}"` : `folder "${folder}" (a source of ${UNKNOWN})`}: ${note}`);
@@ -229,20 +257,38 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     if (index.path) indexFiles[folder] = index.path;
     const files = index.files.map((f) => `${folder}/${f}`);
     if (lists) for (const f of files) listed.add(f);
-    return files;
+    return { files, bad };
   };
 
-  /** A group's files in index order, capped; known classes are checked here, unknown sources when drawn. */
-  const splitOf = async (group: string, check: boolean): Promise<Split> => {
-    const all = described ? described.groups.get(group)! : await folderFiles(group, check);
-    const cap = d.max_samples_per_class >= 0 ? d.max_samples_per_class : Infinity;
-    return assign(check ? await firstUsable(all, cap) : all.slice(0, cap));
+  const cap = d.max_samples_per_class >= 0 ? d.max_samples_per_class : Infinity;
+  /** An unknown source's files in index order, capped: its clips are checked when drawn. */
+  const unknownSplit = async (group: string): Promise<Split> => {
+    if (described) return assign(described.groups.get(group)!.slice(0, cap));
+    const { files, bad } = await folderFiles(group, false);
+    for (const b of bad) reject(b);
+    return assign(files.slice(0, cap));
   };
 
   const knownSplits = new Map<string, Split>();
   if (!described) for (const c of known) checkClassFolder(d.directory, d.classes, c);
+  // Each class is listed and sent to be probed before the next is listed, so the workers probe while this process
+  // lists; the outcomes are then taken class by class, in order, as if one class were done after the other.
+  const classes: { files: string[]; bad: BadFile[]; first: ProbeWindow }[] = [];
+  let listingFailure: { error: unknown } | null = null;
   for (const c of known) {
-    const split = await splitOf(c, true);
+    try {
+      const { files, bad } = described ? { files: described.groups.get(c)!, bad: [] } : await folderFiles(c, true);
+      classes.push({ files, bad, first: startWindow(files, 0, cap) });
+    } catch (error) {
+      listingFailure = { error };
+      break;
+    }
+  }
+  for (const [i, c] of known.entries()) {
+    if (i === classes.length) throw listingFailure!.error;
+    const { files, bad, first } = classes[i];
+    for (const b of bad) reject(b);
+    const split = assign(await firstUsable(files, cap, first));
     if (SUBSETS.every((s) => split[s].length === 0)) {
       const prefix = described ? null : `${c}/`;
       const bad = skipped.filter((b) =>
@@ -282,7 +328,7 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     }
     unknownPool = emptySplit();
     for (const source of sources) {
-      const s = await splitOf(source, false);
+      const s = await unknownSplit(source);
       for (const subset of SUBSETS) unknownPool[subset].push(...s[subset]);
     }
   }

@@ -189,6 +189,15 @@ export class ShardWriter {
     });
   }
 
+  /** How many of x's bytes are final: the header and the rows of every batch whose index rows are written. */
+  get xComplete(): number {
+    return this.xHeaderBytes + (this.csvNext - this.spec.start) * this.rowBytes;
+  }
+
+  get xPath(): string {
+    return this.x.tmp;
+  }
+
   /** Appends a finished batch's index rows, in position order (a batch that comes back early waits here). */
   addRows(start: number, count: number, csvRows: string): void {
     this.csvPending.set(start, { rows: csvRows, count });
@@ -199,8 +208,8 @@ export class ShardWriter {
     }
   }
 
-  /** Closes the files, has them flushed and hashed (`seal`, by a worker in a build), and renames them. */
-  async finalize(seal: Sealer): Promise<NpyShardRecord> {
+  /** Closes the files, has them flushed and hashed (by a worker, in a build), and renames them. */
+  async finalize(sealer: Sealer): Promise<NpyShardRecord> {
     if (this.csvNext !== this.spec.start + this.spec.count) {
       throw new Error(
         `shard ${this.files.x} finalized with rows missing (${this.csvNext - this.spec.start}/${this.spec.count})`,
@@ -210,7 +219,7 @@ export class ShardWriter {
     // Marked closed first: an abort() meanwhile leaves the temporary files to be removed, not closed twice.
     this.closed = true;
     for (const f of open) closeQuietly(f.fd);
-    const sealed = await seal(open.map((f) => f.tmp));
+    const sealed = await sealer.seal(open.map((f) => f.tmp));
     const record = (f: OpenFile, rel: string): FileRecord => {
       const s: SealedFile = sealed[open.indexOf(f)];
       return { path: rel, bytes: s.bytes, sha256: s.sha256 };

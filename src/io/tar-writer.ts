@@ -14,6 +14,7 @@ export class TarShardWriter {
   private readonly tmp: string;
   private readonly fd: number;
   private readonly order: InOrder;
+  private bytes = 0;
   private closed = false;
 
   constructor(
@@ -38,6 +39,7 @@ export class TarShardWriter {
     } catch (err) {
       throw outputError(this.tmp, err);
     }
+    this.bytes += chunk.length;
   }
 
   /** The members of the samples at positions [start, start + count); settles once they are in the file. */
@@ -45,8 +47,17 @@ export class TarShardWriter {
     return this.order.add(start, count, members);
   }
 
-  /** Ends the archive, has it flushed and hashed (`seal`, by a worker in a build), and renames it. */
-  async finalize(seal: Sealer): Promise<FileRecord> {
+  /** Bytes appended so far, all final. */
+  get complete(): number {
+    return this.bytes;
+  }
+
+  get path(): string {
+    return this.tmp;
+  }
+
+  /** Ends the archive, has it flushed and hashed (by a worker, in a build), and renames it. */
+  async finalize(sealer: Sealer): Promise<FileRecord> {
     const end = this.spec.start + this.spec.count;
     if (this.order.position !== end)
       throw new Error(
@@ -56,7 +67,7 @@ export class TarShardWriter {
     // Marked closed first: an abort() meanwhile leaves the descriptor to this code.
     this.closed = true;
     closeSync(this.fd);
-    const [sealed] = await seal([this.tmp]);
+    const [sealed] = await sealer.seal([this.tmp]);
     try {
       renameSync(this.tmp, this.final);
     } catch (err) {

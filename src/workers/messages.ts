@@ -9,6 +9,8 @@ export type ToWorker =
   | { type: 'batch'; id: number; batch: ShardBatch }
   /** Clips to probe before planning (no init needed). */
   | { type: 'probe'; id: number; paths: string[] }
+  /** Bytes [from, to) of a shard file being written are final: hash them ahead of its seal. */
+  | { type: 'digest'; id: number; path: string; from: number; to: number }
   /** A finished shard's files to flush and hash. */
   | { type: 'seal'; id: number; paths: string[] };
 
@@ -25,6 +27,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'batch'; id: number; output: BatchOutput; workUs: number }
   | { type: 'probe'; id: number; probed: ProbeReply; workUs: number }
+  | { type: 'digest'; id: number; workUs: number }
   | { type: 'seal'; id: number; sealed: SealedFile[]; workUs: number }
   | { type: 'failed'; id: number; message: string; exitCode: number };
 

@@ -3,15 +3,15 @@ import type { ChildProcess } from 'node:child_process';
 import { readSync } from 'node:fs';
 import type { ProbeOutcome } from '../dataset/probe.js';
 import { AudiogenError } from '../errors.js';
-import { sealFiles, type SealedFile } from '../io/seal.js';
+import { Digests, type Sealer } from '../io/seal.js';
 import { closeQuietly, discardWorkers, takeWorker } from './prestart.js';
 import { unpackProbe, type FromWorker, type ToWorker } from './messages.js';
 import { BatchRunner, type BatchOutput, type ShardBatch, type WorkerSetup } from './runner.js';
 
 export interface Executor {
   run(batch: ShardBatch): Promise<BatchOutput>;
-  /** Flushes and hashes a finished shard's files. */
-  seal(paths: readonly string[]): Promise<SealedFile[]>;
+  /** Who hashes a shard's growing file and seals it (one worker, for all of the shard). */
+  sealer(): Sealer;
   close(): Promise<void>;
   /** Stops everything now (interrupt or failure elsewhere); pending runs reject. */
   kill(): void;
@@ -27,8 +27,9 @@ export class InlineExecutor implements Executor {
     await new Promise((r) => setImmediate(r));
     return this.runner.run(batch);
   }
-  seal(paths: readonly string[]): Promise<SealedFile[]> {
-    return sealFiles(paths);
+  private readonly digests = new Digests();
+  sealer(): Sealer {
+    return this.digests;
   }
   async close(): Promise<void> {}
   kill(): void {}
@@ -156,17 +157,22 @@ export class ForkPool implements Executor {
     worker.child.send(msg);
   }
 
-  /** Sends a request to the least busy worker; resolves with its answer. */
+  private leastBusy(): Worker | undefined {
+    return this.workers.reduce<Worker | undefined>(
+      (best, w) => (!best || w.pending.size < best.pending.size ? w : best),
+      undefined,
+    );
+  }
+
+  /** Sends a request to `to`, by default the least busy worker; resolves with its answer. */
   private request(
     doing: Pending['doing'],
     what: string,
     fileOf: Pending['fileOf'],
     msg: (id: number) => Exclude<ToWorker, { type: 'init' }>,
+    to = this.leastBusy(),
   ): Promise<FromWorker> {
-    const worker = this.workers.reduce<Worker | undefined>(
-      (best, w) => (!best || w.pending.size < best.pending.size ? w : best),
-      undefined,
-    );
+    const worker = to && this.workers.includes(to) ? to : undefined;
     if (!worker) {
       return Promise.reject(
         new AudiogenError(
@@ -224,16 +230,32 @@ export class ForkPool implements Executor {
     return (await Promise.all(chunks)).flat();
   }
 
-  async seal(paths: readonly string[]): Promise<SealedFile[]> {
-    const what = paths[0];
-    const msg = await this.request(
-      'sealing',
-      what,
-      (item) => paths[item] ?? null,
-      (id) => ({ type: 'seal', id, paths: [...paths] }),
-    );
-    if (msg.type !== 'seal') throw new Error(`${what}: a ${msg.type} reply`);
-    return msg.sealed;
+  /** The least busy worker now hashes the shard's growing file and seals it: the hash lives in that process. */
+  sealer(): Sealer {
+    const worker = this.leastBusy();
+    return {
+      ahead: async (path, from, to) => {
+        const msg = await this.request(
+          'sealing',
+          path,
+          () => path,
+          (id) => ({ type: 'digest', id, path, from, to }),
+          worker,
+        );
+        if (msg.type !== 'digest') throw new Error(`${path}: a ${msg.type} reply`);
+      },
+      seal: async (paths) => {
+        const msg = await this.request(
+          'sealing',
+          paths[0],
+          (item) => paths[item] ?? null,
+          (id) => ({ type: 'seal', id, paths: [...paths] }),
+          worker,
+        );
+        if (msg.type !== 'seal') throw new Error(`${paths[0]}: a ${msg.type} reply`);
+        return msg.sealed;
+      },
+    };
   }
 
   /** The workers' CPU time (µs) on requests so far, summed over every worker that ran (dead ones included). */

@@ -2,12 +2,14 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { probeClip } from '../dataset/probe.js';
 import { AudiogenError, errorMessage, EXIT } from '../errors.js';
-import { sealFiles } from '../io/seal.js';
+import { Digests } from '../io/seal.js';
 import { packProbe, type FromWorker, type ToWorker } from './messages.js';
 import { PROGRESS_FD } from './prestart.js';
 import { BatchRunner } from './runner.js';
 
 let runner: BatchRunner | null = null;
+// The hashes of the shard files this worker will seal, kept between requests.
+const digests = new Digests();
 let setupError: unknown = null;
 // Before each sample or clip the worker notes (request id, item) at offset 0 of descriptor 4, so a crash can name
 // the file.
@@ -58,8 +60,11 @@ async function answer(msg: Exclude<ToWorker, { type: 'init' }>): Promise<FromWor
       }
       return { type: 'probe', id: msg.id, probed: packProbe(outcomes), workUs: workUs() };
     }
+    case 'digest':
+      await digests.ahead(msg.path, msg.from, msg.to);
+      return { type: 'digest', id: msg.id, workUs: workUs() };
     case 'seal':
-      return { type: 'seal', id: msg.id, sealed: await sealFiles(msg.paths), workUs: workUs() };
+      return { type: 'seal', id: msg.id, sealed: await digests.seal(msg.paths), workUs: workUs() };
     case 'batch': {
       if (setupError) throw setupError;
       if (!runner) throw new Error('worker received a batch before its setup');

@@ -9,7 +9,7 @@ import { AudiogenError } from '../../src/errors.js';
 import { tmpName } from '../../src/io/atomic.js';
 import { labelFormat, type LabelFormat } from '../../src/io/labels.js';
 import { shardFiles, type ShardSpec } from '../../src/io/layout.js';
-import { sealFiles } from '../../src/io/seal.js';
+import { Digests } from '../../src/io/seal.js';
 import { ShardWriter, type XFormat } from '../../src/io/shard-writer.js';
 import { python, readTree, smallTmpfs, tempDir } from '../helpers.js';
 
@@ -111,7 +111,7 @@ test('finalize renames the three files and records their sizes and sha256; numpy
     [FILES.index, FILES.x, FILES.y].map((f) => `${f}.partial`).sort(),
     'temporary names until finalize',
   );
-  const record = await w.finalize(sealFiles);
+  const record = await w.finalize(new Digests());
   assert.deepEqual(filesIn(out), [FILES.index, FILES.x, FILES.y].sort());
   assert.deepEqual(
     { ...record, x: undefined, y: undefined, index: undefined },
@@ -148,7 +148,7 @@ assert y.shape == (5, 4) and y.argmax(axis=1).tolist() == [1, 2, 3, 0, 1] and (y
 
 test('an empty shard finalizes at once into empty arrays numpy loads', async () => {
   const out = tempDir();
-  const record = await writer(out, { ...SPEC, start: 0, count: 0 }).finalize(sealFiles);
+  const record = await writer(out, { ...SPEC, start: 0, count: 0 }).finalize(new Digests());
   assert.deepEqual(record.x.shape, [0, 3, 2]);
   python(
     `
@@ -168,7 +168,7 @@ test('finalize with rows missing is an error and renames nothing; abort then rem
   // Positions 8..9 arrived, 7 did not: only 5..6 are contiguous.
   w.addRows(8, 2, csvRows([8, 9]));
   await assert.rejects(
-    w.finalize(sealFiles),
+    w.finalize(new Digests()),
     /shard training\/epoch-002\/x-001\.npy finalized with rows missing \(2\/5\)/,
   );
   assert.ok(filesIn(out).every((f) => f.endsWith('.partial')));
@@ -210,8 +210,11 @@ test('a seal that fails (a full disk at fsync) leaves the shard under its tempor
   const out = tempDir();
   const w = writer(out, { ...SPEC, start: 0, count: 0 });
   await assert.rejects(
-    w.finalize(async () => {
-      throw new AudiogenError('cannot write x: no space left on device');
+    w.finalize({
+      ahead: async () => {},
+      seal: async () => {
+        throw new AudiogenError('cannot write x: no space left on device');
+      },
     }),
     /no space left on device/,
   );

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpName } from '../../src/io/atomic.js';
 import { TAR_END, tarMember } from '../../src/io/tar.js';
-import { sealFiles } from '../../src/io/seal.js';
+import { Digests } from '../../src/io/seal.js';
 import { TarShardWriter } from '../../src/io/tar-writer.js';
 import { readTree, tempDir } from '../helpers.js';
 
@@ -24,7 +24,7 @@ test('batches finished in any order are written in position order, then the end;
   const middle = w.add(8, 1, members([8]));
   await w.add(6, 2, members([6, 7]));
   await Promise.all([late, middle]);
-  const record = await w.finalize(sealFiles);
+  const record = await w.finalize(new Digests());
   const bytes = readFileSync(join(out, REL));
   assert.deepEqual(bytes, Buffer.concat([members([6, 7, 8, 9, 10]), TAR_END]));
   assert.deepEqual(record, {
@@ -40,7 +40,7 @@ test('finalize with samples missing fails; abort removes the temporary file and 
   const w = new TarShardWriter(out, SPEC, REL);
   await w.add(6, 2, members([6, 7]));
   const waiting = w.add(9, 2, members([9, 10]));
-  await assert.rejects(w.finalize(sealFiles), /finalized with samples missing \(2\/5\)/);
+  await assert.rejects(w.finalize(new Digests()), /finalized with samples missing \(2\/5\)/);
   w.abort();
   await assert.rejects(waiting, /abandoned/);
   assert.deepEqual(readTree(out), {});
@@ -49,7 +49,7 @@ test('finalize with samples missing fails; abort removes the temporary file and 
 test('an empty shard is an empty archive: the two end blocks', async () => {
   const out = tempDir();
   const w = new TarShardWriter(out, { ...SPEC, count: 0 }, REL);
-  const r = await w.finalize(sealFiles);
+  const r = await w.finalize(new Digests());
   assert.deepEqual(readFileSync(join(out, REL)), TAR_END);
   assert.equal(r.bytes, 1024);
 });
