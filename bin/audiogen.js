@@ -32,6 +32,13 @@ const main = async () => {
   return run(argv);
 };
 
+// Nothing left to wait for, yet the command has not finished: a defect, never a silent exit 0.
+const unfinished = () => {
+  process.stderr.write('audiogen: internal error (please report it): the command stopped without finishing\n');
+  process.exit(EXIT_FAILED);
+};
+process.on('beforeExit', unfinished);
+
 main().then(
   (code) => process.exit(code),
   (err) => {

@@ -190,6 +190,8 @@ export class Bake {
       })
       .catch((err) => {
         this.failure ??= err;
+        // The shard will not be finished: the ones opened after it must not wait for it to be recorded.
+        shard.recorded();
       });
     this.inFlight.add(task);
     void task.finally(() => this.inFlight.delete(task));
