@@ -31,7 +31,8 @@ export function readAudio(path: string, scratch: ReadBuffer = { bytes: Buffer.al
       bigger.set(scratch.bytes.subarray(0, keep));
       scratch.bytes = bigger;
     };
-    const head = Math.min(size, HEADER_BYTES);
+    // As much as the reused buffer holds: a short clip is read in one call, the rest only when decoding needs it.
+    const head = Math.min(size, Math.max(HEADER_BYTES, scratch.bytes.length));
     grow(head, 0);
     let got = readAt(fd, scratch.bytes, 0, head);
     const first = scratch.bytes.subarray(0, got);

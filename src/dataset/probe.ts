@@ -2,7 +2,7 @@
 // written (on_error: fail) or is left out with counts that stay consistent (on_error: skip). WAV files are checked
 // from their header (float samples sample by sample); compressed files are read whole and checked as far as their
 // format allows without decoding: FLAC's and Ogg's checksums, MP3's frames against its tag, every header's bounds.
-import { closeSync, fstatSync, readSync, statSync } from 'node:fs';
+import { closeSync, readSync, statSync } from 'node:fs';
 import { AudioError } from '../audio/audio-error.js';
 import { compressedSizeReason, inspectCompressed } from '../audio/decode.js';
 import { isWavMagic, mayBeCompressed, sniffAudio } from '../audio/format.js';
@@ -59,14 +59,13 @@ let whole = Buffer.alloc(0);
 export async function probeClip(path: string, tick: Tick = noTick): Promise<ProbeOutcome> {
   let fd: number;
   let size: number;
+  let mtimeMs: number;
   try {
-    ({ fd, size } = openRegularFile(path));
+    ({ fd, size, mtimeMs } = openRegularFile(path, true));
   } catch (err) {
     return { reason: openFailure(path, err), size: 0, mtimeMs: 0 };
   }
   try {
-    // Nearest millisecond, in integers: a time copied or restored through a float (utimes, Date) comes back the same.
-    const mtimeMs = Number((fstatSync(fd, { bigint: true }).mtimeNs + 500_000n) / 1_000_000n);
     return { reason: await whyUnusable(fd, size, path, tick), size, mtimeMs };
   } finally {
     closeSync(fd);
