@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
 import { after } from 'node:test';
 import { stringify } from 'yaml';
-import { encodeWavPcm16 } from '../src/audio/wav.js';
+import { decodeWav, encodeWavPcm16 } from '../src/audio/wav.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const FIXTURES = join(ROOT, 'fixtures');
@@ -54,6 +54,24 @@ export function toneWav(seconds: number, rate = 16000, freq = 440, amplitude = 0
 }
 
 /** Writes `files` (class/name -> bytes) under a new dataset folder. */
+/**
+ * Three 50 ms clips of different tones (so each row shows which clip it came from), yes/a, yes/b and no/c, in a
+ * dataset of their own; `decoded` gives a clip's samples as the WAV reader decodes them.
+ */
+export function toneClips(): {
+  dataset: string;
+  clips: Record<string, Buffer>;
+  decoded: (file: string) => Float32Array;
+} {
+  const clips: Record<string, Buffer> = {
+    'yes/a_nohash_0.wav': toneWav(0.05, 16000, 440),
+    'yes/b_nohash_0.wav': toneWav(0.05, 16000, 880),
+    'no/c_nohash_0.wav': toneWav(0.05, 16000, 1320),
+  };
+  const dataset = writeDataset(tempDir(), clips);
+  return { dataset, clips, decoded: (file) => decodeWav(clips[file]).channels[0] };
+}
+
 export function writeDataset(dir: string, files: Record<string, Buffer | string>): string {
   for (const [rel, data] of Object.entries(files)) {
     mkdirSync(join(dir, rel, '..'), { recursive: true });

@@ -7,18 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchProcessor, readClip, type BatchJob } from '../../src/sample/batch.js';
 import { drawParams } from '../../src/sample/params.js';
-import { decodeWav } from '../../src/audio/wav.js';
 import { AudiogenError } from '../../src/errors.js';
-import { makeConfig, tempDir, toneWav, writeDataset } from '../helpers.js';
+import { makeConfig, tempDir, toneClips, toneWav, writeDataset } from '../helpers.js';
 
-// 50 ms clips of different tones, so each row shows which clip it came from.
-const clips: Record<string, Buffer> = {
-  'yes/a_nohash_0.wav': toneWav(0.05, 16000, 440),
-  'yes/b_nohash_0.wav': toneWav(0.05, 16000, 880),
-  'no/c_nohash_0.wav': toneWav(0.05, 16000, 1320),
-};
-const dataset = writeDataset(tempDir(), clips);
-const decoded = (file: string) => decodeWav(clips[file]).channels[0];
+const { dataset, decoded } = toneClips();
 
 /** Raw float32 audio of 100 ms (1600 samples), no trim, offset 0: a row is its clip followed by zeros. */
 const plain = (generator: Record<string, unknown> = {}) =>

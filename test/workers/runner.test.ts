@@ -5,22 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeWav } from '../../src/audio/wav.js';
 import { AudiogenError } from '../../src/errors.js';
 import { BLOCK, memberBytes, parseHeader } from '../../src/io/tar.js';
 import { packSubset } from '../../src/plan/packed.js';
 import { epochOrder } from '../../src/plan/plan.js';
 import { BatchRunner, type ShardBatch } from '../../src/workers/runner.js';
-import { makeConfig, tempDir, toneWav, writeDataset } from '../helpers.js';
+import { makeConfig, tempDir, toneClips } from '../helpers.js';
 
-// 50 ms clips of different tones, so each row shows which clip it came from.
-const clips: Record<string, Buffer> = {
-  'yes/a_nohash_0.wav': toneWav(0.05, 16000, 440),
-  'yes/b_nohash_0.wav': toneWav(0.05, 16000, 880),
-  'no/c_nohash_0.wav': toneWav(0.05, 16000, 1320),
-};
-const dataset = writeDataset(tempDir(), clips);
-const decoded = (file: string) => decodeWav(clips[file]).channels[0];
+const { dataset, decoded } = toneClips();
 const samples = [
   { label: 0, file: 'yes/a_nohash_0.wav' },
   { label: 0, file: 'yes/b_nohash_0.wav' },
