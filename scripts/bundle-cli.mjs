@@ -13,6 +13,7 @@ const root = new URL('..', import.meta.url).pathname;
 const outdir = `${root}dist/src/bundle`;
 const BUNDLED_PACKAGES = /^(zod|yaml|commander)(\/|$)/;
 
+/** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
   format: 'esm',
@@ -24,7 +25,7 @@ const common = {
   },
   logLevel: 'warning',
 };
-/** Packages the bundles leave to be found by their own paths. */
+/** Packages the bundles leave to be found by their own paths. @type {import('esbuild').Plugin} */
 const otherPackages = {
   name: 'audiogen-packages',
   setup(b) {
