@@ -179,7 +179,7 @@ async function prepare(
     listValidFilenames: hooks.listValidFilenames,
     signal: opts.signal,
     // The workers probe the clips, in parallel and off this process.
-    probe: pool ? (paths) => pool.probe(paths) : undefined,
+    probe: pool ? (paths) => pool.probe(paths, opts.signal) : undefined,
   });
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
   const plan = makePlan(config, listing, hooksHash(config.hooks));

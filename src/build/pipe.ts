@@ -152,7 +152,7 @@ export async function buildToStream(config: Config, opts: StreamOptions): Promis
       write: false,
       listValidFilenames: hooks.listValidFilenames,
       signal,
-      probe: pool ? (paths) => pool.probe(paths) : undefined,
+      probe: pool ? (paths) => pool.probe(paths, signal) : undefined,
     });
     for (const w of listing.warnings) events.note?.(`warning: ${w}`);
     const plan = makePlan(config, listing, hooksHash(config.hooks));

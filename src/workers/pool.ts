@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readSync } from 'node:fs';
 import type { ProbeOutcome } from '../dataset/probe.js';
-import { AudiogenError } from '../errors.js';
+import { AudiogenError, InterruptedError } from '../errors.js';
 import { Digests, type Sealer } from '../io/seal.js';
 import { closeQuietly, discardWorkers, takeWorker } from './prestart.js';
 import { unpackProbe, type FromWorker, type ToWorker } from './messages.js';
@@ -209,8 +209,27 @@ export class ForkPool implements Executor {
     return msg.output;
   }
 
-  /** Probes clips on the workers, a chunk per request spread over them; outcomes in the paths' order. */
-  async probe(paths: readonly string[]): Promise<ProbeOutcome[]> {
+  /**
+   * Probes clips on the workers, a chunk per request spread over them; outcomes in the paths' order. An abort of
+   * `signal` stops the workers at once (a probe of a million clips is not waited for) and rejects with
+   * InterruptedError.
+   */
+  async probe(paths: readonly string[], signal?: AbortSignal): Promise<ProbeOutcome[]> {
+    const interrupted = () => new InterruptedError(String(signal?.reason ?? 'a signal'));
+    if (signal?.aborted) throw interrupted();
+    const stop = () => this.kill();
+    signal?.addEventListener('abort', stop);
+    try {
+      return await this.probeChunks(paths);
+    } catch (err) {
+      if (signal?.aborted) throw interrupted();
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+  }
+
+  private async probeChunks(paths: readonly string[]): Promise<ProbeOutcome[]> {
     const chunks: Promise<ProbeOutcome[]>[] = [];
     for (let at = 0; at < paths.length; at += PROBE_CHUNK) {
       const chunk = paths.slice(at, at + PROBE_CHUNK);

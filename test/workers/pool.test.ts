@@ -2,11 +2,11 @@
 // a worker that dies is reported with its batch and sample, and kill() leaves no process behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AudiogenError } from '../../src/errors.js';
+import { AudiogenError, InterruptedError } from '../../src/errors.js';
 import { ForkPool, InlineExecutor } from '../../src/workers/pool.js';
-import { tempDir } from '../helpers.js';
+import { tempDir, toneWav } from '../helpers.js';
 import { children, CLIPS, csvOf, gone, hooksModule, job, markedPid, SAMPLES, workContext } from './support.js';
 
 // Each test waits on processes: a defect shows as a failure after a minute, never as a hang.
@@ -129,4 +129,36 @@ test('a worker that dies while loading its context fails init, saying how', { ti
   process.kill(pid, 'SIGKILL');
   await assert.rejects(init, failsWith(new RegExp(`^worker process ${pid} killed by SIGKILL while starting$`)));
   pool.kill();
+});
+
+test('an abort stops a probe at once: the workers are killed and the probe rejects with InterruptedError', {
+  timeout: 60_000,
+}, async () => {
+  // Clips whose 4 MB chunk before fmt makes every probe read the whole file: 2,000 of them take many seconds.
+  const dir = tempDir();
+  const slow = join(dir, 'slow.wav');
+  const junk = Buffer.alloc(8 + (4 << 20));
+  junk.write('JUNK', 0);
+  junk.writeUInt32LE(4 << 20, 4);
+  const clip = toneWav(0.01);
+  const bytes = Buffer.concat([clip.subarray(0, 12), junk, clip.subarray(12)]);
+  bytes.writeUInt32LE(bytes.length - 8, 4);
+  writeFileSync(slow, bytes);
+  const paths = Array.from({ length: 2000 }, (_, i) => {
+    const p = join(dir, `slow-${i}.wav`);
+    linkSync(slow, p);
+    return p;
+  });
+  const before = children();
+  const pool = ForkPool.fork(2);
+  const workers = children().filter((p) => !before.includes(p));
+  const controller = new AbortController();
+  const probing = pool.probe(paths, controller.signal);
+  await new Promise((r) => setTimeout(r, 500));
+  const sent = performance.now();
+  controller.abort('SIGTERM');
+  await assert.rejects(probing, (e: unknown) => e instanceof InterruptedError && e.message.includes('SIGTERM'));
+  assert.ok(performance.now() - sent < 1000, 'rejected at once');
+  assert.ok(await gone(workers), 'the workers are gone');
+  await assert.rejects(pool.probe(paths.slice(0, 1), controller.signal), InterruptedError);
 });
