@@ -106,6 +106,3 @@ export class Digests implements Sealer {
     }
   }
 }
-
-/** Seals files in this process without hashing ahead (tests, benchmarks). */
-export const sealFiles = (paths: readonly string[]): Promise<SealedFile[]> => new Digests().seal(paths);

@@ -10,7 +10,7 @@ import type { TypedArray } from '../io/npy.js';
 import type { RowFiles } from '../io/shard-writer.js';
 import { sampleKey, WdsEncoder } from '../io/webdataset.js';
 import { SampleLookup, type PackedSubset } from '../plan/packed.js';
-import { BatchProcessor, type BatchItem, type WorkContext } from '../sample/batch.js';
+import { BatchProcessor, type WorkContext } from '../sample/batch.js';
 import { IndexRows } from '../sample/index-rows.js';
 import { outputLayout } from '../sample/output-layout.js';
 
@@ -58,14 +58,9 @@ export class BatchRunner {
     return new BatchRunner(await BatchProcessor.create(setup), setup);
   }
 
-  /** The batch's samples: position, label and file of each. */
-  items(batch: ShardBatch): BatchItem[] {
-    return this.samples.at(batch.subset, batch.epoch, batch.start, batch.count);
-  }
-
   /** Renders a batch; `beforeSample(i)` runs before item i (crash reports). */
   run(batch: ShardBatch, beforeSample?: (item: number) => void): BatchOutput {
-    const items = this.items(batch);
+    const items = this.samples.at(batch.subset, batch.epoch, batch.start, batch.count);
     const n = this.processor.rowElements;
     if (this.rows.length < items.length * n) this.rows = this.processor.newRows(items.length);
     const rows = this.rows.subarray(0, items.length * n);

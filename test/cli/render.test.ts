@@ -26,21 +26,30 @@ function renderAt(dir: string, subset: string, epoch: number | string, position:
 
 const dataset = augmentedDataset();
 
-test('render re-creates samples of a built dataset byte for byte, with every augmentation on', () => {
+/** The positions both render tests re-create, in either shard format. */
+const POSITIONS = [
+  ['training', 1, 0],
+  ['training', 0, 7],
+  ['validation', 1, 2],
+] as const;
+
+/** A 2-epoch build with every augmentation on, shards of 5, into DIR/out; returns DIR. */
+function augmentedBuild(format: 'npy' | 'webdataset'): string {
   const dir = tempDir();
   const config = writeConfig(dir, {
     dataset: { directory: dataset, classes: ['yes', 'no', '_unknown_', '_silence_'], batch_size: 4 },
     generator: { cores: 1, validation_split: 0.3, ...augmented },
     frontend: { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 },
-    output: { directory: join(dir, 'out'), epochs: 2, samples_per_shard: 5 },
+    output: { directory: join(dir, 'out'), epochs: 2, samples_per_shard: 5, format },
   });
   const b = runCli(['build', '--config', config, '--quiet']);
   assert.equal(b.code, 0, b.stderr);
-  for (const [subset, epoch, position] of [
-    ['training', 1, 0],
-    ['training', 0, 7],
-    ['validation', 1, 2],
-  ] as const) {
+  return dir;
+}
+
+test('render re-creates samples of a built dataset byte for byte, with every augmentation on', () => {
+  const dir = augmentedBuild('npy');
+  for (const [subset, epoch, position] of POSITIONS) {
     const r = renderAt(dir, subset, epoch, position, true);
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
@@ -64,22 +73,9 @@ test('render re-creates samples of a built dataset byte for byte, with every aug
 });
 
 test('render re-creates samples of a webdataset build byte for byte, reading each row from its .npy member', () => {
-  const dir = tempDir();
-  const config = writeConfig(dir, {
-    dataset: { directory: dataset, classes: ['yes', 'no', '_unknown_', '_silence_'], batch_size: 4 },
-    generator: { cores: 1, validation_split: 0.3, ...augmented },
-    frontend: { window_size_ms: 30, window_step_ms: 20, filterbank_n_channels: 40 },
-    output: { directory: join(dir, 'out'), epochs: 2, samples_per_shard: 5, format: 'webdataset' },
-  });
-  const b = runCli(['build', '--config', config, '--quiet']);
-  assert.equal(b.code, 0, b.stderr);
-  for (const [subset, epoch, position] of [
-    ['training', 1, 0],
-    ['training', 0, 7],
-    ['validation', 1, 2],
-  ] as const) {
-    const args = ['--subset', subset, '--epoch', String(epoch), '--position', String(position)];
-    const r = runCli(['render', join(dir, 'out'), ...args, '--to', join(dir, 'r'), '--json']);
+  const dir = augmentedBuild('webdataset');
+  for (const [subset, epoch, position] of POSITIONS) {
+    const r = renderAt(dir, subset, epoch, position, true);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).matches_shard, true, r.stdout);
   }
