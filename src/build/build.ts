@@ -61,6 +61,10 @@ export interface BuildSummary {
   samplesBuilt: number;
   seconds: number;
   samplesPerSecond: number;
+  /** Ms from this process's start (Node's time origin) to the build's start: Node, the CLI and the config loaded. */
+  startedMs: number;
+  /** Ms from this process's start to the dataset listed and every clip probed (the plan follows at once). */
+  listedMs: number;
   /** Ms from this process's start (Node's time origin) to the first batch handed to a worker; null if none was. */
   firstBatchMs: number | null;
   /**
@@ -112,6 +116,8 @@ interface Run {
   inputs: InputsFingerprint;
   /** When build() started: performance.now() and process.cpuUsage(). */
   started: Started;
+  /** performance.now() when the dataset was listed and its clips probed. */
+  listedAt: number;
   pool: ForkPool | null;
   workers: number;
 }
@@ -181,6 +187,7 @@ async function prepare(
     // The workers probe the clips, in parallel and off this process.
     probe: pool ? (paths) => pool.probe(paths, opts.signal) : undefined,
   });
+  const listedAt = performance.now();
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
   const plan = makePlan(config, listing, hooksHash(config.hooks));
   const summary = summarize(listing);
@@ -212,6 +219,7 @@ async function prepare(
     mine: ownedShards(plannedShards(config, summary), partition),
     inputs,
     started,
+    listedAt,
     pool,
     workers,
   };
@@ -239,6 +247,8 @@ function summaryOf(
     samplesBuilt: n.samples,
     seconds,
     samplesPerSecond: n.samples / seconds,
+    startedMs: run.started.at,
+    listedMs: run.listedAt,
     firstBatchMs: run.pool?.firstBatchAt ?? null,
     // In debug mode the samples run in this process: their cost is the build's.
     cpuUsPerSample:

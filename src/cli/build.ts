@@ -47,6 +47,8 @@ function jsonSummary(s: BuildSummary, run: { seed: number; seedDrawn: boolean; w
     samples_built: s.samplesBuilt,
     seconds: Number(s.seconds.toFixed(3)),
     samples_per_second: Number(s.samplesPerSecond.toFixed(1)),
+    build_started_ms: Math.round(s.startedMs),
+    listed_ms: Math.round(s.listedMs),
     first_batch_ms: s.firstBatchMs === null ? null : Math.round(s.firstBatchMs),
     cpu_us_per_sample: s.cpuUsPerSample,
     ...(m && {

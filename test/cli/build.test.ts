@@ -131,6 +131,8 @@ test('--json reports every summary field: the seed, the run, the manifest\u2019s
     'samples_built',
     'seconds',
     'samples_per_second',
+    'build_started_ms',
+    'listed_ms',
     'first_batch_ms',
     'cpu_us_per_sample',
     'epochs',
@@ -155,8 +157,18 @@ test('--json reports every summary field: the seed, the run, the manifest\u2019s
     [7, false, join(dir, 'out'), { index: 0, count: 1 }, false, 1, 2, 0, 6],
   );
   assert.ok(s.seconds > 0 && s.samples_per_second > 0, r.stdout);
-  // From the process's start: past Node's own start-up, and no later than the end of the build.
-  assert.ok(Number.isInteger(s.first_batch_ms) && s.first_batch_ms > 0, r.stdout);
+  // From the process's start, in the order they happen: the build starts (past Node's own start-up), the dataset is
+  // listed and probed, the first batch goes to a worker.
+  const milestones = [s.build_started_ms, s.listed_ms, s.first_batch_ms];
+  assert.ok(
+    milestones.every((ms) => Number.isInteger(ms) && ms > 0),
+    r.stdout,
+  );
+  assert.deepEqual(
+    [...milestones].sort((a, b) => a - b),
+    milestones,
+    r.stdout,
+  );
   // CPU per sample: the build process's own since build() began and since the first batch (part of it), and the
   // worker's on probes, batches and seals (all spent some).
   const cpu = s.cpu_us_per_sample;
