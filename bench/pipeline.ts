@@ -5,10 +5,12 @@
 // wall time (Node start-up included), the peak memory of the process tree, and when the first batch went to a worker
 // (`first_batch_ms` of `build --json`: ms from the build process's start, Node's time origin). The `startup` profile
 // times `audiogen --help` (spawn to exit, 10 runs) and the features build's first batch (5 runs): min / median / max,
-// as the machine is shared and single figures wander. Each build prints the CPU it cost per sample: the build
+// as the machine is shared and single figures wander, with `node -e 0` (the floor under both) and the build's
+// milestones (`build_started_ms`, `listed_ms` of `build --json`). Each build prints the CPU it cost per sample: the build
 // process's own (from its start, the listing included, and `feeding` — from the first batch on, which bounds how many
 // workers one build process keeps busy) against its workers'. The `scaling` profile builds features and full with 1
-// worker and with --workers, and prints the speed-up; `features` also prints its speed as a share of what the
+// worker and with --workers, and prints the speed-up against the machine's own (the frontend alone in 1 process and in
+// --workers processes at once: bench/frontend-load.ts); `features` also prints its speed as a share of what the
 // frontend alone allows (--workers cores over the frontend's µs per clip, timed here on the dataset's own clips).
 // Issue 19's figures come from the dataset ×10: `--clips 20000`.
 //
@@ -18,9 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { decodeWav } from '../src/audio/wav.js';
-import { frontendSchema } from '../src/config/schema.js';
-import { AudioFeatureGenerator } from '../src/frontend/frontend.js';
+import { benchFrontend, frontendAndClips } from './frontend-load.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const arg = (name: string, fallback: string) => {
@@ -45,13 +45,7 @@ if (!existsSync(join(dataset, '.bench-dataset'))) {
 }
 const words = readdirSync(dataset).filter((d) => !d.startsWith('_') && !d.startsWith('.'));
 
-const frontend = {
-  window_size_ms: 30,
-  window_step_ms: 20,
-  filterbank_n_channels: 40,
-  noise_reduction_enable: true,
-  pcan_enable: true,
-};
+const frontend = benchFrontend;
 const augmentation = {
   loudness_range: [0.5, 1.5],
   noise_colors: 'all',
@@ -120,14 +114,32 @@ async function startup(): Promise<void> {
     if (r.status !== 0) throw new Error(`audiogen --help exited with ${r.status}`);
   }
   console.log(`${'startup'.padEnd(18)} audiogen --help (spawn to exit, 10 runs): min / median / max ${spread(help)}`);
-  const first: number[] = [];
-  for (let i = 0; i < 5; i++) first.push((await run('features', false)).first_batch_ms);
+  // The floor under both: Node starting and exiting with nothing to do.
+  const bare: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    bare.push(performance.now() - t0);
+  }
+  console.log(`${'startup'.padEnd(18)} node -e 0 (spawn to exit, 10 runs): min / median / max ${spread(bare)}`);
+  const runs: BuildFigures[] = [];
+  for (let i = 0; i < 5; i++) runs.push(await run('features', false));
   console.log(
-    `${'startup'.padEnd(18)} build to the first batch handed to a worker (features, 5 runs): min / median / max ${spread(first)}`,
+    `${'startup'.padEnd(18)} build to the first batch handed to a worker (features, 5 runs): min / median / max ${spread(runs.map((r) => r.first_batch_ms))}`,
+  );
+  // Where the time before the first batch goes (medians, ms from the process's start).
+  const median = (key: keyof BuildFigures) => Math.round([...runs.map((r) => r[key])].sort((a, b) => a - b)[2]);
+  console.log(
+    `${''.padEnd(18)} medians: build started (Node, the CLI and the config loaded) at ${median('build_started_ms')} ms, dataset listed and probed at ${median('listed_ms')} ms, first batch at ${median('first_batch_ms')} ms`,
   );
 }
 
+/** A build that reports no milestones (a stream's closing line, a profile skipped). */
+const noMilestones = { build_started_ms: Number.NaN, listed_ms: Number.NaN, first_batch_ms: Number.NaN };
+
 interface BuildFigures {
+  build_started_ms: number;
+  listed_ms: number;
   first_batch_ms: number;
   samples_per_second: number;
   seconds: number;
@@ -135,15 +147,7 @@ interface BuildFigures {
 
 /** µs per clip of the frontend alone (the features profile's settings) on up to 1,000 of the dataset's clips. */
 function frontendMicros(): number {
-  const generator = new AudioFeatureGenerator(frontendSchema.parse(frontend));
-  const clips: Int16Array[] = [];
-  for (const word of words) {
-    const dir = join(dataset, word);
-    for (const f of readdirSync(dir).slice(0, Math.ceil(1000 / words.length))) {
-      const audio = decodeWav(readFileSync(join(dir, f))).channels[0];
-      clips.push(Int16Array.from(audio, (v) => Math.round(v * 32768)));
-    }
-  }
+  const { generator, clips } = frontendAndClips(dataset);
   const out = new Uint16Array(generator.frames * generator.channels);
   let best = Infinity;
   for (let round = 0; round < 12; round++) {
@@ -160,7 +164,7 @@ async function run(name: string, print = true, cores = workers): Promise<BuildFi
   const data = p.opus ? opusDataset() : dataset;
   if (data === null) {
     console.log(`${name.padEnd(18)} skipped: the Opus copy could not be made (opusenc from opus-tools is needed)`);
-    return { first_batch_ms: Number.NaN, samples_per_second: Number.NaN, seconds: Number.NaN };
+    return { ...noMilestones, samples_per_second: Number.NaN, seconds: Number.NaN };
   }
   const dir = mkdtempSync(join(tmpdir(), 'audiogen-bench-out-'));
   const config = join(dir, 'bench.yaml');
@@ -207,6 +211,8 @@ async function run(name: string, print = true, cores = workers): Promise<BuildFi
         `(whole command ${command.toFixed(2)} s: ${Math.round(s.samples_built / command)} clips/s)  peak RSS ${Math.round(peak)} MiB (build + ${s.workers} workers)${first}${cpu}`,
     );
   return {
+    build_started_ms: s.build_started_ms ?? Number.NaN,
+    listed_ms: s.listed_ms ?? Number.NaN,
     first_batch_ms: s.first_batch_ms ?? Number.NaN,
     samples_per_second: s.samples_per_second,
     seconds: s.seconds,
@@ -218,6 +224,17 @@ async function run(name: string, print = true, cores = workers): Promise<BuildFi
  * (the run least disturbed on a shared machine) and their ratio. Issue 19 wants >= 1.8x from 1 to 2 workers.
  */
 async function scaling(): Promise<void> {
+  // The machine's own ceiling: pure computation in N processes at once against one alone, alternated like the builds.
+  let alone = 0;
+  let together = 0;
+  for (let r = 0; r < rounds; r++) {
+    alone = Math.max(alone, await frontendLoad(1));
+    together = Math.max(together, await frontendLoad(workers));
+  }
+  const ceiling = together / alone;
+  console.log(
+    `${'scaling'.padEnd(18)} the machine, best of ${rounds}: the frontend alone in 1 process ${Math.round(alone)} clips/s, in ${workers} at once ${Math.round(together)} clips/s: ${ceiling.toFixed(2)}x (the most ${workers} workers can gain here)`,
+  );
   for (const name of ['features', 'full']) {
     let one = 0;
     let many = 0;
@@ -226,9 +243,29 @@ async function scaling(): Promise<void> {
       many = Math.max(many, (await run(name, false, workers)).samples_per_second);
     }
     console.log(
-      `${'scaling'.padEnd(18)} ${name}, best of ${rounds}: 1 worker ${Math.round(one)} clips/s, ${workers} workers ${Math.round(many)} clips/s: ${(many / one).toFixed(2)}x`,
+      `${'scaling'.padEnd(18)} ${name}, best of ${rounds}: 1 worker ${Math.round(one)} clips/s, ${workers} workers ${Math.round(many)} clips/s: ${(many / one).toFixed(2)}x, ${Math.round((100 * (many / one - 1)) / (ceiling - 1))}% of the machine's gain`,
     );
   }
+}
+
+/** Clips/s of the frontend alone summed over `n` processes running the same 3-second window (bench/frontend-load.ts). */
+async function frontendLoad(n: number): Promise<number> {
+  const startAt = Date.now() + 4000;
+  const one = () =>
+    new Promise<number>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(ROOT, 'bench/frontend-load.ts'), dataset, String(startAt), '3'],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('exit', (code) =>
+        code === 0 ? resolve(JSON.parse(out).clips_per_second) : reject(new Error(`frontend-load exited with ${code}`)),
+      );
+    });
+  const each = await Promise.all(Array.from({ length: n }, one));
+  return each.reduce((a, b) => a + b, 0);
 }
 
 /** `build --stdout`'s closing line on stderr, as the fields `build --json` has. */
@@ -238,6 +275,7 @@ function streamSummary(stderr: string, bytes: number) {
   );
   if (!m || Number(m[2]) !== bytes) throw new Error(`--stdout: no summary for ${bytes} bytes in: ${stderr}`);
   return {
+    ...noMilestones,
     samples_built: Number(m[1]),
     seconds: Number(m[3]),
     samples_per_second: Number(m[4]),
