@@ -53,7 +53,10 @@ export interface DatasetListing {
   background: BackgroundFile[];
   /** Room-impulse-response files (rir_dir), in draw order. */
   rirs: RirFile[];
-  /** Size and time of every file found usable, by path (the build's input fingerprint needs no second stat). */
+  /**
+   * Size and time of every clip found usable, by its name relative to the dataset directory (the plan's own
+   * strings, so the build's input fingerprint looks them up cheaply and needs no second stat).
+   */
   stats: Map<string, FileStat>;
 }
 
@@ -181,7 +184,7 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
   ): Promise<string[]> => {
     const out: string[] = [];
     for (let w: ProbeWindow | null = first; w; ) {
-      const { window, problems, paths } = w;
+      const { window, problems } = w;
       const outcomes = await w.outcomes;
       await tick();
       for (let i = 0, next = 0; i < window.length && out.length < want; i++) {
@@ -191,11 +194,10 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
           reject({ file, reason: `${problem} (${described!.shown}:${described!.rows.get(file)!.line})` });
           continue;
         }
-        const path = paths[next];
         const o = outcomes[next++];
         if (o.reason !== null) reject({ file, reason: o.reason });
         else {
-          stats.set(path, { size: o.size, mtimeMs: o.mtimeMs });
+          stats.set(file, { size: o.size, mtimeMs: o.mtimeMs });
           out.push(file);
         }
       }
@@ -211,7 +213,6 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
       reject({ file, reason: o.reason });
       return false;
     }
-    stats.set(path, { size: o.size, mtimeMs: o.mtimeMs });
     return true;
   };
 

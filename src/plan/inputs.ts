@@ -14,6 +14,16 @@ export interface InputFile {
   path: string;
 }
 
+/** The files a build reads. Clips stay bare names: a million of them are sorted and looked up, never wrapped. */
+export interface InputFiles {
+  /** The dataset directory, which the clips are named relative to. */
+  datasetDir: string;
+  /** Each distinct dataset clip, sorted. */
+  clips: string[];
+  /** The background-noise files and room impulse responses, named `background:…` and `rir:…`. */
+  others: InputFile[];
+}
+
 /**
  * The files of a listing: each distinct dataset clip (relative to `datasetDir`), the background-noise files and the
  * room impulse responses.
@@ -23,13 +33,19 @@ export function inputFiles(
   clips: Iterable<string | null>,
   background: readonly InputFile[],
   rirs: readonly InputFile[],
-): InputFile[] {
+): InputFiles {
   const names = new Set<string>();
   for (const c of clips) if (c !== null) names.add(c);
-  const out = [...names].sort().map((name) => ({ name, path: clipPath(datasetDir, name) }));
-  for (const b of background) out.push({ name: `background:${b.name}`, path: b.path });
-  for (const r of rirs) out.push({ name: `rir:${r.name}`, path: r.path });
-  return out;
+  const others = [
+    ...background.map((b) => ({ name: `background:${b.name}`, path: b.path })),
+    ...rirs.map((r) => ({ name: `rir:${r.name}`, path: r.path })),
+  ];
+  return { datasetDir, clips: [...names].sort(), others };
+}
+
+/** Every input file with its path, in fingerprint order: the clips, then the others. */
+export function eachInputFile(files: InputFiles): InputFile[] {
+  return [...files.clips.map((name) => ({ name, path: clipPath(files.datasetDir, name) })), ...files.others];
 }
 
 async function contentHash(path: string): Promise<string> {
@@ -39,42 +55,45 @@ async function contentHash(path: string): Promise<string> {
 }
 
 /**
- * Fingerprints the inputs: sizes and times always (those the listing's probe found, else stat in a tight loop,
- * yielding now and then so an interrupt is heard), contents when asked (hashed a few files at a time).
+ * Fingerprints the inputs: sizes and times always (those the listing's probe found, `known` by clip name, else stat
+ * in a tight loop, yielding now and then so an interrupt is heard), contents when asked (hashed a few files at a
+ * time).
  */
 export async function fingerprintInputs(
-  files: readonly InputFile[],
+  files: InputFiles,
   opts: { contents?: boolean; signal?: AbortSignal; known?: ReadonlyMap<string, FileStat> } = {},
 ): Promise<InputsFingerprint> {
   const tick = ticker(opts.signal);
   const stats = createHash('sha256');
   // Lines hashed a block at a time: one update per file would cost more than the line.
   let lines = '';
-  for (const f of files) {
-    let seen = opts.known?.get(f.path);
-    if (!seen) {
-      await tick();
-      const st = statSync(f.path, { bigint: true });
-      // Nearest millisecond: a time copied or restored through a float (utimes, Date) comes back the same.
-      seen = { size: Number(st.size), mtimeMs: Number((st.mtimeNs + 500_000n) / 1_000_000n) };
-    }
-    lines += `${f.name}\t${seen.size}\t${seen.mtimeMs}\n`;
+  const add = (name: string, seen: FileStat) => {
+    lines += `${name}\t${seen.size}\t${seen.mtimeMs}\n`;
     if (lines.length > 1 << 16) {
       stats.update(lines);
       lines = '';
     }
-  }
+  };
+  const statOf = async (path: string): Promise<FileStat> => {
+    await tick();
+    const st = statSync(path, { bigint: true });
+    // Nearest millisecond: a time copied or restored through a float (utimes, Date) comes back the same.
+    return { size: Number(st.size), mtimeMs: Number((st.mtimeNs + 500_000n) / 1_000_000n) };
+  };
+  for (const name of files.clips) add(name, opts.known?.get(name) ?? (await statOf(clipPath(files.datasetDir, name))));
+  for (const f of files.others) add(f.name, await statOf(f.path));
   stats.update(lines);
   if (!opts.contents) return { stat: stats.digest('hex') };
-  const contents: string[] = new Array(files.length);
+  const all = eachInputFile(files);
+  const contents: string[] = new Array(all.length);
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < files.length; i = next++) {
+    for (let i = next++; i < all.length; i = next++) {
       if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
-      contents[i] = `${files[i].name}\t${await contentHash(files[i].path)}\n`;
+      contents[i] = `${all[i].name}\t${await contentHash(all[i].path)}\n`;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(8, files.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(8, all.length) }, worker));
   const content = contents.reduce((h, l) => h.update(l), createHash('sha256')).digest('hex');
   return { stat: stats.digest('hex'), content };
 }

@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareInputs, fingerprintInputs, inputFiles } from '../../src/plan/inputs.js';
-import { demoSubset, runCli, tempDir, writeConfig } from '../helpers.js';
+import { compareInputs, eachInputFile, fingerprintInputs, inputFiles } from '../../src/plan/inputs.js';
+import { listDataset } from '../../src/dataset/dataset.js';
+import { DEMO_DATASET, demoSubset, makeConfig, runCli, tempDir, writeConfig } from '../helpers.js';
 
 /** Flips one sample byte of a clip, keeping its size, and its modification time when asked. */
 function editClip(path: string, keepTime: boolean): void {
@@ -21,13 +22,14 @@ test("the size-and-time fingerprint changes with a file's time; the contents fin
     .sort()
     .map((f) => `yes/${f}`);
   const files = inputFiles(dir, [...clips, null, clips[0]], [], []);
+  assert.deepEqual(files.clips, clips, 'each clip once, silence left out');
+  const paths = eachInputFile(files).map((f) => f.path);
   assert.deepEqual(
-    files.map((f) => f.name),
-    clips,
-    'each clip once, silence left out',
+    paths,
+    clips.map((c) => join(dir, c)),
   );
   const a = await fingerprintInputs(files, { contents: true });
-  editClip(files[0].path, true);
+  editClip(paths[0], true);
   const b = await fingerprintInputs(files, { contents: true });
   assert.equal(b.stat, a.stat, 'same size and time');
   assert.notEqual(b.content, a.content);
@@ -37,12 +39,37 @@ test("the size-and-time fingerprint changes with a file's time; the contents fin
     'same',
     'without contents an edit that keeps size and time is not seen',
   );
-  const st = statSync(files[1].path);
-  utimesSync(files[1].path, st.atime, new Date(st.mtimeMs + 5000));
+  const st = statSync(paths[1]);
+  utimesSync(paths[1], st.atime, new Date(st.mtimeMs + 5000));
   const c = await fingerprintInputs(files, { contents: true });
   assert.notEqual(c.stat, b.stat);
   assert.equal(compareInputs(b, c), 'same', 'contents decide when both sides have them');
   assert.equal(compareInputs(undefined, c), 'unknown');
+});
+
+test('the sizes and times the listing probed give the fingerprint a stat of every file gives, clip by clip', async () => {
+  const config = makeConfig(DEMO_DATASET, '/tmp/unused', {
+    dataset: { classes: ['yes', 'no', '_unknown_'] },
+    generator: { bg_noise_dir: '_background_noise_', bg_noise_range: [0, 0.1] },
+  });
+  const listing = await listDataset(config, { write: false });
+  const samples = Object.values(listing.subsets).flatMap((s) => s!.samples.map((r) => r.file));
+  const files = inputFiles(DEMO_DATASET, samples, listing.background, []);
+  // Every clip's stat is known by its name in the plan, unknown-class draws included; the noise files are not clips.
+  assert.ok(files.clips.length > 0 && files.clips.some((c) => !/^(yes|no)\//.test(c)), 'unknown draws listed');
+  assert.deepEqual(
+    files.clips.filter((c) => !listing.stats.has(c)),
+    [],
+  );
+  assert.ok(files.others.length > 0 && files.others.every((f) => f.name.startsWith('background:')));
+  const probed = await fingerprintInputs(files, { known: listing.stats });
+  const statted = await fingerprintInputs(files);
+  assert.equal(probed.stat, statted.stat);
+  // A time the listing did not see (a changed file) changes it.
+  const first = files.clips[0];
+  const stale = new Map(listing.stats);
+  stale.set(first, { ...stale.get(first)!, mtimeMs: stale.get(first)!.mtimeMs + 1 });
+  assert.notEqual((await fingerprintInputs(files, { known: stale })).stat, statted.stat);
 });
 
 function project() {
