@@ -22,12 +22,44 @@ export function packSubset(plan: SubsetPlan): PackedSubset {
   return { subset: plan.subset, files: names.join('\0'), labels };
 }
 
-export function unpackSubset(packed: PackedSubset): SampleRef[] {
-  if (packed.labels.length === 0) return [];
-  const names = packed.files.split('\0');
-  if (names.length !== packed.labels.length)
-    throw new Error(`packed ${packed.subset}: ${names.length} files for ${packed.labels.length} labels`);
-  return names.map((name, i) => ({ label: packed.labels[i], file: name === '' ? null : name }));
+/**
+ * A packed subset's samples, kept packed: a worker of a million-clip plan holds one string and two typed arrays (a
+ * few dozen bytes a clip), not a million objects for its collector to trace; a batch's file names are cut out as
+ * needed.
+ */
+class PackedSamples {
+  /** Where each name starts in `files`; one more entry, one past the end of the last name. */
+  private readonly starts: Uint32Array;
+
+  constructor(private readonly packed: PackedSubset) {
+    const n = packed.labels.length;
+    this.starts = new Uint32Array(n + 1);
+    let names = 0;
+    if (n > 0) {
+      names = 1;
+      for (let at = packed.files.indexOf('\0'); at >= 0; at = packed.files.indexOf('\0', at + 1)) {
+        if (names <= n) this.starts[names] = at + 1;
+        names++;
+      }
+    }
+    if (names !== n) throw new Error(`packed ${packed.subset}: ${names} files for ${n} labels`);
+    this.starts[n] = packed.files.length + 1;
+  }
+
+  get length(): number {
+    return this.packed.labels.length;
+  }
+
+  label(i: number): number {
+    return this.packed.labels[i];
+  }
+
+  /** The file of sample i, null for a _silence_ sample. */
+  file(i: number): string | null {
+    const start = this.starts[i];
+    const end = this.starts[i + 1] - 1;
+    return end === start ? null : this.packed.files.slice(start, end);
+  }
 }
 
 /** One sample of a batch: its position in the epoch, its label and its file (null for _silence_). */
@@ -54,7 +86,7 @@ export function samplesAt(
 
 /** A plan's samples by subset, with the last epoch order of each kept (a worker's batches run epoch by epoch). */
 export class SampleLookup {
-  private readonly subsets = new Map<Subset, SampleRef[]>();
+  private readonly subsets = new Map<Subset, PackedSamples>();
   private readonly orders = new Map<Subset, { epoch: number; order: Uint32Array }>();
 
   constructor(
@@ -62,7 +94,7 @@ export class SampleLookup {
     private readonly shuffle: boolean,
     private readonly seed: number,
   ) {
-    for (const p of packed) this.subsets.set(p.subset, unpackSubset(p));
+    for (const p of packed) this.subsets.set(p.subset, new PackedSamples(p));
   }
 
   /** The samples at positions [start, start + count) of a subset's epoch. */
@@ -76,6 +108,11 @@ export class SampleLookup {
     }
     if (start < 0 || start + count > samples.length)
       throw new Error(`positions ${start}..${start + count - 1} are outside ${subset}'s ${samples.length} samples`);
-    return samplesAt(samples, kept.order, start, count);
+    const out: PlacedSample[] = [];
+    for (let p = start; p < start + count; p++) {
+      const i = kept.order[p];
+      out.push({ position: p, label: samples.label(i), file: samples.file(i) });
+    }
+    return out;
   }
 }
