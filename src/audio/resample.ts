@@ -52,6 +52,11 @@ export function resampledLength(n: number, fromRate: number, toRate: number): nu
 }
 
 /** `input` resampled from `fromRate` to `toRate` Hz (the same array when the rates are equal). */
+/** A resampling larger than audiogen allocates, refused before anything is allocated (callers name the clip). */
+export class ResampleLimitError extends Error {
+  override name = 'ResampleLimitError';
+}
+
 export function resample(
   input: Float32Array,
   fromRate: number,
@@ -62,7 +67,7 @@ export function resample(
   if (fromRate === toRate) return input;
   const outLength = resampledLength(input.length, fromRate, toRate);
   if (outLength > MAX_OUTPUT) {
-    throw new Error(
+    throw new ResampleLimitError(
       `resample: ${input.length} samples from ${fromRate} to ${toRate} Hz would make ${outLength} samples, more than the ${MAX_OUTPUT} allowed`,
     );
   }
@@ -164,7 +169,7 @@ function buildTable(
   const lead = Math.ceil(width) - 1; // offsets -lead .. ceil(width) cover |offset - frac| < width for frac in [0, 1]
   const taps = Math.ceil((2 * lead + 2) / 4) * 4;
   if (rows * taps > MAX_TABLE) {
-    throw new Error(
+    throw new ResampleLimitError(
       `resample: ${fromRate} to ${toRate} Hz needs a filter of ${rows} x ${taps} coefficients, more than the ${MAX_TABLE} allowed`,
     );
   }

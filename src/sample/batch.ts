@@ -5,6 +5,7 @@ import { BackgroundNoise } from '../augment/background.js';
 import { AudioError } from '../audio/audio-error.js';
 import type { DecodedAudio } from '../audio/wav.js';
 import { readAudio, type ReadBuffer } from '../audio/read.js';
+import { ResampleLimitError } from '../audio/resample.js';
 import { NotAFileError } from '../files/read.js';
 import { AudiogenError } from '../errors.js';
 import type { TypedArray } from '../io/npy.js';
@@ -54,6 +55,21 @@ export function readClip(datasetDir: string, file: string, scratch: ReadBuffer =
     if (err instanceof AudioError) throw new AudiogenError(`${file}: ${err.message}`);
     if (err instanceof NotAFileError) throw new AudiogenError(`${file}: is ${err.what}, not a regular file`);
     throw new AudiogenError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/**
+ * Runs one sample's augmentation; a buffer it cannot allocate (a clip hours long at a high rate, stretched) fails
+ * naming the clip, in words, instead of as a stack trace from inside a stage.
+ */
+function tooLarge<T>(file: string | null, render: () => T): T {
+  try {
+    return render();
+  } catch (err) {
+    if (!(err instanceof RangeError || err instanceof ResampleLimitError)) throw err;
+    throw new AudiogenError(
+      `${file ?? '(a _silence_ clip)'}: too long to augment at this rate and speed: a buffer it needs cannot be allocated (${err.message}); shorten or split the clip, or leave it out of the dataset`,
+    );
   }
 }
 
@@ -145,7 +161,7 @@ export class BatchProcessor {
       const noiseRng = colored
         ? bulkRngFor(config.dataset.seed, job.subset, job.epoch, item.position, 'noise-samples')
         : undefined;
-      const audio = this.renderer.renderAudio(decoded, p, noiseRng, beforeAugmentation);
+      const audio = tooLarge(item.file, () => this.renderer.renderAudio(decoded, p, noiseRng, beforeAugmentation));
       if (this.hooks.preprocess) {
         const out = callSampleHook(
           'preprocess',

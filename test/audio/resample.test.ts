@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { decodeNpy } from '../../src/io/npy.js';
-import { resample, resampledLength } from '../../src/audio/resample.js';
+import { ResampleLimitError, resample, resampledLength } from '../../src/audio/resample.js';
 
 const SEMITONES_3 = 1.18921; // 2^(3/12), the ratio the pitch shifter hands over
 
@@ -253,6 +253,7 @@ test('absurd lengths and ratios are refused with a clear error before anything i
   assert.throws(
     () => resample(new Float32Array(65536), 1, 16000),
     (e: Error) =>
+      e instanceof ResampleLimitError &&
       !(e instanceof RangeError) &&
       /^resample: 65536 samples from 1 to 16000 Hz would make 1048576000 samples, more than the 268435456 allowed$/.test(
         e.message,

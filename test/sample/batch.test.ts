@@ -111,3 +111,29 @@ test('a batch whose clip cannot be read fails naming that clip', async () => {
   };
   assert.throws(() => processor.render(job, processor.newRows(2)), /^AudiogenError: yes\/bad\.wav: not a WAV file/);
 });
+
+test('a clip too long to augment (a buffer cannot be allocated) fails naming the clip, in words; other errors pass', async () => {
+  const processor = await BatchProcessor.create({ config: plain(), background: [], rirs: [] });
+  const job: BatchJob = { subset: 'training', epoch: 0, batchIndex: 0, items: items.slice(0, 2) };
+  // What an hour-long 96 kHz clip stretched by speed augmentation does inside the vocoder.
+  const renderer = (processor as unknown as { renderer: { renderAudio: (...a: unknown[]) => unknown } }).renderer;
+  const real = renderer.renderAudio.bind(renderer);
+  let calls = 0;
+  renderer.renderAudio = (...a: unknown[]) => {
+    if (++calls === 2) throw new RangeError('WebAssembly.Memory.grow(): Unable to grow instance memory');
+    return real(...a);
+  };
+  assert.throws(
+    () => processor.render(job, processor.newRows(2)),
+    (err: unknown) =>
+      err instanceof AudiogenError &&
+      err.message ===
+        'no/c_nohash_0.wav: too long to augment at this rate and speed: a buffer it needs cannot be allocated (WebAssembly.Memory.grow(): Unable to grow instance memory); shorten or split the clip, or leave it out of the dataset',
+  );
+  // A defect is not dressed up as a long clip: it keeps its own type and stack.
+  calls = 0;
+  renderer.renderAudio = () => {
+    throw new TypeError('x is not a function');
+  };
+  assert.throws(() => processor.render(job, processor.newRows(2)), TypeError);
+});
