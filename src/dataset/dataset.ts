@@ -65,13 +65,12 @@ export interface FileStat {
   mtimeMs: number;
 }
 
-/** Candidates sent to be probed: from `at` in their list, their paths and problems, the outcomes to come. */
+/** Candidates sent to be probed: from `at` in their list, their problems, the outcomes to come (paths not kept). */
 interface ProbeWindow {
   at: number;
   window: string[];
   /** A manifest row's problem per candidate (not probed), or null without a manifest. */
   problems: (string | null)[] | null;
-  paths: string[];
   outcomes: Promise<ProbeOutcome[]>;
 }
 
@@ -170,7 +169,7 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
     const outcomes = probe(paths);
     // Awaited in order later; marked handled now, so a failure meanwhile is not an unhandled rejection.
     outcomes.catch(() => {});
-    return { at, window, problems, paths, outcomes };
+    return { at, window, problems, outcomes };
   };
   /**
    * The first `want` files of `candidates` (relative to the dataset) that decode, in order; each bad one before

@@ -59,18 +59,14 @@ export function readClip(datasetDir: string, file: string, scratch: ReadBuffer =
 }
 
 /**
- * Runs one sample's augmentation; a buffer it cannot allocate (a clip hours long at a high rate, stretched) fails
- * naming the clip, in words, instead of as a stack trace from inside a stage.
+ * What a failed augmentation becomes: a buffer it could not allocate (a clip hours long at a high rate, stretched)
+ * names the clip, in words, instead of a stack trace from inside a stage; anything else stays as it was.
  */
-function tooLarge<T>(file: string | null, render: () => T): T {
-  try {
-    return render();
-  } catch (err) {
-    if (!(err instanceof RangeError || err instanceof ResampleLimitError)) throw err;
-    throw new AudiogenError(
-      `${file ?? '(a _silence_ clip)'}: too long to augment at this rate and speed: a buffer it needs cannot be allocated (${err.message}); shorten or split the clip, or leave it out of the dataset`,
-    );
-  }
+function augmentFailure(file: string | null, err: unknown): unknown {
+  if (!(err instanceof RangeError || err instanceof ResampleLimitError)) return err;
+  return new AudiogenError(
+    `${file ?? '(a _silence_ clip)'}: too long to augment at this rate and speed: a buffer it needs cannot be allocated (${err.message}); shorten or split the clip, or leave it out of the dataset`,
+  );
 }
 
 export interface RenderedSample {
@@ -161,7 +157,12 @@ export class BatchProcessor {
       const noiseRng = colored
         ? bulkRngFor(config.dataset.seed, job.subset, job.epoch, item.position, 'noise-samples')
         : undefined;
-      const audio = tooLarge(item.file, () => this.renderer.renderAudio(decoded, p, noiseRng, beforeAugmentation));
+      let audio: Float32Array;
+      try {
+        audio = this.renderer.renderAudio(decoded, p, noiseRng, beforeAugmentation);
+      } catch (err) {
+        throw augmentFailure(item.file, err);
+      }
       if (this.hooks.preprocess) {
         const out = callSampleHook(
           'preprocess',
