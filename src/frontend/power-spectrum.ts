@@ -3,7 +3,6 @@
 // the FFT length, a float64 real FFT per frame.
 import { RealFFT } from '../dsp/fft.js';
 import { periodicHann } from '../dsp/stft.js';
-import { simdRealFFT } from '../dsp/fft-simd.js';
 
 export interface PowerSpectrumOptions {
   fftLength: number;
@@ -38,7 +37,7 @@ export class PowerSpectrum {
 
   constructor(private readonly o: PowerSpectrumOptions) {
     if (o.window > o.fftLength) throw new Error(`window of ${o.window} samples exceeds the FFT of ${o.fftLength}`);
-    this.fft = (process.env.PF ? simdRealFFT(o.fftLength) : new RealFFT(o.fftLength)) as RealFFT;
+    this.fft = new RealFFT(o.fftLength);
     this.bins = this.fft.bins;
     this.hann = periodicHann(o.window);
     this.windowAt = (o.fftLength - o.window) >> 1;
