@@ -10,10 +10,13 @@ import { addLooped } from '../src/augment/background.js';
 import { resample } from '../src/audio/resample.js';
 import { RealFFT } from '../src/dsp/fft.js';
 import { NOISE_COLORS } from '../src/config/names.js';
-import { simdFftBuild } from '../src/dsp/fft-simd.js';
+import { simdFftBuild, loadSimdFFT } from '../src/dsp/fft-simd.js';
 import { Reverb } from '../src/augment/reverb.js';
 import { applyMasks, drawMasks } from '../src/augment/spec-augment.js';
 import { rngFor } from '../src/random/rng.js';
+
+// The 'simd' engine's FFT (PFFFT) is loaded on demand.
+await loadSimdFFT();
 
 const SR = 16000;
 const prng = seedrandom.xor4096('bench:augment');
@@ -40,7 +43,7 @@ const speeds = [0.9, 0.95, 1.05, 1.1];
 const pitches = [-3, -1.5, 1.5, 3];
 const alphas = [0.9, 0.95, 1.05, 1.1];
 
-console.log(`1 s clips at ${SR} Hz, Node ${process.version}, engine simd (the STFT's FFT: ${simdFftBuild})`);
+console.log(`1 s clips at ${SR} Hz, Node ${process.version}, engine simd (the STFT's FFT: ${await simdFftBuild()})`);
 const fft = RealFFT.of(2048);
 const x = new Float64Array(2048).map(() => rng() - 0.5);
 const spec = new Float64Array(2050);

@@ -32,7 +32,19 @@ async function load(): Promise<{ module: PffftModule; build: 'pffft-simd' | 'pff
   return null;
 }
 
-const pffft = await load();
+type Loaded = Awaited<ReturnType<typeof load>>;
+// undefined until loadSimdFFT() has run: loaded on demand, so a process that never transforms (the build's own,
+// `--help`) does not pay for it, and the CLI's bundle has no top-level await (it is CommonJS, for its code cache).
+let pffft: Loaded | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads PFFFT once per process; simdRealFFT needs it done (BatchProcessor.create and the tests await it). */
+export function loadSimdFFT(): Promise<void> {
+  loading ??= load().then((l) => {
+    pffft = l;
+  });
+  return loading;
+}
 
 export interface RealTransform {
   readonly size: number;
@@ -135,6 +147,8 @@ const instances = new Map<number, RealTransform>();
 export function simdRealFFT(n: number): RealTransform {
   let t = instances.get(n);
   if (!t) {
+    // Falling back to fft.js here would change the output's float rounding: a missing await is a defect.
+    if (pffft === undefined) throw new Error('simdRealFFT before loadSimdFFT() finished');
     // PFFFT's real transform needs n to be a multiple of 32.
     t = pffft && n % 32 === 0 ? new PffftRealFFT(pffft.module, n) : RealFFT.of(n);
     instances.set(n, t);
@@ -142,5 +156,8 @@ export function simdRealFFT(n: number): RealTransform {
   return t;
 }
 
-/** What simdRealFFT runs on here (benchmarks print it: without WebAssembly the figures are fft.js's). */
-export const simdFftBuild: 'pffft-simd' | 'pffft' | 'fft.js' = pffft?.build ?? 'fft.js';
+/** What simdRealFFT runs on here, once loaded (benchmarks print it: without WebAssembly the figures are fft.js's). */
+export async function simdFftBuild(): Promise<'pffft-simd' | 'pffft' | 'fft.js'> {
+  await loadSimdFFT();
+  return pffft?.build ?? 'fft.js';
+}

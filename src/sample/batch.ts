@@ -18,6 +18,7 @@ import { SampleRenderer } from './render.js';
 import type { BackgroundFile } from '../dataset/background.js';
 import type { RirFile } from '../dataset/rir.js';
 import { Reverb } from '../augment/reverb.js';
+import { loadSimdFFT } from '../dsp/fft-simd.js';
 import type { Config, Subset } from '../config/schema.js';
 import type { PlacedSample } from '../plan/packed.js';
 
@@ -98,7 +99,9 @@ export class BatchProcessor {
   }
 
   static async create(context: WorkContext): Promise<BatchProcessor> {
-    return new BatchProcessor(context, await loadHooks(context.config.hooks));
+    const hooks = await loadHooks(context.config.hooks);
+    await loadSimdFFT();
+    return new BatchProcessor(context, hooks);
   }
 
   get rowElements(): number {

@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { pitchShift, speedAndPitch } from '../../src/augment/pitch-shift.js';
 import { timeStretch } from '../../src/augment/time-stretch.js';
 import { peakFrequency, tone } from './spectrum.js';
+import { loadSimdFFT } from '../../src/dsp/fft-simd.js';
+
+// The 'simd' engine's FFT (PFFFT) is loaded on demand.
+await loadSimdFFT();
 
 const SR = 16000;
 

@@ -9,6 +9,10 @@ import { convolveAligned, prepareRir, Reverb, RIR_MAX_SECONDS } from '../../src/
 import { decodeWav } from '../../src/audio/wav.js';
 import { AudiogenError } from '../../src/errors.js';
 import { FIXTURES, tempDir } from '../helpers.js';
+import { loadSimdFFT } from '../../src/dsp/fft-simd.js';
+
+// The 'simd' engine's FFT (PFFFT) is loaded on demand.
+await loadSimdFFT();
 
 const RATE = 16000;
 const RIR_DIR = join(FIXTURES, 'rir');

@@ -4,6 +4,10 @@ import { readFileSync } from 'node:fs';
 import { decodeNpy } from '../../src/io/npy.js';
 import { roundHalfEven, timeStretch } from '../../src/augment/time-stretch.js';
 import { peakFrequency, tone } from './spectrum.js';
+import { loadSimdFFT } from '../../src/dsp/fft-simd.js';
+
+// The 'simd' engine's FFT (PFFFT) is loaded on demand.
+await loadSimdFFT();
 
 const fixture = (name: string) =>
   decodeNpy(readFileSync(new URL(`../../fixtures/augment/${name}`, import.meta.url))).data as Float32Array;

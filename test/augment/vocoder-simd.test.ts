@@ -7,6 +7,10 @@ import { roundHalfEven, timeStretch, timeStretchTransient, vocoderFrameCount } f
 import { stftFrameCount, synthesisFrameCount } from '../../src/dsp/stft.js';
 import { SimdVocoder, simdVocoderFits } from '../../src/augment/vocoder-simd.js';
 import { speedAndPitch } from '../../src/augment/pitch-shift.js';
+import { loadSimdFFT } from '../../src/dsp/fft-simd.js';
+
+// The 'simd' engine's FFT (PFFFT) is loaded on demand.
+await loadSimdFFT();
 
 /** A spoken word from the demo dataset (16 kHz, with its silences). */
 function speech(): Float32Array {

@@ -2,6 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { vtlp, vtlpFHi, vtlpUnwarp, vtlpWarp } from '../../src/augment/vtlp.js';
 import { peakFrequency, tone } from './spectrum.js';
+import { loadSimdFFT } from '../../src/dsp/fft-simd.js';
+
+// The 'simd' engine's FFT (PFFFT) is loaded on demand.
+await loadSimdFFT();
 
 const SR = 16000;
 const BIN = SR / 2048;

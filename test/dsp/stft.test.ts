@@ -4,6 +4,10 @@ import { readFileSync } from 'node:fs';
 import seedrandom from 'seedrandom';
 import { decodeNpy } from '../../src/io/npy.js';
 import { StftPlan, istft, periodicHann, stft } from '../../src/dsp/stft.js';
+import { loadSimdFFT } from '../../src/dsp/fft-simd.js';
+
+// The 'simd' engine's FFT (PFFFT) is loaded on demand.
+await loadSimdFFT();
 
 const fixture = (name: string) => decodeNpy(readFileSync(new URL(`../../fixtures/augment/${name}`, import.meta.url)));
 

@@ -11,6 +11,10 @@ import { convolveAligned, prepareRir, Reverb } from '../../src/augment/reverb.js
 import { BackgroundNoise } from '../../src/augment/background.js';
 import { decodeWav, encodeWavPcm16 } from '../../src/audio/wav.js';
 import { FIXTURES, makeConfig, tempDir } from '../helpers.js';
+import { loadSimdFFT } from '../../src/dsp/fft-simd.js';
+
+// The 'simd' engine's FFT (PFFFT) is loaded on demand.
+await loadSimdFFT();
 
 test('a short clip sits offset × the free room into the sample, zeros around it', () => {
   const out = new Float32Array(10);
