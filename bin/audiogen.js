@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The CLI entry, and the only place that runs it: every path ends the process with the command's exit code, so
 // nothing (pre-started workers, open handles) can keep it alive. The TypeScript is compiled to dist/ and the CLI
-// bundled into dist/src/bundle/ (scripts/bundle-cli.mjs) by `npm install` (the prepare script).
+// bundled into dist/src/bundle/cli.cjs, with V8's code cache (scripts/bundle-cli.mjs), by `npm install` (the prepare
+// script).
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 
 const EXIT_FAILED = 1;
 const EXIT_INTERRUPTED = 130;
@@ -26,7 +28,8 @@ const main = async () => {
     const { prestartWorkers } = await import('../dist/src/workers/prestart.js');
     prestartWorkers(availableParallelism());
   }
-  const { run } = await import('../dist/src/bundle/main.js');
+  const { loadBundle } = await import('../dist/src/files/code-cache.js');
+  const { run } = loadBundle(fileURLToPath(new URL('../dist/src/bundle/cli.cjs', import.meta.url))).exports;
   process.off('SIGINT', early);
   process.off('SIGTERM', early);
   return run(argv);
@@ -42,7 +45,8 @@ process.on('beforeExit', unfinished);
 main().then(
   (code) => process.exit(code),
   (err) => {
-    if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/src/')) {
+    const missing = err && (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'ENOENT');
+    if (missing && String(err.message).includes('dist/src/')) {
       process.stderr.write(
         'audiogen is not built: run `npm install` (or `npm run build`) in the audiogen folder first\n',
       );

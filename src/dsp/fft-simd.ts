@@ -3,6 +3,9 @@
 // of a phase-vocoder pass. Same interface and scaling as RealFFT (fft.ts, the 'reference' engine's float64 FFT:
 // numpy rfft / irfft); float32 inside, which is librosa's own precision for float32 audio. WebAssembly float math is
 // deterministic. Without WebAssembly (or for sizes PFFFT does not take) the 'simd' engine falls back to RealFFT.
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { importModule } from '../files/import.js';
 import { RealFFT } from './fft.js';
 
 interface PffftModule {
@@ -16,20 +19,27 @@ const REAL = 0;
 const FORWARD = 0;
 const BACKWARD = 1;
 
-/** PFFFT's SIMD build, else its scalar build, else none (fft.js then). */
+/**
+ * PFFFT's SIMD build, else its scalar build; none (fft.js then) only without WebAssembly. Any other failure to load
+ * is an error: falling back would change the output's rounding without a word.
+ */
 async function load(): Promise<{ module: PffftModule; build: 'pffft-simd' | 'pffft' } | null> {
+  if (typeof WebAssembly !== 'object') return null;
+  let failure: unknown;
   for (const [entry, build] of [
     ['@echogarden/pffft-wasm/simd', 'pffft-simd'],
     ['@echogarden/pffft-wasm', 'pffft'],
   ] as const) {
     try {
-      const factory = (await import(entry)).default as () => Promise<PffftModule>;
+      // Resolved from this file: the import goes through files/import.ts, whose own location would not find it.
+      const url = pathToFileURL(createRequire(import.meta.url).resolve(entry)).href;
+      const factory = ((await importModule(url)) as { default: () => Promise<PffftModule> }).default;
       return { module: await factory(), build };
-    } catch {
-      // no SIMD here (or no wasm at all): try the next build, else fall back to fft.js
+    } catch (err) {
+      failure ??= err; // no SIMD here: the scalar build next
     }
   }
-  return null;
+  throw new Error(`cannot load PFFFT (@echogarden/pffft-wasm): ${String(failure)}`, { cause: failure });
 }
 
 type Loaded = Awaited<ReturnType<typeof load>>;

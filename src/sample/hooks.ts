@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { Config, Subset } from '../config/schema.js';
 import { AudiogenError, EXIT } from '../errors.js';
+import { importModule } from '../files/import.js';
 import { NotAFileError, readRegularFile } from '../files/read.js';
 import type { TypedArray } from '../io/npy.js';
 import type { Rng } from '../random/rng.js';
@@ -99,7 +100,7 @@ export async function loadHooks(path: string | null): Promise<Hooks> {
   let mod: Record<string, unknown>;
   running = `the hooks module ${path}, while loading,`;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = (await importModule(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (err) {
     throw new AudiogenError(`hooks: cannot load ${path}: ${(err as Error).message}`);
   } finally {

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-// The compiled worker is bundled into one file (scripts/bundle-cli.mjs); under tsx (tests) the source runs.
+// The compiled worker is bundled into one file (scripts/bundle-cli.mjs) that start.js loads; under tsx (tests) the
+// source runs. '../workers/' resolves alike from dist/src/workers/ and from the CLI's bundle in dist/src/bundle/.
 export const workerEntry = new URL(
-  import.meta.url.endsWith('.ts') ? './worker.ts' : '../bundle/worker.js',
+  import.meta.url.endsWith('.ts') ? './worker.ts' : '../workers/start.js',
   import.meta.url,
 );
 
@@ -50,7 +51,12 @@ export function closeQuietly(fd: number): void {
   }
 }
 
-const waiting: ForkedWorker[] = [];
+const PRESTARTED: unique symbol = Symbol.for('audiogen.prestartedWorkers');
+// bin/audiogen.js pre-starts the workers with this module before the CLI's bundle, which holds its own copy of it:
+// the two copies share one list through a global.
+const shared = globalThis as { [PRESTARTED]?: ForkedWorker[] };
+shared[PRESTARTED] ??= [];
+const waiting: ForkedWorker[] = shared[PRESTARTED];
 
 /** Forks `count` idle workers for a build that is about to start. */
 export function prestartWorkers(count: number): void {

@@ -1,6 +1,7 @@
 // Worker process entry: probes clips before planning, then renders batches and seals finished shards for the build.
 import { fstatSync, writeSync } from 'node:fs';
 import { probeClip } from '../dataset/probe.js';
+import { loadSimdFFT } from '../dsp/fft-simd.js';
 import { AudiogenError, errorMessage, EXIT } from '../errors.js';
 import { Digests } from '../io/seal.js';
 import { packProbe, type FromWorker, type ToWorker } from './messages.js';
@@ -48,6 +49,9 @@ const send = (msg: FromWorker) => {
 // The build decides how to stop: a terminal's Ctrl-C reaches the whole process group, workers wait to be told.
 process.on('SIGINT', () => {});
 process.on('disconnect', leave);
+// PFFFT (the STFT's 'simd' FFT) loads while the worker waits for its plan, not on the way to its first batch;
+// BatchProcessor.create awaits this same load and reports a failure.
+loadSimdFFT().catch(() => {});
 
 async function answer(msg: Exclude<ToWorker, { type: 'init' }>): Promise<FromWorker> {
   switch (msg.type) {
