@@ -101,11 +101,11 @@ try {
     writeFileSync(join(scratch, 'data', word, 'a.wav'), wav);
   }
   const config = join(scratch, 'config.json');
-  const yaml = {
+  const settings = {
     dataset: { directory: join(scratch, 'data'), classes: ['yes', 'no'] },
     output: { directory: join(scratch, 'out') },
   };
-  writeFileSync(config, JSON.stringify(yaml));
+  writeFileSync(config, JSON.stringify(settings));
   const save = (bundle, run) => {
     const code = `
       import { loadBundle, saveCodeCache } from ${JSON.stringify(`${root}dist/src/files/code-cache.js`)};
@@ -118,8 +118,12 @@ try {
       cwd: scratch,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    if (r.status !== 0) process.stderr.write(r.stderr);
-    if (r.status !== 0) throw new Error(`bundle-cli: saving the code cache of ${bundle} failed (exit ${r.status})`);
+    // Without its cache a bundle still runs, only starts slower: say so, and let the install go on (the tests
+    // check that both caches are there and taken).
+    if (r.status !== 0)
+      process.stderr.write(
+        `bundle-cli: no code cache for ${bundle} (exit ${r.status}); it will compile at each start\n${r.stderr}`,
+      );
   };
   save('worker.cjs', '');
   save(
