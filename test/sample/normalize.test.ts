@@ -52,3 +52,18 @@ test('casting to integers truncates toward zero and saturates instead of wrappin
   castInto([0.1, 65535], f32);
   assert.deepEqual([...f32], [Math.fround(0.1), 65535]);
 });
+
+test('casting to floats rounds each value as an assignment would, from any array type, and stops at the target end', () => {
+  const f64 = Float64Array.from({ length: 1960 }, (_, i) => Math.sin(i) * 1e5 + i / 3);
+  const f32 = new Float32Array(1960);
+  castInto(f64, f32);
+  assert.deepEqual([...f32], [...f64].map(Math.fround));
+  const u16 = Uint16Array.from({ length: 1960 }, (_, i) => (i * 977) % 65536);
+  const wide = new Float64Array(1960);
+  castInto(u16, wide);
+  assert.deepEqual([...wide], [...u16]);
+  // A source longer than the target fills the target and no more, as before.
+  const short = new Float32Array(3);
+  castInto([1.5, 2.5, 3.5, 4.5], short);
+  assert.deepEqual([...short], [1.5, 2.5, 3.5]);
+});
