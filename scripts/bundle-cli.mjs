@@ -79,7 +79,7 @@ for (const bundle of ['worker.cjs', 'cli.cjs']) {
 
 // The caches: each bundle run in a Node of its own (the flags and Node a start will have), through what a start
 // runs: the worker's top level; the CLI's `validate` of a two-clip dataset (the config, zod and yaml, the listing),
-// whose functions are then in the cache too (a validate of the demo ran in 65–85 ms against 94–104 with the cache
+// whose functions are then in the cache too (a validate of the demo ran in 60–85 ms against 94–104 with the cache
 // of the CLI's top level alone).
 const scratch = mkdtempSync(join(tmpdir(), 'audiogen-code-cache-'));
 try {
