@@ -12,7 +12,7 @@ import { packSubset } from '../plan/packed.js';
 import { batchesOf, epochOrder, firstBatchIndices, type BatchSpec, type Plan, type SubsetPlan } from '../plan/plan.js';
 import type { PlannedShard } from '../plan/shards.js';
 import { InlineExecutor, type Executor, type ForkPool } from '../workers/pool.js';
-import type { ShardBatch } from '../workers/runner.js';
+import type { ShardBatch, WorkerSetup } from '../workers/runner.js';
 import type { BuildEvents } from './build.js';
 import type { OpenShard, ShardOutput } from './outputs.js';
 
@@ -27,6 +27,8 @@ export interface BakeInput {
   rirs: RirFile[];
   /** Pre-started workers, or null to run in this process (`debug`). */
   pool: ForkPool | null;
+  /** Settles when the workers are ready, when the build sent them their setup already (startWorkers). */
+  poolReady?: Promise<void>;
   workers: number;
   events: BuildEvents;
   signal?: AbortSignal;
@@ -57,6 +59,34 @@ interface ShardInProgress {
 }
 
 const interrupted = (signal: AbortSignal) => new InterruptedError(String(signal.reason ?? 'a signal'));
+
+type SetupInput = Pick<BakeInput, 'config' | 'plan' | 'mine' | 'background' | 'rirs'>;
+
+/** What the workers are set up with: only the subsets with shards to bake (a partition of one subset, that one). */
+function workerSetup({ config, plan, mine, background, rirs }: SetupInput): WorkerSetup {
+  const wanted = new Set(mine.map((s) => s.spec.subset));
+  const subsets = plan.subsets.filter((s) => wanted.has(s.subset)).map(packSubset);
+  return { config, background, rirs, subsets };
+}
+
+/**
+ * Sends the workers their setup (ForkPool.init: `sent`, then `ready`). The build calls it as soon as the plan is made
+ * and waits for `sent` only, so the workers unpack the plan while it fingerprints the inputs and opens the output;
+ * a failure waits for the bake, which awaits `ready`.
+ */
+export function startWorkers(pool: ForkPool, input: SetupInput): { sent: Promise<void>; ready: Promise<void> } {
+  const { config, plan } = input;
+  // The file of a batch's item (a worker that crashed on it names it): the epoch's order, computed again.
+  const fileAt = (batch: ShardBatch, item: number): string | null => {
+    const sub = plan.subsets.find((s) => s.subset === batch.subset);
+    if (!sub) return null;
+    const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, sub.subset, batch.epoch);
+    return sub.samples[order[batch.start + item]]?.file ?? null;
+  };
+  const started = pool.init(workerSetup(input), fileAt);
+  started.ready.catch(() => {});
+  return started;
+}
 
 export class Bake {
   private executor: Executor | null = null;
@@ -106,14 +136,10 @@ export class Bake {
   }
 
   private async startExecutor(): Promise<Executor> {
-    const { config, background, rirs, pool, signal, plan } = this.input;
-    // Only the subsets with shards to bake: a partition of one subset sends its workers that one.
-    const wanted = new Set(this.input.mine.map((s) => s.spec.subset));
-    const subsets = plan.subsets.filter((s) => wanted.has(s.subset)).map(packSubset);
-    const setup = { config, background, rirs, subsets };
+    const { pool, signal } = this.input;
     try {
-      if (!pool) return await InlineExecutor.start(setup);
-      await pool.init(setup, (batch, item) => this.fileAt(batch, item));
+      if (!pool) return await InlineExecutor.start(workerSetup(this.input));
+      await (this.input.poolReady ?? startWorkers(pool, this.input).ready);
       return pool;
     } catch (err) {
       if (signal?.aborted) throw interrupted(signal);
@@ -158,15 +184,6 @@ export class Bake {
         await this.throttle();
       }
     }
-  }
-
-  /** The file of a batch's item (a worker that crashed on it names it): the epoch's order, computed again. */
-  private fileAt(batch: ShardBatch, item: number): string | null {
-    const { config, plan } = this.input;
-    const sub = plan.subsets.find((s) => s.subset === batch.subset);
-    if (!sub) return null;
-    const order = epochOrder(sub.samples.length, config.dataset.shuffle, config.dataset.seed, sub.subset, batch.epoch);
-    return sub.samples[order[batch.start + item]]?.file ?? null;
   }
 
   /** Sends one batch to a worker; what it sends back is written into the shard when it returns. */

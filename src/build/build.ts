@@ -25,7 +25,7 @@ import {
   removePreviousBuild,
 } from './existing.js';
 import { checkOutputPlacement } from './placement.js';
-import { Bake } from './bake.js';
+import { Bake, startWorkers } from './bake.js';
 import { fileOutputs } from './outputs.js';
 import { OutputLock } from '../io/lock.js';
 import { hooksHash, loadHooks } from '../sample/hooks.js';
@@ -119,6 +119,8 @@ interface Run {
   /** performance.now() when the dataset was listed and its clips probed. */
   listedAt: number;
   pool: ForkPool | null;
+  /** The workers' setup, sent as soon as the plan was made (see startWorkers). */
+  poolReady: Promise<void> | undefined;
   workers: number;
 }
 
@@ -191,6 +193,12 @@ async function prepare(
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);
   const plan = makePlan(config, listing, hooksHash(config.hooks));
   const summary = summarize(listing);
+  const mine = ownedShards(plannedShards(config, summary), partition);
+  // The workers unpack the plan while this process fingerprints the inputs and opens the output.
+  const workersStarted = pool
+    ? startWorkers(pool, { config, plan, mine, background: listing.background, rirs: listing.rirs })
+    : undefined;
+  await workersStarted?.sent;
   const files = inputFiles(
     config.dataset.directory,
     plan.subsets.flatMap((s) => s.samples.map((r) => r.file)),
@@ -216,11 +224,12 @@ async function prepare(
     plan,
     summary,
     layout: outputLayout(config, listing.classes.length),
-    mine: ownedShards(plannedShards(config, summary), partition),
+    mine,
     inputs,
     started,
     listedAt,
     pool,
+    poolReady: workersStarted?.ready,
     workers,
   };
 }
@@ -353,6 +362,7 @@ async function buildLocked(run: Run): Promise<BuildSummary> {
     background: run.listing.background,
     rirs: run.listing.rirs,
     pool: run.pool,
+    poolReady: run.poolReady,
     workers: run.workers,
     events,
     signal: run.opts.signal,

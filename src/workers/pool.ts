@@ -102,11 +102,23 @@ export class ForkPool implements Executor {
     return pool;
   }
 
-  /** Sends every worker the build's setup; resolves when all are ready for batches. */
-  async init(setup: WorkerSetup, fileAt: (batch: ShardBatch, item: number) => string | null): Promise<void> {
+  /**
+   * Sends every worker the build's setup: `sent` settles when every copy has left this process (a large plan leaves
+   * its pipe only while this process's event loop runs), `ready` when all workers are ready for batches.
+   */
+  init(
+    setup: WorkerSetup,
+    fileAt: (batch: ShardBatch, item: number) => string | null,
+  ): { sent: Promise<void>; ready: Promise<void> } {
     this.fileAt = fileAt;
-    for (const w of this.workers) this.post(w, { type: 'init', setup });
-    await Promise.all(this.workers.map((w) => w.ready));
+    // A worker that died has its send fail: settled all the same, its `ready` rejects.
+    const sends = this.workers.map(
+      (w) => new Promise<void>((resolve) => w.child.send({ type: 'init', setup }, undefined, {}, () => resolve())),
+    );
+    return {
+      sent: Promise.all(sends).then(() => {}),
+      ready: Promise.all(this.workers.map((w) => w.ready)).then(() => {}),
+    };
   }
 
   private spawn(): void {

@@ -20,7 +20,7 @@ test('a ForkPool runs batches on worker processes, writing the same rows and ind
   const context = workContext();
   const before = children();
   const pool = ForkPool.fork(2);
-  await pool.init(context, noFile);
+  await pool.init(context, noFile).ready;
   const workers = children().filter((p) => !before.includes(p));
   assert.equal(workers.length, 2, 'two worker processes');
   const batches = [SAMPLES.slice(0, 2), SAMPLES.slice(2, 4), SAMPLES.slice(3)];
@@ -62,7 +62,7 @@ test('a worker killed while busy is reported with its batch and sample; the next
 }, async () => {
   const hooks = hooksModule(CLIPS[1], 'stall');
   const pool = ForkPool.fork(1);
-  await pool.init(workContext(hooks.path), (batch, item) => SAMPLES[batch.start + item]);
+  await pool.init(workContext(hooks.path), (batch, item) => SAMPLES[batch.start + item]).ready;
   const busy = pool.run(job(CLIPS.slice(0, 3), { batchIndex: 12 }));
   const pid = await markedPid(hooks.marker);
   process.kill(pid, 'SIGKILL');
@@ -87,7 +87,7 @@ test('kill() ends every worker at once, busy or idle; the batches they held fail
   const hooks = hooksModule(CLIPS[0], 'stall');
   const before = children();
   const pool = ForkPool.fork(2);
-  await pool.init(workContext(hooks.path), (batch, item) => SAMPLES[batch.start + item]);
+  await pool.init(workContext(hooks.path), (batch, item) => SAMPLES[batch.start + item]).ready;
   const workers = children().filter((p) => !before.includes(p));
   const busy = pool.run(job(CLIPS.slice(0, 1), { batchIndex: 3 }));
   await markedPid(hooks.marker);
@@ -106,7 +106,7 @@ test('a batch that fails in a worker is reported with the hook, the file and the
 }, async () => {
   const hooks = hooksModule(CLIPS[2], 'throw');
   const pool = ForkPool.fork(1);
-  await pool.init(workContext(hooks.path), (batch, item) => SAMPLES[batch.start + item]);
+  await pool.init(workContext(hooks.path), (batch, item) => SAMPLES[batch.start + item]).ready;
   await assert.rejects(
     pool.run(job(CLIPS.slice(1, 3))),
     failsWith(/hook preprocess .*no\/c_nohash_0\.wav.*no such luck/),
@@ -115,7 +115,9 @@ test('a batch that fails in a worker is reported with the hook, the file and the
   await pool.close();
 });
 
-test('a worker that dies while loading its context fails init, saying how', { timeout: 60_000 }, async () => {
+test('init: the setup is sent while the worker still loads it; a worker that dies loading it fails init, saying how', {
+  timeout: 60_000,
+}, async () => {
   // A hooks module that stalls as it loads: the worker never gets ready.
   const path = join(tempDir(), 'hooks.mjs');
   const marker = join(tempDir(), 'marker');
@@ -125,9 +127,17 @@ test('a worker that dies while loading its context fails init, saying how', { ti
   );
   const pool = ForkPool.fork(1);
   const init = pool.init(workContext(path), noFile);
+  let ready = false;
+  init.ready.then(
+    () => (ready = true),
+    () => {},
+  );
+  // What the build waits for before fingerprinting the inputs: sent, though the worker is not (and never gets) ready.
+  await init.sent;
   const pid = await markedPid(marker);
+  assert.equal(ready, false);
   process.kill(pid, 'SIGKILL');
-  await assert.rejects(init, failsWith(new RegExp(`^worker process ${pid} killed by SIGKILL while starting$`)));
+  await assert.rejects(init.ready, failsWith(new RegExp(`^worker process ${pid} killed by SIGKILL while starting$`)));
   pool.kill();
 });
 

@@ -17,7 +17,7 @@ test('the pool adopts a pre-started worker instead of forking one, and discards 
   const prestarted = children().filter((p) => !before.includes(p));
   assert.equal(prestarted.length, 3);
   const pool = ForkPool.fork(1);
-  await pool.init(workContext(), () => null);
+  await pool.init(workContext(), () => null).ready;
   assert.equal(csvOf(await pool.run(job(CLIPS.slice(0, 2)))).length, 2);
   // Of the three, one works for the pool; the two it did not take are gone, and nothing new was forked.
   const now = children().filter((p) => !before.includes(p) && alive(p));
