@@ -72,9 +72,14 @@ function workerSetup({ config, plan, mine, background, rirs }: SetupInput): Work
 /**
  * Sends the workers their setup (ForkPool.init: `sent`, then `ready`). The build calls it as soon as the plan is made
  * and waits for `sent` only, so the workers unpack the plan while it fingerprints the inputs and opens the output;
- * a failure waits for the bake, which awaits `ready`.
+ * a failure waits for the bake, which awaits `ready`. An interrupt meanwhile kills the workers, which settles `sent`
+ * even when a worker is not reading (stopped, say).
  */
-export function startWorkers(pool: ForkPool, input: SetupInput): { sent: Promise<void>; ready: Promise<void> } {
+export function startWorkers(
+  pool: ForkPool,
+  input: SetupInput,
+  signal?: AbortSignal,
+): { sent: Promise<void>; ready: Promise<void> } {
   const { config, plan } = input;
   // The file of a batch's item (a worker that crashed on it names it): the epoch's order, computed again.
   const fileAt = (batch: ShardBatch, item: number): string | null => {
@@ -85,7 +90,9 @@ export function startWorkers(pool: ForkPool, input: SetupInput): { sent: Promise
   };
   const started = pool.init(workerSetup(input), fileAt);
   started.ready.catch(() => {});
-  return started;
+  const stop = () => pool.kill();
+  signal?.addEventListener('abort', stop);
+  return { sent: started.sent.finally(() => signal?.removeEventListener('abort', stop)), ready: started.ready };
 }
 
 export class Bake {

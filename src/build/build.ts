@@ -24,6 +24,7 @@ import {
   removePartials,
   removePreviousBuild,
 } from './existing.js';
+import { InterruptedError } from '../errors.js';
 import { checkOutputPlacement } from './placement.js';
 import { Bake, startWorkers } from './bake.js';
 import { fileOutputs } from './outputs.js';
@@ -196,9 +197,10 @@ async function prepare(
   const mine = ownedShards(plannedShards(config, summary), partition);
   // The workers unpack the plan while this process fingerprints the inputs and opens the output.
   const workersStarted = pool
-    ? startWorkers(pool, { config, plan, mine, background: listing.background, rirs: listing.rirs })
+    ? startWorkers(pool, { config, plan, mine, background: listing.background, rirs: listing.rirs }, opts.signal)
     : undefined;
   await workersStarted?.sent;
+  if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
   const files = inputFiles(
     config.dataset.directory,
     plan.subsets.flatMap((s) => s.samples.map((r) => r.file)),
