@@ -51,12 +51,12 @@ export function resampledLength(n: number, fromRate: number, toRate: number): nu
   return Math.ceil(n * (toRate / fromRate));
 }
 
-/** `input` resampled from `fromRate` to `toRate` Hz (the same array when the rates are equal). */
 /** A resampling larger than audiogen allocates, refused before anything is allocated (callers name the clip). */
 export class ResampleLimitError extends Error {
   override name = 'ResampleLimitError';
 }
 
+/** `input` resampled from `fromRate` to `toRate` Hz (the same array when the rates are equal). */
 export function resample(
   input: Float32Array,
   fromRate: number,
