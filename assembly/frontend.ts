@@ -70,12 +70,12 @@ export function configure(
 /** Float audio to int16 PCM: x·32768 saturated, truncated toward zero, NaN to 0 (src/frontend/pcm.ts). */
 export function floatToInt16(input: usize, output: usize, count: i32): void {
   const scale = f32x4.splat(32768);
-  const high = f32x4.splat(32767);
-  const low = f32x4.splat(-32768);
   let i = 0;
+  // trunc_sat (NaN to 0) then narrow (to int16) saturate as the clamp would: no f32x4.min/max, which V8 lowers to
+  // ~7 instructions each for their NaN rules (the loop ran 3.5x slower with them).
   for (; i + 8 <= count; i += 8) {
-    const a = i32x4.trunc_sat_f32x4_s(f32x4.max(low, f32x4.min(high, f32x4.mul(v128.load(input + (<usize>i << 2)), scale))));
-    const b = i32x4.trunc_sat_f32x4_s(f32x4.max(low, f32x4.min(high, f32x4.mul(v128.load(input + (<usize>i << 2) + 16), scale))));
+    const a = i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(input + (<usize>i << 2)), scale));
+    const b = i32x4.trunc_sat_f32x4_s(f32x4.mul(v128.load(input + (<usize>i << 2) + 16), scale));
     v128.store(output + (<usize>i << 1), i16x8.narrow_i32x4_s(a, b));
   }
   for (; i < count; i++) {

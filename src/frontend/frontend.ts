@@ -240,6 +240,14 @@ export class AudioFeatureGenerator {
     this.pcm = new Int16Array(engine === 'simd' ? 0 : g.samples);
   }
 
+  /**
+   * Where processAudio reads its float audio (in the 'simd' engine's memory, which never grows, so the view stays
+   * valid): a clip written here is converted without a copy. Null for the reference engine.
+   */
+  get input(): Float32Array | null {
+    return this.simd?.audio ?? null;
+  }
+
   /** Runs one clip of float audio in [-1, 1] (converted as floatToInt16) into `out` (frames × channels). */
   processAudio(audio: Float32Array, out: Uint16Array): boolean {
     if (audio.length !== this.samples) throw new Error(`frontend expects ${this.samples} samples, got ${audio.length}`);
@@ -247,7 +255,8 @@ export class AudioFeatureGenerator {
       floatToInt16(audio, this.pcm);
       return this.process(this.pcm, out);
     }
-    this.simd.audio.set(audio);
+    // Audio rendered straight into the module's memory (`input`) needs no copy.
+    if (audio !== this.simd.audio) this.simd.audio.set(audio);
     this.simd.fromFloat();
     return this.runSimd(this.simd, out);
   }

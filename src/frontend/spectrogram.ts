@@ -40,6 +40,11 @@ export class Spectrogram {
     }
   }
 
+  /** A buffer of `samples` that run() reads without copying it (the microfrontend's own), or null. */
+  get input(): Float32Array | null {
+    return this.micro?.input ?? null;
+  }
+
   run(audio: Float32Array): TypedArray {
     if (this.float) {
       this.float.process(audio, this.values as Float32Array);

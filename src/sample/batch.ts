@@ -167,10 +167,11 @@ export class BatchProcessor {
         throw augmentFailure(item.file, err);
       }
       if (this.hooks.preprocess) {
+        // A copy of its own: the rendered audio lives in the frontend's memory, reused by the next sample.
         const out = callSampleHook(
           'preprocess',
           this.hooks.preprocess,
-          audio,
+          Float32Array.from(audio),
           ctx([audio.length], 'preprocess'),
           audio.length,
         );

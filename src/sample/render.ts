@@ -63,8 +63,10 @@ export class SampleRenderer {
     this.rate = config.frontend.sample_rate_hz;
     this.dtype = g.dtype;
     this.trimDb = g.trim_threshold_db;
-    this.audio = new Float32Array(this.samples);
     this.spectrogram = g.frontend_enabled ? new Spectrogram(config.frontend, frontendDtypeOf(config)) : null;
+    // Rendered where the frontend reads it: a 64 kB copy less a clip (~6 µs).
+    const input = this.spectrogram?.input;
+    this.audio = input && input.length === this.samples ? input : new Float32Array(this.samples);
     this.rowElements = this.spectrogram ? this.spectrogram.values.length : this.samples;
     this.normalization = this.spectrogram && normalizes(g) ? g : null;
     this.work = new Float64Array(this.normalization ? this.rowElements : 0);

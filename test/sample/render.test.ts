@@ -12,6 +12,8 @@ import { BackgroundNoise } from '../../src/augment/background.js';
 import { decodeWav, encodeWavPcm16 } from '../../src/audio/wav.js';
 import { FIXTURES, makeConfig, tempDir } from '../helpers.js';
 import { loadSimdFFT } from '../../src/dsp/fft-simd.js';
+import { Spectrogram } from '../../src/frontend/spectrogram.js';
+import { frontendDtypeOf } from '../../src/config/derive.js';
 
 // The 'simd' engine's FFT (PFFFT) is loaded on demand.
 await loadSimdFFT();
@@ -52,6 +54,24 @@ test('a clip is resampled to the target rate, trimmed of silence and placed at t
   const atEnd = r.renderAudio({ sampleRate: 16000, channels: [x] }, { ...IDENTITY, offset: 1 });
   assert.deepEqual(atEnd.subarray(8000 - kept.length), kept);
   assert.ok(atEnd.subarray(0, 8000 - kept.length).every((v) => v === 0));
+});
+
+test("the audio is rendered where the frontend reads it, and its features equal those of a copy's", () => {
+  const config = makeConfig('/data', '/out', { generator: { frontend_enabled: true } });
+  const r = new SampleRenderer(config);
+  const x = new Float32Array(12000);
+  for (let i = 2000; i < 9000; i++) x[i] = 0.3 * Math.sin((2 * Math.PI * 523 * i) / 16000) + (i % 7) / 7000;
+  const audio = r.renderAudio({ sampleRate: 16000, channels: [x] }, { ...IDENTITY, offset: 0.4 });
+  const copy = Float32Array.from(audio);
+  // In the frontend's memory: not a buffer of its own.
+  assert.ok(audio.buffer.byteLength > audio.byteLength);
+  const inPlace = Array.from(r.features(audio)!);
+  const own = new Spectrogram(config.frontend, frontendDtypeOf(config));
+  assert.deepEqual(inPlace, Array.from(own.run(copy)));
+  assert.ok(
+    inPlace.some((v) => v !== inPlace[0]),
+    'the features vary',
+  );
 });
 
 test('stereo input is mixed down to mono', () => {
