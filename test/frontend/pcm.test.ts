@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { floatToInt16 } from '../../src/frontend/pcm.js';
 import { FrontendModule } from '../../src/wasm/generated/frontend.js';
+import type { Ptr } from '../../src/wasm/heap.js';
 
 test('scales by 32768 and truncates toward zero like numpy astype(int16)', () => {
   const out = new Int16Array(6);
@@ -44,8 +45,8 @@ test("the simd engine's conversion equals floatToInt16 in every SIMD lane: NaN, 
   // Every edge at every lane of the 8-sample vector step, and a scalar tail (count % 8 != 0).
   const audio = new Float32Array(edges.length * 8 + 5);
   for (let i = 0; i < audio.length; i++) audio[i] = edges[(i * 5 + (i >> 3)) % edges.length];
-  const input = 0;
-  const output = audio.byteLength;
+  const input = 0 as Ptr;
+  const output = audio.byteLength as Ptr;
   new Float32Array(module.memory.buffer, input, audio.length).set(audio);
   module.floatToInt16({ input, output, count: audio.length });
   const expected = new Int16Array(audio.length);
