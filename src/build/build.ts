@@ -187,8 +187,9 @@ async function prepare(
     write: whole,
     listValidFilenames: hooks.listValidFilenames,
     signal: opts.signal,
-    // The workers probe the clips, in parallel and off this process.
+    // The workers walk the class folders and probe the clips, in parallel and off this process.
     probe: pool ? (paths) => pool.probe(paths, opts.signal) : undefined,
+    listFolder: pool ? (root, folder, o) => pool.listFolder(root, folder, o, opts.signal) : undefined,
   });
   const listedAt = performance.now();
   for (const w of listing.warnings) events.note?.(`warning: ${w}`);

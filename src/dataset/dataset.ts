@@ -6,7 +6,7 @@ import { subsetsOf } from '../config/derive.js';
 import { AudiogenError, ConfigError } from '../errors.js';
 import { rngFor, shuffleInPlace } from '../random/rng.js';
 import { classIndex } from './index-file.js';
-import { isInside, listClassFiles, otherAudioNote, unknownSourceFolders } from './list.js';
+import { isInside, listClassFiles, otherAudioNote, unknownSourceFolders, type FolderListing } from './list.js';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { emptySplit, splitBy, splitFiles, type Split } from './split.js';
@@ -93,7 +93,19 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** Probes clips (the build's workers do it in parallel); by default one after the other in this process. */
   probe?: ClipProbe;
+  /**
+   * Walks a class folder elsewhere (the build's workers, every class at once); by default here, one after the
+   * other. Either way its clips are then indexed, probed and taken in class order.
+   */
+  listFolder?: FolderLister;
 }
+
+/** Lists the clips of `folder` in `root`, as listClassFiles does (its messages name the folder). */
+export type FolderLister = (
+  root: string,
+  folder: string,
+  opts: { followLinks: boolean; extensions: readonly string[] },
+) => Promise<FolderListing>;
 /** A class's files from the listValidFilenames hook: paths relative to the dataset directory, inside the class folder. */
 function filesFromHook(hook: ListValidFilenames, config: Config, className: string): string[] {
   const d = config.dataset;
@@ -231,16 +243,17 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
    * A group's files (relative to the dataset directory) in index order, as the folder listing names them, and the
    * entries that cannot be clips (the caller rejects them, in its order).
    */
-  const folderFiles = async (folder: string, check: boolean): Promise<{ files: string[]; bad: BadFile[] }> => {
+  const folderFiles = async (
+    folder: string,
+    check: boolean,
+    walked?: Promise<FolderListing>,
+  ): Promise<{ files: string[]; bad: BadFile[] }> => {
     let listing: string[];
     const bad: BadFile[] = [];
     if (opts.listValidFilenames) listing = filesFromHook(opts.listValidFilenames, config, folder);
     else {
-      const found = await listClassFiles(d.directory, folder, {
-        followLinks: d.follow_links,
-        tick,
-        extensions: d.extensions,
-      });
+      const found = await (walked ??
+        listClassFiles(d.directory, folder, { followLinks: d.follow_links, tick, extensions: d.extensions }));
       for (const b of found.bad) bad.push({ file: `${folder}/${b.file}`, reason: b.reason });
       const note = otherAudioNote(found.otherAudio);
       if (note)
@@ -275,9 +288,18 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
   // lists; the outcomes are then taken class by class, in order, as if one class were done after the other.
   const classes: { files: string[]; bad: BadFile[]; first: ProbeWindow }[] = [];
   let listingFailure: { error: unknown } | null = null;
-  for (const c of known) {
+  // Walked elsewhere, every class folder is asked for at once; the answers are taken in class order all the same.
+  const lister = described || opts.listValidFilenames ? undefined : opts.listFolder;
+  const walks = lister
+    ? known.map((c) => lister(d.directory, c, { followLinks: d.follow_links, extensions: d.extensions }))
+    : [];
+  // Awaited in order below (or not at all after an earlier failure): marked handled now.
+  for (const w of walks) w.catch(() => {});
+  for (const [i, c] of known.entries()) {
     try {
-      const { files, bad } = described ? { files: described.groups.get(c)!, bad: [] } : await folderFiles(c, true);
+      const { files, bad } = described
+        ? { files: described.groups.get(c)!, bad: [] }
+        : await folderFiles(c, true, walks[i]);
       classes.push({ files, bad, first: startWindow(files, 0, cap) });
     } catch (error) {
       listingFailure = { error };

@@ -1,5 +1,6 @@
 // What crosses the process boundary between the build and its workers (a discriminated union, no `any`). Kept
 // compact: a batch is named by its positions, a probe's outcomes travel as two number arrays and the bad files.
+import type { FolderListing } from '../dataset/list.js';
 import type { ProbeOutcome } from '../dataset/probe.js';
 import type { SealedFile } from '../io/seal.js';
 import type { BatchOutput, ShardBatch, WorkerSetup } from './runner.js';
@@ -9,6 +10,8 @@ export type ToWorker =
   | { type: 'batch'; id: number; batch: ShardBatch }
   /** Clips to probe before planning (no init needed). */
   | { type: 'probe'; id: number; paths: string[] }
+  /** A class folder to walk for clips before planning (no init needed): listClassFiles's arguments. */
+  | { type: 'list'; id: number; root: string; folder: string; followLinks: boolean; extensions: string[] }
   /** Bytes [from, to) of a shard file being written are final: hash them ahead of its seal. */
   | { type: 'digest'; id: number; path: string; from: number; to: number }
   /** A finished shard's files to flush and hash. */
@@ -27,6 +30,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'batch'; id: number; output: BatchOutput; workUs: number }
   | { type: 'probe'; id: number; probed: ProbeReply; workUs: number }
+  | { type: 'list'; id: number; listing: FolderListing; workUs: number }
   | { type: 'digest'; id: number; workUs: number }
   | { type: 'seal'; id: number; sealed: SealedFile[]; workUs: number }
   | { type: 'failed'; id: number; message: string; exitCode: number };

@@ -1,6 +1,8 @@
 // Runs batches: in worker processes (child_process.fork), or in this process when `debug` is set.
 import type { ChildProcess } from 'node:child_process';
 import { readSync } from 'node:fs';
+import type { FolderLister } from '../dataset/dataset.js';
+import type { FolderListing } from '../dataset/list.js';
 import type { ProbeOutcome } from '../dataset/probe.js';
 import { AudiogenError, InterruptedError } from '../errors.js';
 import { Digests, type Sealer } from '../io/seal.js';
@@ -38,7 +40,7 @@ export class InlineExecutor implements Executor {
 /** A request waiting for its worker's answer. */
 interface Pending {
   /** What it is, for a worker that dies on it: `processing` `batch 3 of training epoch 0`, `probing` `clips`. */
-  doing: 'processing' | 'probing' | 'sealing';
+  doing: 'processing' | 'probing' | 'listing' | 'sealing';
   what: string;
   /** The file of item i, to name the one a crash happened on. */
   fileOf: (item: number) => string | null;
@@ -226,13 +228,32 @@ export class ForkPool implements Executor {
    * `signal` stops the workers at once (a probe of a million clips is not waited for) and rejects with
    * InterruptedError.
    */
-  async probe(paths: readonly string[], signal?: AbortSignal): Promise<ProbeOutcome[]> {
+  probe(paths: readonly string[], signal?: AbortSignal): Promise<ProbeOutcome[]> {
+    return this.untilAborted(() => this.probeChunks(paths), signal);
+  }
+
+  /** Walks a class folder on the least busy worker (listClassFiles there); an abort as for probe(). */
+  listFolder(...[root, folder, opts, signal]: [...Parameters<FolderLister>, AbortSignal?]): Promise<FolderListing> {
+    return this.untilAborted(async () => {
+      const reply = await this.request(
+        'listing',
+        `folder ${folder}`,
+        () => null,
+        (id) => ({ type: 'list', id, root, folder, followLinks: opts.followLinks, extensions: [...opts.extensions] }),
+      );
+      if (reply.type !== 'list') throw new Error(`listing ${folder}: a ${reply.type} reply`);
+      return reply.listing;
+    }, signal);
+  }
+
+  /** Runs `work` on the workers; an abort of `signal` kills them at once and rejects with InterruptedError. */
+  private async untilAborted<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const interrupted = () => new InterruptedError(String(signal?.reason ?? 'a signal'));
     if (signal?.aborted) throw interrupted();
     const stop = () => this.kill();
     signal?.addEventListener('abort', stop);
     try {
-      return await this.probeChunks(paths);
+      return await work();
     } catch (err) {
       if (signal?.aborted) throw interrupted();
       throw err;

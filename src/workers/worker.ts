@@ -1,5 +1,6 @@
-// Worker process entry: probes clips before planning, then renders batches and seals finished shards for the build.
+// Worker process entry: walks class folders and probes clips before planning, then renders batches and seals finished shards for the build.
 import { fstatSync, writeSync } from 'node:fs';
+import { listClassFiles } from '../dataset/list.js';
 import { probeClip } from '../dataset/probe.js';
 import { loadSimdFFT } from '../dsp/fft-simd.js';
 import { AudiogenError, errorMessage, EXIT } from '../errors.js';
@@ -63,6 +64,15 @@ async function answer(msg: Exclude<ToWorker, { type: 'init' }>): Promise<FromWor
         outcomes.push(await probeClip(path));
       }
       return { type: 'probe', id: msg.id, probed: packProbe(outcomes), workUs: workUs() };
+    }
+    case 'list': {
+      const { root, folder, followLinks, extensions } = msg;
+      return {
+        type: 'list',
+        id: msg.id,
+        listing: await listClassFiles(root, folder, { followLinks, extensions }),
+        workUs: workUs(),
+      };
     }
     case 'digest':
       await digests.ahead(msg.path, msg.from, msg.to);

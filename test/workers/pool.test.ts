@@ -2,9 +2,11 @@
 // a worker that dies is reported with its batch and sample, and kill() leaves no process behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linkSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AudiogenError, InterruptedError } from '../../src/errors.js';
+import { listClassFiles } from '../../src/dataset/list.js';
 import { ForkPool, InlineExecutor } from '../../src/workers/pool.js';
 import { tempDir, toneWav } from '../helpers.js';
 import { children, CLIPS, csvOf, gone, hooksModule, job, markedPid, SAMPLES, workContext } from './support.js';
@@ -171,4 +173,34 @@ test('an abort stops a probe at once: the workers are killed and the probe rejec
   assert.ok(performance.now() - sent < 1000, 'rejected at once');
   assert.ok(await gone(workers), 'the workers are gone');
   await assert.rejects(pool.probe(paths.slice(0, 1), controller.signal), InterruptedError);
+});
+
+test("a class folder is walked on a worker as listClassFiles walks it here; a folder it cannot list fails in listClassFiles's words", {
+  timeout: 60_000,
+}, async () => {
+  const root = tempDir();
+  mkdirSync(join(root, 'yes', 'sub'), { recursive: true });
+  writeFileSync(join(root, 'yes', 'b.wav'), toneWav(0.1));
+  writeFileSync(join(root, 'yes', 'sub', 'a.WAV'), toneWav(0.1));
+  writeFileSync(join(root, 'yes', 'c.m4a'), 'not read');
+  writeFileSync(join(root, 'yes', '.hidden.wav'), 'hidden');
+  execFileSync('mkfifo', [join(root, 'yes', 'pipe.wav')]);
+  const opts = { followLinks: false, extensions: ['.wav'] };
+  const here = await listClassFiles(root, 'yes', opts);
+  assert.deepEqual(here.files, ['b.wav', 'sub/a.WAV']);
+  assert.equal(here.bad.length, 1);
+  const pool = ForkPool.fork(2);
+  try {
+    assert.deepEqual(await pool.listFolder(root, 'yes', opts), here);
+    const missing = await listClassFiles(root, 'no', opts).then(
+      () => assert.fail('listed a missing folder'),
+      (e: Error) => e.message,
+    );
+    await assert.rejects(
+      pool.listFolder(root, 'no', opts),
+      (e: unknown) => e instanceof AudiogenError && e.message === missing,
+    );
+  } finally {
+    pool.kill();
+  }
 });
