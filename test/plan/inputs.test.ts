@@ -16,6 +16,25 @@ function editClip(path: string, keepTime: boolean): void {
   utimesSync(path, st.atime, keepTime ? st.mtime : new Date(st.mtimeMs + 5000));
 }
 
+test('the clips are each named once, sorted by UTF-16 code unit, whatever their order and repeats', () => {
+  const clips = [
+    'yes/b.wav',
+    'no/a.wav',
+    'yes/é.wav',
+    'Yes/z.wav',
+    'no/a.wav',
+    null,
+    'yes/\u{1F600}.wav',
+    'yes/\uFB01.wav',
+  ];
+  const files = inputFiles('/data', [...clips, 'yes/b.wav', null], [], []);
+  assert.deepEqual(files.clips, [...new Set(clips.filter((c) => c !== null))].sort());
+  assert.deepEqual(files.clips.slice(0, 2), ['Yes/z.wav', 'no/a.wav']);
+  // U+1F600 is a surrogate pair (0xD83D...): before U+FB01 by code unit, after it by code point.
+  assert.ok(files.clips.indexOf('yes/\u{1F600}.wav') < files.clips.indexOf('yes/\uFB01.wav'));
+  assert.deepEqual(inputFiles('/data', [], [], []).clips, []);
+});
+
 test("the size-and-time fingerprint changes with a file's time; the contents fingerprint with its bytes only", async () => {
   const dir = demoSubset(tempDir(), ['yes'], 2);
   const clips = readdirSync(join(dir, 'yes'))
