@@ -284,8 +284,8 @@ export async function listDataset(config: Config, opts: ListOptions): Promise<Da
 
   const knownSplits = new Map<string, Split>();
   if (!described) for (const c of known) checkClassFolder(d.directory, d.classes, c);
-  // Each class is listed and sent to be probed before the next is listed, so the workers probe while this process
-  // lists; the outcomes are then taken class by class, in order, as if one class were done after the other.
+  // Each class is sent to be probed as soon as its listing is here (the workers probe while the next is listed, here or
+  // by them); the outcomes are then taken class by class, in order, as if one class were done after the other.
   const classes: { files: string[]; bad: BadFile[]; first: ProbeWindow }[] = [];
   let listingFailure: { error: unknown } | null = null;
   // Walked elsewhere, every class folder is asked for at once; the answers are taken in class order all the same.

@@ -233,7 +233,12 @@ export class ForkPool implements Executor {
   }
 
   /** Walks a class folder on the least busy worker (listClassFiles there); an abort as for probe(). */
-  listFolder(...[root, folder, opts, signal]: [...Parameters<FolderLister>, AbortSignal?]): Promise<FolderListing> {
+  listFolder(
+    root: string,
+    folder: string,
+    opts: Parameters<FolderLister>[2],
+    signal?: AbortSignal,
+  ): Promise<FolderListing> {
     return this.untilAborted(async () => {
       const reply = await this.request(
         'listing',

@@ -1,4 +1,5 @@
-// Worker process entry: walks class folders and probes clips before planning, then renders batches and seals finished shards for the build.
+// Worker process entry: walks class folders and probes clips before planning, then renders batches and seals finished
+// shards for the build.
 import { fstatSync, writeSync } from 'node:fs';
 import { listClassFiles } from '../dataset/list.js';
 import { probeClip } from '../dataset/probe.js';
