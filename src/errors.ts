@@ -57,6 +57,16 @@ export class InterruptedError extends AudiogenError {
   }
 }
 
+/** The InterruptedError of an aborted signal: its reason names the signal (SIGINT, SIGTERM). */
+export function interruptedBy(signal: AbortSignal | undefined): InterruptedError {
+  return new InterruptedError(String(signal?.reason ?? 'a signal'));
+}
+
+/** Throws interruptedBy(signal) once `signal` is aborted. */
+export function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw interruptedBy(signal);
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

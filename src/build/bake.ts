@@ -4,7 +4,7 @@
 import type { Config, Subset } from '../config/schema.js';
 import type { BackgroundFile } from '../dataset/background.js';
 import type { RirFile } from '../dataset/rir.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, interruptedBy } from '../errors.js';
 import { shardId } from '../io/layout.js';
 import { recordId, type ShardRecord } from '../io/shard-writer.js';
 import type { StateWriter } from '../io/state.js';
@@ -57,8 +57,6 @@ interface ShardInProgress {
   /** Settles it for the shard opened next. */
   recorded: () => void;
 }
-
-const interrupted = (signal: AbortSignal) => new InterruptedError(String(signal.reason ?? 'a signal'));
 
 type SetupInput = Pick<BakeInput, 'config' | 'plan' | 'mine' | 'background' | 'rirs'>;
 
@@ -123,14 +121,14 @@ export class Bake {
         }
       }
       await Promise.allSettled([...this.inFlight]);
-      if (signal?.aborted) throw interrupted(signal);
+      if (signal?.aborted) throw interruptedBy(signal);
       if (this.failure) throw this.failure;
       await this.executor.close();
     } catch (err) {
       this.executor?.kill();
       await Promise.allSettled([...this.inFlight]);
       for (const w of this.open) w.abort();
-      if (signal?.aborted && !(err instanceof InterruptedError)) throw interrupted(signal);
+      if (signal?.aborted && !(err instanceof InterruptedError)) throw interruptedBy(signal);
       throw err;
     } finally {
       signal?.removeEventListener('abort', this.onAbort);
@@ -149,7 +147,7 @@ export class Bake {
       await (this.input.poolReady ?? startWorkers(pool, this.input).ready);
       return pool;
     } catch (err) {
-      if (signal?.aborted) throw interrupted(signal);
+      if (signal?.aborted) throw interruptedBy(signal);
       throw err;
     }
   }

@@ -24,7 +24,7 @@ import {
   removePartials,
   removePreviousBuild,
 } from './existing.js';
-import { InterruptedError } from '../errors.js';
+import { throwIfInterrupted } from '../errors.js';
 import { checkOutputPlacement } from './placement.js';
 import { Bake, startWorkers } from './bake.js';
 import { fileOutputs } from './outputs.js';
@@ -201,7 +201,7 @@ async function prepare(
     ? startWorkers(pool, { config, plan, mine, background: listing.background, rirs: listing.rirs }, opts.signal)
     : undefined;
   await workersStarted?.sent;
-  if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
+  throwIfInterrupted(opts.signal);
   const files = inputFiles(
     config.dataset.directory,
     plan.subsets.flatMap((s) => s.samples.map((r) => r.file)),

@@ -4,7 +4,7 @@
 import { lstatSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { AudiogenError, EXIT, InterruptedError } from '../errors.js';
+import { AudiogenError, EXIT, throwIfInterrupted } from '../errors.js';
 import { outputError, tmpName } from '../io/atomic.js';
 import {
   CLASSES,
@@ -181,7 +181,7 @@ export async function inspectOutput(opts: {
   const kept: ShardRecord[] = [];
   for (const { record } of state.shards) {
     // Checking a large build's shards takes a while: an interrupt stops it.
-    if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? 'a signal'));
+    throwIfInterrupted(signal);
     if ((await shardDefect(outDir, record)) === null) kept.push(record);
   }
   return { kind: 'resume', kept, dropped: state.shards.length - kept.length, inputs: state.header.inputs };

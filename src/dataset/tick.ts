@@ -1,6 +1,6 @@
 // A long listing stays responsive: its loops call tick(), which yields to the event loop about every 10 ms (so
 // SIGINT/SIGTERM handlers run) and stops the listing with InterruptedError once the signal is aborted.
-import { InterruptedError } from '../errors.js';
+import { throwIfInterrupted } from '../errors.js';
 
 /** Await it in every loop of the listing; resolves at once (undefined) unless it is time to yield. */
 export type Tick = () => Promise<void> | undefined;
@@ -10,7 +10,7 @@ const SLICE_MS = 10;
 export function ticker(signal?: AbortSignal): Tick {
   let last = performance.now();
   const check = () => {
-    if (signal?.aborted) throw new InterruptedError(String(signal.reason ?? 'a signal'));
+    throwIfInterrupted(signal);
   };
   return () => {
     check();

@@ -4,7 +4,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { AudiogenError, InterruptedError } from '../errors.js';
+import { AudiogenError, throwIfInterrupted } from '../errors.js';
 import { ensureDir, outputError } from './atomic.js';
 import { STATE_DIR } from './layout.js';
 
@@ -100,7 +100,7 @@ export class OutputLock {
     const self = me();
     let waiting = false;
     for (;;) {
-      if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
+      throwIfInterrupted(opts.signal);
       const lock = OutputLock.tryCreate(path, self);
       const blocker = lock ? OutputLock.conflicting(dir, partition, self) : { path, holder: readHolder(path) };
       if (lock && !blocker) return lock;

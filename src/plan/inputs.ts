@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { clipPath, type FileStat } from '../dataset/dataset.js';
 import { ticker } from '../dataset/tick.js';
-import { InterruptedError } from '../errors.js';
+import { throwIfInterrupted } from '../errors.js';
 import type { InputsFingerprint } from '../io/state.js';
 
 export interface InputFile {
@@ -94,7 +94,7 @@ export async function fingerprintInputs(
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < all.length; i = next++) {
-      if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason ?? 'a signal'));
+      throwIfInterrupted(opts.signal);
       contents[i] = `${all[i].name}\t${await contentHash(all[i].path)}\n`;
     }
   };

@@ -4,7 +4,7 @@ import { readSync } from 'node:fs';
 import type { FolderLister } from '../dataset/dataset.js';
 import type { FolderListing } from '../dataset/list.js';
 import type { ProbeOutcome } from '../dataset/probe.js';
-import { AudiogenError, InterruptedError } from '../errors.js';
+import { AudiogenError, interruptedBy } from '../errors.js';
 import { Digests, type Sealer } from '../io/seal.js';
 import { closeQuietly, discardWorkers, takeWorker } from './prestart.js';
 import { unpackProbe, type FromWorker, type ToWorker } from './messages.js';
@@ -253,7 +253,7 @@ export class ForkPool implements Executor {
 
   /** Runs `work` on the workers; an abort of `signal` kills them at once and rejects with InterruptedError. */
   private async untilAborted<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const interrupted = () => new InterruptedError(String(signal?.reason ?? 'a signal'));
+    const interrupted = () => interruptedBy(signal);
     if (signal?.aborted) throw interrupted();
     const stop = () => this.kill();
     signal?.addEventListener('abort', stop);
