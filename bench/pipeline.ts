@@ -11,8 +11,8 @@
 // workers one build process keeps busy) against its workers'. The `scaling` profile builds features and full with 1
 // worker and with --workers, and prints the speed-up against the machine's own (the frontend alone in 1 process and in
 // --workers processes at once: bench/frontend-load.ts), then the time before the first batch and the bake's own
-// speed-up from there on; `features` also prints its speed as a share of what the
-// frontend alone allows (--workers cores over the frontend's µs per clip, timed here on the dataset's own clips).
+// speed-up from there on; `features` also prints its speed as a share of what the frontend alone allows (--workers
+// cores over the frontend's µs per clip, timed here on the dataset's own clips).
 // `features-x10` (not run by default) builds features on the dataset ×10 as hard links and prints the build's own
 // work before the first batch, which is serial and so bounds a big node. Issue 19's figures come from the dataset ×10:
 // `--clips 20000`.

@@ -6,7 +6,14 @@ import { subsetsOf } from '../config/derive.js';
 import { AudiogenError, ConfigError } from '../errors.js';
 import { rngFor, shuffleInPlace } from '../random/rng.js';
 import { classIndex } from './index-file.js';
-import { isInside, listClassFiles, otherAudioNote, unknownSourceFolders, type FolderListing } from './list.js';
+import {
+  isInside,
+  listClassFiles,
+  otherAudioNote,
+  unknownSourceFolders,
+  type FolderListing,
+  type ListFolderOptions,
+} from './list.js';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { emptySplit, splitBy, splitFiles, type Split } from './split.js';
@@ -104,7 +111,7 @@ export interface ListOptions {
 export type FolderLister = (
   root: string,
   folder: string,
-  opts: { followLinks: boolean; extensions: readonly string[] },
+  opts: Required<Pick<ListFolderOptions, 'followLinks' | 'extensions'>>,
 ) => Promise<FolderListing>;
 /** A class's files from the listValidFilenames hook: paths relative to the dataset directory, inside the class folder. */
 function filesFromHook(hook: ListValidFilenames, config: Config, className: string): string[] {

@@ -9,9 +9,7 @@ const SLICE_MS = 10;
 
 export function ticker(signal?: AbortSignal): Tick {
   let last = performance.now();
-  const check = () => {
-    throwIfInterrupted(signal);
-  };
+  const check = () => throwIfInterrupted(signal);
   return () => {
     check();
     if (performance.now() - last < SLICE_MS) return undefined;

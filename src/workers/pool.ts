@@ -253,14 +253,13 @@ export class ForkPool implements Executor {
 
   /** Runs `work` on the workers; an abort of `signal` kills them at once and rejects with InterruptedError. */
   private async untilAborted<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const interrupted = () => interruptedBy(signal);
-    if (signal?.aborted) throw interrupted();
+    if (signal?.aborted) throw interruptedBy(signal);
     const stop = () => this.kill();
     signal?.addEventListener('abort', stop);
     try {
       return await work();
     } catch (err) {
-      if (signal?.aborted) throw interrupted();
+      if (signal?.aborted) throw interruptedBy(signal);
       throw err;
     } finally {
       signal?.removeEventListener('abort', stop);
