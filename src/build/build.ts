@@ -30,6 +30,7 @@ import { Bake, startWorkers } from './bake.js';
 import { fileOutputs } from './outputs.js';
 import { OutputLock } from '../io/lock.js';
 import { hooksHash, loadHooks } from '../sample/hooks.js';
+import { needsSimdFFT } from '../sample/batch.js';
 
 export interface BuildEvents {
   /** Before the first epoch: this partition's samples over all epochs and subsets, and those already on disk. */
@@ -86,7 +87,7 @@ export async function build(config: Config, opts: BuildOptions = {}): Promise<Bu
 
   // Worker processes start loading now, while the dataset is listed; discarded if the build needs none.
   const workers = config.generator.debug ? 1 : workerCount(config.generator.cores);
-  const pool = config.generator.debug ? null : ForkPool.fork(workers);
+  const pool = config.generator.debug ? null : ForkPool.fork(workers, { simdFFT: needsSimdFFT(config) });
   if (!pool) discardWorkers();
   try {
     return await buildWith(config, opts, { at: started, cpu: cpuAtStart }, pool, workers);

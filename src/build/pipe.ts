@@ -11,6 +11,7 @@ import { outputError } from '../io/atomic.js';
 import { makePlan, plannedShards } from '../plan/shards.js';
 import { summarize } from '../dataset/dataset.js';
 import { hooksHash, loadHooks } from '../sample/hooks.js';
+import { needsSimdFFT } from '../sample/batch.js';
 import { ForkPool } from '../workers/pool.js';
 import { discardWorkers } from '../workers/prestart.js';
 import { Bake } from './bake.js';
@@ -136,7 +137,7 @@ export async function buildToStream(config: Config, opts: StreamOptions): Promis
   const epochs = selectEpochs(config, opts.select);
   const events = opts.events ?? {};
   const workers = config.generator.debug ? 1 : workerCount(config.generator.cores);
-  const pool = config.generator.debug ? null : ForkPool.fork(workers);
+  const pool = config.generator.debug ? null : ForkPool.fork(workers, { simdFFT: needsSimdFFT(config) });
   if (!pool) discardWorkers();
 
   // A reader that closes the pipe stops the build as an interrupt would, and is not an error.

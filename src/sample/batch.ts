@@ -22,6 +22,16 @@ import { loadSimdFFT } from '../dsp/fft-simd.js';
 import type { Config, Subset } from '../config/schema.js';
 import type { PlacedSample } from '../plan/packed.js';
 
+/**
+ * Whether rendering this config's samples can reach PFFFT (simdRealFFT): reverb, and the speed, pitch and VTLP
+ * transforms (their STFTs). Otherwise its WebAssembly compile (~50–70 ms of CPU a process) is skipped.
+ */
+export function needsSimdFFT(config: Config): boolean {
+  const g = config.generator;
+  if (g.rir_dir !== null) return true;
+  return !g.disable_random_transforms && (g.speed_range !== null || g.pitch_range !== null || g.vtlp_range !== null);
+}
+
 /** What every worker needs besides the batches: the config, the background-noise and the RIR files. */
 export interface WorkContext {
   config: Config;
@@ -100,7 +110,7 @@ export class BatchProcessor {
 
   static async create(context: WorkContext): Promise<BatchProcessor> {
     const hooks = await loadHooks(context.config.hooks);
-    await loadSimdFFT();
+    if (needsSimdFFT(context.config) || context.rirs.length > 0) await loadSimdFFT();
     return new BatchProcessor(context, hooks);
   }
 

@@ -6,6 +6,8 @@ import type { SealedFile } from '../io/seal.js';
 import type { BatchOutput, ShardBatch, WorkerSetup } from './runner.js';
 
 export type ToWorker =
+  /** Load PFFFT now, while the dataset is listed: the config's transforms need it (no reply). */
+  | { type: 'preload' }
   | { type: 'init'; setup: WorkerSetup }
   | { type: 'batch'; id: number; batch: ShardBatch }
   /** Clips to probe before planning (no init needed). */

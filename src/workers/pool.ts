@@ -96,11 +96,15 @@ export class ForkPool implements Executor {
   /**
    * Starts `count` worker processes without work: they load their code while the build reads its config. They
    * probe the dataset's clips; init() then hands them the plan. kill() if the build turns out to need none.
+   * `simdFFT`: the config's transforms need PFFFT, which the workers then load meanwhile.
    */
-  static fork(count: number): ForkPool {
+  static fork(count: number, opts: { simdFFT?: boolean } = {}): ForkPool {
     const pool = new ForkPool();
     for (let i = 0; i < count; i++) pool.spawn();
     discardWorkers();
+    // A worker that died meanwhile is found by its next request: the send's failure is ignored here.
+    if (opts.simdFFT)
+      for (const w of pool.workers) w.child.send({ type: 'preload' } satisfies ToWorker, undefined, {}, () => {});
     return pool;
   }
 

@@ -51,11 +51,8 @@ const send = (msg: FromWorker) => {
 // The build decides how to stop: a terminal's Ctrl-C reaches the whole process group, workers wait to be told.
 process.on('SIGINT', () => {});
 process.on('disconnect', leave);
-// PFFFT (the STFT's 'simd' FFT) loads while the worker waits for its plan, not on the way to its first batch;
-// BatchProcessor.create awaits this same load and reports a failure.
-loadSimdFFT().catch(() => {});
 
-async function answer(msg: Exclude<ToWorker, { type: 'init' }>): Promise<FromWorker> {
+async function answer(msg: Exclude<ToWorker, { type: 'init' | 'preload' }>): Promise<FromWorker> {
   switch (msg.type) {
     case 'probe': {
       const note = noteProgress(msg.id);
@@ -90,6 +87,12 @@ async function answer(msg: Exclude<ToWorker, { type: 'init' }>): Promise<FromWor
 }
 
 process.on('message', async (msg: ToWorker) => {
+  // PFFFT (the STFT's 'simd' FFT) loads while the worker walks and probes, not on the way to its first batch;
+  // BatchProcessor.create awaits this same load and reports a failure.
+  if (msg.type === 'preload') {
+    loadSimdFFT().catch(() => {});
+    return;
+  }
   if (msg.type === 'init') {
     const before = cpuUs();
     try {

@@ -2,13 +2,13 @@
 // (relative to the dataset) whenever it cannot be read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BatchProcessor, readClip, type BatchJob } from '../../src/sample/batch.js';
+import { BatchProcessor, needsSimdFFT, readClip, type BatchJob } from '../../src/sample/batch.js';
 import { drawParams } from '../../src/sample/params.js';
 import { AudiogenError } from '../../src/errors.js';
-import { makeConfig, tempDir, toneClips, toneWav, writeDataset } from '../helpers.js';
+import { makeConfig, ROOT, tempDir, toneClips, toneWav, writeDataset } from '../helpers.js';
 
 const { dataset, decoded } = toneClips();
 
@@ -136,4 +136,55 @@ test('a clip too long to augment (a buffer cannot be allocated) fails naming the
     throw new TypeError('x is not a function');
   };
   assert.throws(() => processor.render(job, processor.newRows(2)), TypeError);
+});
+
+test('PFFFT is loaded only for configs whose transforms reach it: reverb, speed, pitch and VTLP', () => {
+  const needs = (generator: Record<string, unknown>) => needsSimdFFT(plain(generator));
+  assert.equal(needs({}), false);
+  assert.equal(
+    needs({
+      disable_random_transforms: false,
+      loudness_range: [0.5, 1.5],
+      noise_colors: 'all',
+      noise_color_range: [0, 0.05],
+    }),
+    false,
+  );
+  assert.equal(needs({ disable_random_transforms: false, speed_range: [0.9, 1.1] }), true);
+  assert.equal(needs({ disable_random_transforms: false, pitch_range: [-2, 2] }), true);
+  assert.equal(needs({ disable_random_transforms: false, vtlp_range: [0.9, 1.1] }), true);
+  assert.equal(needs({ rir_dir: ROOT, rir_probability: 0.5 }), true);
+  // Disabled transforms draw none of them.
+  assert.equal(needs({ disable_random_transforms: true, speed_range: [0.9, 1.1], vtlp_range: [0.9, 1.1] }), false);
+  // In a fresh process (nothing loaded PFFFT before), each config renders a training batch; simdRealFFT, which
+  // throws until PFFFT is loaded, tells whether create() loaded it.
+  const renderFresh = (generator: Record<string, unknown>) => {
+    const script = `import { makeConfig, toneClips } from ${JSON.stringify(join(ROOT, 'test/helpers.ts'))};
+import { BatchProcessor } from ${JSON.stringify(join(ROOT, 'src/sample/batch.ts'))};
+import { simdRealFFT } from ${JSON.stringify(join(ROOT, 'src/dsp/fft-simd.ts'))};
+const config = makeConfig(toneClips().dataset, '/out', {
+  generator: { trim_threshold_db: null, ...${JSON.stringify(generator)} },
+  frontend: { sample_length_ms: 100 },
+});
+const p = await BatchProcessor.create({ config, background: [], rirs: [] });
+const items = ${JSON.stringify(items)};
+p.render({ subset: 'training', epoch: 0, batchIndex: 0, items }, p.newRows(items.length));
+let loaded = true;
+try { simdRealFFT(512); } catch { loaded = false; }
+console.log(loaded ? 'loaded' : 'not loaded');`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    // The first line: the helpers import node:test, whose (empty) report follows.
+    return r.stdout.split('\n')[0];
+  };
+  assert.equal(renderFresh({ disable_random_transforms: true }), 'not loaded');
+  assert.equal(
+    renderFresh({ loudness_range: [0.5, 1.5], noise_colors: 'all', noise_color_range: [0, 0.05] }),
+    'not loaded',
+  );
+  for (const transform of [{ speed_range: [0.8, 0.9] }, { pitch_range: [2, 3] }, { vtlp_range: [0.8, 0.9] }])
+    assert.equal(renderFresh(transform), 'loaded', JSON.stringify(transform));
 });
